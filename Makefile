@@ -1,0 +1,44 @@
+# expo: `make run` serves the demo expo, `make test` runs the whole suite. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+db: install ## Apply migrations to the database and seed the demo expo if it is empty
+	$(BIN)/expo setup
+
+run: db ## Set everything up and serve the demo expo on http://127.0.0.1:8000
+	$(BIN)/expo serve --host $(HOST) --port $(PORT)
+
+test: install ## Set everything up and run the whole suite
+	$(BIN)/expo setup
+	$(BIN)/python -m pytest
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: install ## Benchmarks (JSON lines; see docs/benchmarks.md)
+	$(BIN)/python bench/booking_contention.py
+
+clean: ## Remove the virtualenv and the local database
+	rm -rf $(VENV) var/expo.db var/expo.db-wal var/expo.db-shm
+
+.PHONY: help install db run test lint bench clean

@@ -1,0 +1,1 @@
+"""Halls, booths, exhibitors and bookings."""

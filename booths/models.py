@@ -1,0 +1,211 @@
+"""Tables of the venue and its trade: expos, halls, packages, booths, exhibitors, bookings."""
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from expo.formatting import utcnow
+from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
+
+
+class HallKind(StrEnum):
+    HALL = "hall"
+    OUTDOOR = "outdoor"
+
+
+class BoothType(StrEnum):
+    INLINE = "inline"
+    CORNER = "corner"
+    ISLAND = "island"
+    TENT = "tent"
+
+
+class ExhibitorClass(StrEnum):
+    PESANTREN = "pesantren"
+    KOPERASI = "koperasi"
+    UMKM = "umkm"
+    SPONSOR = "sponsor"
+    GOVERNMENT = "government"
+
+
+class BookingStatus(StrEnum):
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+ACTIVE_BOOKING_STATUSES = (BookingStatus.HELD.value, BookingStatus.CONFIRMED.value)
+
+_TS = sa.DateTime(timezone=True)
+
+
+class Expo(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_type=sa.String(60), unique=True)
+    name: str = Field(sa_type=sa.String(160))
+    city: str = Field(sa_type=sa.String(80))
+    venue: str = Field(sa_type=sa.String(160))
+    starts_on: date
+    ends_on: date
+    timezone: str = Field(default="Asia/Jakarta", sa_type=sa.String(40))
+    hold_minutes: int = 30
+    booth_limit: int = 1
+    free_self_confirm: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class ExpoDay(SQLModel, table=True):
+    """One day of the expo with its own opening hours (local time of the expo)."""
+
+    __tablename__ = "expo_day"
+    __table_args__ = (sa.UniqueConstraint("expo_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    day: date
+    opens_at: time
+    closes_at: time
+
+
+class ProductCluster(SQLModel, table=True):
+    """A product cluster or zone (kuliner, fashion, ...) with the colour the maps use."""
+
+    __tablename__ = "product_cluster"
+    __table_args__ = (sa.UniqueConstraint("expo_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=sa.String(32))
+    name: str = Field(sa_type=sa.String(80))
+    color: str = Field(default="#9e9e9e", sa_type=sa.String(7))
+
+
+class Hall(SQLModel, table=True):
+    """A hall or an outdoor area; booths are rectangles in metres from its top-left corner."""
+
+    __table_args__ = (sa.UniqueConstraint("expo_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=sa.String(8))
+    name: str = Field(sa_type=sa.String(80))
+    kind: HallKind = Field(default=HallKind.HALL, sa_type=sa.String(16))
+    width_m: float
+    depth_m: float
+
+
+class BoothPackage(SQLModel, table=True):
+    """What a stand includes and what it costs; ``class_prices`` overrides ``price`` per exhibitor class."""
+
+    __tablename__ = "booth_package"
+    __table_args__ = (sa.UniqueConstraint("expo_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=sa.String(32))
+    name: str = Field(sa_type=sa.String(80))
+    description: str = Field(default="", sa_type=sa.String(500))
+    shell: bool = True
+    tables: int = 1
+    chairs: int = 2
+    power_amps: int = 2
+    staff_quota: int = 2
+    price: int = 0
+    class_prices: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+class Booth(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("expo_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    hall_id: int = Field(foreign_key="hall.id", ondelete="RESTRICT", index=True)
+    package_id: int = Field(foreign_key="booth_package.id", ondelete="RESTRICT", index=True)
+    code: str = Field(sa_type=sa.String(16))
+    x_m: float
+    y_m: float
+    width_m: float
+    depth_m: float
+    # None means "derive from the neighbours" (see booths.geometry.derive_booth_type).
+    booth_type: BoothType | None = Field(default=None, sa_type=sa.String(16))
+    cluster: str | None = Field(default=None, sa_type=sa.String(32))
+    blocked: bool = False
+    blocked_reason: str | None = Field(default=None, sa_type=sa.String(200))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class Exhibitor(SQLModel, table=True):
+    """A business showing at the expo. One per NIB per expo."""
+
+    __table_args__ = (sa.UniqueConstraint("expo_id", "nib"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL", unique=True)
+    name: str = Field(sa_type=sa.String(160))
+    exhibitor_class: ExhibitorClass = Field(sa_type=sa.String(16))
+    nib: str = Field(sa_type=sa.String(13))
+    pesantren_name: str | None = Field(default=None, sa_type=sa.String(160))
+    regency: str = Field(sa_type=sa.String(80))
+    contact_name: str = Field(sa_type=sa.String(120))
+    whatsapp: str = Field(sa_type=sa.String(20))
+    email: str = Field(sa_type=sa.String(254))
+    cluster: str | None = Field(default=None, sa_type=sa.String(32))
+    description: str = Field(default="", sa_type=sa.String(1000))
+    # Bumped at the start of every booking change: a row lock that serialises one exhibitor's
+    # bookings on PostgreSQL and takes SQLite's write lock before anything is read.
+    lock_version: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class Booking(SQLModel, table=True):
+    """A booth held or confirmed for an exhibitor. At most one active booking per booth (index below)."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_booking_active_booth",
+            "booth_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('held', 'confirmed')"),
+            postgresql_where=sa.text("status IN ('held', 'confirmed')"),
+        ),
+        sa.Index("ix_booking_exhibitor_status", "exhibitor_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    booth_id: int = Field(foreign_key="booth.id", ondelete="RESTRICT")
+    exhibitor_id: int = Field(foreign_key="exhibitor.id", ondelete="RESTRICT")
+    status: BookingStatus = Field(sa_type=sa.String(16))
+    price: int
+    held_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    hold_expires_at: datetime | None = Field(default=None, sa_type=_TS)
+    confirmed_at: datetime | None = Field(default=None, sa_type=_TS)
+    ended_at: datetime | None = Field(default=None, sa_type=_TS)
+    cancel_reason: str | None = Field(default=None, sa_type=sa.String(300))
+    payment_amount: int | None = None
+    payment_method: str | None = Field(default=None, sa_type=sa.String(32))
+    payment_reference: str | None = Field(default=None, sa_type=sa.String(120))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class BookingEvent(SQLModel, table=True):
+    """One line of a booking's history: who did what, when."""
+
+    __tablename__ = "booking_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="booking.id", ondelete="CASCADE", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    actor_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    action: str = Field(sa_type=sa.String(24))
+    from_status: str | None = Field(default=None, sa_type=sa.String(16))
+    to_status: str | None = Field(default=None, sa_type=sa.String(16))
+    from_booth_id: int | None = Field(default=None, foreign_key="booth.id", ondelete="SET NULL")
+    to_booth_id: int | None = Field(default=None, foreign_key="booth.id", ondelete="SET NULL")
+    note: str | None = Field(default=None, sa_type=sa.String(300))

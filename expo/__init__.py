@@ -1,0 +1,1 @@
+"""Expo: runs a UMKM expo from booth booking to the gate."""

@@ -1,0 +1,110 @@
+"""Account rules: creating users, logging in and out, resolving a session token to a user."""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expo.errors import Conflict, FieldProblem, InvalidInput, Unauthenticated
+from expo.formatting import utcnow
+from expo.models import AuthSession, Role, User
+from expo.security import Passwords, new_token, token_digest
+
+MIN_PASSWORD_LENGTH = 8
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is making the request: what guards and services need, nothing more."""
+
+    id: int
+    email: str
+    name: str
+    role: Role
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role is Role.ORGANISER
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            fields=[FieldProblem(field, "Use at least %(min)s characters.", {"min": MIN_PASSWORD_LENGTH})]
+        )
+
+
+async def create_user(
+    session: AsyncSession,
+    passwords: Passwords,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+) -> User:
+    """Add a user (flushed, not committed: the caller owns the transaction)."""
+    email = normalise_email(email)
+    if not _EMAIL_RE.match(email):
+        raise InvalidInput(fields=[FieldProblem("email", "This is not a valid e-mail address.")])
+    check_password_strength(password)
+    taken = await session.scalar(sa.select(User.id).where(User.email == email))
+    if taken is not None:
+        raise Conflict(
+            "An account with this e-mail already exists.",
+            code="email_taken",
+            fields=[FieldProblem("email", "An account with this e-mail already exists.")],
+        )
+    user = User(email=email, name=name.strip(), role=role, password_hash=await passwords.hash(password))
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def authenticate(session: AsyncSession, passwords: Passwords, email: str, password: str) -> User:
+    user = await session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        await passwords.burn(password)
+        raise Unauthenticated("Wrong e-mail or password.", code="bad_credentials")
+    if not await passwords.verify(user.password_hash, password):
+        raise Unauthenticated("Wrong e-mail or password.", code="bad_credentials")
+    return user
+
+
+async def start_session(session: AsyncSession, user: User, days: int) -> str:
+    """Create a log-in for ``user`` and return its token (shown once; only its digest is stored)."""
+    token = new_token()
+    assert user.id is not None
+    session.add(
+        AuthSession(token_hash=token_digest(token), user_id=user.id, expires_at=utcnow() + timedelta(days=days))
+    )
+    await session.flush()
+    return token
+
+
+async def end_session(session: AsyncSession, token: str) -> None:
+    await session.execute(sa.delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
+
+
+async def user_for_token(session: AsyncSession, token: str) -> CurrentUser | None:
+    row = (
+        await session.execute(
+            sa.select(User.id, User.email, User.name, User.role)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(
+                AuthSession.token_hash == token_digest(token),
+                AuthSession.expires_at > utcnow(),
+                User.is_active.is_(True),  # type: ignore[attr-defined]
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    return CurrentUser(id=row.id, email=row.email, name=row.name, role=Role(row.role))

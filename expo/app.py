@@ -1,0 +1,123 @@
+"""The composition root: ``create_app(settings)`` assembles plugins, middleware and every domain."""
+
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.stores.registry import StoreRegistry
+
+from booths.booking_api import BookingController
+from booths.exhibitor_api import ExhibitorController
+from booths.pages import PAGE_HANDLERS as BOOTH_PAGES
+from booths.venue_api import BoothController, ExpoController, HallController, PackageController
+from expo.auth import (
+    SESSIONMAKER_STATE_KEY,
+    AuthMiddleware,
+    BearerAwareCSRFMiddleware,
+    csrf_config,
+    provide_optional_user,
+    provide_user,
+)
+from expo.auth_api import AuthController
+from expo.database import create_engine, create_sessionmaker, metadata
+from expo.deps import PASSWORDS_STATE_KEY, SETTINGS_STATE_KEY, provide_passwords, provide_settings
+from expo.health import health
+from expo.pages import PAGE_HANDLERS as CORE_PAGES
+from expo.problems import EXCEPTION_HANDLERS
+from expo.security import Passwords
+from expo.settings import Settings
+from expo.templating import STATIC_DIR, template_config
+from expo.web import LocaleMiddleware
+
+
+def _stores(settings: Settings) -> StoreRegistry:
+    """Rate-limit counters live in Redis when several workers share them, else in memory."""
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        root = RedisStore.with_client(url=settings.redis_url)
+        return StoreRegistry(default_factory=root.with_namespace)
+    return StoreRegistry(default_factory=lambda _name: MemoryStore())
+
+
+def _rate_limit(name: str, per_minute: int) -> RateLimitConfig:
+    async def applies(request: Request[Any, Any, Any]) -> bool:
+        return request.method == "POST" and request.route_handler.opt.get("rate_limit") == name
+
+    return RateLimitConfig(
+        rate_limit=("minute", per_minute), check_throttle_handler=applies, store=f"rate_limit_{name}"
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings()
+    engine = create_engine(settings)
+    alchemy = SQLAlchemyPlugin(
+        config=SQLAlchemyAsyncConfig(
+            engine_instance=engine,
+            session_config=AsyncSessionConfig(expire_on_commit=False),
+            metadata=metadata,
+        )
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            AuthController,
+            ExpoController,
+            HallController,
+            PackageController,
+            BoothController,
+            ExhibitorController,
+            BookingController,
+            *CORE_PAGES,
+            *BOOTH_PAGES,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+        ],
+        plugins=[alchemy],
+        dependencies={
+            "passwords": Provide(provide_passwords, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "user": Provide(provide_user),
+            "maybe_user": Provide(provide_optional_user),
+        },
+        middleware=[
+            LocaleMiddleware,
+            AuthMiddleware,
+            DefineMiddleware(
+                BearerAwareCSRFMiddleware, config=csrf_config(settings.resolved_secret_key(), settings.secure_cookies)
+            ),
+            _rate_limit("login", settings.login_rate_limit_per_minute).middleware,
+            _rate_limit("signup", settings.signup_rate_limit_per_minute).middleware,
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=template_config(),
+        stores=_stores(settings),
+        openapi_config=OpenAPIConfig(
+            title="Expo API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+            description="Booths, exhibitors and bookings of a UMKM expo. Errors are RFC 9457 problem details.",
+        ),
+        state=State(
+            {
+                SETTINGS_STATE_KEY: settings,
+                PASSWORDS_STATE_KEY: Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+                SESSIONMAKER_STATE_KEY: create_sessionmaker(engine),
+            }
+        ),
+        on_shutdown=[engine.dispose],
+        debug=settings.debug,
+    )

@@ -1,0 +1,158 @@
+"""Problem details (RFC 9457) for the API and readable error pages for people, in their language.
+
+Nothing escapes as a bare 500: domain errors keep their code, framework errors get one, database
+races become 409, a locked SQLite becomes 503, and anything unexpected is logged and answered
+with a generic problem.
+"""
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from expo.errors import DomainError
+from expo.i18n import translate
+
+log = logging.getLogger("expo")
+PROBLEM_BASE = "https://expo.invalid/problems/"
+
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be processed."),
+    401: ("unauthenticated", "Please log in first."),
+    403: ("forbidden", "You may not do this."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    409: ("conflict", "This conflicts with the current state; reload and try again."),
+    413: ("too_large", "The request is too large."),
+    415: ("unsupported_media_type", "This content type is not supported."),
+    429: ("rate_limited", "Too many attempts; please wait a minute and try again."),
+    503: ("busy", "The server is busy; please try again in a moment."),
+}
+
+# Pydantic's English messages, matched and re-issued as catalog message ids.
+_PYDANTIC_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Field required$"), "This field is required."),
+    (re.compile(r"^Extra inputs are not permitted$"), "This field is not expected."),
+    (re.compile(r"^String should have at least (?P<n>\d+) characters?$"), "Use at least %(n)s characters."),
+    (re.compile(r"^String should have at most (?P<n>\d+) characters?$"), "Use at most %(n)s characters."),
+    (re.compile(r"^String should match pattern .*$"), "This value has the wrong format."),
+    (re.compile(r"^Input should be greater than or equal to (?P<n>\S+)$"), "Must be at least %(n)s."),
+    (re.compile(r"^Input should be greater than (?P<n>\S+)$"), "Must be greater than %(n)s."),
+    (re.compile(r"^Input should be less than or equal to (?P<n>\S+)$"), "Must be at most %(n)s."),
+    (re.compile(r"^Input should be less than (?P<n>\S+)$"), "Must be less than %(n)s."),
+    (re.compile(r"^Input should be a valid integer.*$"), "Enter a whole number."),
+    (re.compile(r"^Input should be a valid number.*$"), "Enter a number."),
+    (re.compile(r"^Input should be a valid boolean.*$"), "Enter yes or no."),
+    (re.compile(r"^Input should be a valid date.*$"), "Enter a date as YYYY-MM-DD."),
+    (re.compile(r"^Input should be a valid time.*$"), "Enter a time as HH:MM."),
+    (re.compile(r"^Input should be a valid datetime.*$"), "Enter a date and time."),
+    (re.compile(r"^Input should be a valid (string|dictionary|list).*$"), "This value has the wrong type."),
+    (re.compile(r"^Input should be (?P<options>'.*)$"), "Choose one of: %(options)s."),
+    (re.compile(r"^Date should be in the (past|future).*$"), "This date is not allowed."),
+]
+
+
+def field_message(raw: str) -> tuple[str, dict[str, object]]:
+    """Turn a validator's English message into a catalog message id and its parameters."""
+    text = raw.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    for pattern, msgid in _PYDANTIC_MESSAGES:
+        match = pattern.match(text)
+        if match:
+            return msgid, dict(match.groupdict())
+    return text, {}
+
+
+def problem(
+    status: int,
+    code: str,
+    message: str,
+    params: dict[str, object] | None = None,
+    fields: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code,
+        "title": translate(_HTTP_CODES[status][1] if status in _HTTP_CODES else message),
+        "status": status,
+        "code": code,
+        "detail": translate(message, params),
+    }
+    if fields:
+        body["errors"] = fields
+    return body
+
+
+def _respond(
+    request: Request[Any, Any, Any], body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response[Any]:
+    from expo.web import page, wants_html
+
+    status = int(body["status"])
+    if wants_html(request):
+        if status == 401:
+            return Redirect(path=f"/login?next={request.url.path}", status_code=303)  # type: ignore[return-value]
+        return page(request, "error.html", status_code=status, problem=body)
+    return Response(content=body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    fields = [{"field": f.field, "message": translate(f.message, f.params)} for f in exc.fields]
+    return _respond(request, problem(exc.status, exc.code, exc.message, exc.params, fields))
+
+
+def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    fields = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            msgid, params = field_message(str(item.get("message", "")))
+            fields.append({"field": str(item.get("key", "")), "message": translate(msgid, params)})
+    return _respond(
+        request, problem(422 if fields else 400, "invalid_input", "Some fields are not valid.", fields=fields)
+    )
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    code, message = _HTTP_CODES.get(status, ("error", "The request could not be processed."))
+    if status == 403 and "CSRF" in str(exc.detail):
+        code, message = "csrf_failed", "The form expired; reload the page and try again."
+    if status >= 500:
+        log.error("HTTP %s on %s %s: %s", status, request.method, request.url.path, exc.detail)
+    return _respond(request, problem(status, code, message), headers=exc.headers)
+
+
+def integrity_error_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
+    log.info("integrity conflict on %s: %s", request.url.path, exc.orig)
+    return _respond(request, problem(409, "conflict", "Someone changed this at the same moment; reload and try again."))
+
+
+def operational_error_handler(
+    request: Request[Any, Any, Any], exc: OperationalError | PoolTimeoutError
+) -> Response[Any]:
+    log.warning("database busy on %s: %s", request.url.path, exc)
+    return _respond(
+        request, problem(503, "busy", "The server is busy; please try again in a moment."), headers={"Retry-After": "1"}
+    )
+
+
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(request, problem(500, "internal_error", "Something went wrong on our side; it has been logged."))
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    IntegrityError: integrity_error_handler,
+    OperationalError: operational_error_handler,
+    PoolTimeoutError: operational_error_handler,
+    Exception: unexpected_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "field_message", "problem"]

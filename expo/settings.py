@@ -1,0 +1,60 @@
+"""Settings read from the environment (prefix ``EXPO_``); see docs/deployment.md."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change. Built once and handed to ``create_app``."""
+
+    model_config = SettingsConfigDict(env_prefix="EXPO_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{ROOT / 'var' / 'expo.db'}",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs CSRF tokens. Empty: read or create var/secret_key (keep it out of the database).",
+    )
+    secret_key_file: Path = ROOT / "var" / "secret_key"
+    redis_url: str | None = Field(
+        default=None, description="Shared store for rate limits when several workers run (redis://...)."
+    )
+    default_locale: Literal["id", "en"] = "id"
+    timezone: str = "Asia/Jakarta"
+    secure_cookies: bool = Field(default=False, description="Set on production behind HTTPS.")
+    session_days: int = Field(default=14, ge=1, le=365)
+    login_rate_limit_per_minute: int = Field(default=10, ge=1)
+    signup_rate_limit_per_minute: int = Field(default=5, ge=1)
+    # argon2 cost; tests lower it so that the suite stays fast.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    sqlite_busy_timeout_ms: int = Field(default=10000, ge=0)
+    pool_size: int = Field(default=10, ge=1)
+    debug: bool = False
+    max_csv_bytes: int = Field(default=2_000_000, ge=1024)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def resolved_secret_key(self) -> str:
+        """The CSRF signing secret: the setting, or a file created on first run."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.secret_key_file
+        if path.exists():
+            return path.read_text().strip()
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,44 @@
+"""The Jinja environment: translations through Babel catalogs, money and time filters."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from expo.formatting import format_date, format_date_range, format_datetime, format_rupiah
+from expo.i18n import current_locale, gettext, ngettext
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = TEMPLATES_DIR / "static"
+
+
+def _fmt_datetime(value: datetime | None, tz: str = "Asia/Jakarta") -> str:
+    return format_datetime(value, tz) if value else ""
+
+
+def _fmt_date(value: date | None, fmt: str = "d MMMM y") -> str:
+    return format_date(value, fmt=fmt) if value else ""
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["rupiah"] = format_rupiah
+    env.filters["wib"] = _fmt_datetime
+    env.filters["date"] = _fmt_date
+    env.globals["date_range"] = format_date_range
+    env.globals["current_locale"] = current_locale.get
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    env = build_environment()
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))

@@ -1,0 +1,1 @@
+"""Passes, QR tokens and check-ins (built on booths)."""
