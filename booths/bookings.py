@@ -18,8 +18,9 @@ from booths.venue import active_booking_clause, get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import as_utc, utcnow
+from expo.i18n import N_
 
-_TAKEN = "Booth %(code)s has just been taken by someone else; please choose another."
+_TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
 
 
 async def _lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:

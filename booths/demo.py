@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from booths.bookings import assign_booth, cancel_booking, confirm_booking, hold_booth, hold_has_expired
 from booths.exhibitors import create_exhibitor, sign_up
@@ -68,7 +68,7 @@ _CLUSTERS = (
 )
 
 _PACKAGES = (
-    PackageCreate(
+    PackageCreate(  # noqa: S604  (a booth's shell walls, not a subprocess shell)
         code="standar",
         name="Stan Standar 3x3 m",
         description="Stan shell 3 x 3 m dengan papan nama, 1 meja, 2 kursi dan listrik 2 A.",
@@ -80,7 +80,7 @@ _PACKAGES = (
         price=1_500_000,
         class_prices={ExhibitorClass.PESANTREN: 0, ExhibitorClass.KOPERASI: 750_000},
     ),
-    PackageCreate(
+    PackageCreate(  # noqa: S604  (a booth's shell walls, not a subprocess shell)
         code="gratis-umkm",
         name="Stan UMKM Binaan (gratis)",
         description="Stan shell 3 x 3 m untuk UMKM binaan, tanpa biaya: 1 meja, 2 kursi, listrik 2 A.",
@@ -91,7 +91,7 @@ _PACKAGES = (
         staff_quota=2,
         price=0,
     ),
-    PackageCreate(
+    PackageCreate(  # noqa: S604  (a booth's shell walls, not a subprocess shell)
         code="sponsor",
         name="Stan Sponsor 6x3 m",
         description="Stan shell 6 x 3 m di dinding belakang Hall B: 2 meja, 4 kursi, listrik 6 A, 4 penjaga.",
@@ -263,6 +263,7 @@ _PESANTREN_CLUSTERS = (
     ("agribisnis", 10),
     ("jasa", 8),
 )
+_UMKM_DESCRIPTION = "Usaha mikro binaan dari Jawa Timur dengan produk unggulan daerah."
 _UMKM_HEAD = ("UD", "CV", "Dapur", "Rumah", "Griya", "Omah")
 _UMKM_TAIL = (
     "Berkah Jaya",
@@ -468,7 +469,7 @@ def _exhibitor_data(rng: random.Random) -> dict[str, list[dict[str, object]]]:
     for _ in range(UMKM_COUNT):
         cluster = _weighted(rng, (("kuliner", 6), ("fashion", 2), ("kerajinan", 2), ("herbal", 1), ("jasa", 2)))
         name = people.unique(lambda: f"{rng.choice(_UMKM_HEAD)} {rng.choice(_UMKM_TAIL)} {rng.choice(_VILLAGE_HEAD)}")
-        umkm.append(people.fields(name, ExhibitorClass.UMKM, cluster))
+        umkm.append(people.fields(name, ExhibitorClass.UMKM, cluster, description=_UMKM_DESCRIPTION))
     others = [people.fields(name, cls, "instansi", description=text) for cls, name, text in _SPONSORS]
     koperasi[0]["email"] = EXHIBITOR_EMAIL  # the published exhibitor log-in is this Koppontren's contact
     return {"pesantren": pesantren, "koperasi": koperasi, "umkm": umkm, "others": others}
@@ -605,7 +606,8 @@ class _Demo:
         return out
 
     async def hold(self, exhibitor: Exhibitor, booth: Booth, actor: CurrentUser | None = None) -> Booking:
-        assert exhibitor.id is not None and booth.id is not None
+        assert exhibitor.id is not None
+        assert booth.id is not None
         return await hold_booth(self.session, self.expo_id, booth.id, exhibitor.id, actor or self.org)
 
     async def confirm(self, booking: Booking, method: PaymentMethod) -> Booking:
@@ -616,7 +618,8 @@ class _Demo:
         self, exhibitor: Exhibitor, booth: Booth, method: PaymentMethod = "transfer", note: str = ""
     ) -> Booking:
         """The organiser places an exhibitor and confirms at once, with a payment when the stand is not free."""
-        assert exhibitor.id is not None and booth.id is not None
+        assert exhibitor.id is not None
+        assert booth.id is not None
         price = price_for(self.packages_by_id[booth.package_id], exhibitor.exhibitor_class)
         payment = self.payment(price, method) if price else None
         return await assign_booth(
@@ -693,13 +696,13 @@ class _Demo:
             "expos": await count(Expo),
             "halls": await count(Hall),
             "booths": await count(Booth),
-            "booths_blocked": await count(Booth, Booth.blocked.is_(True)),  # type: ignore[attr-defined]
+            "booths_blocked": await count(Booth, col(Booth.blocked).is_(True)),
             "exhibitors": await count(Exhibitor),
-            "exhibitors_with_account": await count(Exhibitor, Exhibitor.user_id.is_not(None)),  # type: ignore[union-attr]
+            "exhibitors_with_account": await count(Exhibitor, col(Exhibitor.user_id).is_not(None)),
             "users": await count(User),
         }
         for cls in ExhibitorClass:
-            out[f"exhibitors_{cls.value}"] = await count(Exhibitor, Exhibitor.exhibitor_class == cls)
+            out[f"exhibitors_{cls.value}"] = await count(Exhibitor, col(Exhibitor.exhibitor_class) == cls)
         bookings = (await self.session.scalars(sa.select(Booking))).all()
         out["bookings"] = len(bookings)
         for status in BookingStatus:
@@ -712,7 +715,7 @@ class _Demo:
 
 async def is_empty(session: AsyncSession) -> bool:
     """True when no expo exists yet (the demo may be seeded)."""
-    return await session.scalar(sa.select(Expo.id).limit(1)) is None
+    return await session.scalar(sa.select(col(Expo.id)).limit(1)) is None
 
 
 async def seed_demo(session: AsyncSession, passwords: Passwords) -> dict[str, int]:

@@ -13,6 +13,7 @@ from booths.models import (
     BookingStatus,
     Booth,
     BoothPackage,
+    BoothType,
     Exhibitor,
     Expo,
     ExpoDay,
@@ -493,7 +494,7 @@ async def list_booths(
     by_hall: dict[int, list[int]] = {}
     for i, row in enumerate(rows):
         by_hall.setdefault(row.Hall.id, []).append(i)
-    derived: dict[int, geometry.BoothType] = {}
+    derived: dict[int, BoothType] = {}
     for indices in by_hall.values():
         hall = rows[indices[0]].Hall
         rects = [_rect(rows[i].Booth) for i in indices]

@@ -1,7 +1,10 @@
 """Domain errors with stable codes. Services raise these; the web layer turns them into problem details."""
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import ClassVar
+
+from expo.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -10,7 +13,7 @@ class FieldProblem:
 
     field: str
     message: str  # an English message id, translated when shown
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 class DomainError(Exception):
@@ -18,7 +21,7 @@ class DomainError(Exception):
 
     status: ClassVar[int] = 400
     default_code: ClassVar[str] = "bad_request"
-    default_message: ClassVar[str] = "The request could not be processed."
+    default_message: ClassVar[str] = N_("The request could not be processed.")
 
     def __init__(
         self,
@@ -38,34 +41,34 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     status = 422
     default_code = "invalid_input"
-    default_message = "Some fields are not valid."
+    default_message = N_("Some fields are not valid.")
 
 
 class NotFound(DomainError):
     status = 404
     default_code = "not_found"
-    default_message = "Not found."
+    default_message = N_("Not found.")
 
 
 class Conflict(DomainError):
     status = 409
     default_code = "conflict"
-    default_message = "This conflicts with the current state; reload and try again."
+    default_message = N_("This conflicts with the current state; reload and try again.")
 
 
 class Forbidden(DomainError):
     status = 403
     default_code = "forbidden"
-    default_message = "You may not do this."
+    default_message = N_("You may not do this.")
 
 
 class Unauthenticated(DomainError):
     status = 401
     default_code = "unauthenticated"
-    default_message = "Please log in first."
+    default_message = N_("Please log in first.")
 
 
 class Busy(DomainError):
     status = 503
     default_code = "busy"
-    default_message = "The server is busy; please try again in a moment."
+    default_message = N_("The server is busy; please try again in a moment.")

@@ -16,44 +16,44 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from expo.errors import DomainError
-from expo.i18n import translate
+from expo.i18n import N_, translate
 
 log = logging.getLogger("expo")
 PROBLEM_BASE = "https://expo.invalid/problems/"
 
 _HTTP_CODES = {
-    400: ("bad_request", "The request could not be processed."),
-    401: ("unauthenticated", "Please log in first."),
-    403: ("forbidden", "You may not do this."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "This method is not allowed here."),
-    409: ("conflict", "This conflicts with the current state; reload and try again."),
-    413: ("too_large", "The request is too large."),
-    415: ("unsupported_media_type", "This content type is not supported."),
-    429: ("rate_limited", "Too many attempts; please wait a minute and try again."),
-    503: ("busy", "The server is busy; please try again in a moment."),
+    400: ("bad_request", N_("The request could not be processed.")),
+    401: ("unauthenticated", N_("Please log in first.")),
+    403: ("forbidden", N_("You may not do this.")),
+    404: ("not_found", N_("Not found.")),
+    405: ("method_not_allowed", N_("This method is not allowed here.")),
+    409: ("conflict", N_("This conflicts with the current state; reload and try again.")),
+    413: ("too_large", N_("The request is too large.")),
+    415: ("unsupported_media_type", N_("This content type is not supported.")),
+    429: ("rate_limited", N_("Too many attempts; please wait a minute and try again.")),
+    503: ("busy", N_("The server is busy; please try again in a moment.")),
 }
 
 # Pydantic's English messages, matched and re-issued as catalog message ids.
 _PYDANTIC_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^Field required$"), "This field is required."),
-    (re.compile(r"^Extra inputs are not permitted$"), "This field is not expected."),
-    (re.compile(r"^String should have at least (?P<n>\d+) characters?$"), "Use at least %(n)s characters."),
-    (re.compile(r"^String should have at most (?P<n>\d+) characters?$"), "Use at most %(n)s characters."),
-    (re.compile(r"^String should match pattern .*$"), "This value has the wrong format."),
-    (re.compile(r"^Input should be greater than or equal to (?P<n>\S+)$"), "Must be at least %(n)s."),
-    (re.compile(r"^Input should be greater than (?P<n>\S+)$"), "Must be greater than %(n)s."),
-    (re.compile(r"^Input should be less than or equal to (?P<n>\S+)$"), "Must be at most %(n)s."),
-    (re.compile(r"^Input should be less than (?P<n>\S+)$"), "Must be less than %(n)s."),
-    (re.compile(r"^Input should be a valid integer.*$"), "Enter a whole number."),
-    (re.compile(r"^Input should be a valid number.*$"), "Enter a number."),
-    (re.compile(r"^Input should be a valid boolean.*$"), "Enter yes or no."),
-    (re.compile(r"^Input should be a valid date.*$"), "Enter a date as YYYY-MM-DD."),
-    (re.compile(r"^Input should be a valid time.*$"), "Enter a time as HH:MM."),
-    (re.compile(r"^Input should be a valid datetime.*$"), "Enter a date and time."),
-    (re.compile(r"^Input should be a valid (string|dictionary|list).*$"), "This value has the wrong type."),
-    (re.compile(r"^Input should be (?P<options>'.*)$"), "Choose one of: %(options)s."),
-    (re.compile(r"^Date should be in the (past|future).*$"), "This date is not allowed."),
+    (re.compile(r"^Field required$"), N_("This field is required.")),
+    (re.compile(r"^Extra inputs are not permitted$"), N_("This field is not expected.")),
+    (re.compile(r"^String should have at least (?P<n>\d+) characters?$"), N_("Use at least %(n)s characters.")),
+    (re.compile(r"^String should have at most (?P<n>\d+) characters?$"), N_("Use at most %(n)s characters.")),
+    (re.compile(r"^String should match pattern .*$"), N_("This value has the wrong format.")),
+    (re.compile(r"^Input should be greater than or equal to (?P<n>\S+)$"), N_("Must be at least %(n)s.")),
+    (re.compile(r"^Input should be greater than (?P<n>\S+)$"), N_("Must be greater than %(n)s.")),
+    (re.compile(r"^Input should be less than or equal to (?P<n>\S+)$"), N_("Must be at most %(n)s.")),
+    (re.compile(r"^Input should be less than (?P<n>\S+)$"), N_("Must be less than %(n)s.")),
+    (re.compile(r"^Input should be a valid integer.*$"), N_("Enter a whole number.")),
+    (re.compile(r"^Input should be a valid number.*$"), N_("Enter a number.")),
+    (re.compile(r"^Input should be a valid boolean.*$"), N_("Enter yes or no.")),
+    (re.compile(r"^Input should be a valid date.*$"), N_("Enter a date as YYYY-MM-DD.")),
+    (re.compile(r"^Input should be a valid time.*$"), N_("Enter a time as HH:MM.")),
+    (re.compile(r"^Input should be a valid datetime.*$"), N_("Enter a date and time.")),
+    (re.compile(r"^Input should be a valid (string|dictionary|list).*$"), N_("This value has the wrong type.")),
+    (re.compile(r"^Input should be (?P<options>'.*)$"), N_("Choose one of: %(options)s.")),
+    (re.compile(r"^Date should be in the (past|future).*$"), N_("This date is not allowed.")),
 ]
 
 
@@ -120,7 +120,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     status = exc.status_code
     code, message = _HTTP_CODES.get(status, ("error", "The request could not be processed."))
     if status == 403 and "CSRF" in str(exc.detail):
-        code, message = "csrf_failed", "The form expired; reload the page and try again."
+        code, message = "csrf_failed", N_("The form expired; reload the page and try again.")
     if status >= 500:
         log.error("HTTP %s on %s %s: %s", status, request.method, request.url.path, exc.detail)
     return _respond(request, problem(status, code, message), headers=exc.headers)

@@ -1,0 +1,488 @@
+"""Booking contention: many exhibitors race for few booths through the real HTTP server.
+
+For each engine (SQLite in a fresh temp file; PostgreSQL in a fresh database when
+``EXPO_TEST_POSTGRES_URL`` is set) this script migrates, seeds one expo with 50 booths
+(booth limit 1) and 200 exhibitors with accounts and bearer tokens, starts
+``uvicorn expo.app:create_app --factory --workers 2`` on 127.0.0.1 and lets 200 concurrent
+clients race: each tries the booths in its own shuffled order (seeded) until it holds one
+or every booth has refused it. Afterwards the database is checked directly.
+
+Prints one JSON object per line and figure::
+
+    {"name": "booking.double_bookings", "value": 0, "unit": "count", "engine": "sqlite"}
+
+Exits non-zero when a booth has more than one active booking, when the number of 201
+answers is not the number of booths, or when it disagrees with the database.
+Run: ``.venv/bin/python bench/booking_contention.py`` (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the project may not be installed into the venv
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+
+from booths import exhibitors, venue  # noqa: E402
+from booths.models import ACTIVE_BOOKING_STATUSES, Booking  # noqa: E402
+from booths.schemas import BlockRequest, ExhibitorSignup, ExpoCreate, HallCreate, PackageCreate  # noqa: E402
+from expo.accounts import start_session  # noqa: E402
+from expo.database import create_engine, session_scope  # noqa: E402
+from expo.migrate import upgrade  # noqa: E402
+from expo.security import Passwords  # noqa: E402
+from expo.settings import Settings  # noqa: E402
+
+HOST = "127.0.0.1"  # the only address this bench ever targets
+LOCAL_DB_HOSTS = {"127.0.0.1", "localhost", "::1", None, ""}
+PASSWORDS = Passwords(time_cost=1, memory_kib=64)
+
+
+def log(message: str) -> None:
+    print(f"[booking_contention] {message}", file=sys.stderr, flush=True)
+
+
+# --- seeding ----------------------------------------------------------------------------------
+@dataclass
+class Seeded:
+    expo_id: int
+    booth_ids: list[int]
+    tokens: list[str]
+
+
+async def seed(database_url: str, booths: int, clients: int) -> Seeded:
+    """One expo, ``booths`` paid booths (so holds stay 'held'), ``clients`` exhibitors with tokens."""
+    settings = Settings(database_url=database_url, argon2_time_cost=1, argon2_memory_kib=64)
+    engine = create_engine(settings)
+    try:
+        async with session_scope(engine) as session:
+            expo = await venue.create_expo(
+                session,
+                ExpoCreate(
+                    slug="bench-contention",
+                    name="Bench Expo",
+                    city="Jombang",
+                    venue="Gedung Bench",
+                    starts_on=date(2026, 10, 20),
+                    ends_on=date(2026, 10, 25),
+                    hold_minutes=60,
+                    booth_limit=1,
+                ),
+            )
+            assert expo.id is not None
+            columns = 10
+            rows = math.ceil(booths / columns)
+            hall = await venue.create_hall(
+                session,
+                expo.id,
+                HallCreate(code="A", name="Hall A", width_m=3 + columns * 3 + 3, depth_m=3 + rows * 6 + 3),
+            )
+            package = await venue.create_package(
+                session, expo.id, PackageCreate(code="standar", name="Standar 3x3", price=1_500_000)
+            )
+            assert hall.id is not None
+            assert package.id is not None
+            created = await venue.generate_block(
+                session,
+                hall.id,
+                BlockRequest(
+                    package_id=package.id,
+                    origin_x_m=3,
+                    origin_y_m=3,
+                    rows=rows,
+                    columns=columns,
+                    booth_width_m=3,
+                    booth_depth_m=3,
+                    aisle_m=3,
+                    prefix="A",
+                ),
+            )
+            booth_ids = [b.id for b in created if b.id is not None][:booths]
+            # generate_block lays out whole rows; drop any surplus so exactly ``booths`` exist
+            surplus = [b for b in created if b.id not in booth_ids]
+            for booth in surplus:
+                await session.delete(booth)
+            tokens = []
+            for n in range(1, clients + 1):
+                _exhibitor, user = await exhibitors.sign_up(
+                    session,
+                    PASSWORDS,
+                    expo.id,
+                    ExhibitorSignup(
+                        name=f"UMKM Bench {n}",
+                        exhibitor_class="umkm",
+                        nib=f"{9130000000000 + n}",
+                        regency="Jombang",
+                        contact_name=f"Kontak {n}",
+                        whatsapp=f"0812{n:08d}",
+                        email=f"bench{n}@contoh.id",
+                        password=uuid.uuid4().hex,  # never used: the bench logs in by token
+                    ),
+                )
+                tokens.append(await start_session(session, user, 1))
+            await session.commit()
+            return Seeded(expo_id=expo.id, booth_ids=booth_ids, tokens=tokens)
+    finally:
+        await engine.dispose()
+
+
+# --- the server -------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """SIGTERM to uvicorn's supervisor (it stops its workers), then SIGKILL to our own group."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                log(f"server {self.process.pid} did not stop on SIGTERM; killing its process group")
+        # The process group was created for this server alone (start_new_session); reap stragglers.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+
+def start_server(database_url: str, workers: int, workdir: Path) -> Server:
+    port = free_port()
+    log_path = workdir / f"uvicorn-{port}.log"
+    env = os.environ.copy()
+    env |= {
+        "EXPO_DATABASE_URL": database_url,
+        "EXPO_SECRET_KEY": uuid.uuid4().hex,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "expo.app:create_app",
+        "--factory",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "info",
+    ]
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(  # fixed argv, no shell
+            command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return Server(process=process, port=port, log_path=log_path)
+
+
+async def wait_ready(server: Server, workers: int, timeout_s: float = 60.0) -> None:
+    """Until /health answers 200 and every worker has logged its start-up."""
+    deadline = time.monotonic() + timeout_s
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=2.0, trust_env=False) as client:
+        while True:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"server exited with {server.process.returncode}:\n{server.log_text()[-4000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not ready after {timeout_s}s:\n{server.log_text()[-4000:]}")
+            healthy = False
+            with contextlib.suppress(httpx.HTTPError):
+                healthy = (await client.get("/health")).status_code == 200
+            if healthy and server.log_text().count("Application startup complete") >= workers:
+                return
+            await asyncio.sleep(0.2)
+
+
+# --- the race ---------------------------------------------------------------------------------
+@dataclass
+class Race:
+    max_requests: int
+    deadline: float
+    latencies_ms: list[float] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    holders: int = 0
+    requests: int = 0
+    cut_short: bool = False
+
+    def budget_left(self) -> bool:
+        if self.requests >= self.max_requests or time.monotonic() >= self.deadline:
+            self.cut_short = True
+            return False
+        return True
+
+
+async def _hold(client: httpx.AsyncClient, booth_id: int, race: Race) -> str:
+    """One hold request; returns '201', '409:<code>', '<status>' or the exception's name."""
+    race.requests += 1
+    started = time.perf_counter()
+    try:
+        response = await client.post(f"/api/booths/{booth_id}/hold")
+    except httpx.HTTPError as exc:
+        outcome = f"exception:{type(exc).__name__}"
+    else:
+        outcome = str(response.status_code)
+        if response.status_code == 409:
+            with contextlib.suppress(ValueError):
+                outcome += ":" + str(response.json().get("code"))
+    race.latencies_ms.append((time.perf_counter() - started) * 1000)
+    race.outcomes[outcome] += 1
+    return outcome
+
+
+async def exhibitor(client: httpx.AsyncClient, order: list[int], race: Race, gate: asyncio.Event) -> None:
+    await gate.wait()
+    for booth_id in order:
+        if not race.budget_left():
+            return
+        outcome = await _hold(client, booth_id, race)
+        if outcome == "201":
+            race.holders += 1
+            return
+        if outcome == "409:booth_limit_reached":  # a hold that answered badly went through after all
+            return
+        # booth_taken: try the next booth; anything else is an error and the next booth is tried too
+
+
+async def run_race(base_url: str, seeded: Seeded, args: argparse.Namespace) -> tuple[Race, float]:
+    timeout_s, max_seconds = args.timeout, args.max_seconds
+    rng = random.Random(args.seed)
+    orders = [rng.sample(seeded.booth_ids, len(seeded.booth_ids)) for _ in seeded.tokens]
+    race = Race(max_requests=args.max_requests, deadline=math.inf)
+    gate = asyncio.Event()
+    clients = [
+        httpx.AsyncClient(
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout_s,
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            trust_env=False,
+        )
+        for token in seeded.tokens
+    ]
+    try:
+        tasks = [
+            asyncio.create_task(exhibitor(client, order, race, gate))
+            for client, order in zip(clients, orders, strict=True)
+        ]
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        race.deadline = started + max_seconds
+        gate.set()
+        # the per-request timeout bounds each task; this is a last guard against a hung client
+        _done, pending = await asyncio.wait(tasks, timeout=max_seconds + timeout_s + 5)
+        for task in pending:
+            task.cancel()
+        if pending:
+            race.cut_short = True
+            await asyncio.gather(*pending, return_exceptions=True)
+        elapsed = time.monotonic() - started
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)
+    return race, elapsed
+
+
+# --- verification -----------------------------------------------------------------------------
+@dataclass
+class DbCheck:
+    active: int
+    double_booked_booths: int
+    over_limit_exhibitors: int
+
+
+async def check_database(database_url: str, expo_id: int, booth_limit: int = 1) -> DbCheck:
+    engine = create_async_engine(database_url)
+    active = Booking.status.in_(ACTIVE_BOOKING_STATUSES)  # type: ignore[attr-defined]
+    try:
+        async with engine.connect() as conn:
+            per_booth = (
+                await conn.execute(
+                    sa.select(Booking.booth_id, sa.func.count())
+                    .where(Booking.expo_id == expo_id, active)
+                    .group_by(Booking.booth_id)
+                )
+            ).all()
+            per_exhibitor = (
+                await conn.execute(
+                    sa.select(Booking.exhibitor_id, sa.func.count())
+                    .where(Booking.expo_id == expo_id, active)
+                    .group_by(Booking.exhibitor_id)
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    return DbCheck(
+        active=sum(n for _, n in per_booth),
+        double_booked_booths=sum(1 for _, n in per_booth if n > 1),
+        over_limit_exhibitors=sum(1 for _, n in per_exhibitor if n > booth_limit),
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (0 < p <= 100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def emit(name: str, value: float, unit: str, engine: str) -> None:
+    print(json.dumps({"name": name, "value": value, "unit": unit, "engine": engine}), flush=True)
+
+
+# --- one engine -------------------------------------------------------------------------------
+def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, workdir: Path) -> bool:
+    """Migrate, seed, serve, race, verify; returns True when the booking invariants held."""
+    log(f"{engine_name}: migrating {make_url(database_url).render_as_string(hide_password=True)}")
+    upgrade(database_url)
+    seeded = asyncio.run(seed(database_url, args.booths, args.clients))
+    log(f"{engine_name}: seeded {len(seeded.booth_ids)} booths, {len(seeded.tokens)} exhibitors")
+    server = start_server(database_url, args.workers, workdir)
+    try:
+        asyncio.run(wait_ready(server, args.workers))
+        log(f"{engine_name}: server pid {server.process.pid} ready on {server.base_url}; racing")
+        race, elapsed = asyncio.run(run_race(server.base_url, seeded, args))
+    finally:
+        server.stop()
+    server_log = server.log_text()
+    check = asyncio.run(check_database(database_url, seeded.expo_id))
+
+    successes = race.outcomes["201"]
+    errors = sum(n for outcome, n in race.outcomes.items() if not outcome.startswith(("201", "409")))
+    unexpected_409 = {o: n for o, n in race.outcomes.items() if o.startswith("409") and o != "409:booth_taken"}
+    emit("booking.double_bookings", check.double_booked_booths, "count", engine_name)
+    emit("booking.successful_holds", successes, "count", engine_name)
+    emit("booking.requests_per_s", round(race.requests / elapsed, 1) if elapsed > 0 else 0.0, "req/s", engine_name)
+    emit("booking.p50_ms", round(percentile(race.latencies_ms, 50), 2), "ms", engine_name)
+    emit("booking.p99_ms", round(percentile(race.latencies_ms, 99), 2), "ms", engine_name)
+    emit("booking.errors", errors, "count", engine_name)
+
+    log(
+        f"{engine_name}: {race.requests} hold requests in {elapsed:.2f}s; outcomes {dict(race.outcomes)}; "
+        f"active bookings in database {check.active}; exhibitors over their limit {check.over_limit_exhibitors}"
+        + ("; STOPPED EARLY by the request/time bound" if race.cut_short else "")
+    )
+    for marker in ("Traceback", "database is locked", "Exception in ASGI application"):
+        if count := server_log.count(marker):
+            log(f"{engine_name}: server log has {count}x {marker!r}")
+    if errors or unexpected_409:
+        log(f"{engine_name}: server log tail:\n{server_log[-3000:]}")
+
+    ok = True
+    if check.double_booked_booths:
+        log(f"{engine_name}: FAIL {check.double_booked_booths} booth(s) have more than one active booking")
+        ok = False
+    if successes != args.booths:
+        log(f"{engine_name}: FAIL {successes} successful holds, expected {args.booths}")
+        ok = False
+    if check.active != successes:
+        log(f"{engine_name}: FAIL database has {check.active} active bookings but {successes} holds answered 201")
+        ok = False
+    if check.over_limit_exhibitors:
+        log(f"{engine_name}: FAIL {check.over_limit_exhibitors} exhibitor(s) hold more than the booth limit")
+        ok = False
+    return ok
+
+
+async def _admin(server_url: str, sql: str) -> None:
+    engine = create_async_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(sa.text(sql))
+    finally:
+        await engine.dispose()
+
+
+def bench_postgres(server_url: str, args: argparse.Namespace, workdir: Path) -> bool:
+    url = make_url(server_url)
+    if url.host not in LOCAL_DB_HOSTS:
+        raise SystemExit(f"refusing to create databases on {url.host}: this bench only targets 127.0.0.1")
+    name = f"expo_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    try:
+        return bench_engine("postgres", url.set(database=name).render_as_string(hide_password=False), args, workdir)
+    finally:
+        asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        log(f"postgres: dropped database {name}")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--booths", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--seed", type=int, default=20261020, help="seed of the clients' booth orders")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="stop the race after this many requests")
+    parser.add_argument("--max-seconds", type=float, default=120.0, help="stop the race after this many seconds")
+    return parser.parse_args()
+
+
+def _terminate(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: server stopped, database dropped
+
+
+def main() -> int:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, _terminate)
+    engines = {e.strip() for e in args.engines.split(",") if e.strip()}
+    postgres_url = os.environ.get("EXPO_TEST_POSTGRES_URL")
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="expo-bench-") as tmp:
+        workdir = Path(tmp)
+        if "sqlite" in engines:
+            ok &= bench_engine("sqlite", f"sqlite+aiosqlite:///{workdir / 'bench.db'}", args, workdir)
+        if "postgres" in engines:
+            if postgres_url:
+                ok &= bench_postgres(postgres_url, args, workdir)
+            else:
+                log("postgres: skipped (set EXPO_TEST_POSTGRES_URL to include it)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
