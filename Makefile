@@ -35,10 +35,13 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+messages: install ## Extract message ids into the Babel catalogs (then translate expo/locale/id)
+	$(BIN)/python -m expo.catalog
+
 bench: install ## Benchmarks (JSON lines; see docs/benchmarks.md)
 	$(BIN)/python bench/booking_contention.py
 
 clean: ## Remove the virtualenv and the local database
 	rm -rf $(VENV) var/expo.db var/expo.db-wal var/expo.db-shm
 
-.PHONY: help install db run test lint bench clean
+.PHONY: help install db run test lint messages bench clean
