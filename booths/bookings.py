@@ -11,6 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from booths.models import Booking, BookingEvent, BookingStatus, Booth, BoothPackage, Exhibitor, Expo, Hall
 from booths.schemas import BookingEventRead, BookingRead, PaymentIn
@@ -25,7 +26,9 @@ _TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose a
 
 async def _lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
     await session.execute(
-        sa.update(Exhibitor).where(Exhibitor.id == exhibitor_id).values(lock_version=Exhibitor.lock_version + 1)
+        sa.update(Exhibitor)
+        .where(col(Exhibitor.id) == exhibitor_id)
+        .values(lock_version=col(Exhibitor.lock_version) + 1)
     )
     exhibitor = await session.get(Exhibitor, exhibitor_id, populate_existing=True)
     if exhibitor is None:
@@ -36,12 +39,12 @@ async def _lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor
 async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUser) -> Booking:
     """Lock and load a booking the user may act on (another exhibitor's booking is not found)."""
     now = utcnow()
-    await session.execute(sa.update(Booking).where(Booking.id == booking_id).values(updated_at=now))
+    await session.execute(sa.update(Booking).where(col(Booking.id) == booking_id).values(updated_at=now))
     booking = await session.get(Booking, booking_id, populate_existing=True)
     if booking is None:
         raise NotFound("No such booking.", code="booking_not_found")
     if not user.is_organiser:
-        owner = await session.scalar(sa.select(Exhibitor.user_id).where(Exhibitor.id == booking.exhibitor_id))
+        owner = await session.scalar(sa.select(col(Exhibitor.user_id)).where(col(Exhibitor.id) == booking.exhibitor_id))
         if owner != user.id:
             raise NotFound("No such booking.", code="booking_not_found")
     return booking
@@ -82,9 +85,9 @@ async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
     stale = (
         await session.scalars(
             sa.select(Booking).where(
-                Booking.booth_id == booth_id,
-                Booking.status == BookingStatus.HELD,
-                Booking.hold_expires_at <= now,  # type: ignore[operator]
+                col(Booking.booth_id) == booth_id,
+                col(Booking.status) == BookingStatus.HELD,
+                col(Booking.hold_expires_at) <= now,
             )
         )
     ).all()
@@ -103,7 +106,7 @@ async def _bookable_booth(session: AsyncSession, expo_id: int, booth_id: int) ->
         raise Conflict("Booth %(code)s is not for booking.", code="booth_blocked", params={"code": booth.code})
     await _expire_stale_holds(session, booth_id)
     taken = await session.scalar(
-        sa.select(Booking.id).where(Booking.booth_id == booth_id, active_booking_clause()).limit(1)
+        sa.select(col(Booking.id)).where(col(Booking.booth_id) == booth_id, active_booking_clause()).limit(1)
     )
     if taken is not None:
         raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
@@ -121,7 +124,7 @@ async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
     stmt = (
         sa.select(sa.func.count())
         .select_from(Booking)
-        .where(Booking.exhibitor_id == exhibitor_id, active_booking_clause())
+        .where(col(Booking.exhibitor_id) == exhibitor_id, active_booking_clause())
     )
     return int(await session.scalar(stmt) or 0)
 
@@ -320,32 +323,34 @@ async def list_bookings(
     offset: int = 0,
 ) -> list[BookingRead]:
     stmt = (
-        sa.select(Booking, Booth.code, Hall.code, Exhibitor.name)
-        .join(Booth, Booth.id == Booking.booth_id)
-        .join(Hall, Hall.id == Booth.hall_id)
-        .join(Exhibitor, Exhibitor.id == Booking.exhibitor_id)
-        .where(Booking.expo_id == expo_id)
-        .order_by(Booking.held_at.desc())  # type: ignore[attr-defined]
+        sa.select(Booking, col(Booth.code), col(Hall.code), col(Exhibitor.name))
+        .join(Booth, col(Booth.id) == col(Booking.booth_id))
+        .join(Hall, col(Hall.id) == col(Booth.hall_id))
+        .join(Exhibitor, col(Exhibitor.id) == col(Booking.exhibitor_id))
+        .where(col(Booking.expo_id) == expo_id)
+        .order_by(col(Booking.held_at).desc())
     )
     if exhibitor_id is not None:
-        stmt = stmt.where(Booking.exhibitor_id == exhibitor_id)
+        stmt = stmt.where(col(Booking.exhibitor_id) == exhibitor_id)
     if hall_id is not None:
-        stmt = stmt.where(Booth.hall_id == hall_id)
+        stmt = stmt.where(col(Booth.hall_id) == hall_id)
     if q:
         like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(Exhibitor.name).like(like), sa.func.lower(Booth.code).like(like)))
+        stmt = stmt.where(
+            sa.or_(sa.func.lower(col(Exhibitor.name)).like(like), sa.func.lower(col(Booth.code)).like(like))
+        )
     now = utcnow()
     if status == BookingStatus.HELD:
-        stmt = stmt.where(Booking.status == BookingStatus.HELD, Booking.hold_expires_at > now)  # type: ignore[operator]
+        stmt = stmt.where(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > now)
     elif status == BookingStatus.EXPIRED:
         stmt = stmt.where(
             sa.or_(
-                Booking.status == BookingStatus.EXPIRED,
-                sa.and_(Booking.status == BookingStatus.HELD, Booking.hold_expires_at <= now),
+                col(Booking.status) == BookingStatus.EXPIRED,
+                sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) <= now),
             )
-        )  # type: ignore[operator]
+        )
     elif status is not None:
-        stmt = stmt.where(Booking.status == status)
+        stmt = stmt.where(col(Booking.status) == status)
     rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
     return [booking_read(row[0], row[1], row[2], row[3]) for row in rows]
 
@@ -364,11 +369,11 @@ def booking_read(booking: Booking, booth_code: str, hall_code: str, exhibitor_na
 async def get_booking(session: AsyncSession, booking_id: int, user: CurrentUser) -> BookingRead:
     row = (
         await session.execute(
-            sa.select(Booking, Booth.code, Hall.code, Exhibitor.name, Exhibitor.user_id)
-            .join(Booth, Booth.id == Booking.booth_id)
-            .join(Hall, Hall.id == Booth.hall_id)
-            .join(Exhibitor, Exhibitor.id == Booking.exhibitor_id)
-            .where(Booking.id == booking_id)
+            sa.select(Booking, col(Booth.code), col(Hall.code), col(Exhibitor.name), col(Exhibitor.user_id))
+            .join(Booth, col(Booth.id) == col(Booking.booth_id))
+            .join(Hall, col(Hall.id) == col(Booth.hall_id))
+            .join(Exhibitor, col(Exhibitor.id) == col(Booking.exhibitor_id))
+            .where(col(Booking.id) == booking_id)
         )
     ).first()
     if row is None or (not user.is_organiser and row[4] != user.id):
@@ -382,11 +387,11 @@ async def booking_history(session: AsyncSession, booking_id: int, user: CurrentU
     to_booth = sa.orm.aliased(Booth)
     rows = (
         await session.execute(
-            sa.select(BookingEvent, from_booth.code, to_booth.code)
-            .outerjoin(from_booth, from_booth.id == BookingEvent.from_booth_id)
-            .outerjoin(to_booth, to_booth.id == BookingEvent.to_booth_id)
-            .where(BookingEvent.booking_id == booking_id)
-            .order_by(BookingEvent.at, BookingEvent.id)
+            sa.select(BookingEvent, col(from_booth.code), col(to_booth.code))
+            .outerjoin(from_booth, col(from_booth.id) == col(BookingEvent.from_booth_id))
+            .outerjoin(to_booth, col(to_booth.id) == col(BookingEvent.to_booth_id))
+            .where(col(BookingEvent.booking_id) == booking_id)
+            .order_by(col(BookingEvent.at), col(BookingEvent.id))
         )
     ).all()
     return [

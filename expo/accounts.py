@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from expo.errors import Conflict, FieldProblem, InvalidInput, Unauthenticated
 from expo.formatting import utcnow
@@ -55,7 +56,7 @@ async def create_user(
     if not _EMAIL_RE.match(email):
         raise InvalidInput(fields=[FieldProblem("email", "This is not a valid e-mail address.")])
     check_password_strength(password)
-    taken = await session.scalar(sa.select(User.id).where(User.email == email))
+    taken = await session.scalar(sa.select(col(User.id)).where(col(User.email) == email))
     if taken is not None:
         raise Conflict(
             "An account with this e-mail already exists.",
@@ -69,7 +70,7 @@ async def create_user(
 
 
 async def authenticate(session: AsyncSession, passwords: Passwords, email: str, password: str) -> User:
-    user = await session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    user = await session.scalar(sa.select(User).where(col(User.email) == normalise_email(email)))
     if user is None or not user.is_active:
         await passwords.burn(password)
         raise Unauthenticated("Wrong e-mail or password.", code="bad_credentials")
@@ -90,18 +91,18 @@ async def start_session(session: AsyncSession, user: User, days: int) -> str:
 
 
 async def end_session(session: AsyncSession, token: str) -> None:
-    await session.execute(sa.delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
+    await session.execute(sa.delete(AuthSession).where(col(AuthSession.token_hash) == token_digest(token)))
 
 
 async def user_for_token(session: AsyncSession, token: str) -> CurrentUser | None:
     row = (
         await session.execute(
-            sa.select(User.id, User.email, User.name, User.role)
-            .join(AuthSession, AuthSession.user_id == User.id)
+            sa.select(col(User.id), col(User.email), col(User.name), col(User.role))
+            .join(AuthSession, col(AuthSession.user_id) == col(User.id))
             .where(
-                AuthSession.token_hash == token_digest(token),
-                AuthSession.expires_at > utcnow(),
-                User.is_active.is_(True),  # type: ignore[attr-defined]
+                col(AuthSession.token_hash) == token_digest(token),
+                col(AuthSession.expires_at) > utcnow(),
+                col(User.is_active).is_(True),
             )
         )
     ).first()

@@ -6,6 +6,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection, Request
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -48,7 +49,7 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             token = bearer_token(scope) or cookie_token(scope)
             user: CurrentUser | None = None
             if token and len(token) < 200:
@@ -64,7 +65,7 @@ class BearerAwareCSRFMiddleware(CSRFMiddleware):
     """Litestar's CSRF check, skipped for requests that authenticate with a bearer token."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and bearer_token(scope):
+        if scope["type"] == ScopeType.HTTP and bearer_token(scope):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

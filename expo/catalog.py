@@ -48,11 +48,11 @@ def extract_python_ast(
         if name not in KEYWORDS:
             continue
         spec = KEYWORDS[name] or (1,)
-        found = [
-            node.args[i - 1].value
-            for i in spec
-            if len(node.args) >= i and isinstance(node.args[i - 1], ast.Constant) and isinstance(node.args[i - 1].value, str)
-        ]
+        found: list[str] = []
+        for i in spec:
+            arg = node.args[i - 1] if len(node.args) >= i else None
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append(arg.value)
         if len(found) == len(spec):
             yield node.lineno, name, found[0] if len(found) == 1 else tuple(found), []
 

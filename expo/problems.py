@@ -95,7 +95,7 @@ def _respond(
     status = int(body["status"])
     if wants_html(request):
         if status == 401:
-            return Redirect(path=f"/login?next={request.url.path}", status_code=303)  # type: ignore[return-value]
+            return Redirect(path=f"/login?next={request.url.path}", status_code=303)
         return page(request, "error.html", status_code=status, problem=body)
     return Response(content=body, status_code=status, media_type="application/problem+json", headers=headers)
 

@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="Shared store for rate limits when several workers run (redis://...)."
     )
-    default_locale: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"
     secure_cookies: bool = Field(default=False, description="Set on production behind HTTPS.")
     session_days: int = Field(default=14, ge=1, le=365)

@@ -5,6 +5,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from expo.auth import current_user
@@ -19,7 +20,7 @@ class LocaleMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         query = _query_param(scope.get("query_string", b""), "lang")
@@ -71,7 +72,8 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
 def _csrf_token(request: Request[Any, Any, Any]) -> str:
     from litestar.utils.scope.state import ScopeState
 
-    return ScopeState.from_scope(request.scope).csrf_token or ""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return token if isinstance(token, str) else ""
 
 
 def redirect(path: str) -> Redirect:
