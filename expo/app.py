@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
+from booths.admin_pages import PAGE_HANDLERS as ADMIN_PAGES
 from booths.booking_api import BookingController
 from booths.exhibitor_api import ExhibitorController
 from booths.pages import PAGE_HANDLERS as BOOTH_PAGES
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BookingController,
             *CORE_PAGES,
             *BOOTH_PAGES,
+            *ADMIN_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy],

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from expo.errors import DomainError
@@ -140,6 +140,22 @@ def operational_error_handler(
     )
 
 
+def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A number too large for the database column (an id of 30 digits, say) is bad input, not a crash."""
+    log.info("value out of range on %s: %s", request.url.path, exc)
+    return _respond(request, problem(422, "out_of_range", N_("A number in the request is out of range.")))
+
+
+def database_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """Drivers report some bad values only when the query runs (asyncpg: "value out of int32 range")."""
+    if "out of" in str(exc.orig) and "range" in str(exc.orig):
+        return out_of_range_handler(request, exc)
+    log.exception("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(
+        request, problem(503, "busy", "The server is busy; please try again in a moment."), headers={"Retry-After": "1"}
+    )
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(request, problem(500, "internal_error", "Something went wrong on our side; it has been logged."))
@@ -152,6 +168,9 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     IntegrityError: integrity_error_handler,
     OperationalError: operational_error_handler,
     PoolTimeoutError: operational_error_handler,
+    OverflowError: out_of_range_handler,
+    DataError: out_of_range_handler,
+    DBAPIError: database_error_handler,
     Exception: unexpected_error_handler,
 }
 
