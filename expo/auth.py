@@ -4,9 +4,9 @@ from typing import Any
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection, Request
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 

@@ -71,9 +71,9 @@ def problem(
     status: int,
     code: str,
     message: str,
+    *,
     params: dict[str, object] | None = None,
     fields: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + code,
@@ -102,7 +102,7 @@ def _respond(
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     fields = [{"field": f.field, "message": translate(f.message, f.params)} for f in exc.fields]
-    return _respond(request, problem(exc.status, exc.code, exc.message, exc.params, fields))
+    return _respond(request, problem(exc.status, exc.code, exc.message, params=exc.params, fields=fields))
 
 
 def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

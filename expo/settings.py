@@ -1,7 +1,6 @@
 """Settings read from the environment (prefix ``EXPO_``); see docs/deployment.md."""
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict

@@ -4,8 +4,8 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.response import Redirect, Template
 from litestar.enums import ScopeType
+from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from expo.auth import current_user
