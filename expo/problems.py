@@ -7,6 +7,7 @@ with a generic problem.
 
 import logging
 import re
+from urllib.parse import quote, urlsplit
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -95,9 +96,18 @@ def _respond(
     status = int(body["status"])
     if wants_html(request):
         if status == 401:
-            return Redirect(path=f"/login?next={request.url.path}", status_code=303)
+            # Come back to a page, never to a form's POST-only address.
+            target = request.url.path if request.method == "GET" else _referer_path(request)
+            return Redirect(path=f"/login?next={quote(target)}" if target else "/login", status_code=303)
         return page(request, "error.html", status_code=status, problem=body)
     return Response(content=body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def _referer_path(request: Request[Any, Any, Any]) -> str:
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return ""
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:

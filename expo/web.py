@@ -57,6 +57,14 @@ def _query_param(query_string: bytes, name: str) -> str | None:
     return values[0] if values else None
 
 
+def lang_query(request: Request[Any, Any, Any], locale: str) -> str:
+    """The current query string with ``lang`` switched, so a language switch keeps the page's state."""
+    from urllib.parse import urlencode
+
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return urlencode([*pairs, ("lang", locale)])
+
+
 def page(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
     """Render a page with what every template needs: the user, the CSRF token and the language."""
     base = {
@@ -65,6 +73,7 @@ def page(request: Request[Any, Any, Any], template: str, status_code: int = 200,
         "csrf_token": request.scope.get("_csrf_token") or _csrf_token(request),
         "locale": current_locale.get(),
         "path": request.url.path,
+        "lang_query": lang_query,
     }
     return Template(template_name=template, context=base | context, status_code=status_code)
 

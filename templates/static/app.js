@@ -1,0 +1,41 @@
+/* Small page helpers: live countdowns for held bookings and confirmation before destructive forms. */
+(function () {
+  "use strict";
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function format(seconds) {
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    var s = seconds % 60;
+    return h > 0 ? h + ":" + pad(m) + ":" + pad(s) : pad(m) + ":" + pad(s);
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-countdown]").forEach(function (box) {
+      var expires = Date.parse(box.getAttribute("data-expires"));
+      if (isNaN(expires)) { return; }
+      var left = Math.max(0, Math.round((expires - now) / 1000));
+      var clock = box.querySelector("[data-countdown-clock]");
+      if (clock) { clock.textContent = format(left); }
+      if (left === 0 && !box.classList.contains("is-expired")) {
+        box.classList.add("is-expired");
+        var card = box.closest("[data-booking]");
+        (card || box).querySelectorAll("[data-when-live]").forEach(function (el) { el.hidden = true; });
+        (card || box).querySelectorAll("[data-when-expired]").forEach(function (el) { el.hidden = false; });
+      }
+    });
+  }
+
+  if (document.querySelector("[data-countdown]")) {
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+}());
