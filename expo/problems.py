@@ -7,8 +7,8 @@ with a generic problem.
 
 import logging
 import re
-from urllib.parse import quote, urlsplit
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
