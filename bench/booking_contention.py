@@ -25,6 +25,7 @@ import json
 import math
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -247,12 +248,18 @@ class Race:
     holders: int = 0
     requests: int = 0
     cut_short: bool = False
+    client_cpu_s: float = 0.0
 
     def budget_left(self) -> bool:
         if self.requests >= self.max_requests or time.monotonic() >= self.deadline:
             self.cut_short = True
             return False
         return True
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 async def _hold(client: httpx.AsyncClient, booth_id: int, race: Race) -> str:
@@ -309,6 +316,7 @@ async def run_race(base_url: str, seeded: Seeded, args: argparse.Namespace) -> t
             for client, order in zip(clients, orders, strict=True)
         ]
         await asyncio.sleep(0)
+        race.client_cpu_s = -_cpu_seconds()
         started = time.monotonic()
         race.deadline = started + max_seconds
         gate.set()
@@ -320,6 +328,7 @@ async def run_race(base_url: str, seeded: Seeded, args: argparse.Namespace) -> t
             race.cut_short = True
             await asyncio.gather(*pending, return_exceptions=True)
         elapsed = time.monotonic() - started
+        race.client_cpu_s += _cpu_seconds()
     finally:
         await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)
     return race, elapsed
@@ -380,7 +389,7 @@ def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, 
     upgrade(database_url)
     seeded = asyncio.run(seed(database_url, args.booths, args.clients))
     log(f"{engine_name}: seeded {len(seeded.booth_ids)} booths, {len(seeded.tokens)} exhibitors")
-    server = start_server(database_url, args.workers, workdir)
+    server = start_server(database_url, args.workers, args.log_dir or workdir)
     try:
         asyncio.run(wait_ready(server, args.workers))
         log(f"{engine_name}: server pid {server.process.pid} ready on {server.base_url}; racing")
@@ -401,13 +410,15 @@ def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, 
     emit("booking.errors", errors, "count", engine_name)
 
     log(
-        f"{engine_name}: {race.requests} hold requests in {elapsed:.2f}s; outcomes {dict(race.outcomes)}; "
+        f"{engine_name}: {race.requests} hold requests in {elapsed:.2f}s "
+        f"(the clients used {race.client_cpu_s:.1f} CPU-s of it); outcomes {dict(race.outcomes)}; "
         f"active bookings in database {check.active}; exhibitors over their limit {check.over_limit_exhibitors}"
         + ("; STOPPED EARLY by the request/time bound" if race.cut_short else "")
     )
+    where = f" ({server.log_path})" if args.log_dir else ""
     for marker in ("Traceback", "database is locked", "Exception in ASGI application"):
         if count := server_log.count(marker):
-            log(f"{engine_name}: server log has {count}x {marker!r}")
+            log(f"{engine_name}: server log has {count}x {marker!r}{where}")
     if errors or unexpected_409:
         log(f"{engine_name}: server log tail:\n{server_log[-3000:]}")
 
@@ -459,6 +470,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--max-requests", type=int, default=20_000, help="stop the race after this many requests")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="stop the race after this many seconds")
+    parser.add_argument("--log-dir", type=Path, help="keep the servers' logs here (default: a temp dir, deleted)")
     return parser.parse_args()
 
 

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from booths.models import Booking, BookingEvent, BookingStatus, Booth, BoothPackage, Exhibitor, Expo, Hall
 from booths.schemas import BookingEventRead, BookingRead, PaymentIn
-from booths.venue import active_booking_clause, get_booth, get_expo, price_for
+from booths.venue import active_booking_clause, booth_is_booked, get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import as_utc, utcnow
@@ -114,10 +114,11 @@ async def _bookable_booth(session: AsyncSession, expo_id: int, booth_id: int) ->
 
 
 async def _flush_or_taken(session: AsyncSession, booth: Booth) -> None:
+    code = booth.code  # read before the flush: a failed flush expires every loaded object
     try:
         await session.flush()
     except IntegrityError as exc:  # the partial unique index decided a race
-        raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code}) from exc
+        raise Conflict(_TAKEN, code="booth_taken", params={"code": code}) from exc
 
 
 async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
@@ -133,6 +134,12 @@ async def hold_booth(
     session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
 ) -> Booking:
     """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it."""
+    # Refuse a visibly taken booth before taking any lock: under a rush most attempts are losers,
+    # and on SQLite the lock is the whole database's. The checks under the lock and the unique
+    # index still decide every real race.
+    if await booth_is_booked(session, booth_id):
+        booth = await get_booth(session, booth_id, expo_id)
+        raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
     exhibitor = await _lock_exhibitor(session, exhibitor_id)
     expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from booths.models import Booking, BookingStatus, Booth
 from expo.formatting import utcnow
@@ -305,3 +305,58 @@ async def test_database_refuses_a_second_active_booking(setup: tuple[Venue, str]
         )
     with pytest.raises(sa.exc.IntegrityError):
         await session.flush()
+
+
+async def test_a_race_lost_at_the_unique_index_is_a_409_not_a_crash(
+    setup: tuple[Venue, str], session: AsyncSession, engine: AsyncEngine
+) -> None:
+    """Both requests passed the friendly check; the index refuses the second, which must answer booth_taken."""
+    from booths.bookings import _flush_or_taken
+    from booths.exhibitors import create_exhibitor
+    from booths.schemas import ExhibitorCreate
+    from expo.database import create_sessionmaker
+    from expo.errors import Conflict
+
+    v, _ = setup
+    exhibitors = [
+        await create_exhibitor(
+            session,
+            v.expo_id,
+            ExhibitorCreate(
+                name=f"UMKM {i}",
+                exhibitor_class="umkm",
+                nib=f"66600000000{i:02d}",
+                regency="Jombang",  # type: ignore[arg-type]
+                contact_name="X",
+                whatsapp="081234567890",
+                email=f"r{i}@contoh.id",
+            ),
+        )
+        for i in range(2)
+    ]
+    session.add(
+        Booking(
+            expo_id=v.expo_id,
+            booth_id=v.booth_ids[0],
+            exhibitor_id=exhibitors[0].id or 0,
+            status=BookingStatus.CONFIRMED,
+            price=0,
+        )
+    )
+    await session.commit()
+    async with create_sessionmaker(engine)() as other:
+        booth = await other.get(Booth, v.booth_ids[0])
+        assert booth is not None
+        other.add(
+            Booking(
+                expo_id=v.expo_id,
+                booth_id=v.booth_ids[0],
+                exhibitor_id=exhibitors[1].id or 0,
+                status=BookingStatus.HELD,
+                price=0,
+            )
+        )
+        with pytest.raises(Conflict) as caught:
+            await _flush_or_taken(other, booth)
+        assert caught.value.code == "booth_taken"
+        assert caught.value.params == {"code": "A-01"}
