@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths import bookings, venue
 from booths.exhibitors import exhibitor_of_user
 from booths.models import BookingStatus
-from booths.schemas import AssignIn, BookingEventRead, BookingRead, CancelIn, MoveIn, PaymentIn
+from booths.schemas import NO_NUL, AssignIn, BookingEventRead, BookingRead, CancelIn, MoveIn, PaymentIn
 from expo.accounts import CurrentUser
 from expo.auth import requires_exhibitor, requires_exhibitor_or_organiser, requires_organiser
 from expo.errors import NotFound
@@ -48,7 +48,7 @@ class BookingController(Controller):
         user: NamedDependency[CurrentUser],
         db_session: NamedDependency[AsyncSession],
         status: FromQuery[BookingStatus | None] = None,
-        q: FromQuery[Annotated[str | None, Parameter(max_length=100)]] = None,
+        q: FromQuery[Annotated[str | None, Parameter(max_length=100, pattern=NO_NUL)]] = None,
         hall_id: FromQuery[int | None] = None,
         limit: FromQuery[Annotated[int, Parameter(ge=1, le=1000)]] = 500,
         offset: FromQuery[Annotated[int, Parameter(ge=0)]] = 0,

@@ -13,10 +13,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.models import Booking, BookingEvent, BookingStatus, Booth, BoothPackage, Exhibitor, Expo, Hall
+from booths.models import (
+    AllocationSetting,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Booth,
+    BoothPackage,
+    Exhibitor,
+    Expo,
+    Hall,
+)
 from booths.schemas import BookingEventRead, BookingRead, PaymentIn
 from booths.venue import active_booking_clause, booth_is_booked, get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
+from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
@@ -144,6 +155,11 @@ async def hold_booth(
     expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such booth.", code="booth_not_found")
+    by_application = sa.select(col(AllocationSetting.applications_only)).where(
+        col(AllocationSetting.expo_id) == expo_id
+    )
+    if await session.scalar(by_application):  # booths are allocated from applications (booths.allocation_runs)
+        raise Conflict("Booths of this expo are given by application; apply instead.", code="apply_instead")
     booth = await _bookable_booth(session, expo_id, booth_id)
     if await active_bookings_of(session, exhibitor_id) >= expo.booth_limit:
         raise Conflict(
@@ -342,9 +358,12 @@ async def list_bookings(
     if hall_id is not None:
         stmt = stmt.where(col(Booth.hall_id) == hall_id)
     if q:
-        like = f"%{q.lower()}%"
+        like = contains_pattern(q.lower())
         stmt = stmt.where(
-            sa.or_(sa.func.lower(col(Exhibitor.name)).like(like), sa.func.lower(col(Booth.code)).like(like))
+            sa.or_(
+                sa.func.lower(col(Exhibitor.name)).like(like, escape="\\"),
+                sa.func.lower(col(Booth.code)).like(like, escape="\\"),
+            )
         )
     now = utcnow()
     if status == BookingStatus.HELD:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from litestar import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from booths import geometry
 from booths.models import Booth, BoothPackage, Hall, ProductCluster
@@ -16,6 +17,7 @@ from booths.schemas import BoothCreate, CsvImportResult
 from booths.venue import booth_is_booked, get_expo
 from expo.errors import DomainError, FieldProblem, InvalidInput
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.problems import field_message
 
 COLUMNS = [
@@ -31,6 +33,8 @@ COLUMNS = [
     "blocked",
     "blocked_reason",
 ]
+# Problems name the CSV's column, not the schema's field.
+_COLUMN_OF = {"booth_type": "type", "hall_id": "hall", "package_id": "package"}
 MAX_ROWS = 5000
 _TRUE = {"1", "true", "yes", "ya", "y"}
 _FALSE = {"", "0", "false", "no", "tidak", "n"}
@@ -39,18 +43,18 @@ _FALSE = {"", "0", "false", "no", "tidak", "n"}
 class TooLarge(DomainError):
     status = 413
     default_code = "too_large"
-    default_message = "The file is too large (at most %(max)s bytes)."
+    default_message = N_("The file is too large (at most %(max)s bytes).")
 
 
 async def export_booths(session: AsyncSession, expo_id: int) -> str:
     await get_expo(session, expo_id)
     rows = (
         await session.execute(
-            sa.select(Booth, Hall.code, BoothPackage.code)
-            .join(Hall, Hall.id == Booth.hall_id)
-            .join(BoothPackage, BoothPackage.id == Booth.package_id)
-            .where(Booth.expo_id == expo_id)
-            .order_by(Hall.code, Booth.code)
+            sa.select(Booth, col(Hall.code), col(BoothPackage.code))
+            .join(Hall, col(Hall.id) == col(Booth.hall_id))
+            .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
+            .where(col(Booth.expo_id) == expo_id)
+            .order_by(col(Hall.code), col(Booth.code))
         )
     ).all()
     out = io.StringIO()
@@ -76,7 +80,9 @@ async def export_booths(session: AsyncSession, expo_id: int) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    """``3``, ``2.5``, ``1234.567``: as short as possible and exact (``:g`` keeps only 6 digits)."""
+    text = repr(float(value))
+    return text.removesuffix(".0")
 
 
 async def read_upload(request: Request[Any, Any, Any], max_bytes: int) -> bytes:
@@ -90,7 +96,7 @@ async def read_upload(request: Request[Any, Any, Any], max_bytes: int) -> bytes:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InvalidInput(fields=[FieldProblem("file", "Attach a CSV file.")])
-        raw = await upload.read()
+        raw: bytes = await upload.read()
     else:
         raw = await request.body()
     if len(raw) > max_bytes:
@@ -110,60 +116,19 @@ class _Row:
 
 async def import_booths(session: AsyncSession, expo_id: int, raw: bytes) -> CsvImportResult:
     await get_expo(session, expo_id)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("The file is not UTF-8 text.", code="csv_encoding") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("hall", "code", "x_m", "y_m", "width_m", "depth_m", "package") if c not in header]
-    if missing:
-        raise InvalidInput(
-            "The CSV lacks columns: %(columns)s.", code="csv_columns", params={"columns": ", ".join(missing)}
-        )
-    halls = {h.code: h for h in (await session.scalars(sa.select(Hall).where(Hall.expo_id == expo_id))).all()}
+    reader = _reader(raw)
+    halls = {h.code: h for h in (await session.scalars(sa.select(Hall).where(col(Hall.expo_id) == expo_id))).all()}
     packages = {
-        p.code: p for p in (await session.scalars(sa.select(BoothPackage).where(BoothPackage.expo_id == expo_id))).all()
+        p.code: p
+        for p in (await session.scalars(sa.select(BoothPackage).where(col(BoothPackage.expo_id) == expo_id))).all()
     }
     clusters = set(
-        (await session.scalars(sa.select(ProductCluster.code).where(ProductCluster.expo_id == expo_id))).all()
+        (await session.scalars(sa.select(col(ProductCluster.code)).where(col(ProductCluster.expo_id) == expo_id))).all()
     )
     problems: list[FieldProblem] = []
-    rows: list[_Row] = []
-    seen: dict[str, int] = {}
-    for index, record in enumerate(reader, start=2):  # line 1 is the header
-        if index - 1 > MAX_ROWS:
-            raise InvalidInput("At most %(max)s rows per import.", code="csv_too_many_rows", params={"max": MAX_ROWS})
-        record = {(k or "").strip(): (v or "").strip() for k, v in record.items() if isinstance(v, str)}
-        row = _parse_row(index, record, halls, packages, clusters, problems)
-        if row is None:
-            continue
-        if row.data.code in seen:
-            problems.append(
-                FieldProblem(
-                    f"rows.{index}.code",
-                    "Code %(code)s appears twice (line %(other)s).",
-                    {"code": row.data.code, "other": seen[row.data.code]},
-                )
-            )
-            continue
-        seen[row.data.code] = index
-        rows.append(row)
-    existing = {b.code: b for b in (await session.scalars(sa.select(Booth).where(Booth.expo_id == expo_id))).all()}
-    for row in rows:
-        booth = existing.get(row.data.code)
-        if booth is not None and _moves(booth, row) and await booth_is_booked(session, booth.id or 0):
-            problems.append(
-                FieldProblem(
-                    f"rows.{row.line}.code", "Booth %(code)s is booked and cannot be moved.", {"code": booth.code}
-                )
-            )
-        if row.blocked and booth is not None and await booth_is_booked(session, booth.id or 0):
-            problems.append(
-                FieldProblem(
-                    f"rows.{row.line}.blocked", "Booth %(code)s is booked and cannot be blocked.", {"code": booth.code}
-                )
-            )
+    rows = _read_rows(reader, halls, packages, clusters, problems)
+    existing = {b.code: b for b in (await session.scalars(sa.select(Booth).where(col(Booth.expo_id) == expo_id))).all()}
+    problems.extend(await _booked_problems(session, rows, existing))
     problems.extend(_layout_problems(rows, existing, halls))
     if problems:
         raise InvalidInput("The CSV has errors; nothing was imported.", code="csv_invalid", fields=problems[:200])
@@ -184,9 +149,91 @@ async def import_booths(session: AsyncSession, expo_id: int, raw: bytes) -> CsvI
     return CsvImportResult(created=created, updated=updated)
 
 
+def _reader(raw: bytes) -> "csv.DictReader[str]":
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The file is not UTF-8 text.", code="csv_encoding") from None
+    if "\x00" in text:  # no text file has one, and PostgreSQL cannot store it
+        raise InvalidInput("The file is not a readable CSV.", code="csv_unreadable")
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error:
+        raise InvalidInput("The file is not a readable CSV.", code="csv_unreadable") from None
+    missing = [c for c in ("hall", "code", "x_m", "y_m", "width_m", "depth_m", "package") if c not in header]
+    if missing:
+        raise InvalidInput(
+            "The CSV lacks columns: %(columns)s.", code="csv_columns", params={"columns": ", ".join(missing)}
+        )
+    return reader
+
+
+def _read_rows(
+    reader: "csv.DictReader[str]",
+    halls: dict[str, Hall],
+    packages: dict[str, BoothPackage],
+    clusters: set[str],
+    problems: list[FieldProblem],
+) -> list[_Row]:
+    """Parse every line, collecting problems; a code twice in the file is a problem of the later line."""
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    index = 1  # line 1 is the header
+    try:
+        for index, raw_record in enumerate(reader, start=2):
+            if index - 1 > MAX_ROWS:
+                raise InvalidInput(
+                    "At most %(max)s rows per import.", code="csv_too_many_rows", params={"max": MAX_ROWS}
+                )
+            record = {(k or "").strip(): (v or "").strip() for k, v in raw_record.items() if isinstance(v, str)}
+            row = _parse_row(index, record, halls=halls, packages=packages, clusters=clusters, problems=problems)
+            if row is None:
+                continue
+            if row.data.code in seen:
+                problems.append(
+                    FieldProblem(
+                        f"rows.{index}.code",
+                        "Code %(code)s appears twice (line %(other)s).",
+                        {"code": row.data.code, "other": seen[row.data.code]},
+                    )
+                )
+                continue
+            seen[row.data.code] = index
+            rows.append(row)
+    except csv.Error:  # a NUL byte, an overlong field, ...
+        problems.append(FieldProblem(f"rows.{index + 1}", "This line is not readable CSV."))
+    return rows
+
+
+async def _booked_problems(session: AsyncSession, rows: list[_Row], existing: dict[str, Booth]) -> list[FieldProblem]:
+    """Booked booths keep their place and cannot be blocked."""
+    problems: list[FieldProblem] = []
+    for row in rows:
+        booth = existing.get(row.data.code)
+        if booth is None or not (row.blocked or _moves(booth, row)):
+            continue
+        if not await booth_is_booked(session, booth.id or 0):
+            continue
+        if _moves(booth, row):
+            problems.append(
+                FieldProblem(
+                    f"rows.{row.line}.code", "Booth %(code)s is booked and cannot be moved.", {"code": booth.code}
+                )
+            )
+        if row.blocked:
+            problems.append(
+                FieldProblem(
+                    f"rows.{row.line}.blocked", "Booth %(code)s is booked and cannot be blocked.", {"code": booth.code}
+                )
+            )
+    return problems
+
+
 def _parse_row(
     line: int,
     record: dict[str, str],
+    *,
     halls: dict[str, Hall],
     packages: dict[str, BoothPackage],
     clusters: set[str],
@@ -208,26 +255,30 @@ def _parse_row(
     if blocked_text not in _TRUE | _FALSE:
         problems.append(FieldProblem(f"rows.{line}.blocked", "Enter yes or no."))
     try:
-        data = BoothCreate(
-            hall_id=hall.id if hall and hall.id else 0,
-            package_id=package.id if package and package.id else 0,
-            code=record.get("code", ""),
-            x_m=record.get("x_m", ""),
-            y_m=record.get("y_m", ""),  # type: ignore[arg-type]
-            width_m=record.get("width_m", ""),
-            depth_m=record.get("depth_m", ""),  # type: ignore[arg-type]
-            booth_type=record.get("type") or None,
-            cluster=cluster,  # type: ignore[arg-type]
+        data = BoothCreate.model_validate(
+            {
+                "hall_id": hall.id if hall and hall.id else 0,
+                "package_id": package.id if package and package.id else 0,
+                "code": record.get("code", ""),
+                "x_m": record.get("x_m", ""),
+                "y_m": record.get("y_m", ""),
+                "width_m": record.get("width_m", ""),
+                "depth_m": record.get("depth_m", ""),
+                "booth_type": record.get("type") or None,
+                "cluster": cluster,
+            }
         )
     except ValidationError as exc:
         for err in exc.errors():
             msgid, params = field_message(err["msg"])
-            problems.append(FieldProblem(f"rows.{line}.{'.'.join(str(p) for p in err['loc'])}", msgid, params))
+            column = ".".join(_COLUMN_OF.get(str(p), str(p)) for p in err["loc"])
+            problems.append(FieldProblem(f"rows.{line}.{column}", msgid, params))
         return None
     if len(problems) > before or hall is None or package is None:
         return None
+    blocked = blocked_text in _TRUE
     reason = record.get("blocked_reason") or None
-    return _Row(line, hall, package, data, blocked_text in _TRUE, reason[:200] if reason else None)
+    return _Row(line, hall, package, data, blocked, reason[:200] if reason and blocked else None)
 
 
 def _moves(booth: Booth, row: _Row) -> bool:
@@ -270,10 +321,13 @@ def _layout_problems(rows: list[_Row], existing: dict[str, Booth], halls: dict[s
                 if other.x >= rect.right - geometry.EPS:
                     break
                 if geometry.overlaps(rect, other):
-                    where = line if line is not None else other_line
+                    # Blame the later line of the file (the earlier one was fine when it was read),
+                    # never a booth that is already there and not in the file.
+                    where = max(n for n in (line, other_line, 0) if n is not None)
+                    if not where:
+                        continue
+                    a, b = (code, other_code) if where == line else (other_code, code)
                     problems.append(
-                        FieldProblem(
-                            f"rows.{where}.x_m", "Booth %(a)s overlaps booth %(b)s.", {"a": code, "b": other_code}
-                        )
+                        FieldProblem(f"rows.{where}.x_m", "Booth %(a)s overlaps booth %(b)s.", {"a": a, "b": b})
                     )
     return problems

@@ -9,7 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths import exhibitors
 from booths.models import ExhibitorClass
-from booths.schemas import ExhibitorCreate, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate, SignupResult
+from booths.schemas import (
+    CLUSTER_QUERY,
+    NO_NUL,
+    ExhibitorCreate,
+    ExhibitorRead,
+    ExhibitorSignup,
+    ExhibitorUpdate,
+    SignupResult,
+)
 from expo.accounts import CurrentUser, start_session
 from expo.auth import requires_exhibitor, requires_exhibitor_or_organiser, requires_organiser
 from expo.auth_api import session_cookie
@@ -39,11 +47,12 @@ class ExhibitorController(Controller):
     @get("/api/expos/{expo_id:int}/exhibitors", guards=[requires_organiser])
     async def list_exhibitors(
         self,
+        *,
         expo_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
-        q: FromQuery[Annotated[str | None, Parameter(max_length=100)]] = None,
+        q: FromQuery[Annotated[str | None, Parameter(max_length=100, pattern=NO_NUL)]] = None,
         exhibitor_class: FromQuery[ExhibitorClass | None] = None,
-        cluster: FromQuery[Annotated[str | None, Parameter(max_length=32)]] = None,
+        cluster: FromQuery[Annotated[str | None, Parameter(max_length=32, pattern=CLUSTER_QUERY)]] = None,
         limit: FromQuery[Annotated[int, Parameter(ge=1, le=1000)]] = 500,
         offset: FromQuery[Annotated[int, Parameter(ge=0)]] = 0,
     ) -> list[ExhibitorRead]:

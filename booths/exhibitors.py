@@ -2,29 +2,32 @@
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from booths.models import Exhibitor
+from booths.models import Exhibitor, ExhibitorClass
 from booths.schemas import ExhibitorCreate, ExhibitorFields, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate
 from booths.venue import check_cluster, get_expo
 from expo.accounts import CurrentUser, create_user
-from expo.errors import Conflict, FieldProblem, NotFound
+from expo.database import contains_pattern
+from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from expo.i18n import N_
 from expo.models import Role, User
 from expo.security import Passwords
 
 
 def exhibitor_read(exhibitor: Exhibitor) -> ExhibitorRead:
-    return ExhibitorRead(
-        **exhibitor.model_dump(exclude={"user_id", "lock_version", "created_at"}),
-        has_account=exhibitor.user_id is not None,
-    )
+    # Not ``exhibitor.model_dump()``: a row loaded from the database holds ``exhibitor_class`` as a
+    # plain str, and dumping it as the enum field warns on every read.
+    fields = {name: getattr(exhibitor, name) for name in ExhibitorRead.model_fields if name != "has_account"}
+    return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None)
 
 
 async def _check_nib_free(session: AsyncSession, expo_id: int, nib: str, exhibitor_id: int | None = None) -> None:
-    stmt = sa.select(Exhibitor.id).where(Exhibitor.expo_id == expo_id, Exhibitor.nib == nib)
+    stmt = sa.select(col(Exhibitor.id)).where(col(Exhibitor.expo_id) == expo_id, col(Exhibitor.nib) == nib)
     if exhibitor_id is not None:
-        stmt = stmt.where(Exhibitor.id != exhibitor_id)
+        stmt = stmt.where(col(Exhibitor.id) != exhibitor_id)
     if await session.scalar(stmt) is not None:
-        message = "A business with this NIB is already registered for this expo."
+        message = N_("A business with this NIB is already registered for this expo.")
         raise Conflict(message, code="nib_taken", fields=[FieldProblem("nib", message)])
 
 
@@ -60,9 +63,9 @@ async def create_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorC
 
 
 async def exhibitor_of_user(session: AsyncSession, user_id: int, expo_id: int | None = None) -> Exhibitor | None:
-    stmt = sa.select(Exhibitor).where(Exhibitor.user_id == user_id)
+    stmt = sa.select(Exhibitor).where(col(Exhibitor.user_id) == user_id)
     if expo_id is not None:
-        stmt = stmt.where(Exhibitor.expo_id == expo_id)
+        stmt = stmt.where(col(Exhibitor.expo_id) == expo_id)
     return await session.scalar(stmt)
 
 
@@ -80,6 +83,18 @@ async def update_exhibitor(
     exhibitor = await get_exhibitor(session, exhibitor_id, user)
     changes = data.model_dump(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k in {"pesantren_name", "cluster"}}
+    if "pesantren_name" in changes:
+        changes["pesantren_name"] = changes["pesantren_name"] or None
+    new_class = changes.get("exhibitor_class", exhibitor.exhibitor_class)
+    if new_class != exhibitor.exhibitor_class and not user.is_organiser:
+        # The class sets the price (pesantren and koperasi stands are cheaper): organisers decide it.
+        raise Forbidden(
+            "Only the organisers can change the exhibitor class.",
+            code="class_change_forbidden",
+            fields=[FieldProblem("exhibitor_class", "Only the organisers can change the exhibitor class.")],
+        )
+    if new_class == ExhibitorClass.PESANTREN and not changes.get("pesantren_name", exhibitor.pesantren_name):
+        raise InvalidInput(fields=[FieldProblem("pesantren_name", "Give the pesantren's name.")])
     if "nib" in changes:
         await _check_nib_free(session, exhibitor.expo_id, changes["nib"], exhibitor.id)
     if changes.get("cluster"):
@@ -88,6 +103,7 @@ async def update_exhibitor(
         setattr(exhibitor, key, value)
     await session.flush()
     return exhibitor
+
 
 
 async def list_exhibitors(
@@ -100,19 +116,20 @@ async def list_exhibitors(
     limit: int = 500,
     offset: int = 0,
 ) -> list[Exhibitor]:
-    stmt = sa.select(Exhibitor).where(Exhibitor.expo_id == expo_id)
+    await get_expo(session, expo_id)
+    stmt = sa.select(Exhibitor).where(col(Exhibitor.expo_id) == expo_id)
     if q:
-        like = f"%{q.lower()}%"
+        like = contains_pattern(q.lower())
         stmt = stmt.where(
             sa.or_(
-                sa.func.lower(Exhibitor.name).like(like),
-                sa.func.lower(sa.func.coalesce(Exhibitor.pesantren_name, "")).like(like),
-                Exhibitor.nib.like(f"%{q}%"),  # type: ignore[attr-defined]
+                sa.func.lower(col(Exhibitor.name)).like(like, escape="\\"),
+                sa.func.lower(sa.func.coalesce(col(Exhibitor.pesantren_name), "")).like(like, escape="\\"),
+                col(Exhibitor.nib).like(contains_pattern(q), escape="\\"),
             )
         )
     if exhibitor_class:
-        stmt = stmt.where(Exhibitor.exhibitor_class == exhibitor_class)
+        stmt = stmt.where(col(Exhibitor.exhibitor_class) == exhibitor_class)
     if cluster:
-        stmt = stmt.where(Exhibitor.cluster == cluster)
-    stmt = stmt.order_by(Exhibitor.name).limit(limit).offset(offset)
+        stmt = stmt.where(col(Exhibitor.cluster) == cluster)
+    stmt = stmt.order_by(col(Exhibitor.name)).limit(limit).offset(offset)
     return list((await session.scalars(stmt)).all())

@@ -1,9 +1,9 @@
 """What the booths API accepts and promises (non-table models; tables are never request bodies)."""
 
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from booths.models import BookingStatus, BoothType, ExhibitorClass, HallKind
 from booths.validation import normalise_booth_code, normalise_nib, normalise_whatsapp
@@ -19,10 +19,21 @@ BoothCode = Annotated[str, Field(max_length=16), AfterValidator(normalise_booth_
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 BoothStatus = Literal["available", "held", "confirmed", "blocked"]
+# Query parameters reach SQL as they are: no NUL (PostgreSQL refuses it in text), codes as codes.
+NO_NUL = r"^[^\x00]*$"
+CLUSTER_QUERY = r"^[A-Za-z0-9_-]*$"
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """PostgreSQL cannot store a NUL character in text; refuse it here, as the field's problem."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("This text contains a character that is not allowed.")
+        return value
 
 
 # --- expo -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from booths import geometry
 from booths.models import (
@@ -54,7 +55,7 @@ async def get_expo(session: AsyncSession, expo_id: int) -> Expo:
 
 
 async def get_expo_by_slug(session: AsyncSession, slug: str) -> Expo:
-    expo = await session.scalar(sa.select(Expo).where(Expo.slug == slug))
+    expo = await session.scalar(sa.select(Expo).where(col(Expo.slug) == slug))
     if expo is None:
         raise NotFound("No such expo.", code="expo_not_found")
     return expo
@@ -63,18 +64,20 @@ async def get_expo_by_slug(session: AsyncSession, slug: str) -> Expo:
 async def default_expo(session: AsyncSession) -> Expo | None:
     """The expo the home page shows: the next one to end, else the latest."""
     today = utcnow().date()
-    expo = await session.scalar(sa.select(Expo).where(Expo.ends_on >= today).order_by(Expo.ends_on).limit(1))
-    return expo or await session.scalar(sa.select(Expo).order_by(Expo.ends_on.desc()).limit(1))  # type: ignore[attr-defined]
+    expo = await session.scalar(sa.select(Expo).where(col(Expo.ends_on) >= today).order_by(col(Expo.ends_on)).limit(1))
+    return expo or await session.scalar(sa.select(Expo).order_by(col(Expo.ends_on).desc()).limit(1))
 
 
 async def list_expos(session: AsyncSession) -> list[ExpoRead]:
-    expos = (await session.scalars(sa.select(Expo).order_by(Expo.starts_on))).all()
+    expos = (await session.scalars(sa.select(Expo).order_by(col(Expo.starts_on)))).all()
     return [await expo_read(session, e) for e in expos]
 
 
 async def expo_days(session: AsyncSession, expo_id: int) -> list[ExpoDay]:
     return list(
-        (await session.scalars(sa.select(ExpoDay).where(ExpoDay.expo_id == expo_id).order_by(ExpoDay.day))).all()
+        (
+            await session.scalars(sa.select(ExpoDay).where(col(ExpoDay.expo_id) == expo_id).order_by(col(ExpoDay.day)))
+        ).all()
     )
 
 
@@ -87,7 +90,7 @@ async def expo_read(session: AsyncSession, expo: Expo) -> ExpoRead:
 
 
 async def create_expo(session: AsyncSession, data: ExpoCreate) -> Expo:
-    if await session.scalar(sa.select(Expo.id).where(Expo.slug == data.slug)) is not None:
+    if await session.scalar(sa.select(col(Expo.id)).where(col(Expo.slug) == data.slug)) is not None:
         raise Conflict(
             "This short name is taken.", code="slug_taken", fields=[FieldProblem("slug", "This short name is taken.")]
         )
@@ -112,7 +115,7 @@ async def update_expo(session: AsyncSession, expo_id: int, data: ExpoUpdate) -> 
 
 
 async def update_expo_day(session: AsyncSession, expo_id: int, day: Any, data: ExpoDayUpdate) -> ExpoDay:
-    row = await session.scalar(sa.select(ExpoDay).where(ExpoDay.expo_id == expo_id, ExpoDay.day == day))
+    row = await session.scalar(sa.select(ExpoDay).where(col(ExpoDay.expo_id) == expo_id, col(ExpoDay.day) == day))
     if row is None:
         raise NotFound("This day is not a day of the expo.", code="day_not_found")
     row.opens_at, row.closes_at = data.opens_at, data.closes_at
@@ -129,7 +132,9 @@ async def get_hall(session: AsyncSession, hall_id: int, expo_id: int | None = No
 
 
 async def list_halls(session: AsyncSession, expo_id: int) -> list[Hall]:
-    return list((await session.scalars(sa.select(Hall).where(Hall.expo_id == expo_id).order_by(Hall.code))).all())
+    return list(
+        (await session.scalars(sa.select(Hall).where(col(Hall.expo_id) == expo_id).order_by(col(Hall.code)))).all()
+    )
 
 
 def hall_read(hall: Hall) -> HallRead:
@@ -139,7 +144,10 @@ def hall_read(hall: Hall) -> HallRead:
 async def create_hall(session: AsyncSession, expo_id: int, data: HallCreate) -> Hall:
     await get_expo(session, expo_id)
     code = data.code.upper()
-    if await session.scalar(sa.select(Hall.id).where(Hall.expo_id == expo_id, Hall.code == code)) is not None:
+    if (
+        await session.scalar(sa.select(col(Hall.id)).where(col(Hall.expo_id) == expo_id, col(Hall.code) == code))
+        is not None
+    ):
         raise Conflict(
             "A hall with this code exists.",
             code="hall_code_taken",
@@ -170,7 +178,7 @@ async def update_hall(session: AsyncSession, hall_id: int, data: HallUpdate) -> 
 
 async def delete_hall(session: AsyncSession, hall_id: int) -> None:
     hall = await get_hall(session, hall_id)
-    if await session.scalar(sa.select(sa.func.count()).where(Booth.hall_id == hall_id)):
+    if await session.scalar(sa.select(sa.func.count()).where(col(Booth.hall_id) == hall_id)):
         raise Conflict("Delete or move this hall's booths first.", code="hall_not_empty")
     await session.delete(hall)
     await session.flush()
@@ -178,7 +186,7 @@ async def delete_hall(session: AsyncSession, hall_id: int) -> None:
 
 async def list_clusters(session: AsyncSession, expo_id: int) -> list[ClusterRead]:
     rows = await session.scalars(
-        sa.select(ProductCluster).where(ProductCluster.expo_id == expo_id).order_by(ProductCluster.name)
+        sa.select(ProductCluster).where(col(ProductCluster.expo_id) == expo_id).order_by(col(ProductCluster.name))
     )
     return [ClusterRead(code=c.code, name=c.name, color=c.color) for c in rows]
 
@@ -187,7 +195,9 @@ async def create_cluster(session: AsyncSession, expo_id: int, data: ClusterCreat
     await get_expo(session, expo_id)
     if (
         await session.scalar(
-            sa.select(ProductCluster.id).where(ProductCluster.expo_id == expo_id, ProductCluster.code == data.code)
+            sa.select(col(ProductCluster.id)).where(
+                col(ProductCluster.expo_id) == expo_id, col(ProductCluster.code) == data.code
+            )
         )
         is not None
     ):
@@ -202,7 +212,9 @@ async def check_cluster(session: AsyncSession, expo_id: int, code: str | None, f
     if code is None:
         return
     found = await session.scalar(
-        sa.select(ProductCluster.id).where(ProductCluster.expo_id == expo_id, ProductCluster.code == code)
+        sa.select(col(ProductCluster.id)).where(
+            col(ProductCluster.expo_id) == expo_id, col(ProductCluster.code) == code
+        )
     )
     if found is None:
         raise InvalidInput(fields=[FieldProblem(field, "Unknown product cluster %(code)s.", {"code": code})])
@@ -217,7 +229,7 @@ async def get_package(session: AsyncSession, package_id: int, expo_id: int | Non
 
 
 async def list_packages(session: AsyncSession, expo_id: int) -> list[BoothPackage]:
-    stmt = sa.select(BoothPackage).where(BoothPackage.expo_id == expo_id).order_by(BoothPackage.code)
+    stmt = sa.select(BoothPackage).where(col(BoothPackage.expo_id) == expo_id).order_by(col(BoothPackage.code))
     return list((await session.scalars(stmt)).all())
 
 
@@ -229,7 +241,9 @@ async def create_package(session: AsyncSession, expo_id: int, data: PackageCreat
     await get_expo(session, expo_id)
     if (
         await session.scalar(
-            sa.select(BoothPackage.id).where(BoothPackage.expo_id == expo_id, BoothPackage.code == data.code)
+            sa.select(col(BoothPackage.id)).where(
+                col(BoothPackage.expo_id) == expo_id, col(BoothPackage.code) == data.code
+            )
         )
         is not None
     ):
@@ -261,7 +275,7 @@ def _rect(booth: Booth) -> geometry.Rect:
 
 
 async def _hall_booths(session: AsyncSession, hall_id: int) -> Sequence[Booth]:
-    return (await session.scalars(sa.select(Booth).where(Booth.hall_id == hall_id))).all()
+    return (await session.scalars(sa.select(Booth).where(col(Booth.hall_id) == hall_id))).all()
 
 
 async def get_booth(session: AsyncSession, booth_id: int, expo_id: int | None = None) -> Booth:
@@ -274,13 +288,13 @@ async def get_booth(session: AsyncSession, booth_id: int, expo_id: int | None = 
 def active_booking_clause() -> sa.ColumnElement[bool]:
     """A booking that holds its booth now: confirmed, or held and not yet expired."""
     return sa.or_(
-        Booking.status == BookingStatus.CONFIRMED,
-        sa.and_(Booking.status == BookingStatus.HELD, Booking.hold_expires_at > utcnow()),  # type: ignore[operator]
+        col(Booking.status) == BookingStatus.CONFIRMED,
+        sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > utcnow()),
     )
 
 
 async def booth_is_booked(session: AsyncSession, booth_id: int) -> bool:
-    stmt = sa.select(Booking.id).where(Booking.booth_id == booth_id, active_booking_clause()).limit(1)
+    stmt = sa.select(col(Booking.id)).where(col(Booking.booth_id) == booth_id, active_booking_clause()).limit(1)
     return await session.scalar(stmt) is not None
 
 
@@ -311,9 +325,9 @@ def check_geometry(
 
 
 async def _check_code_free(session: AsyncSession, expo_id: int, code: str, booth_id: int | None = None) -> None:
-    stmt = sa.select(Booth.id).where(Booth.expo_id == expo_id, Booth.code == code)
+    stmt = sa.select(col(Booth.id)).where(col(Booth.expo_id) == expo_id, col(Booth.code) == code)
     if booth_id is not None:
-        stmt = stmt.where(Booth.id != booth_id)
+        stmt = stmt.where(col(Booth.id) != booth_id)
     if await session.scalar(stmt) is not None:
         raise Conflict(
             "Booth code %(code)s is taken.",
@@ -341,7 +355,8 @@ async def create_booth(session: AsyncSession, expo_id: int, data: BoothCreate) -
 async def update_booth(session: AsyncSession, booth_id: int, data: BoothUpdate) -> Booth:
     booth = await get_booth(session, booth_id)
     changes = data.model_dump(exclude_unset=True, exclude={"derive_type"})
-    changes = {k: v for k, v in changes.items() if v is not None}
+    # null means "leave as is", except for the cluster, where it takes the booth out of its cluster
+    changes = {k: v for k, v in changes.items() if v is not None or k == "cluster"}
     moving = any(
         k in changes and changes[k] != getattr(booth, k) for k in ("hall_id", "x_m", "y_m", "width_m", "depth_m")
     )
@@ -383,7 +398,7 @@ async def delete_booth(session: AsyncSession, booth_id: int) -> None:
         raise Conflict(
             "Booth %(code)s is booked and cannot be deleted.", code="booth_booked", params={"code": booth.code}
         )
-    if await session.scalar(sa.select(Booking.id).where(Booking.booth_id == booth_id).limit(1)) is not None:
+    if await session.scalar(sa.select(col(Booking.id)).where(col(Booking.booth_id) == booth_id).limit(1)) is not None:
         raise Conflict(
             "Booth %(code)s has booking history; block it instead of deleting it.",
             code="booth_has_history",
@@ -431,8 +446,10 @@ async def generate_block(session: AsyncSession, hall_id: int, data: BlockRequest
     existing = [(b.code, _rect(b)) for b in await _hall_booths(session, hall.id)]
     codes = [code for code, _ in layout]
     taken = (
-        await session.scalars(sa.select(Booth.code).where(Booth.expo_id == hall.expo_id, Booth.code.in_(codes)))
-    ).all()  # type: ignore[attr-defined]
+        await session.scalars(
+            sa.select(col(Booth.code)).where(col(Booth.expo_id) == hall.expo_id, col(Booth.code).in_(codes))
+        )
+    ).all()
     if taken:
         raise Conflict(
             "Booth codes already in use: %(codes)s.",
@@ -475,21 +492,21 @@ async def list_booths(
     One query; expired holds count as available, exhibitor names show only once confirmed.
     """
     active = (
-        sa.select(Booking.id, Booking.booth_id, Booking.status, Booking.exhibitor_id)
-        .where(active_booking_clause(), Booking.expo_id == expo_id)
+        sa.select(col(Booking.id), col(Booking.booth_id), col(Booking.status), col(Booking.exhibitor_id))
+        .where(active_booking_clause(), col(Booking.expo_id) == expo_id)
         .subquery()
     )
     stmt = (
-        sa.select(Booth, Hall, BoothPackage, active.c.id, active.c.status, Exhibitor.name)
-        .join(Hall, Hall.id == Booth.hall_id)
-        .join(BoothPackage, BoothPackage.id == Booth.package_id)
-        .outerjoin(active, active.c.booth_id == Booth.id)
-        .outerjoin(Exhibitor, Exhibitor.id == active.c.exhibitor_id)
-        .where(Booth.expo_id == expo_id)
-        .order_by(Hall.code, Booth.code)
+        sa.select(Booth, Hall, BoothPackage, active.c.id, active.c.status, col(Exhibitor.name))
+        .join(Hall, col(Hall.id) == col(Booth.hall_id))
+        .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
+        .outerjoin(active, active.c.booth_id == col(Booth.id))
+        .outerjoin(Exhibitor, col(Exhibitor.id) == active.c.exhibitor_id)
+        .where(col(Booth.expo_id) == expo_id)
+        .order_by(col(Hall.code), col(Booth.code))
     )
     if hall_id is not None:
-        stmt = stmt.where(Booth.hall_id == hall_id)
+        stmt = stmt.where(col(Booth.hall_id) == hall_id)
     rows = (await session.execute(stmt)).all()
     by_hall: dict[int, list[int]] = {}
     for i, row in enumerate(rows):

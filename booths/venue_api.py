@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths import booth_csv, venue
 from booths.exhibitors import exhibitor_of_user
 from booths.schemas import (
+    CLUSTER_QUERY,
     BlockBooth,
     BlockRequest,
     BoothCreate,
@@ -121,19 +122,17 @@ class ExpoController(Controller):
     @get("/{expo_id:int}/booths", summary="Booths with their status now (public; organisers see more)")
     async def list_booths(
         self,
+        *,
         request: Request[Any, Any, Any],
         expo_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         hall_id: FromQuery[int | None] = None,
         status: FromQuery[BoothStatus | None] = None,
-        cluster: FromQuery[Annotated[str | None, Parameter(max_length=32)]] = None,
+        cluster: FromQuery[Annotated[str | None, Parameter(max_length=32, pattern=CLUSTER_QUERY)]] = None,
     ) -> list[BoothRead]:
         await venue.get_expo(db_session, expo_id)
         user = current_user(request)
-        exhibitor_class = None
-        if user is not None and not user.is_organiser:
-            exhibitor = await exhibitor_of_user(db_session, user.id, expo_id)
-            exhibitor_class = exhibitor.exhibitor_class if exhibitor else None
+        exhibitor_class = await _exhibitor_class(db_session, user, expo_id)
         return await venue.list_booths(
             db_session,
             expo_id,
@@ -179,6 +178,14 @@ class ExpoController(Controller):
         result = await booth_csv.import_booths(db_session, expo_id, raw)
         await db_session.commit()
         return result
+
+
+async def _exhibitor_class(session: AsyncSession, user: CurrentUser | None, expo_id: int) -> str | None:
+    """An exhibitor sees the prices of its own class; everyone else the package price."""
+    if user is None or user.is_organiser:
+        return None
+    exhibitor = await exhibitor_of_user(session, user.id, expo_id)
+    return exhibitor.exhibitor_class if exhibitor else None
 
 
 async def _booth_read(session: AsyncSession, expo_id: int, booth_id: int | None) -> BoothRead:
@@ -240,7 +247,11 @@ class BoothController(Controller):
         booth = await venue.get_booth(db_session, booth_id)
         user: CurrentUser | None = current_user(request)
         rows = await venue.list_booths(
-            db_session, booth.expo_id, hall_id=booth.hall_id, organiser=bool(user and user.is_organiser)
+            db_session,
+            booth.expo_id,
+            hall_id=booth.hall_id,
+            exhibitor_class=await _exhibitor_class(db_session, user, booth.expo_id),
+            organiser=bool(user and user.is_organiser),
         )
         return next(b for b in rows if b.id == booth_id)
 

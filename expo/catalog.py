@@ -48,13 +48,14 @@ def extract_python_ast(
         if name not in KEYWORDS:
             continue
         spec = KEYWORDS[name] or (1,)
-        found: list[str] = []
-        for i in spec:
-            arg = node.args[i - 1] if len(node.args) >= i else None
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.append(arg.value)
-        if len(found) == len(spec):
-            yield node.lineno, name, found[0] if len(found) == 1 else tuple(found), []
+        # Babel picks the message out of the arguments by the spec's positions, so hand it every
+        # argument up to the last position (non-strings as None).
+        args = [
+            a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+            for a in node.args[: max(spec)]
+        ]
+        if len(args) == max(spec) and all(args[i - 1] for i in spec):
+            yield node.lineno, name, args[0] if len(args) == 1 else tuple(args), []  # type: ignore[misc]
 
 
 def extract() -> Catalog:

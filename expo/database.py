@@ -12,7 +12,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from expo.metadata import metadata
 from expo.settings import Settings
 
-__all__ = ["create_engine", "create_sessionmaker", "metadata", "session_scope"]
+__all__ = ["contains_pattern", "create_engine", "create_sessionmaker", "metadata", "session_scope"]
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -54,3 +54,10 @@ async def session_scope(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session for work outside a request (CLI, seeding, benchmarks)."""
     async with create_sessionmaker(engine)() as session:
         yield session
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` literally (use with ``escape="\\"``): a typed ``%`` or ``_``
+    is not a wildcard."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -55,6 +55,7 @@ _PYDANTIC_MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Input should be a valid (string|dictionary|list).*$"), N_("This value has the wrong type.")),
     (re.compile(r"^Input should be (?P<options>'.*)$"), N_("Choose one of: %(options)s.")),
     (re.compile(r"^Date should be in the (past|future).*$"), N_("This date is not allowed.")),
+    (re.compile(r"^Invalid enum value .*$"), N_("Choose one of the listed values.")),
 ]
 
 
@@ -158,8 +159,13 @@ def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 def database_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
     """Drivers report some bad values only when the query runs (asyncpg: "value out of int32 range")."""
-    if "out of" in str(exc.orig) and "range" in str(exc.orig):
+    reason = str(exc.orig)
+    if "out of" in reason and "range" in reason:
         return out_of_range_handler(request, exc)
+    if "0x00" in reason:  # PostgreSQL text cannot hold NUL characters
+        return _respond(
+            request, problem(422, "invalid_input", N_("This text contains a character that is not allowed."))
+        )
     log.exception("database error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
         request, problem(503, "busy", "The server is busy; please try again in a moment."), headers={"Retry-After": "1"}

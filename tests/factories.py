@@ -123,11 +123,7 @@ def exhibitor_payload(**overrides: Any) -> dict[str, Any]:
 async def signup_exhibitor(
     client: AsyncTestClient[Litestar], expo_id: int, **overrides: Any
 ) -> tuple[dict[str, Any], str]:
-    response = await client.post(
-        f"/api/expos/{expo_id}/exhibitors/signup",
-        json=exhibitor_payload(**overrides),
-        headers={"Authorization": "Bearer none"},
-    )
+    response = await client.post(f"/api/expos/{expo_id}/exhibitors/signup", json=exhibitor_payload(**overrides))
     assert response.status_code == 201, response.text
     body = response.json()
     client.cookies.clear()

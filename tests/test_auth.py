@@ -10,6 +10,7 @@ from httpx import Response
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from expo.app import create_app
 from expo.models import Role, User
@@ -158,7 +159,7 @@ async def test_cookie_post_with_a_forged_csrf_token_is_refused(
 async def test_logged_out_cookie_no_longer_works(client: AsyncTestClient[Litestar], session: AsyncSession) -> None:
     await make_user_token(session, Role.ORGANISER, email="panitia@expo.test")
     body = await _login(client, "panitia@expo.test")
-    stale_cookie = client.cookies.get("expo_session")
+    stale_cookie = str(client.cookies.get("expo_session"))
     assert stale_cookie == body["token"]
     await client.post("/api/auth/logout", headers=bearer(str(body["token"])))
     client.cookies.set("expo_session", stale_cookie)
@@ -183,7 +184,7 @@ async def test_passwords_are_stored_as_argon2_hashes(client: AsyncTestClient[Lit
     response = await client.post(f"/api/expos/{venue.expo_id}/exhibitors/signup", json=payload, headers=NO_CSRF)
     assert response.status_code == 201, response.text
 
-    stored = await session.scalar(sa.select(User.password_hash).where(User.email == "penjual@contoh.id"))
+    stored = await session.scalar(sa.select(col(User.password_hash)).where(col(User.email) == "penjual@contoh.id"))
     assert stored is not None
     assert stored.startswith("$argon2")
     assert "kata-sandi-panjang" not in stored
@@ -221,3 +222,11 @@ async def test_exhibitor_signup_is_rate_limited(database_url: str, session: Asyn
         _assert_problem(await limited.post(url, json=exhibitor_payload(), headers=NO_CSRF), 429, "rate_limited")
         # the login limit is counted apart
         await _login(limited, emails[0])
+
+
+async def test_an_api_client_logs_in_with_just_email_and_password(
+    client: AsyncTestClient[Litestar], session: AsyncSession
+) -> None:
+    await make_user_token(session, Role.ORGANISER, email="panitia@expo.test")
+    response = await client.post("/api/auth/login", json={"email": "panitia@expo.test", "password": PASSWORD})
+    assert response.status_code == 200, response.text

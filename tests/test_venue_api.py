@@ -120,6 +120,38 @@ async def test_expo_slug_is_unique(client: AsyncTestClient[Litestar], organiser:
     assert _fields(body) == {"slug"}
 
 
+async def test_expo_settings_can_change(client: AsyncTestClient[Litestar], organiser: dict[str, str]) -> None:
+    expo_id = (await client.post("/api/expos", json=EXPO, headers=organiser)).json()["id"]
+    response = await client.patch(
+        f"/api/expos/{expo_id}", json={"booth_limit": 3, "hold_minutes": 120, "name": " Expo OPOP "}, headers=organiser
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["booth_limit"], response.json()["hold_minutes"]) == (3, 120)
+    assert response.json()["name"] == "Expo OPOP"
+    assert response.json()["starts_on"] == EXPO["starts_on"]
+    bad = await client.patch(f"/api/expos/{expo_id}", json={"starts_on": "2026-01-01"}, headers=organiser)
+    assert _fields(_problem(bad, 422, "invalid_input")) == {"starts_on"}
+
+
+async def test_product_clusters(client: AsyncTestClient[Litestar], organiser: dict[str, str]) -> None:
+    expo_id = (await client.post("/api/expos", json=EXPO, headers=organiser)).json()["id"]
+    url = f"/api/expos/{expo_id}/clusters"
+    created = await client.post(
+        url, json={"code": "fashion", "name": "Fashion Muslim", "color": "#6a1b9a"}, headers=organiser
+    )
+    assert created.status_code == 201, created.text
+    await client.post(url, json={"code": "kuliner", "name": "Kuliner"}, headers=organiser)
+    assert (await client.get(url)).json() == [
+        {"code": "fashion", "name": "Fashion Muslim", "color": "#6a1b9a"},
+        {"code": "kuliner", "name": "Kuliner", "color": "#9e9e9e"},
+    ]
+    _problem(
+        await client.post(url, json={"code": "kuliner", "name": "Lagi"}, headers=organiser), 409, "cluster_code_taken"
+    )
+    bad_colour = await client.post(url, json={"code": "x", "name": "X", "color": "merah"}, headers=organiser)
+    assert _fields(_problem(bad_colour, 422, "invalid_input")) == {"color"}
+
+
 async def test_halls_and_packages_with_class_prices(
     client: AsyncTestClient[Litestar], organiser: dict[str, str]
 ) -> None:
@@ -162,6 +194,9 @@ async def test_exhibitor_sees_its_class_price(client: AsyncTestClient[Litestar],
     own = (await client.get(f"/api/expos/{venue.expo_id}/booths", headers=bearer(token))).json()
     assert {b["price"] for b in public} == {1_500_000}
     assert {b["price"] for b in own} == {500_000}
+    one = venue.booth_ids[0]
+    assert (await client.get(f"/api/booths/{one}")).json()["price"] == 1_500_000
+    assert (await client.get(f"/api/booths/{one}", headers=bearer(token))).json()["price"] == 500_000
 
 
 # --- booths ---------------------------------------------------------------------------------------
@@ -207,13 +242,13 @@ async def test_booth_outside_its_hall_is_refused(client: AsyncTestClient[Litesta
     assert exact_fit.status_code == 201
 
 
-@pytest.mark.parametrize("size", [{"width_m": 0}, {"depth_m": -2}, {"width_m": 0, "depth_m": 0}])
 async def test_zero_or_negative_size_names_the_fields(
-    client: AsyncTestClient[Litestar], organiser: dict[str, str], size: dict[str, float]
+    client: AsyncTestClient[Litestar], organiser: dict[str, str]
 ) -> None:
     expo_id, hall_id, package_id = await _expo_with_hall(client, organiser)
-    body = _problem(await _booth(client, organiser, expo_id, hall_id, package_id, **size), 422, "invalid_input")
-    assert _fields(body) == set(size)
+    for size in ({"width_m": 0}, {"depth_m": -2}, {"width_m": 0, "depth_m": 0}, {"width_m": -0.5, "x_m": -1}):
+        body = _problem(await _booth(client, organiser, expo_id, hall_id, package_id, **size), 422, "invalid_input")
+        assert _fields(body) == set(size)
 
 
 async def test_duplicate_booth_code_is_a_conflict(client: AsyncTestClient[Litestar], organiser: dict[str, str]) -> None:
@@ -254,7 +289,7 @@ async def test_move_and_resize_a_booth(client: AsyncTestClient[Litestar], organi
     typed = await client.patch(f"/api/booths/{first['id']}", json={"booth_type": "corner"}, headers=organiser)
     assert (typed.json()["booth_type"], typed.json()["type_is_derived"]) == ("corner", False)
     derived = await client.patch(f"/api/booths/{first['id']}", json={"derive_type": True}, headers=organiser)
-    assert (derived.json()["booth_type"], derived.json()["type_is_derived"]) == ("island", True)
+    assert (derived.json()["booth_type"], derived.json()["type_is_derived"]) == ("corner", True)  # against the wall
 
 
 async def test_delete_booth(client: AsyncTestClient[Litestar], organiser: dict[str, str]) -> None:
@@ -383,6 +418,9 @@ async def test_block_and_unblock(client: AsyncTestClient[Litestar], session: Asy
     blocked_only = await client.get(f"/api/expos/{venue.expo_id}/booths", params={"status": "blocked"})
     assert [b["id"] for b in blocked_only.json()] == [booth_id]
 
+    _, token = await signup_exhibitor(client, venue.expo_id)
+    _problem(await client.post(f"/api/booths/{booth_id}/hold", headers=bearer(token)), 409, "booth_blocked")
+
     unblocked = await client.post(f"/api/booths/{booth_id}/unblock", headers=organiser)
     assert (unblocked.json()["status"], unblocked.json()["blocked_reason"]) == ("available", None)
 
@@ -449,6 +487,18 @@ async def test_booth_list_hides_who_holds_a_booth_and_booking_ids(
     assert [b["id"] for b in held_only.json()] == [held_id]
 
 
+async def test_a_booth_leaves_its_cluster(client: AsyncTestClient[Litestar], session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    organiser = bearer(await make_user_token(session, Role.ORGANISER))
+    url = f"/api/booths/{venue.booth_ids[0]}"
+    assert (await client.patch(url, json={"cluster": "kuliner"}, headers=organiser)).json()["cluster"] == "kuliner"
+    untouched = await client.patch(url, json={"x_m": 3}, headers=organiser)
+    assert untouched.json()["cluster"] == "kuliner"
+    cleared = await client.patch(url, json={"cluster": None}, headers=organiser)
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["cluster"] is None
+
+
 async def test_booth_filters(client: AsyncTestClient[Litestar], session: AsyncSession) -> None:
     venue = await make_venue(session)
     organiser = bearer(await make_user_token(session, Role.ORGANISER))
@@ -460,33 +510,34 @@ async def test_booth_filters(client: AsyncTestClient[Litestar], session: AsyncSe
 
 
 # --- unknown ids ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("method", "path", "code"),
-    [
-        ("GET", "/api/expos/999999", "expo_not_found"),
-        ("GET", "/api/expos/999999/halls", "expo_not_found"),
-        ("GET", "/api/expos/999999/booths", "expo_not_found"),
-        ("GET", "/api/expos/999999/booths.csv", "expo_not_found"),
-        ("GET", "/api/booths/999999", "booth_not_found"),
-        ("PATCH", "/api/booths/999999", "booth_not_found"),
-        ("DELETE", "/api/booths/999999", "booth_not_found"),
-        ("POST", "/api/booths/999999/unblock", "booth_not_found"),
-        ("PATCH", "/api/halls/999999", "hall_not_found"),
-        ("DELETE", "/api/halls/999999", "hall_not_found"),
-        ("PATCH", "/api/packages/999999", "package_not_found"),
-        ("POST", "/api/expos/999999/halls", "expo_not_found"),
-    ],
-)
-async def test_unknown_ids_are_404_problems(
-    client: AsyncTestClient[Litestar], organiser: dict[str, str], method: str, path: str, code: str
-) -> None:
-    body: dict[str, Any] | None = None
-    if method == "PATCH":
-        body = {}
-    if path.endswith("/halls") and method == "POST":
-        body = {"code": "A", "name": "A", "width_m": 5, "depth_m": 5}
-    response = await client.request(method, path, json=body, headers=organiser)
-    _problem(response, 404, code)
+UNKNOWN = [
+    ("GET", "/api/expos/999999", "expo_not_found"),
+    ("GET", "/api/expos/999999/halls", "expo_not_found"),
+    ("GET", "/api/expos/999999/packages", "expo_not_found"),
+    ("GET", "/api/expos/999999/clusters", "expo_not_found"),
+    ("GET", "/api/expos/999999/booths", "expo_not_found"),
+    ("GET", "/api/expos/999999/booths.csv", "expo_not_found"),
+    ("PATCH", "/api/expos/999999", "expo_not_found"),
+    ("GET", "/api/booths/999999", "booth_not_found"),
+    ("PATCH", "/api/booths/999999", "booth_not_found"),
+    ("DELETE", "/api/booths/999999", "booth_not_found"),
+    ("POST", "/api/booths/999999/unblock", "booth_not_found"),
+    ("PATCH", "/api/halls/999999", "hall_not_found"),
+    ("DELETE", "/api/halls/999999", "hall_not_found"),
+    ("PATCH", "/api/packages/999999", "package_not_found"),
+    ("POST", "/api/expos/999999/halls", "expo_not_found"),
+]
+
+
+async def test_unknown_ids_are_404_problems(client: AsyncTestClient[Litestar], organiser: dict[str, str]) -> None:
+    for method, path, code in UNKNOWN:
+        body: dict[str, Any] | None = None
+        if method == "PATCH":
+            body = {}
+        if path.endswith("/halls") and method == "POST":
+            body = {"code": "A", "name": "A", "width_m": 5, "depth_m": 5}
+        response = await client.request(method, path, json=body, headers=organiser)
+        _problem(response, 404, code)
 
 
 async def test_unknown_package_or_hall_in_a_booth(client: AsyncTestClient[Litestar], organiser: dict[str, str]) -> None:
