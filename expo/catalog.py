@@ -58,6 +58,10 @@ def extract_python_ast(
             yield node.lineno, name, args[0] if len(args) == 1 else tuple(args), []  # type: ignore[misc]
 
 
+def _string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
 def extract() -> Catalog:
     """Every message id in the source, with where it is used."""
     catalog = Catalog(project="expo", domain="messages")

@@ -64,7 +64,8 @@ async def make_venue(
         ),
     )
     free = await venue.create_package(session, expo.id, PackageCreate(code="gratis", name="Gratis UMKM", price=0))
-    assert hall.id is not None and paid.id is not None
+    assert hall.id is not None
+    assert paid.id is not None
     created = await venue.generate_block(
         session,
         hall.id,
