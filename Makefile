@@ -39,7 +39,7 @@ messages: install ## Extract message ids into the Babel catalogs (then translate
 	$(BIN)/python -m expo.catalog
 
 bench: install ## Benchmarks (JSON lines; see docs/benchmarks.md)
-	$(BIN)/python bench/booking_contention.py
+	@for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the virtualenv and the local database
 	rm -rf $(VENV) var/expo.db var/expo.db-wal var/expo.db-shm

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
 from booths.bookings import assign_booth, cancel_booking, confirm_booking, hold_booth, hold_has_expired
+from booths.demo_applications import seed_demo_applications
+from booths.demo_map import seed_demo_map
 from booths.exhibitors import create_exhibitor, sign_up
 from booths.models import Booking, BookingStatus, Booth, BoothPackage, Exhibitor, ExhibitorClass, Expo, Hall, HallKind
 from booths.schemas import (
@@ -279,7 +281,7 @@ _UMKM_TAIL = (
     "Rasa Nusantara",
     "Putri Melati",
 )
-_FIRST_NAMES = (
+FIRST_NAMES = (
     "Ahmad",
     "Muhammad",
     "Siti",
@@ -305,7 +307,7 @@ _FIRST_NAMES = (
     "Farid",
     "Mutiara",
 )
-_LAST_NAMES = (
+LAST_NAMES = (
     "Hidayat",
     "Maulana",
     "Rahmawati",
@@ -425,7 +427,7 @@ class _People:
     def fields(
         self, name: str, cls: ExhibitorClass, cluster: str, pesantren: str | None = None, description: str | None = None
     ) -> dict[str, object]:
-        contact = self.unique(lambda: f"{self.rng.choice(_FIRST_NAMES)} {self.rng.choice(_LAST_NAMES)}")
+        contact = self.unique(lambda: f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}")
         return {
             "name": name,
             "exhibitor_class": cls,
@@ -730,7 +732,8 @@ async def seed_demo(session: AsyncSession, passwords: Passwords) -> dict[str, in
     await demo.koperasi_bookings(exhibitors["koperasi"])
     await demo.umkm_bookings(exhibitors["umkm"])
     await demo.other_bookings(exhibitors["others"])
-    counts = await demo.counts()
+    counts = await demo.counts() | await seed_demo_map(session, demo.expo_id)
+    counts |= await seed_demo_applications(session, demo.expo_id, demo.org)
     await session.commit()
     return counts
 

@@ -105,7 +105,6 @@ async def update_exhibitor(
     return exhibitor
 
 
-
 async def list_exhibitors(
     session: AsyncSession,
     expo_id: int,

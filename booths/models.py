@@ -209,3 +209,206 @@ class BookingEvent(SQLModel, table=True):
     from_booth_id: int | None = Field(default=None, foreign_key="booth.id", ondelete="SET NULL")
     to_booth_id: int | None = Field(default=None, foreign_key="booth.id", ondelete="SET NULL")
     note: str | None = Field(default=None, sa_type=sa.String(300))
+
+
+# --- booth maps: venue features and map settings -----------------------------------------------
+class FeatureKind(StrEnum):
+    """What a venue feature is. Doors (entrance, exit) sit on a wall and must be kept clear."""
+
+    ENTRANCE = "entrance"
+    EXIT = "exit"
+    STAGE = "stage"
+    MUSHOLLA = "musholla"
+    TOILET = "toilet"
+    INFO = "info"
+    FIRST_AID = "first_aid"
+    REGISTRATION = "registration"
+    FOOD_COURT = "food_court"
+    COLUMN = "column"
+    WALL = "wall"
+    AISLE = "aisle"
+
+
+class VenueFeature(SQLModel, table=True):
+    """Something on the floor plan besides booths (a rectangle in metres, like a booth)."""
+
+    __tablename__ = "venue_feature"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    hall_id: int = Field(foreign_key="hall.id", ondelete="CASCADE", index=True)
+    kind: FeatureKind = Field(sa_type=sa.String(16))
+    label: str = Field(default="", sa_type=sa.String(80))
+    x_m: float
+    y_m: float
+    width_m: float
+    depth_m: float
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class VenueMap(SQLModel, table=True):
+    """One expo's map settings: the layout check's thresholds and whether the public map is published."""
+
+    __tablename__ = "venue_map"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", unique=True)
+    min_aisle_m: float = 3.0
+    exit_clearance_m: float = 2.0
+    min_access_m: float = 1.0
+    published_at: datetime | None = Field(default=None, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+# --- allocation: applications, allocation runs, shared stands, waitlist offers ------------------
+class ApplicationStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    PLACED = "placed"
+    WAITLISTED = "waitlisted"
+
+
+class AllocationSetting(SQLModel, table=True):
+    """One expo's application window and allocation rules (weights, quotas, zone rules as JSON)."""
+
+    __tablename__ = "allocation_setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", unique=True)
+    # While on, exhibitors apply instead of holding booths, and freed booths go to the waiting list.
+    applications_only: bool = False
+    opens_at: datetime | None = Field(default=None, sa_type=_TS)
+    closes_at: datetime | None = Field(default=None, sa_type=_TS)
+    offer_hours: int = 48
+    payment_days: int = 7
+    weights: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    quotas: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    zone_rules: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    fairness_by: str = Field(default="class", sa_type=sa.String(16))
+    fairness_max_gap: int = 10
+    max_per_stand: int = 3
+    time_limit_s: float = 5.0
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class BoothAllocation(SQLModel, table=True):
+    """The organiser's overrides of a booth's allocation facts (None: derived from the floor plan)."""
+
+    __tablename__ = "booth_allocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    booth_id: int = Field(foreign_key="booth.id", ondelete="CASCADE", unique=True)
+    position_score: int | None = None
+    accessible: bool | None = None
+    capacity: int | None = None
+
+
+class BoothApplication(SQLModel, table=True):
+    """An exhibitor's application for a booth: what it needs and wants. One per exhibitor."""
+
+    __tablename__ = "booth_application"
+    __table_args__ = (sa.UniqueConstraint("expo_id", "exhibitor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    exhibitor_id: int = Field(foreign_key="exhibitor.id", ondelete="CASCADE", index=True)
+    status: ApplicationStatus = Field(sa_type=sa.String(16))
+    cluster: str | None = Field(default=None, sa_type=sa.String(32))
+    booth_types: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    packages: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    min_area_m2: float = 0.0
+    power_amps: int = 0
+    accessible: bool = False
+    preferences: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    share: bool = False
+    share_with: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    near: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    avoid: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    note: str = Field(default="", sa_type=sa.String(500))
+    decision_note: str | None = Field(default=None, sa_type=sa.String(300))
+    decided_at: datetime | None = Field(default=None, sa_type=_TS)
+    decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    waitlist_rank: int | None = None
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class AllocationRun(SQLModel, table=True):
+    """A dry run of the allocator: its inputs (seed, settings, pins, the state it saw) and its result."""
+
+    __tablename__ = "allocation_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    status: str = Field(default="draft", sa_type=sa.String(16))  # draft, committed, superseded
+    seed: int
+    settings: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    pins: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    basis: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    objective: int = 0
+    bound: int = 0
+    placed: int = 0
+    unplaced: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    committed_at: datetime | None = Field(default=None, sa_type=_TS)
+    committed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+class BookingCoExhibitor(SQLModel, table=True):
+    """A co-exhibitor on a shared stand: the booking stays the main exhibitor's; this adds a name and
+    a share of the stand's staff passes."""
+
+    __tablename__ = "booking_co_exhibitor"
+    __table_args__ = (sa.UniqueConstraint("booking_id", "exhibitor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="booking.id", ondelete="CASCADE", index=True)
+    exhibitor_id: int = Field(foreign_key="exhibitor.id", ondelete="RESTRICT", index=True)
+    staff_quota_share: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class OfferStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
+
+
+class BoothOffer(SQLModel, table=True):
+    """A freed booth offered to the next applicant on the waiting list, until a deadline. At most one
+    open offer per booth and per application (partial unique indexes)."""
+
+    __tablename__ = "booth_offer"
+    __table_args__ = (
+        sa.Index(
+            "uq_booth_offer_open_booth",
+            "booth_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'offered'"),
+            postgresql_where=sa.text("status = 'offered'"),
+        ),
+        sa.Index(
+            "uq_booth_offer_open_application",
+            "application_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'offered'"),
+            postgresql_where=sa.text("status = 'offered'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    application_id: int = Field(foreign_key="booth_application.id", ondelete="CASCADE")
+    booth_id: int = Field(foreign_key="booth.id", ondelete="CASCADE")
+    status: OfferStatus = Field(sa_type=sa.String(16))
+    offered_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    expires_at: datetime = Field(sa_type=_TS)
+    responded_at: datetime | None = Field(default=None, sa_type=_TS)
+    booking_id: int | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")

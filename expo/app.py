@@ -19,8 +19,13 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
 from booths.admin_pages import PAGE_HANDLERS as ADMIN_PAGES
+from booths.allocation_pages import PAGE_HANDLERS as ALLOCATION_PAGES
+from booths.application_api import CONTROLLERS as APPLICATION_CONTROLLERS
+from booths.application_pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.booking_api import BookingController
 from booths.exhibitor_api import ExhibitorController
+from booths.map_api import FeatureController, MapController
+from booths.map_pages import PAGE_HANDLERS as MAP_PAGES
 from booths.pages import PAGE_HANDLERS as BOOTH_PAGES
 from booths.venue_api import BoothController, ExpoController, HallController, PackageController
 from expo.auth import (
@@ -41,6 +46,10 @@ from expo.security import Passwords
 from expo.settings import Settings
 from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
+from tickets.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
+from tickets.api import PassController
+from tickets.pages import PAGE_HANDLERS as PASS_PAGES
+from tickets.public_api import GateController, PublicPassController
 
 
 def _stores(settings: Settings) -> StoreRegistry:
@@ -82,9 +91,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BoothController,
             ExhibitorController,
             BookingController,
+            PassController,
+            PublicPassController,
+            GateController,
+            MapController,
+            FeatureController,
+            *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
             *BOOTH_PAGES,
             *ADMIN_PAGES,
+            *PASS_PAGES,
+            *PASS_ADMIN_PAGES,
+            *MAP_PAGES,
+            *APPLICATION_PAGES,
+            *ALLOCATION_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy],
@@ -102,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             _rate_limit("login", settings.login_rate_limit_per_minute).middleware,
             _rate_limit("signup", settings.signup_rate_limit_per_minute).middleware,
+            _rate_limit("visitor", settings.visitor_rate_limit_per_minute).middleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),

@@ -36,7 +36,7 @@ OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 
 def extract_python_ast(
     fileobj: IO[bytes], keywords: dict[str, Any], comment_tags: Any, options: Any
-) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+) -> Iterator[tuple[int, str, str | tuple[str | None, ...], list[str]]]:
     """A Babel extractor that reads the syntax tree, so nested calls such as
     ``Conflict("...", fields=[FieldProblem("nib", "...")])`` yield every message id."""
     tree = ast.parse(fileobj.read())
@@ -55,11 +55,8 @@ def extract_python_ast(
             for a in node.args[: max(spec)]
         ]
         if len(args) == max(spec) and all(args[i - 1] for i in spec):
-            yield node.lineno, name, args[0] if len(args) == 1 else tuple(args), []  # type: ignore[misc]
+            yield node.lineno, name, args[0] or "" if len(args) == 1 else tuple(args), []
 
-
-def _string(node: ast.expr) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def extract() -> Catalog:

@@ -3,10 +3,18 @@
 import asyncio
 import getpass
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from expo.settings import Settings
+from tickets.cli import passes as passes_group
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
 
 
 @click.group()
@@ -103,6 +111,7 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
     from booths.demo import is_empty, reset_demo, seed_demo
     from expo.database import create_engine, session_scope
     from expo.security import Passwords
+    from tickets.demo import seed_demo_passes  # also registers the passes tables, which a reset empties
 
     engine = create_engine(settings)
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
@@ -114,6 +123,7 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
                 counts = await seed_demo(session, passwords)
             else:
                 return "database already has data; demo not seeded (use `expo demo --reset` to start over)"
+            counts |= await seed_demo_passes(session)
         return "demo expo seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items())
     finally:
         await engine.dispose()
@@ -125,6 +135,107 @@ def demo(reset: bool) -> None:
     """Seed the demo expo (only into an empty database unless --reset)."""
     message = asyncio.run(_seed_demo_if_empty(Settings(), reset=reset))
     click.echo(message)
+
+
+@main.group("map")
+def map_group() -> None:
+    """Booth maps: print PDF floor plans, check the layout."""
+
+
+@map_group.command("print")
+@click.option("--expo", "slug", default=None, help="The expo's short name (default: the current expo).")
+@click.option("--hall", default=None, help="One hall's code (default: every hall).")
+@click.option("--paper", default="a4", show_default=True, help="a4, f4, a3, a2, a1 or a0.")
+@click.option("--orientation", default="auto", show_default=True, help="auto, portrait or landscape.")
+@click.option("--scale", default="fit", show_default=True, help="fit, 1:100, 1:200 or 1:250.")
+@click.option("--view", default="public", show_default=True, help="public, organiser or handbook.")
+@click.option("--lang", default="id", show_default=True, type=click.Choice(["id", "en"]))
+@click.option(
+    "--base-url",
+    envvar="EXPO_PUBLIC_URL",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where the live map is served (for the QR code); or EXPO_PUBLIC_URL.",
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+def map_print(
+    slug: str | None,
+    hall: str | None,
+    paper: str,
+    orientation: str,
+    scale: str,
+    view: str,
+    lang: str,
+    base_url: str,
+    out: str,
+) -> None:
+    """Print the booth map, e.g. ``expo map print --hall A --paper a1 --view public --out denah.pdf``."""
+    from booths.mapdraw import PrintOptions
+    from booths.maps import print_map
+
+    options = PrintOptions(paper=paper, orientation=orientation, scale=scale, view=view, locale=lang)
+
+    async def _run(session: "AsyncSession", expo_id: int) -> bytes:
+        from expo.models import Role
+
+        return await print_map(session, expo_id, options, hall=hall, base_url=base_url, role=Role.ORGANISER)
+
+    pdf = _with_expo(slug, lang, _run)
+    with open(out, "wb") as fh:
+        fh.write(pdf)
+    click.echo(f"wrote {out} ({len(pdf) // 1024} KiB)")
+
+
+@map_group.command("check")
+@click.option("--expo", "slug", default=None, help="The expo's short name (default: the current expo).")
+@click.option("--lang", default="id", show_default=True, type=click.Choice(["id", "en"]))
+def map_check(slug: str | None, lang: str) -> None:
+    """List the layout's errors and warnings (exit status 1 when there are errors)."""
+    from booths.maps import check_layout
+
+    async def _run(session: "AsyncSession", expo_id: int) -> list[tuple[str, str, str]]:
+        from expo.i18n import translate
+
+        report = await check_layout(session, expo_id)
+        return [(f.severity, f.hall, translate(f.message, f.params, lang)) for f in report.findings]
+
+    findings = _with_expo(slug, lang, _run)
+    for severity, hall, message in findings:
+        click.echo(f"{severity:7} hall {hall}: {message}")
+    errors = sum(1 for f in findings if f[0] == "error")
+    click.echo(f"{errors} errors, {len(findings) - errors} warnings")
+    if errors:
+        raise SystemExit(1)
+
+
+def _with_expo(slug: str | None, lang: str, work: "Callable[[AsyncSession, int], Awaitable[T]]") -> "T":
+    """Run ``work`` with a session and the expo's id; domain errors become a clear CLI message."""
+    from booths.venue import default_expo, get_expo_by_slug
+    from expo.database import create_engine, session_scope
+    from expo.errors import DomainError
+    from expo.i18n import current_locale, translate
+
+    settings = Settings()
+    current_locale.set(lang)
+
+    async def _run() -> T:
+        engine = create_engine(settings)
+        try:
+            async with session_scope(engine) as session:
+                expo = await get_expo_by_slug(session, slug) if slug else await default_expo(session)
+                if expo is None or expo.id is None:
+                    raise click.ClickException("no expo in the database (run `expo setup`)")
+                return await work(session, expo.id)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(_run())
+    except DomainError as exc:
+        details = "\n".join(f"  - {translate(f.message, f.params, lang)}" for f in exc.fields)
+        raise click.ClickException(
+            f"{exc.code}: {translate(exc.message, exc.params, lang)}" + (f"\n{details}" if details else "")
+        ) from exc
 
 
 @main.command()
@@ -151,6 +262,8 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         "expo.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload, proxy_headers=True
     )
 
+
+main.add_command(passes_group)
 
 if __name__ == "__main__":
     main()

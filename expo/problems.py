@@ -30,6 +30,7 @@ _HTTP_CODES = {
     405: ("method_not_allowed", N_("This method is not allowed here.")),
     409: ("conflict", N_("This conflicts with the current state; reload and try again.")),
     413: ("too_large", N_("The request is too large.")),
+    422: ("invalid_input", N_("Some fields are not valid.")),
     415: ("unsupported_media_type", N_("This content type is not supported.")),
     429: ("rate_limited", N_("Too many attempts; please wait a minute and try again.")),
     503: ("busy", N_("The server is busy; please try again in a moment.")),

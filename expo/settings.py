@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1)
     debug: bool = False
     max_csv_bytes: int = Field(default=2_000_000, ge=1024)
+    # Passes (tickets): the Ed25519 key file never enters the database; batch PDFs go to a shared directory.
+    signing_key_file: Path = Field(
+        default=ROOT / "var" / "keys" / "pass-signing.json", description="Pass signing keys, created 0600 if absent."
+    )
+    pass_jobs_dir: Path = Field(default=ROOT / "var" / "jobs", description="Batch pass PDFs (shared between workers).")
+    pass_batch_sync_limit: int = Field(default=200, ge=1, description="Larger batches become background jobs.")
+    pass_batch_workers: int = Field(default=0, ge=0, description="Render processes for batches; 0 = one per core.")
+    visitor_rate_limit_per_minute: int = Field(default=20, ge=1)
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,8 +5,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import booths.models  # noqa: F401  (register tables)
+import booths.models  # noqa: F401  (register every domain's tables)
 import expo.models  # noqa: F401
+import tickets.models  # noqa: F401
 from expo.database import create_engine, metadata
 from expo.settings import Settings
 

@@ -1,0 +1,129 @@
+"""Fitting text into boxes for the booth map: wrap, shrink to a minimum, abbreviate, then cut.
+
+Widths are measured on shaped text (``expo.fonts.shape_text``), so Arabic names fit as drawn.
+Lines come back shaped, ready for ``drawString``.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from expo.fonts import shape_text
+
+ELLIPSIS = "…"
+LEADING = 1.15
+# Longest first: a shorter rule must not eat part of a longer one.
+_ABBREVIATIONS = (
+    (re.compile(r"\bKoperasi Pondok Pesantren\b", re.IGNORECASE), "Kopontren"),
+    (re.compile(r"\bPondok Pesantren\b", re.IGNORECASE), "PP"),
+    (re.compile(r"\bPesantren\b", re.IGNORECASE), "Ps."),
+    (re.compile(r"\bKoperasi\b", re.IGNORECASE), "Kop."),
+    (re.compile(r"\bKabupaten\b", re.IGNORECASE), "Kab."),
+    (re.compile(r"\bLayanan\b", re.IGNORECASE), "Lay."),
+    (re.compile(r"\bDinas\b", re.IGNORECASE), "Din."),
+    (re.compile(r"\bdan\b", re.IGNORECASE), "&"),
+    (re.compile(r"\s*\((Contoh|Example)\)", re.IGNORECASE), ""),
+)
+
+
+def width(text: str, font: str, size: float) -> float:
+    return float(stringWidth(shape_text(text), font, size))
+
+
+def abbreviate(text: str) -> str:
+    """Common long words of Indonesian business names in their usual short forms."""
+    for pattern, short in _ABBREVIATIONS:
+        text = pattern.sub(short, text)
+    return " ".join(text.split())
+
+
+def _break_word(word: str, font: str, size: float, max_width: float) -> list[str]:
+    parts, current = [], ""
+    for char in word:
+        if current and width(current + char, font, size) > max_width:
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    return [*parts, current] if current else parts
+
+
+def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Greedy word wrap (logical order); a word wider than the box is broken between letters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if width(candidate, font, size) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if width(word, font, size) <= max_width:
+            current = word
+        else:
+            *whole, current = _break_word(word, font, size, max_width) or [""]
+            lines.extend(whole)
+    if current:
+        lines.append(current)
+    return lines
+
+
+def cut(text: str, font: str, size: float, max_width: float) -> str:
+    """``text`` shortened with an ellipsis until it fits (possibly just the ellipsis)."""
+    if width(text, font, size) <= max_width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if width(text[:mid].rstrip() + ELLIPSIS, font, size) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + ELLIPSIS if lo else ELLIPSIS
+
+
+@dataclass(frozen=True)
+class Fitted:
+    lines: tuple[str, ...]  # shaped, ready to draw
+    size: float
+    shortened: bool
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING
+
+
+def _steps(start: float, stop: float) -> list[float]:
+    if start <= stop:
+        return [stop]
+    count = max(1, min(10, math.ceil((start - stop) / 0.5)))
+    return [start - (start - stop) * i / count for i in range(count + 1)]
+
+
+def fit(
+    text: str, font: str, *, max_size: float, min_size: float, box_w: float, box_h: float, max_lines: int = 4
+) -> Fitted | None:
+    """The largest size at which ``text`` fits the box, wrapped; at the minimum size abbreviated and
+    then cut with an ellipsis. None when not even one line fits."""
+    text = " ".join(text.split())
+    if not text or box_w <= 0 or box_h < min_size * LEADING:
+        return None
+    one_pt = max(width(text, font, 1.0), 1e-6)
+    estimate = math.sqrt(box_w * box_h / (one_pt * LEADING)) * 1.1
+    longest_word = max(width(word, font, 1.0) for word in text.split())
+    for size in _steps(min(max_size, max(estimate, min_size)), min_size):
+        if longest_word * size > box_w and size > min_size:
+            continue  # shrink rather than break a word
+        lines = wrap(text, font, size, box_w)
+        if len(lines) <= max_lines and len(lines) * size * LEADING <= box_h:
+            return Fitted(tuple(shape_text(line) for line in lines), size, shortened=False)
+    short = abbreviate(text)
+    lines = wrap(short, font, min_size, box_w)
+    room = min(max_lines, int(box_h // (min_size * LEADING)))
+    if len(lines) > room:
+        last = " ".join(lines[room - 1 :])
+        lines = [*lines[: room - 1], cut(last, font, min_size, box_w)]
+    return Fitted(tuple(shape_text(line) for line in lines), min_size, shortened=True)
