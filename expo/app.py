@@ -48,6 +48,8 @@ from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
 from tickets.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
 from tickets.api import PassController
+from tickets.gate_api import GateAdminController, GateDeviceController
+from tickets.gate_pages import PAGE_HANDLERS as GATE_PAGES
 from tickets.pages import PAGE_HANDLERS as PASS_PAGES
 from tickets.public_api import GateController, PublicPassController
 
@@ -94,6 +96,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PassController,
             PublicPassController,
             GateController,
+            GateAdminController,
+            GateDeviceController,
             MapController,
             FeatureController,
             *APPLICATION_CONTROLLERS,
@@ -102,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ADMIN_PAGES,
             *PASS_PAGES,
             *PASS_ADMIN_PAGES,
+            *GATE_PAGES,
             *MAP_PAGES,
             *APPLICATION_PAGES,
             *ALLOCATION_PAGES,

@@ -58,7 +58,6 @@ def extract_python_ast(
             yield node.lineno, name, args[0] or "" if len(args) == 1 else tuple(args), []
 
 
-
 def extract() -> Catalog:
     """Every message id in the source, with where it is used."""
     catalog = Catalog(project="expo", domain="messages")

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.anyio
 DOMAINS = ("expo", "booths", "tickets")
 for _domain in DOMAINS:
     importlib.import_module(f"{_domain}.models")
+importlib.import_module("tickets.gate_models")
 
 
 @pytest.fixture(params=ENGINES)

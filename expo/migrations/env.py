@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 import booths.models  # noqa: F401  (register every domain's tables)
 import expo.models  # noqa: F401
+import tickets.gate_models
 import tickets.models  # noqa: F401
 from expo.database import create_engine, metadata
 from expo.settings import Settings

@@ -1,0 +1,258 @@
+// The gate scanner: pairs the phone, scans online (answer within 2 s) or decides alone offline, and
+// queues every offline scan in IndexedDB until the server has it (docs/gate.md).
+"use strict";
+(function () {
+  const $ = (s) => document.querySelector(s);
+  const TEXT = {
+    id: {
+      pair_label: "Kode pemasangan dari panitia", pair_button: "Pasangkan perangkat", entry: "MASUK", exit: "KELUAR",
+      camera: "Pindai dengan kamera", scan_label: "Pindai atau ketik kode pass", check: "Periksa",
+      ok: "BOLEH MASUK", ok_exit: "KELUAR", refused: "DITOLAK", online: "daring", offline: "luring",
+      ready: "Data luring siap", pair_failed: "Kode tidak dikenal atau kedaluwarsa.", local: "(diperiksa luring)",
+      reasons: {
+        ok: "", invalid: "Kode tidak valid", invalid_signature: "Tanda tangan palsu", wrong_expo: "Pass pameran lain",
+        wrong_direction: "Arah salah untuk gerbang ini", revoked: "Pass dicabut", not_valid_today: "Tidak berlaku hari ini",
+        outside_hours: "Di luar jam buka", kind_not_admitted: "Jenis pass tidak boleh lewat gerbang ini",
+        already_inside: "Sudah di dalam", unverifiable: "Tidak dapat diperiksa luring",
+      },
+    },
+    en: {
+      pair_label: "Pairing code from the organiser", pair_button: "Pair this device", entry: "ENTRY", exit: "EXIT",
+      camera: "Scan with the camera", scan_label: "Scan or type the pass code", check: "Check",
+      ok: "ADMIT", ok_exit: "EXIT", refused: "REFUSED", online: "online", offline: "offline",
+      ready: "Offline data ready", pair_failed: "Unknown or expired code.", local: "(checked offline)",
+      reasons: {
+        ok: "", invalid: "Invalid code", invalid_signature: "Forged signature", wrong_expo: "Pass of another expo",
+        wrong_direction: "Wrong direction for this gate", revoked: "Pass revoked", not_valid_today: "Not valid today",
+        outside_hours: "Outside opening hours", kind_not_admitted: "This kind may not use this gate",
+        already_inside: "Already inside", unverifiable: "Cannot check offline",
+      },
+    },
+  };
+  const T = TEXT[document.body.dataset.locale] || TEXT.id;
+  const store = {
+    get: (k) => JSON.parse(localStorage.getItem("gate." + k) || "null"),
+    set: (k, v) => localStorage.setItem("gate." + k, JSON.stringify(v)),
+  };
+  let direction = "entry";
+  let offline = { keys: {}, revoked: new Set(), passes: {}, codes: {}, context: null };
+
+  // --- IndexedDB queue (survives reloads and a dead battery) ------------------------------------
+  const dbReady = new Promise((resolve, reject) => {
+    const open = indexedDB.open("expo-gate", 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore("queue", { keyPath: "client_scan_id" });
+      open.result.createObjectStore("seen", { keyPath: "serial" });
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  async function tx(name, mode, work) {
+    const db = await dbReady;
+    return new Promise((resolve, reject) => {
+      const t = db.transaction(name, mode), result = work(t.objectStore(name));
+      t.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      t.onerror = () => reject(t.error);
+    });
+  }
+  const queueAll = () => tx("queue", "readonly", (s) => s.getAll());
+  const queuePut = (scan) => tx("queue", "readwrite", (s) => s.put(scan));
+  const queueDelete = (ids) => tx("queue", "readwrite", (s) => ids.forEach((id) => s.delete(id)));
+  const seenGet = (serial) => tx("seen", "readonly", (s) => s.get(serial));
+  const seenPut = (serial, inside) => tx("seen", "readwrite", (s) => s.put({ serial, inside }));
+
+  async function showQueue() { $("#queue").textContent = String((await queueAll()).length); }
+  function setNet(on) { $("#net").dataset.state = on ? "online" : "offline"; $("#net").textContent = on ? T.online : T.offline; }
+
+  // --- network -------------------------------------------------------------------------------
+  function headers() {
+    const h = { "Content-Type": "application/json", Authorization: "Device " + store.get("token") };
+    const csrf = document.querySelector('meta[name="csrf-token"]');
+    if (csrf && csrf.content) h["X-CSRFToken"] = csrf.content;
+    return h;
+  }
+  async function api(path, body, timeoutMs = 2000) {
+    const ctl = new AbortController(), timer = setTimeout(() => ctl.abort(), timeoutMs);
+    try {
+      return await fetch(path, { method: body ? "POST" : "GET", headers: headers(), body: body ? JSON.stringify(body) : undefined, signal: ctl.signal });
+    } finally { clearTimeout(timer); }
+  }
+
+  async function refreshOffline() {
+    const ctx = await api("/api/gate/context", null, 5000);
+    if (ctx.status === 401 || ctx.status === 403) { store.set("token", null); return start(); }
+    if (!ctx.ok) throw new Error("context");
+    offline.context = await ctx.json(); store.set("context", offline.context);
+    $("#gate-name").textContent = offline.context.gate.name;
+    const keys = await (await api("/api/passes/keys", null, 5000)).json();
+    keys.keys.forEach((k) => { offline.keys[k.key_id] = k.public_key; }); store.set("keys", offline.keys);
+    let since = store.get("rev_since") || 0, revoked = store.get("revoked") || [];
+    for (;;) {
+      const page = await (await api("/api/gate/revocations?since=" + since, null, 5000)).json();
+      revoked = revoked.concat(page.revoked.map((r) => r.serial)); since = page.next;
+      if (page.complete) break;
+    }
+    store.set("rev_since", since); store.set("revoked", revoked); offline.revoked = new Set(revoked);
+    let after = store.get("pass_since") || 0; const passes = store.get("passes") || {};
+    for (;;) {
+      const page = await (await api("/api/gate/passes?since=" + after, null, 10000)).json();
+      page.passes.forEach((p) => { passes[p.serial] = p; }); after = page.next;
+      if (page.complete) break;
+    }
+    store.set("pass_since", after); store.set("passes", passes); loadOffline();
+    $("#ready").textContent = T.ready; $("#ready").dataset.ready = "1";
+  }
+  function loadOffline() {
+    offline.context = store.get("context"); offline.keys = store.get("keys") || {};
+    offline.revoked = new Set(store.get("revoked") || []); offline.passes = store.get("passes") || {};
+    offline.codes = {}; Object.values(offline.passes).forEach((p) => { offline.codes[p.code] = p; });
+    if (offline.context) $("#gate-name").textContent = offline.context.gate.name;
+  }
+
+  // --- the local decision ----------------------------------------------------------------------
+  function today() { return new Intl.DateTimeFormat("en-CA", { timeZone: (offline.context || {}).timezone || "Asia/Jakarta" }).format(new Date()); }
+  function normaliseCode(text) { return text.toUpperCase().replace(/[^A-Z0-9]/g, "").replace(/B/g, "8").replace(/G/g, "6").replace(/[OQ0]/g, "D"); }
+  async function decideLocally(text) {
+    const ctx = offline.context; if (!ctx) return { status: "refused", reason: "unverifiable" };
+    let pass = null, days = null, serial = null, kind = null;
+    const code = normaliseCode(text);
+    if (code.length === 8 && offline.codes[code]) { pass = offline.codes[code]; serial = pass.serial; days = pass.days; kind = pass.kind; }
+    else {
+      const v = await PassTokens.verify(text, offline.keys, ctx.expo_id);
+      if (v.code !== "ok") return { status: "refused", reason: v.code };
+      serial = v.claims.serial; days = v.claims.days; pass = offline.passes[serial] || null;
+      kind = pass ? pass.kind : ctx.kinds[String(v.claims.kind)];
+    }
+    const gate = ctx.gate, base = { serial, holder_name: pass ? pass.holder_name : null, kind };
+    if (gate.directions !== "both" && gate.directions !== direction) return { ...base, status: "refused", reason: "wrong_direction" };
+    if (direction === "exit") { await seenPut(serial, false); return { ...base, status: "ok", reason: "ok" }; }
+    if (offline.revoked.has(serial) || (pass && !pass.active)) return { ...base, status: "refused", reason: "revoked" };
+    if (!days.includes(today())) return { ...base, status: "refused", reason: "not_valid_today" };
+    if (gate.kind_codes.length && !gate.kind_codes.includes(kind)) return { ...base, status: "refused", reason: "kind_not_admitted" };
+    const seen = await seenGet(serial);
+    const staff = ["exhibitor", "committee", "volunteer"].includes(kind);
+    if (seen && seen.inside && !staff) return { ...base, status: "refused", reason: "already_inside" };
+    await seenPut(serial, true);
+    return { ...base, status: "ok", reason: "ok" };
+  }
+
+  // --- scanning --------------------------------------------------------------------------------
+  function show(result, local) {
+    const box = $("#result");
+    box.className = "result " + (result.status === "ok" ? "ok" : "refused");
+    $("#result-word").textContent = result.status === "ok" ? (direction === "exit" ? T.ok_exit : T.ok) : T.refused;
+    $("#result-reason").textContent = ((result.reason in T.reasons) ? T.reasons[result.reason] : result.reason) + (local ? " " + T.local : "");
+    $("#result-name").textContent = result.holder_name || "";
+    $("#result-detail").textContent = [result.kind_name || result.kind, result.organisation, result.booth].filter(Boolean).join(" · ");
+    box.dataset.status = result.status; box.dataset.reason = result.reason; box.hidden = false;
+    beep(result.status === "ok");
+    if (navigator.vibrate) navigator.vibrate(result.status === "ok" ? 80 : [200, 80, 200]);
+    clearTimeout(show.timer); show.timer = setTimeout(() => { box.hidden = true; $("#scan-input").focus(); }, 2500);
+  }
+  function beep(good) {
+    try {
+      const ctx = beep.ctx || (beep.ctx = new AudioContext()), osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.frequency.value = good ? 880 : 220; gain.gain.value = 0.2; osc.connect(gain).connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + (good ? 0.15 : 0.4));
+    } catch (e) { /* no audio */ }
+  }
+  async function submit(text) {
+    text = text.trim(); if (!text) return;
+    const scan = { text: text.slice(0, 1024), direction, client_scan_id: crypto.randomUUID(), scanned_at: new Date().toISOString() };
+    try {
+      const response = await api("/api/gate/scans", scan);
+      if (response.ok) { setNet(true); const r = await response.json(); if (r.serial) await seenPut(r.serial, r.status === "ok" && direction === "entry"); return show(r, false); }
+      if (response.status === 401 || response.status === 403) { store.set("token", null); return start(); }
+      if (response.status < 500) return show({ status: "refused", reason: "invalid" }, false);
+    } catch (err) { /* offline or no answer within 2 s */ }
+    setNet(false);
+    const verdict = await decideLocally(scan.text);
+    await queuePut({ ...scan, device_status: verdict.status });
+    await showQueue();
+    show(verdict, true);
+  }
+  async function sync() {
+    const queued = (await queueAll()).sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
+    for (let i = 0; i < queued.length; i += 100) {
+      const batch = queued.slice(i, i + 100);
+      const response = await api("/api/gate/sync", { scans: batch }, 15000);
+      if (!response.ok) throw new Error("sync " + response.status);
+      await queueDelete(batch.map((s) => s.client_scan_id));
+    }
+    await showQueue();
+  }
+  async function heartbeat() {
+    try {
+      await sync();
+      const ping = await api("/api/gate/context", null, 2000); setNet(ping.ok);
+    } catch (err) { setNet(false); }
+  }
+
+  // --- camera: BarcodeDetector where present, else the vendored jsQR on canvas frames ---------------
+  async function startCamera() {
+    const video = $("#camera");
+    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    video.hidden = false; await video.play();
+    let detector = null;
+    if ("BarcodeDetector" in window) {
+      try {
+        if ((await BarcodeDetector.getSupportedFormats()).includes("qr_code")) detector = new BarcodeDetector({ formats: ["qr_code"] });
+      } catch (e) { detector = null; }
+    }
+    const canvas = document.createElement("canvas"), draw = canvas.getContext("2d", { willReadFrequently: true });
+    async function read() {
+      if (detector) { const codes = await detector.detect(video); return codes.length ? codes[0].rawValue : ""; }
+      if (!video.videoWidth) return "";
+      canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+      draw.drawImage(video, 0, 0);
+      const frame = draw.getImageData(0, 0, canvas.width, canvas.height);
+      const code = window.jsQR(frame.data, frame.width, frame.height, { inversionAttempts: "dontInvert" });
+      return code ? code.data : "";
+    }
+    let last = "", lastAt = 0;
+    const tick = async () => {
+      try {
+        const text = await read();
+        if (text && (text !== last || Date.now() - lastAt > 4000)) { last = text; lastAt = Date.now(); await submit(text); }
+      } catch (e) { /* frame not ready */ }
+      setTimeout(tick, 200);
+    };
+    tick();
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------
+  async function pair(code) {
+    const response = await fetch("/api/gate/pair", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pairing_code: code }) });
+    if (!response.ok) { $("#pair-error").textContent = T.pair_failed; return; }
+    const device = await response.json();
+    ["context", "keys", "revoked", "rev_since", "passes", "pass_since"].forEach((k) => store.set(k, null));
+    store.set("token", device.token);
+    history.replaceState(null, "", "/gate");
+    start();
+  }
+  function start() {
+    document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = T[el.dataset.t]; });
+    const token = store.get("token");
+    $("#pair").hidden = !!token; $("#scan").hidden = !token;
+    if (!token) {
+      const code = new URLSearchParams(location.search).get("pair");
+      if (code) { $("#pair-code").value = code; pair(code); }
+      return;
+    }
+    loadOffline(); showQueue();
+    refreshOffline().then(() => setNet(true), () => setNet(false));
+    $("#scan-input").focus();
+  }
+  $("#pair-form").addEventListener("submit", (e) => { e.preventDefault(); pair($("#pair-code").value); });
+  $("#scan-form").addEventListener("submit", (e) => { e.preventDefault(); const v = $("#scan-input").value; $("#scan-input").value = ""; submit(v); });
+  document.querySelectorAll(".dir").forEach((b) => b.addEventListener("click", () => {
+    direction = b.dataset.dir;
+    document.querySelectorAll(".dir").forEach((o) => o.setAttribute("aria-pressed", String(o === b)));
+    $("#scan-input").focus();
+  }));
+  $("#camera-start").addEventListener("click", () => startCamera().catch(() => { $("#camera-start").disabled = true; }));
+  $("#result").addEventListener("click", () => { $("#result").hidden = true; $("#scan-input").focus(); });
+  window.addEventListener("online", heartbeat);
+  setInterval(heartbeat, 3000);
+  start();
+})();

@@ -1,0 +1,102 @@
+"""Helpers for the check-in tests: a gate world with a paired device and passes with their tokens."""
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expo.accounts import CurrentUser, create_user
+from expo.models import Role
+from tests.factories import PASSWORDS, Venue, make_venue
+from tickets import devices, issuing
+from tickets.gate_models import GateDevice, GateDirections
+from tickets.gate_schemas import GateCreate
+from tickets.keys import KeyRing, load_keys
+from tickets.models import ExpoPass, PassKind
+from tickets.passes import token_for
+from tickets.schemas import PassCreate
+
+DAY = date(2026, 10, 21)
+AT_10_WIB = datetime(2026, 10, 21, 3, 0, tzinfo=UTC)  # 10:00 in Jombang
+_nonce = itertools.count(1)
+
+
+def nonce() -> str:
+    return f"n-{next(_nonce)}"
+
+
+@dataclass
+class GateWorld:
+    venue: Venue
+    organiser: CurrentUser
+    keys: KeyRing
+    device: GateDevice
+
+    @property
+    def expo_id(self) -> int:
+        return self.venue.expo_id
+
+
+async def organiser_user(session: AsyncSession) -> CurrentUser:
+    user = await create_user(
+        session,
+        PASSWORDS,
+        email=f"gate-org-{nonce()}@expo.test",
+        name="Panitia",
+        password="rahasia-123",
+        role=Role.ORGANISER,
+    )
+    assert user.id is not None
+    return CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER)
+
+
+async def paired_device(
+    session: AsyncSession,
+    expo_id: int,
+    organiser: CurrentUser,
+    name: str | None = None,
+    *,
+    directions: GateDirections = GateDirections.BOTH,
+    kind_codes: list[str] | None = None,
+    opens_at: time | None = None,
+) -> tuple[GateDevice, str]:
+    gate = await devices.create_gate(
+        session,
+        expo_id,
+        GateCreate(
+            name=name or f"Gerbang {nonce()}", directions=directions, kind_codes=kind_codes or [], opens_at=opens_at
+        ),
+    )
+    assert gate.id is not None
+    device, code = await devices.create_device(session, gate.id, "HP 1", organiser, now=AT_10_WIB)
+    device, token = await devices.pair_device(session, code, now=AT_10_WIB)
+    await session.commit()
+    return device, token
+
+
+async def gate_world(session: AsyncSession, key_file: Path) -> GateWorld:
+    venue = await make_venue(session)
+    organiser = await organiser_user(session)
+    device, _ = await paired_device(session, venue.expo_id, organiser, "Gerbang Utama")
+    return GateWorld(venue=venue, organiser=organiser, keys=load_keys(key_file), device=device)
+
+
+async def issue(
+    session: AsyncSession,
+    world: GateWorld,
+    kind: str = "visitor",
+    days: list[date] | None = None,
+    name: str = "Siti Fiktif",
+) -> tuple[ExpoPass, str]:
+    pass_ = await issuing.create_pass(
+        session,
+        world.expo_id,
+        PassCreate(kind=kind, holder_name=name, organisation="Pondok Uji", days=days or [DAY]),  # type: ignore[arg-type]
+        world.organiser,
+    )
+    await session.commit()
+    kind_row = await session.get(PassKind, pass_.kind_id)
+    assert kind_row is not None
+    return pass_, token_for(pass_, kind_row, world.keys)

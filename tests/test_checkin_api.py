@@ -1,0 +1,286 @@
+"""The gate API over HTTP on both engines: pairing, device tokens, scans, sync batches, annul, reset,
+daily close, and bad input answering a refusal or 4xx (never 500, never half-applied)."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from booths import venue
+from booths.schemas import ExpoCreate
+from expo.database import create_sessionmaker
+from expo.models import Role
+from expo.settings import Settings
+from tests.checkin_factories import nonce
+from tests.factories import bearer, make_user_token
+from tests.pass_factories import Client, log_in_as, settings
+from tickets.gate_api import _stats_events
+from tickets.gate_models import Scan
+from tickets.keys import load_keys
+
+pytestmark = pytest.mark.anyio
+__all__ = ["settings"]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+async def _setup(client: Client, session: AsyncSession, **gate: Any) -> tuple[int, dict[str, str], dict[str, str]]:
+    """An expo open all day around today, a gate and a paired device: ``(expo id, organiser, device)``."""
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    expo = await venue.create_expo(
+        session,
+        ExpoCreate(
+            slug=f"gate-{nonce()}",
+            name="Expo Gerbang",
+            city="Jombang",
+            venue="Alun-alun",
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+            opens_at=time(0, 0),
+            closes_at=time(23, 59, 59),
+        ),
+    )
+    await session.commit()
+    assert expo.id is not None
+    organiser = bearer(await make_user_token(session, Role.ORGANISER))
+    created = await client.post(f"/api/expos/{expo.id}/gates", json={"name": "Utama"} | gate, headers=organiser)
+    assert created.status_code == 201, created.text
+    pairing = await client.post(f"/api/gates/{created.json()['id']}/devices", json={"name": "HP"}, headers=organiser)
+    assert pairing.status_code == 201, pairing.text
+    paired = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
+    assert paired.status_code == 201, paired.text
+    again = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
+    assert again.status_code == 404  # a pairing code works once
+    return expo.id, organiser, {"Authorization": f"Device {paired.json()['token']}"}
+
+
+async def _pass(client: Client, expo_id: int, organiser: dict[str, str], name: str = "Budi Fiktif") -> str:
+    issued = await client.post(
+        f"/api/expos/{expo_id}/passes", json={"kind": "visitor", "holder_name": name}, headers=organiser
+    )
+    assert issued.status_code == 201, issued.text
+    return str(issued.json()["token"])
+
+
+async def _scan(client: Client, device: dict[str, str], text: str, **extra: Any) -> Any:
+    body = {"text": text, "direction": "entry", "client_scan_id": nonce(), "scanned_at": _now()} | extra
+    return await client.post("/api/gate/scans", json=body, headers=device)
+
+
+async def test_pair_scan_and_see_the_holder(client: Client, session: AsyncSession) -> None:
+    expo_id, organiser, device = await _setup(client, session)
+    token = await _pass(client, expo_id, organiser, "Budi Santoso")
+    first = await _scan(client, device, token, client_scan_id="abc-1")
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert (body["status"], body["reason"], body["holder_name"], body["kind"]) == (
+        "ok",
+        "ok",
+        "Budi Santoso",
+        "visitor",
+    )
+    replay = await _scan(client, device, token, client_scan_id="abc-1")
+    assert (replay.json()["scan_id"], replay.json()["reason"], replay.json()["replay"]) == (
+        first.json()["scan_id"],
+        "ok",
+        True,
+    )
+    second = await _scan(client, device, token)
+    assert second.json()["reason"] == "already_inside"
+    me = await client.get("/api/gate/me", headers=device)
+    assert me.json()["name"] == "Utama"
+
+
+async def test_unknown_and_revoked_devices_are_refused(client: Client, session: AsyncSession) -> None:
+    expo_id, organiser, device = await _setup(client, session)
+    token = await _pass(client, expo_id, organiser)
+    assert (await _scan(client, {"Authorization": "Device nope"}, token)).status_code == 401
+    assert (await _scan(client, {}, token)).status_code == 401
+    devices = await client.get(f"/api/expos/{expo_id}/gates", headers=organiser)
+    gate_id = devices.json()[0]["id"]
+    listed = await client.get(f"/api/gates/{gate_id}/devices", headers=organiser)
+    revoked = await client.post(f"/api/gate-devices/{listed.json()[0]['id']}/revoke", headers=organiser)
+    assert revoked.json()["revoked"] is True
+    refused = await _scan(client, device, token)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "device_revoked"
+    assert (await client.post(f"/api/expos/{expo_id}/gates", json={"name": "X"}, headers=device)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    [
+        ({"text": "A" * 1025}, 422),
+        ({"text": 12}, 422),
+        ({"client_scan_id": ""}, 422),
+        ({"client_scan_id": "x" * 65}, 422),
+        ({"direction": "sideways"}, 422),
+        ({"scanned_at": "2000-01-01T00:00:00+00:00"}, 422),
+        ({"scanned_at": "2999-01-01T00:00:00+00:00"}, 422),
+        ({"scanned_at": "2026-01-01T00:00:00"}, 422),
+    ],
+)
+async def test_bad_scan_input_is_4xx_and_stores_nothing(
+    client: Client, session: AsyncSession, extra: dict[str, Any], status: int
+) -> None:
+    _, _, device = await _setup(client, session)
+    response = await _scan(client, device, **({"text": "ABCD-EFGH"} | extra))
+    assert response.status_code == status, response.text
+    assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
+
+
+@pytest.mark.parametrize("text", ["", "\x00\x01\x02", "garbage", "€" * 300])
+async def test_garbage_text_is_a_recorded_refusal(client: Client, session: AsyncSession, text: str) -> None:
+    _, _, device = await _setup(client, session)
+    response = await _scan(client, device, text)
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["reason"]) == ("refused", "invalid")
+
+
+async def test_sync_stores_each_scan_once_and_flags_conflicts(
+    client: Client, session: AsyncSession, settings: Settings
+) -> None:
+    expo_id, organiser, device = await _setup(client, session)
+    token = await _pass(client, expo_id, organiser)
+    other = await _pass(client, expo_id, organiser, "Dewi")
+    online = await _scan(client, device, token)
+    assert online.json()["reason"] == "ok"
+    at = datetime.now(UTC) - timedelta(minutes=3)
+    batch = {
+        "scans": [
+            {
+                "text": other,
+                "client_scan_id": "off-2",
+                "scanned_at": (at + timedelta(seconds=5)).isoformat(),
+                "device_status": "ok",
+            },
+            {"text": token, "client_scan_id": "off-1", "scanned_at": at.isoformat(), "device_status": "ok"},
+            {"text": "junk", "client_scan_id": "off-3", "scanned_at": at.isoformat(), "device_status": "refused"},
+        ]
+    }
+    first = await client.post("/api/gate/sync", json=batch, headers=device)
+    assert first.status_code == 200, first.text
+    assert (first.json()["stored"], first.json()["duplicates"], first.json()["conflicts"]) == (3, 0, 1)
+    by_id = {r["client_scan_id"]: r for r in first.json()["results"]}
+    assert by_id["off-1"]["reason"] == "already_inside"
+    assert by_id["off-1"]["conflict"] is True
+    assert by_id["off-2"]["reason"] == "ok"
+    again = await client.post("/api/gate/sync", json=batch, headers=device)
+    assert (again.json()["stored"], again.json()["duplicates"]) == (0, 3)
+    assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 4
+    stored = await session.scalar(sa.select(Scan).where(Scan.client_scan_id == "off-2"))
+    assert stored is not None
+    assert stored.offline
+    assert stored.received_at > stored.scanned_at
+    assert load_keys(settings.signing_key_file).signing_key_id == 1
+
+
+async def test_bad_sync_batches_are_refused_whole(client: Client, session: AsyncSession) -> None:
+    _, _, device = await _setup(client, session)
+    good = {"text": "x", "client_scan_id": "g-1", "scanned_at": _now()}
+    too_many = {"scans": [good | {"client_scan_id": f"b-{i}"} for i in range(501)]}
+    assert (await client.post("/api/gate/sync", json=too_many, headers=device)).status_code == 422
+    bad_clock = {"scans": [good, good | {"client_scan_id": "g-2", "scanned_at": "2999-01-01T00:00:00+00:00"}]}
+    assert (await client.post("/api/gate/sync", json=bad_clock, headers=device)).status_code == 422
+    assert (await client.post("/api/gate/sync", json={"scans": "nope"}, headers=device)).status_code == 422
+    assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
+
+
+async def test_annul_reset_and_close_day_by_the_organiser(client: Client, session: AsyncSession) -> None:
+    expo_id, organiser, device = await _setup(client, session)
+    token = await _pass(client, expo_id, organiser)
+    entry = (await _scan(client, device, token)).json()
+    assert (
+        await client.post(f"/api/scans/{entry['scan_id']}/annul", json={"reason": "x"}, headers=device)
+    ).status_code == 401
+    annulled = await client.post(
+        f"/api/scans/{entry['scan_id']}/annul", json={"reason": "salah orang"}, headers=organiser
+    )
+    assert annulled.status_code == 200, annulled.text
+    assert annulled.json()["annulled"] is True
+    twice = await client.post(f"/api/scans/{entry['scan_id']}/annul", json={"reason": "lagi"}, headers=organiser)
+    assert twice.status_code == 409
+    assert (await _scan(client, device, token)).json()["reason"] == "ok"
+    closed = await client.post(f"/api/expos/{expo_id}/checkins/close-day", headers=organiser)
+    assert closed.json() == {"checked_out": 1}
+    assert (await _scan(client, device, token)).json()["reason"] == "ok"
+    no_confirm = await client.post(f"/api/expos/{expo_id}/checkins/reset", json={}, headers=organiser)
+    assert no_confirm.status_code == 422
+    reset = await client.post(f"/api/expos/{expo_id}/checkins/reset", json={"confirm": "reset"}, headers=organiser)
+    assert reset.json() == {"deleted_scans": 3}
+
+
+async def test_gate_setup_validates(client: Client, session: AsyncSession) -> None:
+    expo_id, organiser, _ = await _setup(client, session)
+    dup = await client.post(f"/api/expos/{expo_id}/gates", json={"name": "Utama"}, headers=organiser)
+    assert dup.status_code == 409
+    bad_kind = await client.post(
+        f"/api/expos/{expo_id}/gates", json={"name": "B", "kind_codes": ["alien"]}, headers=organiser
+    )
+    assert bad_kind.status_code == 422
+    bad_hall = await client.post(
+        f"/api/expos/{expo_id}/gates", json={"name": "C", "hall_id": 999999}, headers=organiser
+    )
+    assert bad_hall.status_code == 422
+    assert (await client.post("/api/gates/999999/devices", json={"name": "x"}, headers=organiser)).status_code == 404
+    assert (await client.post("/api/gate/pair", json={"pairing_code": "WRONG"})).status_code == 404
+    rule = await client.put(
+        f"/api/expos/{expo_id}/pass-kinds/visitor/reentry", json={"reentry": "once"}, headers=organiser
+    )
+    assert rule.status_code == 200, rule.text
+
+
+async def test_dashboard_numbers_csv_and_the_event_stream(
+    client: Client, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    expo_id, organiser, device = await _setup(client, session)
+    a = await _pass(client, expo_id, organiser, "Ani")
+    b = await _pass(client, expo_id, organiser, "Budi")
+    await _scan(client, device, a)
+    await _scan(client, device, b)
+    await _scan(client, device, b)  # already inside
+    await _scan(client, device, b, direction="exit")
+    await _scan(client, device, "junk")
+    stats = await client.get(f"/api/expos/{expo_id}/checkins/stats", headers=organiser)
+    assert stats.status_code == 200, stats.text
+    body = stats.json()
+    assert (body["inside_now"], body["entries_today"], body["exits_today"]) == (1, 2, 1)
+    assert body["per_gate"] == {"Utama": {"entries": 2, "exits": 1}}
+    assert body["per_kind"] == {"visitor": 2}
+    assert sum(body["per_hour"]) == 2
+    assert body["refused_by_reason"] == {"already_inside": 1, "invalid": 1}
+    assert (await client.get(f"/api/expos/{expo_id}/checkins/stats", headers=device)).status_code == 401
+
+    exported = await client.get(f"/api/expos/{expo_id}/scans.csv", headers=organiser)
+    assert exported.status_code == 200
+    rows = list(csv.reader(io.StringIO(exported.text)))
+    assert rows[0][:3] == ["scan_id", "scanned_at", "received_at"]
+    assert len(rows) == 6
+    assert {r[8] for r in rows[1:]} == {"Ani", "Budi", ""}
+
+    events = _stats_events(create_sessionmaker(engine), expo_id)
+    first = json.loads(await anext(events))
+    assert first["inside_now"] == 1
+    await events.aclose()
+
+
+async def test_the_scanner_and_dashboard_pages_render(client: Client, session: AsyncSession) -> None:
+    expo_id, organiser, _ = await _setup(client, session)
+    scanner = await client.get("/gate")
+    assert scanner.status_code == 200
+    assert "/static/vendor/jsqr/jsQR.js" in scanner.text
+    slug = (await client.get(f"/api/expos/{expo_id}")).json()["slug"]
+    log_in_as(client, organiser["Authorization"].removeprefix("Bearer "))
+    dashboard = await client.get(f"/admin/e/{slug}/gates")
+    assert dashboard.status_code == 200
+    assert "Di dalam sekarang" in dashboard.text
+    client.cookies.clear()
+    assert (await client.get(f"/admin/e/{slug}/gates", follow_redirects=False)).status_code in {302, 303, 401}

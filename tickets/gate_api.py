@@ -1,0 +1,280 @@
+"""Gate API: organisers set up gates and pair devices; paired devices scan and sync their offline queue;
+the live dashboard's numbers, their server-sent events and the CSV of scans."""
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import anyio
+from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.response import ServerSentEvent, Stream
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from expo.accounts import CurrentUser
+from expo.auth import SESSIONMAKER_STATE_KEY, requires_organiser
+from expo.formatting import utcnow
+from expo.settings import Settings
+from tickets import checkin, checkin_ops, devices, offline_data, passes
+from tickets.gate_models import GateDevice
+from tickets.gate_schemas import (
+    AnnulIn,
+    CheckinStats,
+    CloseDayResult,
+    DeviceCreate,
+    DeviceRead,
+    DeviceToken,
+    GateContext,
+    GateCreate,
+    GateRead,
+    OfflinePassList,
+    PairIn,
+    PairingCode,
+    ReentryIn,
+    ResetIn,
+    ScanIn,
+    ScanResult,
+    SyncIn,
+    SyncResult,
+)
+from tickets.keys import load_keys
+from tickets.schemas import RevocationList
+
+Id = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+Since = Annotated[int, Parameter(ge=0, le=2**31 - 1)]
+
+
+async def _device(request: Request[Any, Any, Any], session: AsyncSession) -> GateDevice:
+    token = devices.device_token(request.headers.get("authorization"))
+    device = await devices.device_for_token(session, token)
+    await session.commit()  # end the read, so the scan's transaction starts with its first write
+    return device
+
+
+STREAM_SECONDS = 300  # an EventSource reconnects by itself; no connection lives forever
+POLL_SECONDS = 1.0
+
+
+def _maker(request: Request[Any, Any, Any]) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = request.app.state[SESSIONMAKER_STATE_KEY]
+    return maker
+
+
+async def _stats_events(maker: async_sessionmaker[AsyncSession], expo_id: int) -> AsyncIterator[str]:
+    """The numbers whenever they change, read from the database once a second: every worker sees
+    every other worker's scans as soon as they commit, with no shared process state."""
+    last = ""
+    for _ in range(int(STREAM_SECONDS / POLL_SECONDS)):
+        async with maker() as session:
+            current = (await checkin_ops.stats(session, expo_id)).model_dump_json()
+        if current != last:
+            last = current
+            yield current
+        await anyio.sleep(POLL_SECONDS)
+
+
+async def _csv_chunks(maker: async_sessionmaker[AsyncSession], expo_id: int) -> AsyncIterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(checkin_ops.CSV_COLUMNS)
+    async with maker() as session:
+        async for row in checkin_ops.scan_rows(session, expo_id):
+            writer.writerow(row)
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+class GateAdminController(Controller):
+    """Organisers: gates, devices and their pairing, re-entry rules, annul, reset, daily close."""
+
+    tags = ["gates"]  # noqa: RUF012
+    guards = [requires_organiser]  # noqa: RUF012
+
+    @post("/api/expos/{expo_id:int}/gates", status_code=201)
+    async def create_gate(
+        self, expo_id: FromPath[Id], data: JSONBody[GateCreate], db_session: NamedDependency[AsyncSession]
+    ) -> GateRead:
+        gate = await devices.create_gate(db_session, expo_id, data)
+        await db_session.commit()
+        return devices.gate_read(gate)
+
+    @get("/api/expos/{expo_id:int}/gates")
+    async def list_gates(self, expo_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> list[GateRead]:
+        return [devices.gate_read(g) for g in await devices.list_gates(db_session, expo_id)]
+
+    @post("/api/gates/{gate_id:int}/devices", status_code=201, summary="A device to pair, with its one-time code")
+    async def create_device(
+        self,
+        gate_id: FromPath[Id],
+        data: JSONBody[DeviceCreate],
+        user: NamedDependency[CurrentUser],
+        db_session: NamedDependency[AsyncSession],
+    ) -> PairingCode:
+        device, code = await devices.create_device(db_session, gate_id, data.name, user)
+        await db_session.commit()
+        assert device.pairing_expires_at is not None
+        return PairingCode(
+            device=devices.device_read(device),
+            pairing_code=code,
+            pair_url=f"/gate?pair={code}",
+            expires_at=device.pairing_expires_at,
+        )
+
+    @get("/api/gates/{gate_id:int}/devices")
+    async def list_devices(self, gate_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> list[DeviceRead]:
+        return [devices.device_read(d) for d in await devices.list_devices(db_session, gate_id)]
+
+    @post("/api/gate-devices/{device_id:int}/revoke", status_code=200, summary="Revoke a lost device at once")
+    async def revoke_device(self, device_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> DeviceRead:
+        device = await devices.revoke_device(db_session, device_id)
+        await db_session.commit()
+        return devices.device_read(device)
+
+    @put("/api/expos/{expo_id:int}/pass-kinds/{code:str}/reentry", status_code=200)
+    async def set_reentry(
+        self,
+        expo_id: FromPath[Id],
+        code: FromPath[str],
+        data: JSONBody[ReentryIn],
+        db_session: NamedDependency[AsyncSession],
+    ) -> ReentryIn:
+        await devices.set_reentry(db_session, expo_id, code[:24], data.reentry)
+        await db_session.commit()
+        return data
+
+    @post("/api/scans/{scan_id:int}/annul", status_code=200, summary="Annul a mistaken scan, with a reason")
+    async def annul(
+        self,
+        scan_id: FromPath[Id],
+        data: JSONBody[AnnulIn],
+        user: NamedDependency[CurrentUser],
+        db_session: NamedDependency[AsyncSession],
+    ) -> ScanResult:
+        scan = await checkin_ops.annul_scan(db_session, scan_id, user, data.reason)
+        await db_session.commit()
+        return await checkin.scan_result(db_session, scan)
+
+    @post("/api/expos/{expo_id:int}/checkins/reset", status_code=200, summary="Forget a test run's scans")
+    async def reset(
+        self, expo_id: FromPath[Id], data: JSONBody[ResetIn], db_session: NamedDependency[AsyncSession]
+    ) -> dict[str, int]:
+        deleted = await checkin_ops.reset_checkins(db_session, expo_id)
+        await db_session.commit()
+        return {"deleted_scans": deleted}
+
+    @post("/api/expos/{expo_id:int}/checkins/close-day", status_code=200, summary="Check everyone out")
+    async def close_day(self, expo_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> CloseDayResult:
+        moved = await checkin_ops.close_day(db_session, expo_id)
+        await db_session.commit()
+        return CloseDayResult(checked_out=moved)
+
+    @get("/api/expos/{expo_id:int}/checkins/stats", summary="Inside now, entries, per gate/kind/hour, refusals")
+    async def stats(self, expo_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> CheckinStats:
+        return await checkin_ops.stats(db_session, expo_id)
+
+    @get(
+        "/api/expos/{expo_id:int}/checkins/stream",
+        include_in_schema=False,  # a 5-minute event stream: documented in docs/gate.md, not fuzzed
+        summary="The stats as server-sent events when they change",
+    )
+    async def stream(
+        self, expo_id: FromPath[Id], request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> ServerSentEvent:
+        await checkin_ops.stats(db_session, expo_id)  # 404 before the stream starts
+        return ServerSentEvent(_stats_events(_maker(request), expo_id), event_type="stats")
+
+    @get("/api/expos/{expo_id:int}/scans.csv", summary="Every scan as CSV (streamed)")
+    async def scans_csv(
+        self, expo_id: FromPath[Id], request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Stream:
+        await checkin_ops.stats(db_session, expo_id)  # 404 before the stream starts
+        return Stream(
+            _csv_chunks(_maker(request), expo_id),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="scans-{expo_id}.csv"', "Cache-Control": "no-store"},
+        )
+
+
+class GateDeviceController(Controller):
+    """Paired devices (``Authorization: Device <token>``): pair, scan, sync the offline queue."""
+
+    tags = ["gates"]  # noqa: RUF012
+
+    @post("/api/gate/pair", status_code=201, summary="Exchange a pairing code for the device's token")
+    async def pair(self, data: JSONBody[PairIn], db_session: NamedDependency[AsyncSession]) -> DeviceToken:
+        device, token = await devices.pair_device(db_session, data.pairing_code)
+        gate = await devices.get_gate(db_session, device.gate_id)
+        await db_session.commit()
+        assert device.id is not None
+        return DeviceToken(
+            device_id=device.id, gate_id=gate.id or 0, gate_name=gate.name, expo_id=device.expo_id, token=token
+        )
+
+    @get("/api/gate/me", summary="The device's gate")
+    async def me(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> GateRead:
+        device = await _device(request, db_session)
+        return devices.gate_read(await devices.get_gate(db_session, device.gate_id))
+
+    @post("/api/gate/scans", status_code=200, summary="Decide one scan (see docs/gate.md for the order)")
+    async def scan(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ScanIn],
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+    ) -> ScanResult:
+        device = await _device(request, db_session)
+        return await checkin.check_in(db_session, device, data, load_keys(settings.signing_key_file))
+
+    @post("/api/gate/sync", status_code=200, summary="Store a batch of offline scans, each once")
+    async def sync(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[SyncIn],
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+    ) -> SyncResult:
+        device = await _device(request, db_session)
+        keys = load_keys(settings.signing_key_file)
+        now = utcnow()
+        for item in data.scans:  # refuse a batch with a bad clock before storing any of it
+            checkin.check_scan_time(item.scanned_at, now)
+        results = []
+        for item in sorted(data.scans, key=lambda s: s.scanned_at):
+            results.append(await checkin.check_in(db_session, device, item, keys, offline=True))
+        return SyncResult(
+            results=results,
+            stored=sum(not r.replay for r in results),
+            duplicates=sum(r.replay for r in results),
+            conflicts=sum(r.conflict for r in results),
+        )
+
+    @get("/api/gate/context", summary="The device's gate, expo and kinds (for deciding offline)")
+    async def context(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> GateContext:
+        device = await _device(request, db_session)
+        return await offline_data.gate_context(db_session, device)
+
+    @get("/api/gate/revocations", summary="Revoked serials after since= (the expo's revocation list)")
+    async def revocations(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        since: FromQuery[Since] = 0,
+    ) -> RevocationList:
+        device = await _device(request, db_session)
+        return await passes.revocations_since(db_session, device.expo_id, since)
+
+    @get("/api/gate/passes", summary="The expo's passes after since= (names for offline scanning)")
+    async def pass_list(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        since: FromQuery[Since] = 0,
+    ) -> OfflinePassList:
+        device = await _device(request, db_session)
+        return await offline_data.passes_since(db_session, device.expo_id, since)

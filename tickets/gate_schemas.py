@@ -1,0 +1,179 @@
+"""Request and response shapes of gates, devices, scans and sync batches."""
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tickets.gate_models import Direction, GateDirections, Reentry
+
+MAX_SCAN_TEXT = 1024  # a pass token is ~100 characters; anything over 1 KB is refused with 422
+MAX_SYNC_BATCH = 500
+ClientScanId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GateCreate(_In):
+    name: str = Field(min_length=1, max_length=60)
+    hall_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    directions: GateDirections = GateDirections.BOTH
+    kind_codes: list[Annotated[str, Field(min_length=1, max_length=24)]] = Field(default_factory=list, max_length=50)
+    opens_at: time | None = None
+    closes_at: time | None = None
+
+
+class GateRead(BaseModel):
+    id: int
+    expo_id: int
+    name: str
+    hall_id: int | None
+    directions: GateDirections
+    kind_codes: list[str]
+    opens_at: time | None
+    closes_at: time | None
+
+
+class DeviceCreate(_In):
+    name: str = Field(min_length=1, max_length=60)
+
+
+class DeviceRead(BaseModel):
+    id: int
+    gate_id: int
+    name: str
+    paired: bool
+    revoked: bool
+    created_at: datetime
+    last_seen_at: datetime | None
+
+
+class PairingCode(BaseModel):
+    """Shown once to the organiser as a QR / code; the phone exchanges it for its own token."""
+
+    device: DeviceRead
+    pairing_code: str
+    pair_url: str
+    expires_at: datetime
+
+
+class PairIn(_In):
+    pairing_code: str = Field(min_length=1, max_length=40)
+
+
+class DeviceToken(BaseModel):
+    """The device's secret, shown once: send it as ``Authorization: Device <token>``."""
+
+    device_id: int
+    gate_id: int
+    gate_name: str
+    expo_id: int
+    token: str
+
+
+class ReentryIn(_In):
+    reentry: Reentry
+
+
+class ScanIn(_In):
+    text: str = Field(max_length=MAX_SCAN_TEXT)
+    direction: Direction = Direction.ENTRY
+    client_scan_id: ClientScanId
+    scanned_at: datetime
+
+
+class OfflineScanIn(ScanIn):
+    """A scan decided on the device while offline; ``device_status`` is what it showed."""
+
+    device_status: Annotated[str, Field(pattern=r"^(ok|refused)$")] | None = None
+
+
+class SyncIn(_In):
+    scans: list[OfflineScanIn] = Field(max_length=MAX_SYNC_BATCH)
+
+
+class ScanResult(BaseModel):
+    scan_id: int
+    client_scan_id: str
+    status: str  # ok | refused
+    reason: str  # ok or a refusal code (docs/gate.md)
+    direction: Direction
+    gate_id: int
+    holder_name: str | None = None
+    kind: str | None = None
+    kind_name: str | None = None
+    organisation: str | None = None
+    booth: str | None = None
+    pass_code: str | None = None
+    serial: int | None = None
+    scanned_at: datetime
+    received_at: datetime
+    offline: bool = False
+    conflict: bool = False
+    annulled: bool = False
+    replay: bool = False
+
+
+class SyncResult(BaseModel):
+    results: list[ScanResult]
+    stored: int
+    duplicates: int
+    conflicts: int
+
+
+class AnnulIn(_In):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class ResetIn(_In):
+    confirm: Annotated[str, Field(pattern=r"^reset$")]
+
+
+class CloseDayResult(BaseModel):
+    checked_out: int
+
+
+class GateContext(BaseModel):
+    """What a paired scanner needs to decide alone: its gate, the expo and the pass kinds."""
+
+    device_id: int
+    device_name: str
+    gate: GateRead
+    expo_id: int
+    timezone: str
+    kinds: dict[int, str]  # token kind number -> kind code
+
+
+class OfflinePass(BaseModel):
+    id: int
+    serial: int
+    code: str
+    holder_name: str
+    kind: str
+    days: list[str]
+    active: bool
+
+
+class OfflinePassList(BaseModel):
+    """Passes with ``id`` above ``since``; ask again with ``since=next`` until ``complete``."""
+
+    since: int
+    next: int
+    complete: bool
+    passes: list[OfflinePass]
+
+
+class CheckinStats(BaseModel):
+    """The live dashboard: the expo's current day in its own time zone."""
+
+    day: date
+    inside_now: int = 0
+    entries_today: int = 0
+    exits_today: int = 0
+    per_gate: dict[str, dict[str, int]] = Field(default_factory=dict)
+    per_kind: dict[str, int] = Field(default_factory=dict)
+    per_hour: list[int] = Field(default_factory=lambda: [0] * 24)
+    refused_by_reason: dict[str, int] = Field(default_factory=dict)
+    conflicts: int = 0
