@@ -48,6 +48,7 @@ from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
 from tickets.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
 from tickets.api import PassController
+from tickets.gate_admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
 from tickets.gate_api import GateAdminController, GateDeviceController
 from tickets.gate_pages import PAGE_HANDLERS as GATE_PAGES
 from tickets.pages import PAGE_HANDLERS as PASS_PAGES
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PASS_PAGES,
             *PASS_ADMIN_PAGES,
             *GATE_PAGES,
+            *GATE_ADMIN_PAGES,
             *MAP_PAGES,
             *APPLICATION_PAGES,
             *ALLOCATION_PAGES,
