@@ -3,10 +3,8 @@
 import csv
 import io
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
-from litestar import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -15,9 +13,8 @@ from booths import geometry
 from booths.models import Booth, BoothPackage, Hall, ProductCluster
 from booths.schemas import BoothCreate, CsvImportResult
 from booths.venue import booth_is_booked, get_expo
-from expo.errors import DomainError, FieldProblem, InvalidInput
+from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import utcnow
-from expo.i18n import N_
 from expo.problems import field_message
 
 COLUMNS = [
@@ -38,12 +35,6 @@ _COLUMN_OF = {"booth_type": "type", "hall_id": "hall", "package_id": "package"}
 MAX_ROWS = 5000
 _TRUE = {"1", "true", "yes", "ya", "y"}
 _FALSE = {"", "0", "false", "no", "tidak", "n"}
-
-
-class TooLarge(DomainError):
-    status = 413
-    default_code = "too_large"
-    default_message = N_("The file is too large (at most %(max)s bytes).")
 
 
 async def export_booths(session: AsyncSession, expo_id: int) -> str:
@@ -83,25 +74,6 @@ def _num(value: float) -> str:
     """``3``, ``2.5``, ``1234.567``: as short as possible and exact (``:g`` keeps only 6 digits)."""
     text = repr(float(value))
     return text.removesuffix(".0")
-
-
-async def read_upload(request: Request[Any, Any, Any], max_bytes: int) -> bytes:
-    """The CSV bytes from a ``text/csv`` body or a multipart form's ``file`` field."""
-    content_type = request.headers.get("content-type", "")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes + 10_000:
-        raise TooLarge(params={"max": max_bytes})
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise InvalidInput(fields=[FieldProblem("file", "Attach a CSV file.")])
-        raw: bytes = await upload.read()
-    else:
-        raw = await request.body()
-    if len(raw) > max_bytes:
-        raise TooLarge(params={"max": max_bytes})
-    return raw
 
 
 @dataclass

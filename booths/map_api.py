@@ -9,7 +9,6 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths import features, maps, venue
-from booths.booth_csv import read_upload
 from booths.map_schemas import (
     FeatureCreate,
     FeatureRead,
@@ -25,6 +24,7 @@ from expo.auth import current_user, requires_organiser
 from expo.i18n import current_locale
 from expo.models import Role
 from expo.settings import Settings
+from expo.web import read_upload
 
 Short = Annotated[str, Parameter(max_length=12)]
 

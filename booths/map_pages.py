@@ -2,6 +2,7 @@
 map page (features, layout check, one-click printing, publishing)."""
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -13,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths import features, maps, venue
-from booths.booth_csv import read_upload
 from booths.map_api import base_url
 from booths.map_schemas import FeatureCreate, MapRulesUpdate, PublicMap
 from booths.mapdraw import ORIENTATIONS, PAPERS_MM, SCALES, VIEWS, PrintOptions
@@ -25,7 +25,7 @@ from expo.models import Role
 from expo.problems import field_message
 from expo.settings import Settings
 from expo.templating import STATIC_DIR
-from expo.web import page
+from expo.web import page, read_upload
 
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 Short = Annotated[str, Parameter(max_length=12)]
@@ -129,11 +129,16 @@ async def public_map_page(
 _NOT_FACILITIES = {FeatureKind.COLUMN, FeatureKind.WALL, FeatureKind.AISLE}
 
 
+@cache
+def _service_worker() -> bytes:
+    return SERVICE_WORKER.read_bytes()  # read once per process, not on the event loop per request
+
+
 @get("/e/{slug:str}/map/sw.js", include_in_schema=False)
 async def map_service_worker(slug: FromPath[str]) -> Response[bytes]:
     """The map's service worker, served under the map's path so that it may control the map page."""
     return Response(
-        SERVICE_WORKER.read_bytes(),
+        _service_worker(),
         media_type="text/javascript",
         headers={"Service-Worker-Allowed": f"/e/{slug}/", "Cache-Control": "no-cache"},
     )

@@ -36,6 +36,7 @@ from booths.schemas import (
 from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_organiser
 from expo.settings import Settings
+from expo.web import read_upload
 
 
 class ExpoController(Controller):
@@ -174,7 +175,7 @@ class ExpoController(Controller):
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
     ) -> CsvImportResult:
-        raw = await booth_csv.read_upload(request, settings.max_csv_bytes)
+        raw = await read_upload(request, settings.max_csv_bytes)
         result = await booth_csv.import_booths(db_session, expo_id, raw)
         await db_session.commit()
         return result

@@ -72,3 +72,9 @@ class Busy(DomainError):
     status = 503
     default_code = "busy"
     default_message = N_("The server is busy; please try again in a moment.")
+
+
+class TooLarge(DomainError):
+    status = 413
+    default_code = "too_large"
+    default_message = N_("The file is too large (at most %(max)s bytes).")

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from expo.auth import current_user
+from expo.errors import FieldProblem, InvalidInput, TooLarge
 from expo.i18n import LOCALE_COOKIE, current_locale, negotiate_locale
 
 
@@ -95,3 +96,22 @@ def wants_html(request: Request[Any, Any, Any]) -> bool:
     if path.startswith(("/api", "/schema", "/health")):
         return False
     return "text/html" in request.headers.get("accept", "") or request.method in {"GET", "POST"}
+
+
+async def read_upload(request: Request[Any, Any, Any], max_bytes: int) -> bytes:
+    """An uploaded file's bytes (CSV imports) from a ``text/csv`` body or a multipart form's ``file`` field."""
+    content_type = request.headers.get("content-type", "")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes + 10_000:
+        raise TooLarge(params={"max": max_bytes})
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput(fields=[FieldProblem("file", "Attach a CSV file.")])
+        raw: bytes = await upload.read()
+    else:
+        raw = await request.body()
+    if len(raw) > max_bytes:
+        raise TooLarge(params={"max": max_bytes})
+    return raw

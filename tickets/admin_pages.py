@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.booth_csv import read_upload
 from booths.exhibitors import list_exhibitors
 from booths.pages import FormBody, FormErrors, domain_errors, validation_errors
 from booths.venue import expo_days, get_expo_by_slug
@@ -20,7 +19,7 @@ from expo.auth import requires_organiser
 from expo.errors import DomainError
 from expo.i18n import current_locale, gettext
 from expo.settings import Settings
-from expo.web import redirect
+from expo.web import read_upload, redirect
 from tickets import issuing, jobs, passes
 from tickets.api import sync_and_commit
 from tickets.kinds import allowed_days, ensure_kinds

@@ -8,13 +8,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.booth_csv import read_upload
 from booths.exhibitors import exhibitor_of_user, get_exhibitor
 from booths.venue import get_expo
 from expo.accounts import CurrentUser
 from expo.auth import requires_exhibitor_or_organiser, requires_organiser
 from expo.i18n import current_locale
 from expo.settings import Settings
+from expo.web import read_upload
 from tickets import issuing, jobs, kinds, passes, rendering
 from tickets.keys import load_keys
 from tickets.models import ExpoPass, PassStatus
