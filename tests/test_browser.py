@@ -4,58 +4,28 @@ Runs the app under uvicorn on a free local port with a freshly migrated SQLite d
 Debian's chromium through Playwright (never ``playwright install``). Screenshots go to /tmp/shots.
 """
 
-import os
 import re
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from booths import bookings, venue
 from booths.exhibitors import create_exhibitor
 from booths.schemas import ExhibitorCreate, PaymentIn
 from expo.accounts import CurrentUser, create_user
-from expo.app import create_app
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
 from expo.models import Role
+from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch, serve
 from tests.conftest import make_settings
 from tests.factories import PASSWORDS, exhibitor_payload, make_venue
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
 
-SHOTS = Path(os.environ.get("EXPO_TEST_SHOTS") or Path(tempfile.gettempdir()) / "shots")
-PHONE = {"width": 390, "height": 844}
 ORGANISER_EMAIL, ORGANISER_PASSWORD = "panitia@uji.test", "panitia-rahasia"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _chromium() -> str:
-    path = os.environ.get("EXPO_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.skip(f"no chromium at {path}; install Debian's chromium or set EXPO_TEST_CHROMIUM")
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -109,10 +79,7 @@ async def _seed(database_url: str) -> tuple[str, int, str]:
 
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
-    pytest.importorskip("playwright.async_api", reason="the browser tests need the playwright package")
-    path = _chromium()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return path
+    return chromium_or_skip()
 
 
 @pytest.fixture
@@ -125,28 +92,8 @@ def database_file(tmp_path: Path) -> str:
 @pytest.fixture
 def server(database_file: str) -> Iterator[str]:
     """The real app under uvicorn in a thread (its own event loop), stopped after the test."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(make_settings(database_file)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        ws="none",
-        lifespan="on",
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, name="uvicorn-browser-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        instance.should_exit = True
-        thread.join(timeout=10)
+    with serve(make_settings(database_file)) as base_url:
+        yield base_url
 
 
 @pytest.fixture
@@ -157,14 +104,8 @@ async def live_expo(server: str, database_file: str) -> LiveExpo:
 
 @pytest.fixture
 async def browser(chromium_path: str) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            await instance.close()
+    async with launch(chromium_path) as instance:
+        yield instance
 
 
 async def _phone(browser: Any) -> Any:

@@ -1,8 +1,6 @@
 """The scanner page in headless Debian chromium: pair, scan online, then cut the network, scan, see the
 local verdict, restore the network and see the scan arrive on the server exactly once."""
 
-import threading
-import time as clock
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -14,22 +12,20 @@ import httpx
 import pypdfium2
 import pytest
 import sqlalchemy as sa
-import uvicorn
 import zxingcpp
 from PIL import Image
 
 from booths import venue
 from booths.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user, start_session
-from expo.app import create_app
 from expo.auth import SESSION_COOKIE
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
 from expo.models import Role
 from expo.settings import Settings
+from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch, serve
 from tests.conftest import make_settings
 from tests.factories import PASSWORDS
-from tests.test_browser import CHROMIUM_ARGS, PHONE, SHOTS, _chromium, _free_port
 from tickets import devices, issuing, rendering
 from tickets.gate_models import Scan
 from tickets.gate_schemas import GateCreate
@@ -81,23 +77,8 @@ def gate_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def gate_server(gate_settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(gate_settings), host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, name="uvicorn-gate-test", daemon=True)
-    thread.start()
-    deadline = clock.monotonic() + 20
-    while not instance.started:
-        if not thread.is_alive() or clock.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        clock.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        instance.should_exit = True
-        thread.join(timeout=10)
+    with serve(gate_settings) as base_url:
+        yield base_url
 
 
 async def _count_scans(settings: Settings) -> list[tuple[bool, str]]:
@@ -160,17 +141,8 @@ async def gate(gate_server: str, gate_settings: Settings, tmp_path: Path) -> Gat
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    pytest.importorskip("playwright.async_api", reason="the browser tests need the playwright package")
-    path = _chromium()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            await instance.close()
+    async with launch(chromium_or_skip()) as instance:
+        yield instance
 
 
 async def test_scan_online_then_offline_and_sync_exactly_once(
@@ -220,32 +192,24 @@ async def test_scan_online_then_offline_and_sync_exactly_once(
 
 async def test_the_camera_reads_a_printed_pass(gate: Gate) -> None:
     """Chromium's fake camera shows the QR code of a pass rendered from our PDF; the page admits it."""
-    pytest.importorskip("playwright.async_api", reason="the browser tests need the playwright package")
-    from playwright.async_api import async_playwright
-
-    args = [
-        *CHROMIUM_ARGS,
+    camera = [
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={gate.camera_file}",
     ]
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=_chromium(), args=args)
-        try:
-            context = await instance.new_context(viewport=PHONE, is_mobile=True, locale="id-ID")
-            context.set_default_timeout(15_000)
-            page = await context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            await page.goto(f"{gate.base_url}/gate?pair={gate.pairing_code}")
-            await page.wait_for_selector('#ready[data-ready="1"]')
-            await page.click("#camera-start")
-            await page.wait_for_selector('#result[data-status="ok"]')
-            assert await page.text_content("#result-name") == "Rina Kamera"
-            await page.screenshot(path=str(SHOTS / "gate-camera-ok.png"))
-            assert errors == []
-        finally:
-            await instance.close()
+    async with launch(chromium_or_skip(), camera) as instance:
+        context = await instance.new_context(viewport=PHONE, is_mobile=True, locale="id-ID")
+        context.set_default_timeout(15_000)
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(f"{gate.base_url}/gate?pair={gate.pairing_code}")
+        await page.wait_for_selector('#ready[data-ready="1"]')
+        await page.click("#camera-start")
+        await page.wait_for_selector('#result[data-status="ok"]')
+        assert await page.text_content("#result-name") == "Rina Kamera"
+        await page.screenshot(path=str(SHOTS / "gate-camera-ok.png"))
+        assert errors == []
 
 
 async def test_the_dashboard_updates_live(browser: Any, gate: Gate) -> None:

@@ -5,44 +5,19 @@ Drives Debian's chromium through Playwright (never ``playwright install``); scre
 /tmp/shots (or EXPO_TEST_SHOTS).
 """
 
-import os
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from booths.demo import DEMO_SLUG, seed_demo
-from expo.app import create_app
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
+from tests.browser_support import SHOTS, chromium_or_skip, launch, serve
 from tests.conftest import make_settings
 from tests.factories import PASSWORDS
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
-
-SHOTS = Path(os.environ.get("EXPO_TEST_SHOTS") or Path(tempfile.gettempdir()) / "shots")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _chromium() -> str:
-    path = os.environ.get("EXPO_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.skip(f"no chromium at {path}; install Debian's chromium or set EXPO_TEST_CHROMIUM")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -66,46 +41,19 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(demo_database: str) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    config = uvicorn.Config(
-        create_app(make_settings(demo_database)), host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, name="uvicorn-map-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        instance.should_exit = True
-        thread.join(timeout=10)
+    with serve(make_settings(demo_database)) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
-    pytest.importorskip("playwright.async_api", reason="the browser tests need the playwright package")
-    path = _chromium()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return path
+    return chromium_or_skip()
 
 
 @pytest.fixture
 async def browser(chromium_path: str) -> AsyncIterator[Any]:
-    path = chromium_path
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            await instance.close()
+    async with launch(chromium_path) as instance:
+        yield instance
 
 
 async def test_find_an_exhibitor_on_the_phone_map_and_open_it_offline(browser: Any, server: str) -> None:
