@@ -41,6 +41,7 @@ for extra in (ROOT, ROOT / "bench"):
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from booking_contention import _admin, log, percentile, start_server, wait_ready  # noqa: E402
+from lean_http import LeanClient, LeanHTTPError  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
@@ -132,27 +133,23 @@ class Run:
     elapsed_s: float = 0.0
 
 
-async def _scan(client: httpx.AsyncClient, token: str, nonce: str, run: Run, direction: str = "entry") -> None:
+async def _scan(client: LeanClient, token: str, nonce: str, run: Run, direction: str = "entry") -> None:
     body = {"text": token, "direction": direction, "client_scan_id": nonce, "scanned_at": datetime.now(UTC).isoformat()}
     started = time.perf_counter()
     try:
-        response = await client.post("/api/gate/scans", json=body)
-        ok = response.status_code == 200 and response.json().get("reason") == "ok"
-        run.answered += response.status_code == 200
-    except httpx.HTTPError:
+        status, answer = await client.post_json("/api/gate/scans", body)
+        ok = status == 200 and answer.get("reason") == "ok"
+        run.answered += status == 200
+    except LeanHTTPError:
         ok = False
     run.latencies_ms.append((time.perf_counter() - started) * 1000)
     run.errors += not ok
 
 
-def _client(base_url: str, device_token: str, timeout: float) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=base_url,
-        headers={"Authorization": f"Device {device_token}"},
-        timeout=timeout,
-        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-        trust_env=False,
-    )
+def _client(base_url: str, device_token: str, timeout: float) -> LeanClient:
+    """One scanner's keep-alive connection (a lean client: httpx would take CPU from the server)."""
+    url = httpx.URL(base_url)
+    return LeanClient(url.host, url.port or 80, {"Authorization": f"Device {device_token}"}, timeout)
 
 
 async def closed_loop(
@@ -163,7 +160,7 @@ async def closed_loop(
     deadline = time.monotonic() + args.max_seconds
     clients = [_client(base_url, seeded.device_tokens[i], args.timeout) for i in range(concurrency)]
 
-    async def scanner(index: int, client: httpx.AsyncClient) -> None:
+    async def scanner(index: int, client: LeanClient) -> None:
         for n in range(index, len(work), concurrency):
             if time.monotonic() > deadline:
                 return
@@ -182,7 +179,7 @@ async def open_loop(base_url: str, seeded: Seeded, passes: Iterator[str], rate: 
     run = Run(label=f"r{rate}")
     total = int(rate * args.open_seconds)
     clients = [_client(base_url, token, args.timeout) for token in seeded.device_tokens]
-    free: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+    free: asyncio.Queue[LeanClient] = asyncio.Queue()
     for c in clients:
         free.put_nowait(c)
     tasks = []
@@ -218,17 +215,22 @@ async def sync_all(base_url: str, seeded: Seeded, args: argparse.Namespace) -> R
         for n, t in enumerate(seeded.tokens)
     ]
     started = time.monotonic()
-    async with _client(base_url, seeded.device_tokens[0], 120.0) as client:
+    client = _client(base_url, seeded.device_tokens[0], 120.0)
+    try:
         for i in range(0, len(scans), 500):
             if time.monotonic() - started > args.max_seconds * 4:
                 break
-            response = await client.post("/api/gate/sync", json={"scans": scans[i : i + 500]})
-            if response.status_code != 200:
+            try:
+                status, body = await client.post_json("/api/gate/sync", {"scans": scans[i : i + 500]})
+            except LeanHTTPError:
+                status, body = 0, None
+            if status != 200:
                 run.errors += 500
                 continue
-            body = response.json()
             run.answered += len(body["results"])
             run.errors += sum(r["reason"] != "ok" for r in body["results"])
+    finally:
+        await client.aclose()
     run.elapsed_s = time.monotonic() - started
     return run
 
@@ -241,6 +243,36 @@ async def stored(database_url: str, prefix: str) -> int:
             return int((await conn.execute(stmt)).scalar_one())
     finally:
         await engine.dispose()
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server (its process group), PostgreSQL's processes and this load
+    generator, from /proc: where the two cores went during a run."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"server": 0.0, "postgres": 0.0, "load_generator": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(entry.name) == os.getpid():
+            totals["load_generator"] += used
+        elif int(fields[3]) == server_pid:  # the session uvicorn was started in
+            totals["server"] += used
+        elif name.startswith("postgres"):
+            totals["postgres"] += used
+    return totals
+
+
+def log_cpu(label: str, before: dict[str, float], after: dict[str, float], run: Run) -> None:
+    scans = max(len(run.latencies_ms), run.answered, 1)
+    parts = ", ".join(f"{k} {(after[k] - before[k]) * 1000 / scans:.2f}" for k in before)
+    print(f"[checkin] {label}: CPU ms per scan: {parts}", file=sys.stderr, flush=True)
 
 
 def emit(name: str, value: float, unit: str, engine: str, **keys: Any) -> None:
@@ -274,12 +306,19 @@ def bench_engine(engine: str, database_url: str, args: argparse.Namespace, workd
     try:
         asyncio.run(wait_ready(server, args.workers))
         passes = iter(seeded.tokens)
+        pid = server.process.pid
         for concurrency in args.concurrency:
+            before = cpu_seconds(pid)
             run = asyncio.run(closed_loop(server.base_url, seeded, passes, concurrency, args.scans, args))
+            log_cpu(f"{engine} c{concurrency}", before, cpu_seconds(pid), run)
             ok &= report(run, engine, database_url, concurrency=concurrency)
+        before = cpu_seconds(pid)
         run = asyncio.run(open_loop(server.base_url, seeded, passes, args.rate, args))
+        log_cpu(f"{engine} {args.rate}/s", before, cpu_seconds(pid), run)
         ok &= report(run, engine, database_url, rate=args.rate)
+        before = cpu_seconds(pid)
         run = asyncio.run(sync_all(server.base_url, seeded, args))
+        log_cpu(f"{engine} sync", before, cpu_seconds(pid), run)
         ok &= report(run, engine, database_url, batch=500)
     finally:
         server.stop()

@@ -1,6 +1,9 @@
 """The one MetaData of every table, with a naming convention set before any table is defined,
 so that constraint names are the same on SQLite and PostgreSQL. Every models module imports it."""
 
+from typing import cast
+
+from sqlalchemy import Table, inspect
 from sqlmodel import SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -12,3 +15,8 @@ SQLModel.metadata.naming_convention = {
 }
 
 metadata = SQLModel.metadata
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for hot paths that run Core statements without building ORM objects."""
+    return cast(Table, inspect(model).local_table)

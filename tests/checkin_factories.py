@@ -16,6 +16,7 @@ from tickets.gate_schemas import GateCreate
 from tickets.keys import KeyRing, load_keys
 from tickets.models import ExpoPass, PassKind
 from tickets.passes import token_for
+from tickets.scan_facts import GateFacts, gate_facts
 from tickets.schemas import PassCreate
 
 DAY = date(2026, 10, 21)
@@ -37,6 +38,11 @@ class GateWorld:
     @property
     def expo_id(self) -> int:
         return self.venue.expo_id
+
+
+async def facts(session: AsyncSession, device: GateDevice) -> GateFacts:
+    """What the scan endpoint reads for this device."""
+    return await gate_facts(session, device_id=device.id)
 
 
 async def organiser_user(session: AsyncSession) -> CurrentUser:

@@ -12,7 +12,7 @@ from sqlmodel import col
 from expo.database import create_sessionmaker
 from expo.errors import InvalidInput
 from expo.settings import Settings
-from tests.checkin_factories import AT_10_WIB, DAY, GateWorld, gate_world, issue, nonce, paired_device
+from tests.checkin_factories import AT_10_WIB, DAY, GateWorld, facts, gate_world, issue, nonce, paired_device
 from tests.pass_factories import settings
 from tickets import checkin, checkin_ops, devices, tokens
 from tickets.gate_models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
@@ -39,7 +39,7 @@ async def _scan(
     client_scan_id: str | None = None,
 ) -> ScanResult:
     data = ScanIn(text=text, direction=direction, client_scan_id=client_scan_id or nonce(), scanned_at=at)
-    return await checkin.check_in(session, device or world.device, data, world.keys, now=at)
+    return await checkin.check_in(session, await facts(session, device or world.device), data, world.keys, now=at)
 
 
 async def test_a_valid_pass_enters_and_the_staff_see_who_it_is(session: AsyncSession, world: GateWorld) -> None:
@@ -186,7 +186,7 @@ async def test_scan_times_far_from_now_are_refused(session: AsyncSession, world:
     for at in (AT_10_WIB + timedelta(hours=1), AT_10_WIB - timedelta(days=30)):
         data = ScanIn(text=token, client_scan_id=nonce(), scanned_at=at)
         with pytest.raises(InvalidInput) as caught:
-            await checkin.check_in(session, world.device, data, world.keys, now=AT_10_WIB)
+            await checkin.check_in(session, await facts(session, world.device), data, world.keys, now=AT_10_WIB)
         assert caught.value.code == "scan_time_invalid"
     assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
 
@@ -219,7 +219,8 @@ async def test_an_offline_admission_the_server_refuses_is_a_conflict(session: As
     _, token = await issue(session, world)
     assert (await _scan(session, world, token)).reason == "ok"
     offline = OfflineScanIn(text=token, client_scan_id=nonce(), scanned_at=AT_10_WIB, device_status="ok")
-    result = await checkin.check_in(session, other, offline, world.keys, now=AT_10_WIB, offline=True)
+    gate = await facts(session, other)
+    result = await checkin.check_in(session, gate, offline, world.keys, now=AT_10_WIB, offline=True)
     assert (result.reason, result.conflict, result.offline) == ("already_inside", True, True)
 
 

@@ -15,26 +15,30 @@ An exit checks 1-4 only: nobody is kept inside.
 """
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
-from booths.models import Booking, Booth, Exhibitor, Expo, ExpoDay
-from expo.errors import InvalidInput, NotFound
+from booths.models import Booking, Booth, Exhibitor
+from expo.errors import InvalidInput
 from expo.formatting import utcnow
+from expo.metadata import table_of
 from tickets import tokens
-from tickets.gate_models import Direction, Gate, GateDevice, GateDirections, KindEntryRule, PassPresence, Reentry, Scan
+from tickets.gate_models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
 from tickets.gate_schemas import OfflineScanIn, ScanIn, ScanResult
 from tickets.keys import KeyRing
-from tickets.models import ExpoPass, PassKind, PassRevocation, PassStatus
+from tickets.models import ExpoPass, PassKind
 from tickets.passes import CODE_LENGTH, format_code, normalise_code
+from tickets.scan_facts import GateFacts, PassFacts, PassIndex, find_passes
 
 OK = "ok"
 REFUSED = "refused"
@@ -61,14 +65,27 @@ _TOKEN_ERRORS = {
     "wrong_expo": "wrong_expo",
 }
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+_scan = table_of(Scan)
+_presence = table_of(PassPresence)
+_device = table_of(GateDevice)
 
 
-@dataclass
-class _Found:
-    """What the scanned text names: a refusal found before any pass, or the pass and its days."""
+@dataclass(frozen=True)
+class Scanned:
+    """What the scanned text says before any lookup: a refusal, a token's serial and days, or a code."""
 
     reason: str | None
-    pass_: ExpoPass | None = None
+    serial: int | None = None
+    days: tuple[date, ...] = ()
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The pass the text names (``reason``: a refusal found before the decision's later checks)."""
+
+    reason: str | None
+    pass_: PassFacts | None = None
     serial: int | None = None
     days: tuple[date, ...] = ()
 
@@ -81,35 +98,34 @@ def _printable(text: str) -> bool:
     return all(unicodedata.category(ch)[0] != "C" for ch in text)
 
 
-async def _identify(session: AsyncSession, expo_id: int, text: str, keys: KeyRing) -> _Found:  # noqa: PLR0911
+def read_text(text: str, public_keys: Mapping[int, Ed25519PublicKey], expo_id: int) -> Scanned:
+    """Check 1-3 on the text alone: a genuine token of this expo, or the shape of a printed code."""
     text = text.strip()
     if not text or not _printable(text):
-        return _Found("invalid")
-    compact = normalise_code(text)
+        return Scanned("invalid")
     if len(text) > 3 * CODE_LENGTH and _TOKEN_CHARS.issuperset(text):
         try:
-            claims = tokens.verify(text, keys.public_keys(), expo_id)
+            claims = tokens.verify(text, public_keys, expo_id)
         except tokens.TokenError as exc:
-            return _Found(_TOKEN_ERRORS.get(exc.code, "invalid"))
-        pass_ = await session.scalar(
-            sa.select(ExpoPass).where(col(ExpoPass.expo_id) == expo_id, col(ExpoPass.serial) == claims.serial)
-        )
-        if pass_ is None:
-            revoked = await session.scalar(
-                sa.select(col(PassRevocation.pass_id)).where(
-                    col(PassRevocation.expo_id) == expo_id, col(PassRevocation.serial) == claims.serial
-                )
-            )
-            if revoked is None:
-                return _Found("invalid", serial=claims.serial)
-            return _Found("revoked", pass_=await session.get(ExpoPass, revoked), serial=claims.serial)
-        return _Found(None, pass_=pass_, serial=claims.serial, days=claims.days)
+            return Scanned(_TOKEN_ERRORS.get(exc.code, "invalid"))
+        return Scanned(None, serial=claims.serial, days=claims.days)
+    compact = normalise_code(text)
     if len(compact) == CODE_LENGTH and len(text) <= 2 * CODE_LENGTH:
-        pass_ = await session.scalar(
-            sa.select(ExpoPass).where(col(ExpoPass.expo_id) == expo_id, col(ExpoPass.code) == compact)
-        )
-        if pass_ is not None:
-            return _Found(None, pass_=pass_, serial=pass_.serial, days=tuple(date.fromisoformat(d) for d in pass_.days))
+        return Scanned(None, code=compact)
+    return Scanned("invalid")
+
+
+def _found(scanned: Scanned, index: PassIndex) -> _Found:
+    if scanned.reason is not None:
+        return _Found(scanned.reason)
+    if scanned.serial is not None:
+        if (pass_ := index.by_serial.get(scanned.serial)) is not None:
+            return _Found(None, pass_=pass_, serial=scanned.serial, days=scanned.days)
+        if (retired := index.retired.get(scanned.serial)) is not None:  # the token of a re-issued pass
+            return _Found("revoked", pass_=retired, serial=scanned.serial)
+        return _Found("invalid", serial=scanned.serial)
+    if scanned.code is not None and (pass_ := index.by_code.get(scanned.code)) is not None:
+        return _Found(None, pass_=pass_, serial=pass_.serial, days=pass_.days)
     return _Found("invalid")
 
 
@@ -119,68 +135,32 @@ def _within(moment: time, opens: time | None, closes: time | None) -> bool:
     return not (closes is not None and moment >= closes)
 
 
-async def _reentry(session: AsyncSession, kind: PassKind) -> Reentry:
-    rule = await session.get(KindEntryRule, kind.id)
-    if rule is not None:
-        return Reentry(rule.reentry)
-    return Reentry.ANY if kind.staff or kind.code in {"committee", "volunteer"} else Reentry.AFTER_EXIT
-
-
-async def _static_reason(  # noqa: PLR0911  (the documented order, one return per check)
-    session: AsyncSession,
-    expo: Expo,
-    gate: Gate,
-    found: _Found,
-    kind: PassKind | None,
-    direction: Direction,
-    at: datetime,
-) -> str | None:
-    """Checks 1-8, which need no lock."""
+def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: datetime) -> str | None:  # noqa: PLR0911
+    """Checks 1-8, which need no lock (the documented order, one return per check)."""
     if found.reason in {"invalid", "invalid_signature", "wrong_expo"}:
         return found.reason
     if gate.directions not in {GateDirections.BOTH, direction.value}:
         return "wrong_direction"
     if direction == Direction.EXIT:
         return None
-    assert found.pass_ is not None
-    assert kind is not None
-    if found.reason == "revoked" or found.pass_.status != PassStatus.ACTIVE:
+    pass_ = found.pass_
+    assert pass_ is not None
+    if found.reason == "revoked" or pass_.revoked:
         return "revoked"
-    if await session.scalar(sa.select(col(PassRevocation.id)).where(col(PassRevocation.serial) == found.pass_.serial)):
-        return "revoked"
-    local = at.astimezone(ZoneInfo(expo.timezone))
+    local = at.astimezone(gate.zone)
     if local.date() not in found.days:
         return "not_valid_today"
     moment = local.time()
-    if kind.opens_at is not None or kind.closes_at is not None:
-        hours_ok = _within(moment, kind.opens_at, kind.closes_at)
+    if pass_.kind_hours != (None, None):
+        hours_ok = _within(moment, *pass_.kind_hours)
     else:
-        day = await session.scalar(
-            sa.select(ExpoDay).where(col(ExpoDay.expo_id) == expo.id, col(ExpoDay.day) == local.date())
-        )
-        hours_ok = day is None or _within(moment, day.opens_at, day.closes_at)
-    if not hours_ok or not _within(moment, gate.opens_at, gate.closes_at):
+        day = gate.day_hours.get(local.date())
+        hours_ok = day is None or _within(moment, *day)
+    if not hours_ok or not _within(moment, *gate.gate_hours):
         return "outside_hours"
-    if gate.kind_codes and kind.code not in gate.kind_codes:
+    if gate.kind_codes and pass_.kind_code not in gate.kind_codes:
         return "kind_not_admitted"
     return None
-
-
-async def _lock_presence(session: AsyncSession, pass_: ExpoPass) -> PassPresence:
-    """The first write of the transaction (SQLite takes its write lock here), then the row lock."""
-    assert pass_.id is not None
-    values = {"pass_id": pass_.id, "expo_id": pass_.expo_id, "inside": False, "entries": 0, "updated_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(insert(PassPresence).values(**values).on_conflict_do_nothing(index_elements=["pass_id"]))
-    presence = await session.scalar(
-        sa.select(PassPresence)
-        .where(col(PassPresence.pass_id) == pass_.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert presence is not None
-    return presence
 
 
 async def _stored(session: AsyncSession, device_id: int, client_scan_id: str) -> Scan | None:
@@ -192,6 +172,7 @@ async def _stored(session: AsyncSession, device_id: int, client_scan_id: str) ->
 
 
 async def scan_result(session: AsyncSession, scan: Scan, *, replay: bool = False) -> ScanResult:
+    """The answer for a stored scan (a replayed nonce, an annulled scan), with its holder."""
     assert scan.id is not None
     result = ScanResult(
         scan_id=scan.id,
@@ -243,9 +224,159 @@ def check_scan_time(scanned_at: datetime, now: datetime) -> None:
         raise InvalidInput("The scan time is too far from now; check the device's clock.", code="scan_time_invalid")
 
 
+def _write_statements(insert: Any) -> dict[str, Any]:
+    """The scan path's writes, built once per dialect (values come as parameters): the scan row, stored
+    once per device and nonce, and the presence upserts, one per way a pass may move."""
+    scan = insert(_scan).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
+    presence = insert(_presence)
+    moved = {
+        "last_scan_id": presence.excluded.last_scan_id,
+        "updated_at": presence.excluded.updated_at,
+        "inside": presence.excluded.inside,
+    }
+    entered = moved | {"entries": _presence.c.entries + 1}
+    may_enter = {
+        Reentry.ANY: None,
+        Reentry.AFTER_EXIT: _presence.c.inside.is_(False),
+        Reentry.ONCE: _presence.c.entries == 0,
+    }
+    statements: dict[str, Any] = {
+        "scan": scan.returning(_scan.c.id),
+        Direction.EXIT: presence.on_conflict_do_update(index_elements=["pass_id"], set_=moved).returning(
+            _presence.c.pass_id
+        ),
+        "refuse": sa.update(_scan).where(_scan.c.id == sa.bindparam("scan_id")),
+    }
+    for rule, where in may_enter.items():
+        upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=entered, where=where)
+        statements[rule] = upsert.returning(_presence.c.pass_id)
+    return statements
+
+
+_WRITES = {"postgresql": _write_statements(pg_insert), "sqlite": _write_statements(sqlite_insert)}
+
+
+async def _move(
+    conn: AsyncConnection, pass_: PassFacts, expo_id: int, scan_id: int, direction: Direction, now: datetime
+) -> bool:
+    """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
+    SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing."""
+    entering = direction == Direction.ENTRY
+    upsert = _WRITES[conn.dialect.name][pass_.reentry if entering else Direction.EXIT]
+    values = {
+        "pass_id": pass_.pass_id,
+        "expo_id": expo_id,
+        "inside": entering,
+        "entries": int(entering),
+        "last_scan_id": scan_id,
+        "updated_at": now,
+    }
+    return (await conn.execute(upsert, values)).first() is not None
+
+
+async def _decide_and_store(
+    session: AsyncSession,
+    gate: GateFacts,
+    found: _Found,
+    data: ScanIn | OfflineScanIn,
+    *,
+    now: datetime,
+    offline: bool,
+) -> ScanResult | None:
+    """Decide one scan and store it in one transaction, committed here. ``None`` when the device sent
+    this ``client_scan_id`` before (the transaction is rolled back; the caller answers the stored scan).
+
+    The scan row is the first write (SQLite takes its write lock there, PostgreSQL waits for a twin
+    nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
+    refusal before the commit."""
+    decided_at = data.scanned_at if offline else now
+    reason = _static_reason(gate, found, data.direction, decided_at)
+    device_status = getattr(data, "device_status", None) if offline else None
+    pass_ = found.pass_
+    conn = await session.connection()
+    values = {
+        "expo_id": gate.expo_id,
+        "gate_id": gate.gate_id,
+        "device_id": gate.device_id,
+        "client_scan_id": data.client_scan_id,
+        "pass_id": pass_.pass_id if pass_ is not None else None,
+        "serial": found.serial,
+        "kind_code": pass_.kind_code if pass_ is not None else None,
+        "direction": data.direction.value,
+        "status": OK if reason is None else REFUSED,
+        "reason": reason or OK,
+        "offline": offline,
+        "device_status": device_status,
+        "conflict": device_status == OK and reason is not None,
+        "scanned_at": data.scanned_at,
+        "received_at": now,
+    }
+    writes = _WRITES[conn.dialect.name]
+    scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
+    if scan_id is None:
+        await session.rollback()
+        return None
+    moves = reason is None and pass_ is not None
+    if moves and pass_ is not None and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, now):
+        values |= {"status": REFUSED, "reason": "already_inside", "conflict": device_status == OK}
+        refusal = {k: values[k] for k in ("status", "reason", "conflict")}
+        await conn.execute(writes["refuse"].values(**refusal), {"scan_id": scan_id})
+    await session.commit()
+    return ScanResult(
+        scan_id=scan_id,
+        client_scan_id=data.client_scan_id,
+        status=values["status"],
+        reason=values["reason"],
+        direction=data.direction,
+        gate_id=gate.gate_id,
+        holder_name=pass_.holder_name if pass_ is not None else None,
+        kind=pass_.kind_code if pass_ is not None else None,
+        kind_name=pass_.kind_name if pass_ is not None else None,
+        organisation=pass_.organisation if pass_ is not None else None,
+        booth=pass_.booth if pass_ is not None else None,
+        pass_code=format_code(pass_.code) if pass_ is not None else None,
+        serial=found.serial,
+        scanned_at=data.scanned_at,
+        received_at=now,
+        offline=offline,
+        conflict=values["conflict"],
+    )
+
+
+async def _one(
+    session: AsyncSession,
+    gate: GateFacts,
+    found: _Found,
+    data: ScanIn | OfflineScanIn,
+    *,
+    now: datetime,
+    offline: bool,
+) -> ScanResult:
+    try:
+        result = await _decide_and_store(session, gate, found, data, now=now, offline=offline)
+    except IntegrityError:  # e.g. the pass was deleted between the read and the write
+        await session.rollback()
+        result = None
+        if await _stored(session, gate.device_id, data.client_scan_id) is None:
+            raise
+    if result is not None:
+        return result
+    stored = await _stored(session, gate.device_id, data.client_scan_id)
+    assert stored is not None  # the insert met this very row
+    return await scan_result(session, stored, replay=True)
+
+
+async def _mark_seen(session: AsyncSession, gate: GateFacts, now: datetime) -> None:
+    """``last_seen_at`` for the organiser's device list: a write a minute, not a write per scan."""
+    if gate.last_seen_at is None or _aware(gate.last_seen_at) < now - SEEN_EVERY:
+        conn = await session.connection()
+        await conn.execute(sa.update(_device).where(_device.c.id == gate.device_id).values(last_seen_at=now))
+        await session.commit()
+
+
 async def check_in(
     session: AsyncSession,
-    device: GateDevice,
+    gate: GateFacts,
     data: ScanIn | OfflineScanIn,
     keys: KeyRing,
     *,
@@ -254,81 +385,32 @@ async def check_in(
 ) -> ScanResult:
     """Decide one scan and store it, committing. The same ``client_scan_id`` from the same device
     answers the stored result again (``replay``). Offline scans are decided at the device's scan time."""
-    assert device.id is not None
+    return (await sync(session, gate, [data], keys, now=now, offline=offline))[0]
+
+
+async def sync(
+    session: AsyncSession,
+    gate: GateFacts,
+    scans: Sequence[ScanIn | OfflineScanIn],
+    keys: KeyRing,
+    *,
+    now: datetime | None = None,
+    offline: bool = True,
+) -> list[ScanResult]:
+    """Decide a batch of scans in the order they were scanned, each in its own short transaction,
+    after one lookup of every pass the batch names. A batch with a bad clock is refused whole."""
     now = now or utcnow()
-    check_scan_time(data.scanned_at, now)
-    previous = await _stored(session, device.id, data.client_scan_id)
-    if previous is not None:
-        return await scan_result(session, previous, replay=True)
-    gate = await session.get(Gate, device.gate_id)
-    expo = await session.get(Expo, device.expo_id)
-    if gate is None or expo is None:
-        raise NotFound("No such gate.", code="gate_not_found")
-    assert expo.id is not None
-    found = await _identify(session, expo.id, data.text, keys)
-    kind = await session.get(PassKind, found.pass_.kind_id) if found.pass_ is not None else None
-    decided_at = data.scanned_at if offline else now
-    reason = await _static_reason(session, expo, gate, found, kind, data.direction, decided_at)
-    device_status = getattr(data, "device_status", None) if offline else None
-    scan = Scan(
-        expo_id=expo.id,
-        gate_id=gate.id or 0,
-        device_id=device.id,
-        client_scan_id=data.client_scan_id,
-        pass_id=found.pass_.id if found.pass_ is not None else None,
-        serial=found.serial,
-        kind_code=kind.code if kind is not None else None,
-        direction=data.direction,
-        status=REFUSED,
-        reason=reason or OK,
-        offline=offline,
-        device_status=device_status,
-        scanned_at=data.scanned_at,
-        received_at=now,
+    for item in scans:
+        check_scan_time(item.scanned_at, now)
+    public_keys = keys.public_keys()
+    read = [read_text(item.text, public_keys, gate.expo_id) for item in scans]
+    index = await find_passes(
+        session,
+        gate.expo_id,
+        serials=[r.serial for r in read if r.serial is not None],
+        codes=[r.code for r in read if r.code is not None],
     )
-    rule = await _reentry(session, kind) if kind is not None and reason is None else Reentry.AFTER_EXIT
-    try:
-        if found.pass_ is not None and reason is None:
-            presence = await _lock_presence(session, found.pass_)
-            again = await _stored(session, device.id, data.client_scan_id)  # a twin committed while we waited
-            if again is not None:
-                await session.rollback()
-                return await scan_result(session, again, replay=True)
-            assert kind is not None
-            reason = await _admit(session, presence, rule, data.direction, now)
-        scan.reason = reason or OK
-        scan.status = OK if reason is None else REFUSED
-        scan.conflict = device_status == OK and scan.status == REFUSED
-        session.add(scan)
-        await session.flush()
-        if found.pass_ is not None and scan.status == OK:
-            await session.execute(
-                sa.update(PassPresence).where(col(PassPresence.pass_id) == found.pass_.id).values(last_scan_id=scan.id)
-            )
-        if device.last_seen_at is None or _aware(device.last_seen_at) < now - SEEN_EVERY:  # not a write per scan
-            device_seen = sa.update(GateDevice).where(col(GateDevice.id) == device.id).values(last_seen_at=now)
-            await session.execute(device_seen)
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        again = await _stored(session, device.id, data.client_scan_id)
-        if again is None:
-            raise
-        return await scan_result(session, again, replay=True)
-    return await scan_result(session, scan)
-
-
-async def _admit(
-    session: AsyncSession, presence: PassPresence, rule: Reentry, direction: Direction, now: datetime
-) -> str | None:
-    """Check 9 and the move itself, as a conditional update: a second entry finds ``inside`` set."""
-    table = sa.update(PassPresence).where(col(PassPresence.pass_id) == presence.pass_id)
-    if direction == Direction.EXIT:
-        await session.execute(table.values(inside=False, updated_at=now))
-        return None
-    if rule == Reentry.ONCE and presence.entries > 0:
-        return "already_inside"
-    if rule != Reentry.ANY:
-        table = table.where(col(PassPresence.inside).is_(False))
-    moved = await session.execute(table.values(inside=True, entries=col(PassPresence.entries) + 1, updated_at=now))
-    return None if moved.rowcount == 1 else "already_inside"  # type: ignore[attr-defined]
+    order = sorted(range(len(scans)), key=lambda i: scans[i].scanned_at)
+    results = [await _one(session, gate, _found(read[i], index), scans[i], now=now, offline=offline) for i in order]
+    await _mark_seen(session, gate, now)
+    return results

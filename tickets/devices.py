@@ -160,6 +160,14 @@ async def revoke_device(session: AsyncSession, device_id: int, now: datetime | N
     return device
 
 
+def token_hash(authorization: str | None) -> str:
+    """The digest to look the device up by, from its ``Authorization: Device <token>`` header."""
+    token = device_token(authorization)
+    if not token or len(token) > 200:
+        raise Unauthenticated("This device is not paired.", code="device_unknown")
+    return digest(token)
+
+
 async def device_for_token(session: AsyncSession, token: str | None) -> GateDevice:
     if not token or len(token) > 200:
         raise Unauthenticated("This device is not paired.", code="device_unknown")

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from expo.accounts import CurrentUser
 from expo.auth import SESSIONMAKER_STATE_KEY, requires_organiser
-from expo.formatting import utcnow
 from expo.settings import Settings
 from tickets import checkin, checkin_ops, devices, offline_data, passes
 from tickets.gate_models import GateDevice
@@ -40,6 +39,7 @@ from tickets.gate_schemas import (
     SyncResult,
 )
 from tickets.keys import load_keys
+from tickets.scan_facts import GateFacts, gate_facts
 from tickets.schemas import RevocationList
 
 Id = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
@@ -51,6 +51,11 @@ async def _device(request: Request[Any, Any, Any], session: AsyncSession) -> Gat
     device = await devices.device_for_token(session, token)
     await session.commit()  # end the read, so the scan's transaction starts with its first write
     return device
+
+
+async def _gate_facts(request: Request[Any, Any, Any], session: AsyncSession) -> GateFacts:
+    """The scanning device's gate and expo in one query (the scan path's first read)."""
+    return await gate_facts(session, token_hash=devices.token_hash(request.headers.get("authorization")))
 
 
 STREAM_SECONDS = 300  # an EventSource reconnects by itself; no connection lives forever
@@ -228,8 +233,8 @@ class GateDeviceController(Controller):
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
     ) -> ScanResult:
-        device = await _device(request, db_session)
-        return await checkin.check_in(db_session, device, data, load_keys(settings.signing_key_file))
+        gate = await _gate_facts(request, db_session)
+        return await checkin.check_in(db_session, gate, data, load_keys(settings.signing_key_file))
 
     @post("/api/gate/sync", status_code=200, summary="Store a batch of offline scans, each once")
     async def sync(
@@ -239,14 +244,8 @@ class GateDeviceController(Controller):
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
     ) -> SyncResult:
-        device = await _device(request, db_session)
-        keys = load_keys(settings.signing_key_file)
-        now = utcnow()
-        for item in data.scans:  # refuse a batch with a bad clock before storing any of it
-            checkin.check_scan_time(item.scanned_at, now)
-        results = []
-        for item in sorted(data.scans, key=lambda s: s.scanned_at):
-            results.append(await checkin.check_in(db_session, device, item, keys, offline=True))
+        gate = await _gate_facts(request, db_session)
+        results = await checkin.sync(db_session, gate, data.scans, load_keys(settings.signing_key_file))
         return SyncResult(
             results=results,
             stored=sum(not r.replay for r in results),
