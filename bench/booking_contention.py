@@ -188,7 +188,9 @@ class Server:
             self.process.wait(timeout=5)
 
 
-def start_server(database_url: str, workers: int, workdir: Path) -> Server:
+def start_server(database_url: str, workers: int, workdir: Path, *, reuse_port: bool = False) -> Server:
+    """uvicorn on a free port; ``reuse_port``: as ``expo serve`` runs several workers (one process and
+    SO_REUSEPORT socket each, so keep-alive clients spread evenly), else uvicorn's shared socket."""
     port = free_port()
     log_path = workdir / f"uvicorn-{port}.log"
     env = os.environ.copy()
@@ -198,22 +200,12 @@ def start_server(database_url: str, workers: int, workdir: Path) -> Server:
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
         "PYTHONUNBUFFERED": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "expo.app:create_app",
-        "--factory",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--log-level",
-        "info",
-    ]
+    quiet = ["--no-access-log", "--log-level", "info"]
+    command = [sys.executable, "-m", "uvicorn", "expo.app:create_app", "--factory", "--host", HOST, "--port", str(port)]
+    command += ["--workers", str(workers), *quiet]
+    if reuse_port:
+        command = [sys.executable, "-m", "expo.cli", "serve", "--host", HOST, "--port", str(port)]
+        command += ["--workers", str(workers), "--no-access-log"]
     with log_path.open("wb") as out:
         process = subprocess.Popen(  # fixed argv, no shell
             command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -301,7 +301,7 @@ def bench_engine(engine: str, database_url: str, args: argparse.Namespace, workd
     os.environ["EXPO_SIGNING_KEY_FILE"] = str(key_file)  # the server's workers sign and verify with it
     seeded = asyncio.run(seed(database_url, key_file, args.passes, max(args.concurrency)))
     log(f"{engine}: seeded {len(seeded.tokens)} passes")
-    server = start_server(database_url, args.workers, workdir)
+    server = start_server(database_url, args.workers, workdir, reuse_port=not args.shared_socket)
     ok = True
     try:
         asyncio.run(wait_ready(server, args.workers))
@@ -337,6 +337,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=int, default=200, help="open-loop scans offered per second")
     parser.add_argument("--open-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--shared-socket", action="store_true", help="uvicorn's --workers (one shared socket) instead of expo serve's"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="bound of each closed-loop run")
     args = parser.parse_args()

@@ -253,13 +253,30 @@ def setup() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--reload", is_flag=True)
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
-    """Serve the app with uvicorn."""
+@click.option(
+    "--shared-socket",
+    is_flag=True,
+    help="Workers share one listening socket (uvicorn's own --workers) instead of one SO_REUSEPORT socket each.",
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True)
+def serve(host: str, port: int, workers: int, reload: bool, shared_socket: bool, access_log: bool) -> None:
+    """Serve the app with uvicorn (several workers: one process and socket each, see docs/deployment.md)."""
     import uvicorn
 
     click.echo(f"serving on http://{host}:{port}")
+    if workers > 1 and not reload and not shared_socket and sys.platform == "linux":
+        from expo.serving import serve_reuse_port
+
+        raise SystemExit(serve_reuse_port(host, port, workers, access_log=access_log))
     uvicorn.run(
-        "expo.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload, proxy_headers=True
+        "expo.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        access_log=access_log,
     )
 
 

@@ -1,0 +1,83 @@
+"""Serving several worker processes on one port, each with its own listening socket.
+
+``uvicorn --workers N`` shares one listening socket among its workers, and the worker that is
+least busy at the moment a burst of connections arrives takes most of them; with keep-alive
+connections (a gate's phones, a load balancer's pool) one worker then does most of the work while
+the others idle. With ``SO_REUSEPORT`` every worker listens on its own socket bound to the same
+port and the kernel spreads new connections evenly among them (Linux).
+"""
+
+import contextlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+from types import FrameType
+
+APP = "expo.app:create_app"
+
+
+def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockets = []
+    for _ in range(count):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+        sock.set_inheritable(True)
+        sockets.append(sock)
+    return sockets
+
+
+def serve_reuse_port(host: str, port: int, workers: int, *, access_log: bool = True, log_level: str = "info") -> int:
+    """Run ``workers`` uvicorn processes on ``host:port`` until one exits or we are told to stop;
+    stop them all then. Returns the exit status for the command line."""
+    sockets = reuse_port_sockets(host, port, workers)
+    options = [log_level, "access-log" if access_log else "no-access-log"]
+    children = [
+        subprocess.Popen(  # noqa: S603  (our own interpreter and fixed arguments, no shell)
+            [sys.executable, "-m", "expo.serving", str(sock.fileno()), *options], pass_fds=[sock.fileno()]
+        )
+        for sock in sockets
+    ]
+    for sock in sockets:
+        sock.close()  # the children hold them now
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.2)
+    if not stopping:
+        stop(signal.SIGTERM, None)  # one worker died: do not serve with fewer silently
+    status = 0
+    for child in children:
+        try:
+            status = status or child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            status = 1
+    return 0 if stopping and status in (0, -signal.SIGTERM, -signal.SIGINT) else status or 1
+
+
+def _worker(fd: int, log_level: str, access_log: bool) -> None:
+    """One worker on an inherited socket. (Not ``uvicorn --fd``: it takes every inherited socket for
+    a Unix socket, so asyncio would leave Nagle on and answers would wait for delayed ACKs.)"""
+    import uvicorn
+
+    config = uvicorn.Config(APP, factory=True, proxy_headers=True, log_level=log_level, access_log=access_log)
+    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+
+
+if __name__ == "__main__":
+    _worker(int(sys.argv[1]), sys.argv[2], sys.argv[3] == "access-log")

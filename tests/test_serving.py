@@ -1,0 +1,50 @@
+"""``expo serve --workers 2``: one process and SO_REUSEPORT socket per worker, all on one port,
+answering over real TCP and stopping together on SIGTERM."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT balancing is Linux's")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
+    port = _free_port()
+    env = os.environ | {
+        "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
+        "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
+    }
+    command = [sys.executable, "-m", "expo.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        answers: list[int] = []
+        while time.monotonic() < deadline and len(answers) < 20:
+            try:  # a new connection each time: the kernel spreads them over both sockets
+                answers.append(httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code)
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answers == [200] * 20
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(children) == 2
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert server.returncode == 0, output
+    assert output.count("Application startup complete") == 2
