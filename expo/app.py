@@ -51,6 +51,7 @@ from tickets.api import PassController
 from tickets.gate_admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
 from tickets.gate_api import GateAdminController, GateDeviceController
 from tickets.gate_pages import PAGE_HANDLERS as GATE_PAGES
+from tickets.live import CheckinNotices, channels_plugin
 from tickets.pages import PAGE_HANDLERS as PASS_PAGES
 from tickets.public_api import GateController, PublicPassController
 
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             metadata=metadata,
         )
     )
+    channels = channels_plugin(settings)
+    notices = CheckinNotices(channels)
     return Litestar(
         route_handlers=[
             health,
@@ -114,12 +117,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ALLOCATION_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        plugins=[alchemy],
+        plugins=[alchemy, channels],
         dependencies={
             "passwords": Provide(provide_passwords, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
             "user": Provide(provide_user),
             "maybe_user": Provide(provide_optional_user),
+            "checkin_notices": Provide(lambda: notices, sync_to_thread=False, use_cache=True),
         },
         middleware=[
             LocaleMiddleware,

@@ -20,7 +20,7 @@ from expo.settings import Settings
 from tests.checkin_factories import nonce
 from tests.factories import bearer, make_user_token
 from tests.pass_factories import Client, log_in_as, settings
-from tickets.gate_api import _stats_events
+from tickets import live
 from tickets.gate_models import Scan
 from tickets.keys import load_keys
 
@@ -239,7 +239,7 @@ async def test_gate_setup_validates(client: Client, session: AsyncSession) -> No
 
 
 async def test_dashboard_numbers_csv_and_the_event_stream(
-    client: Client, session: AsyncSession, engine: AsyncEngine
+    client: Client, session: AsyncSession, engine: AsyncEngine, settings: Settings
 ) -> None:
     expo_id, organiser, device = await _setup(client, session)
     a = await _pass(client, expo_id, organiser, "Ani")
@@ -266,10 +266,11 @@ async def test_dashboard_numbers_csv_and_the_event_stream(
     assert len(rows) == 6
     assert {r[8] for r in rows[1:]} == {"Ani", "Budi", ""}
 
-    events = _stats_events(create_sessionmaker(engine), expo_id)
-    first = json.loads(await anext(events))
-    assert first["inside_now"] == 1
-    await events.aclose()
+    async with live.channels_plugin(settings) as channels:  # on this loop: the app's runs in the client's thread
+        events = live.stats_events(create_sessionmaker(engine), channels, expo_id)
+        first = json.loads(await anext(events))
+        assert first["inside_now"] == 1
+        await events.aclose()
 
 
 async def test_the_scanner_and_dashboard_pages_render(client: Client, session: AsyncSession) -> None:

@@ -6,8 +6,8 @@ import io
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-import anyio
 from litestar import Controller, Request, get, post, put
+from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.response import ServerSentEvent, Stream
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from expo.accounts import CurrentUser
 from expo.auth import SESSIONMAKER_STATE_KEY, requires_organiser
 from expo.settings import Settings
-from tickets import checkin, checkin_ops, devices, offline_data, passes
+from tickets import checkin, checkin_ops, devices, live, offline_data, passes
 from tickets.gate_models import GateDevice
 from tickets.gate_schemas import (
     AnnulIn,
@@ -39,6 +39,7 @@ from tickets.gate_schemas import (
     SyncResult,
 )
 from tickets.keys import load_keys
+from tickets.live import CheckinNotices
 from tickets.scan_facts import GateFacts, gate_facts
 from tickets.schemas import RevocationList
 
@@ -58,26 +59,9 @@ async def _gate_facts(request: Request[Any, Any, Any], session: AsyncSession) ->
     return await gate_facts(session, token_hash=devices.token_hash(request.headers.get("authorization")))
 
 
-STREAM_SECONDS = 300  # an EventSource reconnects by itself; no connection lives forever
-POLL_SECONDS = 1.0
-
-
 def _maker(request: Request[Any, Any, Any]) -> async_sessionmaker[AsyncSession]:
     maker: async_sessionmaker[AsyncSession] = request.app.state[SESSIONMAKER_STATE_KEY]
     return maker
-
-
-async def _stats_events(maker: async_sessionmaker[AsyncSession], expo_id: int) -> AsyncIterator[str]:
-    """The numbers whenever they change, read from the database once a second: every worker sees
-    every other worker's scans as soon as they commit, with no shared process state."""
-    last = ""
-    for _ in range(int(STREAM_SECONDS / POLL_SECONDS)):
-        async with maker() as session:
-            current = (await checkin_ops.stats(session, expo_id)).model_dump_json()
-        if current != last:
-            last = current
-            yield current
-        await anyio.sleep(POLL_SECONDS)
 
 
 async def _csv_chunks(maker: async_sessionmaker[AsyncSession], expo_id: int) -> AsyncIterator[bytes]:
@@ -159,23 +143,36 @@ class GateAdminController(Controller):
         data: JSONBody[AnnulIn],
         user: NamedDependency[CurrentUser],
         db_session: NamedDependency[AsyncSession],
+        checkin_notices: NamedDependency[CheckinNotices],
     ) -> ScanResult:
         scan = await checkin_ops.annul_scan(db_session, scan_id, user, data.reason)
         await db_session.commit()
+        checkin_notices.changed(scan.expo_id)
         return await checkin.scan_result(db_session, scan)
 
     @post("/api/expos/{expo_id:int}/checkins/reset", status_code=200, summary="Forget a test run's scans")
     async def reset(
-        self, expo_id: FromPath[Id], data: JSONBody[ResetIn], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[Id],
+        data: JSONBody[ResetIn],
+        db_session: NamedDependency[AsyncSession],
+        checkin_notices: NamedDependency[CheckinNotices],
     ) -> dict[str, int]:
         deleted = await checkin_ops.reset_checkins(db_session, expo_id)
         await db_session.commit()
+        checkin_notices.changed(expo_id)
         return {"deleted_scans": deleted}
 
     @post("/api/expos/{expo_id:int}/checkins/close-day", status_code=200, summary="Check everyone out")
-    async def close_day(self, expo_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> CloseDayResult:
+    async def close_day(
+        self,
+        expo_id: FromPath[Id],
+        db_session: NamedDependency[AsyncSession],
+        checkin_notices: NamedDependency[CheckinNotices],
+    ) -> CloseDayResult:
         moved = await checkin_ops.close_day(db_session, expo_id)
         await db_session.commit()
+        checkin_notices.changed(expo_id)
         return CloseDayResult(checked_out=moved)
 
     @get("/api/expos/{expo_id:int}/checkins/stats", summary="Inside now, entries, per gate/kind/hour, refusals")
@@ -188,10 +185,14 @@ class GateAdminController(Controller):
         summary="The stats as server-sent events when they change",
     )
     async def stream(
-        self, expo_id: FromPath[Id], request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[Id],
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        channels: NamedDependency[ChannelsPlugin],
     ) -> ServerSentEvent:
         await checkin_ops.stats(db_session, expo_id)  # 404 before the stream starts
-        return ServerSentEvent(_stats_events(_maker(request), expo_id), event_type="stats")
+        return ServerSentEvent(live.stats_events(_maker(request), channels, expo_id), event_type="stats")
 
     @get("/api/expos/{expo_id:int}/scans.csv", summary="Every scan as CSV (streamed)")
     async def scans_csv(
@@ -232,9 +233,12 @@ class GateDeviceController(Controller):
         data: JSONBody[ScanIn],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
+        checkin_notices: NamedDependency[CheckinNotices],
     ) -> ScanResult:
         gate = await _gate_facts(request, db_session)
-        return await checkin.check_in(db_session, gate, data, load_keys(settings.signing_key_file))
+        result = await checkin.check_in(db_session, gate, data, load_keys(settings.signing_key_file))
+        checkin_notices.changed(gate.expo_id)
+        return result
 
     @post("/api/gate/sync", status_code=200, summary="Store a batch of offline scans, each once")
     async def sync(
@@ -243,9 +247,11 @@ class GateDeviceController(Controller):
         data: JSONBody[SyncIn],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
+        checkin_notices: NamedDependency[CheckinNotices],
     ) -> SyncResult:
         gate = await _gate_facts(request, db_session)
         results = await checkin.sync(db_session, gate, data.scans, load_keys(settings.signing_key_file))
+        checkin_notices.changed(gate.expo_id)
         return SyncResult(
             results=results,
             stored=sum(not r.replay for r in results),
@@ -253,7 +259,7 @@ class GateDeviceController(Controller):
             conflicts=sum(r.conflict for r in results),
         )
 
-    @get("/api/gate/context", summary="The device's gate, expo and kinds (for deciding offline)")
+    @get("/api/gate/context", summary="The device's gate, the expo's days and hours, the kinds (to decide offline)")
     async def context(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> GateContext:
         device = await _device(request, db_session)
         return await offline_data.gate_context(db_session, device)
@@ -268,12 +274,14 @@ class GateDeviceController(Controller):
         device = await _device(request, db_session)
         return await passes.revocations_since(db_session, device.expo_id, since)
 
-    @get("/api/gate/passes", summary="The expo's passes after since= (names for offline scanning)")
+    @get("/api/gate/passes", summary="The expo's passes changed after cursor= (or id since=), for offline scanning")
     async def pass_list(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        since: FromQuery[Since] = 0,
+        cursor: FromQuery[Annotated[str | None, Parameter(max_length=40)]] = None,
+        since: FromQuery[Annotated[int | None, Parameter(ge=0, le=2**31 - 1)]] = None,
+        limit: FromQuery[Annotated[int, Parameter(ge=1, le=offline_data.PAGE)]] = offline_data.PAGE,
     ) -> OfflinePassList:
         device = await _device(request, db_session)
-        return await offline_data.passes_since(db_session, device.expo_id, since)
+        return await offline_data.pass_list(db_session, device.expo_id, cursor=cursor, since=since, limit=limit)

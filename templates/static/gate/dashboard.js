@@ -1,4 +1,5 @@
-// The live gate dashboard: server-sent events of the numbers (every worker reads the database).
+// The live gate dashboard: server-sent events of the numbers, sent when a check-in is announced on the
+// expo's channel (any worker) and re-read from the database every few seconds anyway.
 "use strict";
 (function () {
   const dash = document.getElementById("dash"), expo = dash.dataset.expo;
