@@ -89,14 +89,20 @@ _GATE_QUERY = (
     .outerjoin(_day, _day.c.expo_id == _device.c.expo_id)
 )
 
+# Built once: SQLAlchemy then computes each statement's cache key once, not per scan.
+_GATE_BY_TOKEN = _GATE_QUERY.where(_device.c.token_hash == sa.bindparam("token_hash"))
+_GATE_BY_ID = _GATE_QUERY.where(_device.c.id == sa.bindparam("device_id"))
+
 
 async def gate_facts(
     session: AsyncSession, *, token_hash: str | None = None, device_id: int | None = None
 ) -> GateFacts:
     """The facts of the device with this token digest (or id). Unknown: 401; revoked: 403."""
-    where = _device.c.token_hash == token_hash if token_hash is not None else _device.c.id == device_id
     conn = await session.connection()
-    rows = (await conn.execute(_GATE_QUERY.where(where))).all()
+    if token_hash is not None:
+        rows = (await conn.execute(_GATE_BY_TOKEN, {"token_hash": token_hash})).all()
+    else:
+        rows = (await conn.execute(_GATE_BY_ID, {"device_id": device_id})).all()
     if not rows or (token_hash is None and device_id is None):
         raise Unauthenticated("This device is not paired.", code="device_unknown")
     first = rows[0]
@@ -150,6 +156,15 @@ def _pass_query() -> sa.Select[Any]:
 
 
 _PASS_QUERY = _pass_query()
+_SERIALS: sa.BindParameter[list[int]] = sa.bindparam("serials", expanding=True)
+_CODES: sa.BindParameter[list[str]] = sa.bindparam("codes", expanding=True)
+_PASSES_NAMED = {  # by which names a batch asks: serials, codes or both
+    (True, False): _PASS_QUERY.where(_pass.c.expo_id == sa.bindparam("expo_id"), _pass.c.serial.in_(_SERIALS)),
+    (False, True): _PASS_QUERY.where(_pass.c.expo_id == sa.bindparam("expo_id"), _pass.c.code.in_(_CODES)),
+    (True, True): _PASS_QUERY.where(
+        _pass.c.expo_id == sa.bindparam("expo_id"), sa.or_(_pass.c.serial.in_(_SERIALS), _pass.c.code.in_(_CODES))
+    ),
+}
 
 
 def _pass_facts(row: sa.Row[Any]) -> PassFacts:
@@ -189,12 +204,12 @@ async def find_passes(
     if not serials and not codes:
         return index
     conn = await session.connection()
-    named = (
-        sa.or_(_pass.c.serial.in_(serials), _pass.c.code.in_(codes))
-        if serials and codes
-        else (_pass.c.serial.in_(serials) if serials else _pass.c.code.in_(codes))
-    )
-    for row in await conn.execute(_PASS_QUERY.where(_pass.c.expo_id == expo_id, named)):
+    params: dict[str, object] = {"expo_id": expo_id}
+    if serials:
+        params["serials"] = serials
+    if codes:
+        params["codes"] = codes
+    for row in await conn.execute(_PASSES_NAMED[bool(serials), bool(codes)], params):
         facts = _pass_facts(row)
         index.by_serial[facts.serial] = facts
         index.by_code[facts.code] = facts
