@@ -135,15 +135,39 @@ class CloseDayResult(BaseModel):
     checked_out: int
 
 
+class OfflineKind(BaseModel):
+    """A pass kind as an offline scanner decides on it: its hours (expo-local; both ``None``: the day's
+    opening hours apply) and its re-entry rule in force (the organiser's, else the default)."""
+
+    number: int
+    code: str
+    name: str
+    staff: bool
+    opens_at: time | None
+    closes_at: time | None
+    reentry: Reentry
+
+
+class OfflineDay(BaseModel):
+    """One expo day and its opening hours (expo-local); a date without a row has no day hours."""
+
+    day: date
+    opens_at: time
+    closes_at: time
+
+
 class GateContext(BaseModel):
-    """What a paired scanner needs to decide alone: its gate, the expo and the pass kinds."""
+    """What a paired scanner needs to decide alone: its gate (with its own hours), the expo's time zone
+    and days with their hours, and the pass kinds with their hours and re-entry rules."""
 
     device_id: int
     device_name: str
     gate: GateRead
     expo_id: int
     timezone: str
-    kinds: dict[int, str]  # token kind number -> kind code
+    kinds: dict[int, str]  # token kind number -> kind code (kept for older scanner pages)
+    kind_rules: dict[str, OfflineKind] = Field(default_factory=dict)  # kind code -> hours and re-entry
+    days: list[OfflineDay] = Field(default_factory=list)
 
 
 class OfflinePass(BaseModel):
@@ -154,13 +178,22 @@ class OfflinePass(BaseModel):
     kind: str
     days: list[str]
     active: bool
+    updated_at: datetime
 
 
 class OfflinePassList(BaseModel):
-    """Passes with ``id`` above ``since``; ask again with ``since=next`` until ``complete``."""
+    """A page of the expo's passes.
 
-    since: int
-    next: int
+    Change mode (``cursor=``, or no parameter): passes changed after the cursor, in (``updated_at``,
+    ``id``) order; keep ``next_cursor`` and ask ``cursor=next_cursor`` until ``complete``, and again
+    later for what changed since (docs/gate.md, "Pass list"). Id mode (``since=``, the older form):
+    passes with ``id`` above ``since``; ask ``since=next`` until ``complete`` (no changes, only new ids).
+    """
+
+    since: int | None = None
+    next: int | None = None
+    cursor: str | None = None
+    next_cursor: str | None = None
     complete: bool
     passes: list[OfflinePass]
 

@@ -121,7 +121,7 @@ async def gate_facts(
     )
 
 
-def _default_reentry(kind_code: str, staff: bool) -> Reentry:
+def default_reentry(kind_code: str, staff: bool) -> Reentry:
     """Without an organiser's rule: staff and crew walk in and out, everyone else after an exit."""
     return Reentry.ANY if staff or kind_code in {"committee", "volunteer"} else Reentry.AFTER_EXIT
 
@@ -179,7 +179,7 @@ def _pass_facts(row: sa.Row[Any]) -> PassFacts:
         kind_code=row.kind_code,
         kind_name=row.kind_name,
         kind_hours=(row.opens_at, row.closes_at),
-        reentry=Reentry(row.reentry) if row.reentry else _default_reentry(row.kind_code, row.staff),
+        reentry=Reentry(row.reentry) if row.reentry else default_reentry(row.kind_code, row.staff),
         booth=row.booth_code,
     )
 

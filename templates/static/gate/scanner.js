@@ -35,7 +35,11 @@
     set: (k, v) => localStorage.setItem("gate." + k, JSON.stringify(v)),
   };
   let direction = "entry";
-  let offline = { keys: {}, revoked: new Set(), passes: {}, codes: {}, context: null };
+  let offline = { keys: {}, revoked: new Set(), passes: {}, bySerial: {}, codes: {}, context: null };
+  const REFRESH_EVERY_MS = 60 * 1000; // keys, revocations and changed passes while online
+  // Now and then the whole pass list again: it drops deleted passes and anything a cursor missed.
+  const FULL_PASS_LIST_EVERY_MS = 6 * 3600 * 1000;
+  let lastRefresh = 0, refreshing = null;
 
   // --- IndexedDB queue (survives reloads and a dead battery) ------------------------------------
   const dbReady = new Promise((resolve, reject) => {
@@ -59,7 +63,11 @@
   const queuePut = (scan) => tx("queue", "readwrite", (s) => s.put(scan));
   const queueDelete = (ids) => tx("queue", "readwrite", (s) => ids.forEach((id) => s.delete(id)));
   const seenGet = (serial) => tx("seen", "readonly", (s) => s.get(serial));
-  const seenPut = (serial, inside) => tx("seen", "readwrite", (s) => s.put({ serial, inside }));
+  // inside: as this device last saw it; entered: admitted here at least once (re-entry rule "once")
+  const seenPut = (serial, inside) => tx("seen", "readwrite", (s) => {
+    const old = s.get(serial);
+    old.onsuccess = () => s.put({ serial, inside, entered: !!(inside || (old.result && old.result.entered)) });
+  });
 
   async function showQueue() { $("#queue").textContent = String((await queueAll()).length); }
   function setNet(on) { $("#net").dataset.state = on ? "online" : "offline"; $("#net").textContent = on ? T.online : T.offline; }
@@ -78,7 +86,14 @@
     } finally { clearTimeout(timer); }
   }
 
-  async function refreshOffline() {
+  function refreshOffline() {
+    if (!refreshing) {
+      lastRefresh = Date.now();
+      refreshing = fetchOffline().finally(() => { refreshing = null; });
+    }
+    return refreshing;
+  }
+  async function fetchOffline() {
     const ctx = await api("/api/gate/context", null, 5000);
     if (ctx.status === 401 || ctx.status === 403) { store.set("token", null); return start(); }
     if (!ctx.ok) throw new Error("context");
@@ -93,26 +108,73 @@
       if (page.complete) break;
     }
     store.set("rev_since", since); store.set("revoked", revoked); offline.revoked = new Set(revoked);
-    let after = store.get("pass_since") || 0; const passes = store.get("passes") || {};
+    await refreshPasses(); loadOffline();
+    $("#ready").textContent = T.ready; $("#ready").dataset.ready = "1";
+  }
+  // The pass list by change cursor: new, renamed, re-dated, revoked and reissued passes, keyed by pass
+  // id (a reissued pass replaces its old serial and code). The server repeats the last two minutes'
+  // changes on purpose (docs/gate.md), which merging by id absorbs.
+  async function refreshPasses() {
+    const full = !store.get("pass_cursor") || Date.now() - (store.get("pass_full_at") || 0) > FULL_PASS_LIST_EVERY_MS;
+    let cursor = full ? null : store.get("pass_cursor"), changed = full;
+    const passes = full ? {} : store.get("passes") || {};
     for (;;) {
-      const page = await (await api("/api/gate/passes?since=" + after, null, 10000)).json();
-      page.passes.forEach((p) => { passes[p.serial] = p; }); after = page.next;
+      const response = await api("/api/gate/passes" + (cursor ? "?cursor=" + encodeURIComponent(cursor) : ""), null, 10000);
+      if (response.status === 400 || response.status === 422) { store.set("pass_cursor", null); throw new Error("pass cursor"); }
+      if (!response.ok) throw new Error("passes " + response.status);
+      const page = await response.json();
+      page.passes.forEach((p) => { passes[p.id] = p; }); changed = changed || page.passes.length > 0;
+      cursor = page.next_cursor;
       if (page.complete) break;
     }
-    store.set("pass_since", after); store.set("passes", passes); loadOffline();
-    $("#ready").textContent = T.ready; $("#ready").dataset.ready = "1";
+    if (changed) store.set("passes", passes);
+    store.set("pass_cursor", cursor); store.set("pass_since", null);
+    if (full) store.set("pass_full_at", Date.now());
   }
   function loadOffline() {
     offline.context = store.get("context"); offline.keys = store.get("keys") || {};
     offline.revoked = new Set(store.get("revoked") || []); offline.passes = store.get("passes") || {};
-    offline.codes = {}; Object.values(offline.passes).forEach((p) => { offline.codes[p.code] = p; });
+    offline.bySerial = {}; offline.codes = {};
+    Object.values(offline.passes).forEach((p) => { offline.bySerial[p.serial] = p; offline.codes[p.code] = p; });
     if (offline.context) $("#gate-name").textContent = offline.context.gate.name;
   }
 
-  // --- the local decision ----------------------------------------------------------------------
-  function today() { return new Intl.DateTimeFormat("en-CA", { timeZone: (offline.context || {}).timezone || "Asia/Jakarta" }).format(new Date()); }
+  // --- the local decision: the server's order (tickets/checkin.py), in the expo's time zone ---------
+  function localClock(at) {
+    const parts = {}, zone = (offline.context || {}).timezone || "Asia/Jakarta";
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+    }).formatToParts(at).forEach((p) => { parts[p.type] = p.value; });
+    const seconds = (Number(parts.hour) % 24) * 3600 + Number(parts.minute) * 60 + Number(parts.second) + at.getUTCMilliseconds() / 1000;
+    return { date: parts.year + "-" + parts.month + "-" + parts.day, seconds };
+  }
+  function secondsOf(t) {
+    if (t === null || t === undefined) return null;
+    const [h, m, s] = String(t).split(":");
+    return Number(h) * 3600 + Number(m) * 60 + parseFloat(s || "0");
+  }
+  function within(now, opens, closes) {
+    const o = secondsOf(opens), c = secondsOf(closes);
+    if (o !== null && now < o) return false;
+    return !(c !== null && now >= c);
+  }
+  // The kind's own hours if it has any, else the day's opening hours (no day row: no limit); and the gate's.
+  function hoursOk(ctx, rule, clock) {
+    let ok;
+    if (rule && (rule.opens_at != null || rule.closes_at != null)) ok = within(clock.seconds, rule.opens_at, rule.closes_at);
+    else {
+      const day = (ctx.days || []).find((d) => d.day === clock.date);
+      ok = !day || within(clock.seconds, day.opens_at, day.closes_at);
+    }
+    return ok && within(clock.seconds, ctx.gate.opens_at, ctx.gate.closes_at);
+  }
+  function reentryOf(rule, kind) {
+    if (rule && rule.reentry) return rule.reentry;
+    return ["exhibitor", "committee", "volunteer"].includes(kind) ? "any" : "after_exit"; // an older context
+  }
   function normaliseCode(text) { return text.toUpperCase().replace(/[^A-Z0-9]/g, "").replace(/B/g, "8").replace(/G/g, "6").replace(/[OQ0]/g, "D"); }
-  async function decideLocally(text) {
+  async function decideLocally(text, at) {
     const ctx = offline.context; if (!ctx) return { status: "refused", reason: "unverifiable" };
     let pass = null, days = null, serial = null, kind = null;
     const code = normaliseCode(text);
@@ -120,18 +182,23 @@
     else {
       const v = await PassTokens.verify(text, offline.keys, ctx.expo_id);
       if (v.code !== "ok") return { status: "refused", reason: v.code };
-      serial = v.claims.serial; days = v.claims.days; pass = offline.passes[serial] || null;
+      serial = v.claims.serial; days = v.claims.days; pass = offline.bySerial[serial] || null;
       kind = pass ? pass.kind : ctx.kinds[String(v.claims.kind)];
     }
-    const gate = ctx.gate, base = { serial, holder_name: pass ? pass.holder_name : null, kind };
-    if (gate.directions !== "both" && gate.directions !== direction) return { ...base, status: "refused", reason: "wrong_direction" };
+    const gate = ctx.gate, rule = (ctx.kind_rules || {})[kind] || null;
+    const base = { serial, holder_name: pass ? pass.holder_name : null, kind, kind_name: rule ? rule.name : null };
+    const refuse = (reason) => ({ ...base, status: "refused", reason });
+    if (gate.directions !== "both" && gate.directions !== direction) return refuse("wrong_direction");
     if (direction === "exit") { await seenPut(serial, false); return { ...base, status: "ok", reason: "ok" }; }
-    if (offline.revoked.has(serial) || (pass && !pass.active)) return { ...base, status: "refused", reason: "revoked" };
-    if (!days.includes(today())) return { ...base, status: "refused", reason: "not_valid_today" };
-    if (gate.kind_codes.length && !gate.kind_codes.includes(kind)) return { ...base, status: "refused", reason: "kind_not_admitted" };
-    const seen = await seenGet(serial);
-    const staff = ["exhibitor", "committee", "volunteer"].includes(kind);
-    if (seen && seen.inside && !staff) return { ...base, status: "refused", reason: "already_inside" };
+    if (offline.revoked.has(serial) || (pass && !pass.active)) return refuse("revoked");
+    const clock = localClock(at);
+    if (!days.includes(clock.date)) return refuse("not_valid_today");
+    if (!hoursOk(ctx, rule, clock)) return refuse("outside_hours");
+    if (gate.kind_codes.length && !gate.kind_codes.includes(kind)) return refuse("kind_not_admitted");
+    const seen = await seenGet(serial), reentry = reentryOf(rule, kind);
+    if (seen && ((reentry === "after_exit" && seen.inside) || (reentry === "once" && (seen.inside || seen.entered)))) {
+      return refuse("already_inside");
+    }
     await seenPut(serial, true);
     return { ...base, status: "ok", reason: "ok" };
   }
@@ -158,7 +225,8 @@
   }
   async function submit(text) {
     text = text.trim(); if (!text) return;
-    const scan = { text: text.slice(0, 1024), direction, client_scan_id: crypto.randomUUID(), scanned_at: new Date().toISOString() };
+    const at = new Date();
+    const scan = { text: text.slice(0, 1024), direction, client_scan_id: crypto.randomUUID(), scanned_at: at.toISOString() };
     try {
       const response = await api("/api/gate/scans", scan);
       if (response.ok) { setNet(true); const r = await response.json(); if (r.serial) await seenPut(r.serial, r.status === "ok" && direction === "entry"); return show(r, false); }
@@ -166,7 +234,7 @@
       if (response.status < 500) return show({ status: "refused", reason: "invalid" }, false);
     } catch (err) { /* offline or no answer within 2 s */ }
     setNet(false);
-    const verdict = await decideLocally(scan.text);
+    const verdict = await decideLocally(scan.text, at);
     await queuePut({ ...scan, device_status: verdict.status });
     await showQueue();
     show(verdict, true);
@@ -185,6 +253,10 @@
     try {
       await sync();
       const ping = await api("/api/gate/context", null, 2000); setNet(ping.ok);
+      if (!ping.ok) return;
+      offline.context = await ping.json(); store.set("context", offline.context); // hours and rules stay current
+      const ready = $("#ready").dataset.ready === "1";
+      if (!ready || Date.now() - lastRefresh > REFRESH_EVERY_MS) refreshOffline().catch(() => { /* next time */ });
     } catch (err) { setNet(false); }
   }
 
@@ -225,7 +297,7 @@
     const response = await fetch("/api/gate/pair", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pairing_code: code }) });
     if (!response.ok) { $("#pair-error").textContent = T.pair_failed; return; }
     const device = await response.json();
-    ["context", "keys", "revoked", "rev_since", "passes", "pass_since"].forEach((k) => store.set(k, null));
+    ["context", "keys", "revoked", "rev_since", "passes", "pass_since", "pass_cursor", "pass_full_at"].forEach((k) => store.set(k, null));
     store.set("token", device.token);
     history.replaceState(null, "", "/gate");
     start();

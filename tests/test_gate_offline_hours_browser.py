@@ -1,0 +1,191 @@
+"""The scanner page in headless Debian chromium decides opening hours alone: with the network cut, a
+pass whose kind is closed now is refused ``outside_hours`` (in the expo's time zone), another kind is
+admitted, and once the network is back the server decides both scans the same way. A pass renamed
+afterwards shows its new name offline after the page's next refresh."""
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import col
+
+from booths import venue
+from booths.schemas import ExpoCreate
+from expo.accounts import CurrentUser, create_user
+from expo.database import create_engine, create_sessionmaker
+from expo.migrate import upgrade
+from expo.models import Role
+from expo.settings import Settings
+from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch, serve
+from tests.conftest import make_settings
+from tests.factories import PASSWORDS
+from tickets import devices, issuing, passes
+from tickets.gate_models import Scan
+from tickets.gate_schemas import GateCreate
+from tickets.keys import load_keys
+from tickets.kinds import ensure_kinds
+from tickets.models import PassKind
+from tickets.passes import token_for
+from tickets.schemas import PassCreate, PassUpdate
+
+pytestmark = [pytest.mark.anyio, pytest.mark.browser]
+ZONE = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass
+class Gate:
+    base_url: str
+    pairing_code: str
+    press_token: str
+    visitor_token: str
+    press_id: int
+    organiser: CurrentUser
+
+
+def _closed_hours() -> tuple[time, time]:
+    """An hour of the day that is not now in Jombang (so the test runs at any time)."""
+    return (time(22), time(23)) if datetime.now(ZONE).hour < 12 else (time(1), time(2))
+
+
+@pytest.fixture
+def gate_settings(tmp_path: Path) -> Settings:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hours.db'}"
+    upgrade(url)
+    return make_settings(url, signing_key_file=tmp_path / "keys.json")
+
+
+@pytest.fixture
+def gate_server(gate_settings: Settings) -> Iterator[str]:
+    with serve(gate_settings) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+async def gate(gate_server: str, gate_settings: Settings) -> Gate:
+    engine = create_engine(gate_settings)
+    keys = load_keys(gate_settings.signing_key_file)
+    today = datetime.now(ZONE).date()
+    try:
+        async with create_sessionmaker(engine)() as session:
+            expo = await venue.create_expo(
+                session,
+                ExpoCreate(
+                    slug="jam-buka",
+                    name="Expo Jam Buka",
+                    city="Jombang",
+                    venue="Alun-alun",
+                    starts_on=today - timedelta(days=1),
+                    ends_on=today + timedelta(days=1),
+                    opens_at=time(0, 0),
+                    closes_at=time(23, 59, 59),
+                ),
+            )
+            assert expo.id is not None
+            user = await create_user(
+                session, PASSWORDS, email="jam@uji.test", name="Panitia", password="rahasia-123", role=Role.ORGANISER
+            )
+            assert user.id is not None
+            organiser = CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER)
+            await ensure_kinds(session, expo.id)
+            opens, closes = _closed_hours()
+            await session.execute(
+                sa.update(PassKind)
+                .where(col(PassKind.expo_id) == expo.id, col(PassKind.code) == "press")
+                .values(opens_at=opens, closes_at=closes)
+            )
+            made = await devices.create_gate(session, expo.id, GateCreate(name="Gerbang Pers"))
+            assert made.id is not None
+            _device, code = await devices.create_device(session, made.id, "HP", organiser)
+            tokens, ids = [], []
+            for kind, name in (("press", "Wartawan Malam"), ("visitor", "Siti Aminah")):
+                pass_ = await issuing.create_pass(session, expo.id, PassCreate(kind=kind, holder_name=name), organiser)
+                pass_kind = await session.get(PassKind, pass_.kind_id)
+                assert pass_kind is not None
+                tokens.append(token_for(pass_, pass_kind, keys))
+                ids.append(pass_.id or 0)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return Gate(
+        base_url=gate_server,
+        pairing_code=code,
+        press_token=tokens[0],
+        visitor_token=tokens[1],
+        press_id=ids[0],
+        organiser=organiser,
+    )
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    async with launch(chromium_or_skip()) as instance:
+        yield instance
+
+
+async def _scans(settings: Settings) -> list[tuple[bool, str, bool]]:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = await session.execute(sa.select(Scan.offline, Scan.reason, Scan.conflict).order_by(Scan.id))
+            return [(bool(a), str(b), bool(c)) for a, b, c in rows.all()]
+    finally:
+        await engine.dispose()
+
+
+async def test_offline_a_pass_outside_its_hours_is_refused(browser: Any, gate: Gate, gate_settings: Settings) -> None:
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID")
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(f"{gate.base_url}/gate?pair={gate.pairing_code}")
+    await page.wait_for_selector('#ready[data-ready="1"]')
+    hours = await page.evaluate("JSON.parse(localStorage.getItem('gate.context')).kind_rules.press")
+    assert (hours["opens_at"], hours["closes_at"]) == tuple(t.isoformat() for t in _closed_hours())
+
+    await context.set_offline(True)  # the page cannot reach the server: it decides alone
+    await page.fill("#scan-input", gate.press_token)
+    await page.press("#scan-input", "Enter")
+    await page.wait_for_selector('#result[data-reason="outside_hours"]:not([hidden])')
+    assert await page.get_attribute("#result", "data-status") == "refused"
+    reason = await page.text_content("#result-reason") or ""
+    assert "Di luar jam buka" in reason
+    assert "luring" in reason
+    assert await page.text_content("#result-name") == "Wartawan Malam"
+    await page.screenshot(path=str(SHOTS / "gate-offline-outside-hours.png"))
+
+    await page.click("#result")
+    await page.fill("#scan-input", gate.visitor_token)  # a kind without own hours: the day is open
+    await page.press("#scan-input", "Enter")
+    await page.wait_for_selector('#result[data-status="ok"]:not([hidden])')
+    assert await page.text_content("#result-name") == "Siti Aminah"
+    assert await page.text_content("#queue") == "2"
+
+    await context.set_offline(False)  # the queue syncs; the server agrees with both local verdicts
+    await page.wait_for_function("document.querySelector('#queue').textContent === '0'", timeout=15_000)
+    assert await _scans(gate_settings) == [(True, "outside_hours", False), (True, "ok", False)]
+
+    await _rename(gate_settings, gate, "Wartawan Pagi")  # the organiser renames the pass...
+    await page.reload()  # ...and the page's next refresh fetches the change (by cursor)
+    await page.wait_for_selector('#ready[data-ready="1"]')
+    await context.set_offline(True)
+    await page.fill("#scan-input", gate.press_token)
+    await page.press("#scan-input", "Enter")
+    await page.wait_for_selector('#result[data-reason="outside_hours"]:not([hidden])')
+    assert await page.text_content("#result-name") == "Wartawan Pagi"
+    assert errors == []
+
+
+async def _rename(settings: Settings, gate: Gate, name: str) -> None:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            await passes.update_pass(session, gate.press_id, PassUpdate(holder_name=name), gate.organiser)
+            await session.commit()
+    finally:
+        await engine.dispose()
