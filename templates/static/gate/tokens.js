@@ -1,5 +1,5 @@
 // Pass tokens in the browser: the same layout as tickets/tokens.py (docs/qr-token.md), verified with
-// WebCrypto Ed25519. Pure functions; no network.
+// WebCrypto Ed25519, else with the vendored @noble/ed25519 (ed25519-fallback.js). Pure functions; no network.
 "use strict";
 (function (global) {
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -42,21 +42,45 @@
     return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   }
 
-  // -> {code: "ok"|"invalid"|"invalid_signature"|"wrong_expo", claims}
+  // The noble fallback comes from a module script (ed25519-fallback.js). Module scripts run after
+  // this classic one but before DOMContentLoaded, so by then it is there or it never will be (no
+  // module support, load error): no scan waits longer than the page's own loading.
+  const fallbackSettled = new Promise((resolve) => {
+    if (global.ExpoEd25519 || document.readyState === "complete") { resolve(); return; }
+    global.addEventListener("expo-ed25519-ready", () => resolve(), { once: true });
+    document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
+    global.addEventListener("load", () => resolve(), { once: true });
+  });
+
+  // -> true | false, or null when neither WebCrypto Ed25519 nor the fallback can check it
+  async function signatureGood(keyText, signature, signed) {
+    try {
+      const key = await crypto.subtle.importKey("raw", keyBytes(keyText), { name: "Ed25519" }, false, ["verify"]);
+      return await crypto.subtle.verify({ name: "Ed25519" }, key, signature, signed);
+    } catch (err) {
+      // no Ed25519 in this browser's WebCrypto: try the fallback
+    }
+    await fallbackSettled;
+    const noble = global.ExpoEd25519;
+    if (!noble) return null;
+    try {
+      return (await noble.verify(signature, signed, keyBytes(keyText))) === true;
+    } catch (err) {
+      return null; // e.g. no crypto.subtle.digest (not a secure context)
+    }
+  }
+
+  // -> {code: "ok"|"invalid"|"invalid_signature"|"wrong_expo"|"unverifiable", claims}
   async function verify(text, publicKeys, expoId) {
     const claims = parse(text.trim());
     if (!claims) return { code: "invalid" };
     const keyText = publicKeys[claims.keyId];
     if (!keyText) return { code: "invalid_signature", claims };
-    try {
-      const key = await crypto.subtle.importKey("raw", keyBytes(keyText), { name: "Ed25519" }, false, ["verify"]);
-      const signed = new Uint8Array(DOMAIN.length + claims.payload.length);
-      signed.set(DOMAIN); signed.set(claims.payload, DOMAIN.length);
-      const good = await crypto.subtle.verify({ name: "Ed25519" }, key, claims.signature, signed);
-      if (!good) return { code: "invalid_signature", claims };
-    } catch (err) {
-      return { code: "unverifiable", claims }; // no Ed25519 in this browser
-    }
+    const signed = new Uint8Array(DOMAIN.length + claims.payload.length);
+    signed.set(DOMAIN); signed.set(claims.payload, DOMAIN.length);
+    const good = await signatureGood(keyText, claims.signature, signed);
+    if (good === null) return { code: "unverifiable", claims };
+    if (!good) return { code: "invalid_signature", claims };
     if (claims.expoId !== expoId) return { code: "wrong_expo", claims };
     return { code: "ok", claims };
   }
