@@ -20,7 +20,7 @@ from expo.accounts import CurrentUser
 from expo.auth import requires_organiser
 from expo.errors import DomainError, NotFound
 from expo.formatting import as_utc, format_datetime, utcnow
-from expo.i18n import gettext
+from expo.i18n import N_, gettext
 from expo.web import page, redirect
 from tickets import devices
 from tickets.gate_models import Gate, GateDevice, GateDirections
@@ -59,6 +59,17 @@ def _notice(code: str) -> str | None:
         "created": gettext("The gate is created."),
         "revoked": gettext("The phone is revoked."),
     }.get(code)
+
+
+LABELS = {  # shown for the stored codes; translated in the template
+    "both": N_("Entry and exit"),
+    "entry": N_("Entry only"),
+    "exit": N_("Exit only"),
+    "revoked": N_("revoked"),
+    "paired": N_("paired"),
+    "waiting": N_("waiting for the phone"),
+    "expired": N_("code expired"),
+}
 
 
 def _status(device: GateDevice, now: datetime) -> str:
@@ -113,6 +124,7 @@ async def _render(
         halls={h.id: h for h in halls},
         kinds={k.code: k for k in kinds},
         directions=[d.value for d in GateDirections],
+        labels=LABELS,
         when=when,
         notice=notice,
         errors=errors or FormErrors(),
