@@ -16,14 +16,16 @@ An exit checks 1-4 only: nobody is kept inside.
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import unicodedata
 import weakref
-from collections.abc import Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import anyio
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -348,16 +350,47 @@ async def _decide_and_store(
 
 
 _sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+_writer_files: dict[str, int] = {}
 
 
-def _writer_turn(session: AsyncSession) -> AbstractAsyncContextManager[Any]:
-    """SQLite lets one writer at a time into the file. This process's scans queue for it here, on the
-    event loop, instead of in SQLite's busy handler, which sleeps up to 100 ms between retries (the
-    long tail at 32 scanners); only the other workers' writers still meet the busy handler."""
-    if session.get_bind().dialect.name != "sqlite":
-        return contextlib.nullcontext()
-    loop = asyncio.get_running_loop()
-    return _sqlite_writers.setdefault(loop, asyncio.Lock())
+def _writer_file(database: str) -> int:
+    """This process's descriptor of the lock file beside the SQLite file (kept open: one per file)."""
+    fd = _writer_files.get(database)
+    if fd is None:
+        fd = _writer_files[database] = os.open(f"{database}-scanner.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    return fd
+
+
+@contextlib.asynccontextmanager
+async def _writer_turn(session: AsyncSession) -> AsyncIterator[None]:
+    """SQLite lets one writer at a time into the file, and a writer that finds it taken sleeps in
+    SQLite's busy handler (1, 2, 5 ... up to 100 ms between retries) even when the lock is free again
+    a moment later: at 32 scanners the cores idled and the slowest scans waited seconds. Scans queue
+    instead on the event loop (this process) and on an ``flock`` of a file beside the database (the
+    other workers), both of which wake the next writer as soon as the lock is released."""
+    bind = session.get_bind()
+    database = bind.engine.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    async with _sqlite_writers.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
+        fd = _writer_file(database)
+        held = [False]
+
+        def wait() -> None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held[0] = True
+
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held[0] = True
+            except BlockingIOError:
+                await anyio.to_thread.run_sync(wait)  # not abandoned on cancel: ``held`` tells the truth
+            yield
+        finally:
+            if held[0]:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 async def _one(
