@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     pass_batch_sync_limit: int = Field(default=200, ge=1, description="Larger batches become background jobs.")
     pass_batch_workers: int = Field(default=0, ge=0, description="Render processes for batches; 0 = one per core.")
     visitor_rate_limit_per_minute: int = Field(default=20, ge=1)
+    dashboard_reread_seconds: float = Field(
+        default=5.0, ge=0.5, le=3600, description="Live dashboards re-read the numbers at least this often."
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -190,9 +190,11 @@ class GateAdminController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         channels: NamedDependency[ChannelsPlugin],
+        settings: NamedDependency[Settings],
     ) -> ServerSentEvent:
         await checkin_ops.stats(db_session, expo_id)  # 404 before the stream starts
-        return ServerSentEvent(live.stats_events(_maker(request), channels, expo_id), event_type="stats")
+        events = live.stats_events(_maker(request), channels, expo_id, reread_seconds=settings.dashboard_reread_seconds)
+        return ServerSentEvent(events, event_type="stats")
 
     @get("/api/expos/{expo_id:int}/scans.csv", summary="Every scan as CSV (streamed)")
     async def scans_csv(
