@@ -239,3 +239,32 @@ async def test_two_gates_scanning_the_same_pass_at_once_admit_it_once(
     assert sorted(reasons) == ["already_inside"] * 5 + ["ok"]
     ok_rows = sa.select(sa.func.count()).select_from(Scan).where(col(Scan.status) == "ok")
     assert await session.scalar(ok_rows) == 1
+
+
+async def test_a_late_synced_offline_scan_does_not_undo_what_came_after_it(
+    session: AsyncSession, world: GateWorld
+) -> None:
+    offline_gate, _ = await paired_device(session, world.expo_id, world.organiser)
+    gate = await facts(session, offline_gate)
+    _, token = await issue(session, world)
+    later = AT_10_WIB + timedelta(minutes=30)
+
+    async def synced(direction: Direction, at: datetime) -> ScanResult:
+        data = OfflineScanIn(text=token, direction=direction, client_scan_id=nonce(), scanned_at=at, device_status="ok")
+        return await checkin.check_in(session, gate, data, world.keys, now=later + timedelta(minutes=5), offline=True)
+
+    # in at 10:00 at a gate that was offline, out at 10:30 online; the entry arrives last
+    assert (await _scan(session, world, token, Direction.EXIT, at=later)).reason == "ok"
+    entry = await synced(Direction.ENTRY, AT_10_WIB)
+    assert (entry.status, entry.reason, entry.conflict) == ("ok", "ok", False)
+    assert await checkin_ops.inside_now(session, world.expo_id) == 0  # still out, as at 10:30
+
+    # back in at 10:40 online; an exit scanned offline at 10:35 arrives later and is kept, not applied
+    assert (await _scan(session, world, token, at=later + timedelta(minutes=10))).reason == "ok"
+    exit_ = await synced(Direction.EXIT, later + timedelta(minutes=5))
+    assert (exit_.status, exit_.reason) == ("ok", "ok")
+    assert await checkin_ops.inside_now(session, world.expo_id) == 1
+
+    # an entry scanned offline before that online entry, with no exit between: the pass went in twice
+    twice = await synced(Direction.ENTRY, later + timedelta(minutes=8))
+    assert (twice.reason, twice.conflict) == ("already_inside", True)

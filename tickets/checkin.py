@@ -232,26 +232,33 @@ def check_scan_time(scanned_at: datetime, now: datetime) -> None:
 
 def _write_statements(insert: Any) -> dict[str, Any]:
     """The scan path's writes, built once per dialect (values come as parameters): the scan row, stored
-    once per device and nonce, and the presence upserts, one per way a pass may move."""
+    once per device and nonce, and the presence upserts, one per way a pass may move. A move applies
+    only if it is not older than the one that set the row (``moved_at``): an offline scan synced late
+    does not undo what happened after it."""
     scan = insert(_scan).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
     presence = insert(_presence)
     moved = {
         "last_scan_id": presence.excluded.last_scan_id,
         "updated_at": presence.excluded.updated_at,
+        "moved_at": presence.excluded.moved_at,
         "inside": presence.excluded.inside,
     }
     entered = moved | {"entries": _presence.c.entries + 1}
+    in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
     may_enter = {
-        Reentry.ANY: None,
-        Reentry.AFTER_EXIT: _presence.c.inside.is_(False),
-        Reentry.ONCE: _presence.c.entries == 0,
+        Reentry.ANY: in_order,
+        Reentry.AFTER_EXIT: sa.and_(in_order, _presence.c.inside.is_(False)),
+        Reentry.ONCE: sa.and_(in_order, _presence.c.entries == 0),
     }
     statements: dict[str, Any] = {
         "scan": scan.returning(_scan.c.id),
-        Direction.EXIT: presence.on_conflict_do_update(index_elements=["pass_id"], set_=moved).returning(
-            _presence.c.pass_id
-        ),
+        Direction.EXIT: presence.on_conflict_do_update(
+            index_elements=["pass_id"], set_=moved, where=in_order
+        ).returning(_presence.c.pass_id),
         "refuse": sa.update(_scan).where(_scan.c.id == sa.bindparam("scan_id")),
+        "later_move": sa.select(_presence.c.inside, _presence.c.entries).where(
+            _presence.c.pass_id == sa.bindparam("pass_id"), _presence.c.moved_at > sa.bindparam("moved_at")
+        ),
     }
     for rule, where in may_enter.items():
         upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=entered, where=where)
@@ -263,21 +270,44 @@ _WRITES = {"postgresql": _write_statements(pg_insert), "sqlite": _write_statemen
 
 
 async def _move(
-    conn: AsyncConnection, pass_: PassFacts, expo_id: int, scan_id: int, direction: Direction, now: datetime
+    conn: AsyncConnection,
+    pass_: PassFacts,
+    expo_id: int,
+    scan_id: int,
+    direction: Direction,
+    *,
+    at: datetime,
+    now: datetime,
 ) -> bool:
     """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
-    SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing."""
+    SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing.
+    ``False`` for an entry the pass may not make.
+
+    A scan older than the row's last move (an offline scan synced late) moves nothing, and is judged
+    against that later move: an entry before a later exit is the visit that exit ended (admitted); an
+    entry before a later entry is the same pass let in twice (``already_inside`` unless it may
+    re-enter at will); an exit is always kept."""
     entering = direction == Direction.ENTRY
-    upsert = _WRITES[conn.dialect.name][pass_.reentry if entering else Direction.EXIT]
+    writes = _WRITES[conn.dialect.name]
     values = {
         "pass_id": pass_.pass_id,
         "expo_id": expo_id,
         "inside": entering,
         "entries": int(entering),
         "last_scan_id": scan_id,
+        "moved_at": at,
         "updated_at": now,
     }
-    return (await conn.execute(upsert, values)).first() is not None
+    if (await conn.execute(writes[pass_.reentry if entering else Direction.EXIT], values)).first() is not None:
+        return True
+    later = (await conn.execute(writes["later_move"], {"pass_id": pass_.pass_id, "moved_at": at})).first()
+    if later is None:  # in order: the pass may not enter now
+        return False
+    if not entering or pass_.reentry == Reentry.ANY:
+        return True
+    if pass_.reentry == Reentry.ONCE:
+        return bool(later.entries == 0)
+    return not later.inside
 
 
 async def _decide_and_store(
@@ -295,7 +325,8 @@ async def _decide_and_store(
     The scan row is the first write (SQLite takes its write lock there, PostgreSQL waits for a twin
     nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
     refusal before the commit."""
-    decided_at = data.scanned_at if offline else now
+    scanned_at = data.scanned_at.astimezone(UTC)  # stored in UTC: SQLite keeps the wall time it is given
+    decided_at = scanned_at if offline else now
     reason = _static_reason(gate, found, data.direction, decided_at)
     device_status = getattr(data, "device_status", None) if offline else None
     pass_ = found.pass_
@@ -314,7 +345,7 @@ async def _decide_and_store(
         "offline": offline,
         "device_status": device_status,
         "conflict": device_status == OK and reason is not None,
-        "scanned_at": data.scanned_at,
+        "scanned_at": scanned_at,
         "received_at": now,
     }
     writes = _WRITES[conn.dialect.name]
@@ -323,7 +354,11 @@ async def _decide_and_store(
         await session.rollback()
         return None
     moves = reason is None and pass_ is not None
-    if moves and pass_ is not None and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, now):
+    if (
+        moves
+        and pass_ is not None
+        and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now)
+    ):
         values |= {"status": REFUSED, "reason": "already_inside", "conflict": device_status == OK}
         refusal = {k: values[k] for k in ("status", "reason", "conflict")}
         await conn.execute(writes["refuse"].values(**refusal), {"scan_id": scan_id})
@@ -342,7 +377,7 @@ async def _decide_and_store(
         booth=pass_.booth if pass_ is not None else None,
         pass_code=format_code(pass_.code) if pass_ is not None else None,
         serial=found.serial,
-        scanned_at=data.scanned_at,
+        scanned_at=scanned_at,
         received_at=now,
         offline=offline,
         conflict=values["conflict"],

@@ -54,10 +54,11 @@ async def reset_checkins(session: AsyncSession, expo_id: int) -> int:
 async def close_day(session: AsyncSession, expo_id: int, now: datetime | None = None) -> int:
     """Check everyone out at closing time, so "inside now" starts the next day at zero."""
     await get_expo(session, expo_id)
-    moved = await session.execute(
+    now = now or utcnow()
+    moved = await session.execute(  # an offline entry of the closed day synced later stays out
         sa.update(PassPresence)
         .where(col(PassPresence.expo_id) == expo_id, col(PassPresence.inside).is_(True))
-        .values(inside=False, last_scan_id=None, updated_at=now or utcnow())
+        .values(inside=False, last_scan_id=None, moved_at=now, updated_at=now)
     )
     return int(moved.rowcount)  # type: ignore[attr-defined]
 

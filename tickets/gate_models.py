@@ -91,6 +91,9 @@ class PassPresence(SQLModel, table=True):
     inside: bool = False
     entries: int = 0
     last_scan_id: int | None = None
+    # When the move that set ``inside`` happened (the scan's time, UTC): an offline scan synced later
+    # but scanned earlier is stored without moving the pass back.
+    moved_at: datetime | None = Field(default=None, sa_type=_TS)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
 
 

@@ -67,6 +67,7 @@ class ExpoPass(SQLModel, table=True):
             postgresql_where=sa.text("status = 'active'"),
         ),
         sa.Index("ix_expo_pass_expo_kind", "expo_id", "kind_id"),
+        sa.Index("ix_expo_pass_expo_updated", "expo_id", "updated_at", "id"),  # offline scanners' change cursor
     )
 
     id: int | None = Field(default=None, primary_key=True)
