@@ -50,7 +50,7 @@ async def test_a_valid_pass_enters_and_the_staff_see_who_it_is(session: AsyncSes
     assert result.kind == "visitor"
     assert result.organisation == "Pondok Uji"
     assert result.pass_code is not None
-    assert await checkin_ops.inside_now(session, world.expo_id) == 1
+    assert await checkin_ops.inside_now(session, world.expo_id, AT_10_WIB) == 1
 
 
 @pytest.mark.parametrize("text", ["", "   ", "hello world", "\x00\x01binary", "A" * 150, "ZZZZ-ZZZZ", "💥"])
@@ -197,7 +197,7 @@ async def test_annul_undoes_a_mistaken_entry(session: AsyncSession, world: GateW
     scan = await checkin_ops.annul_scan(session, entry.scan_id, world.organiser, "scanned the wrong person")
     await session.commit()
     assert scan.annulled_at is not None
-    assert await checkin_ops.inside_now(session, world.expo_id) == 0
+    assert await checkin_ops.inside_now(session, world.expo_id, AT_10_WIB) == 0
     assert (await _scan(session, world, token)).reason == "ok"
 
 
@@ -208,7 +208,7 @@ async def test_reset_and_daily_close(session: AsyncSession, world: GateWorld) ->
     await _scan(session, world, b)
     assert await checkin_ops.close_day(session, world.expo_id) == 2
     await session.commit()
-    assert await checkin_ops.inside_now(session, world.expo_id) == 0
+    assert await checkin_ops.inside_now(session, world.expo_id, AT_10_WIB) == 0
     assert await checkin_ops.reset_checkins(session, world.expo_id) == 2
     await session.commit()
     assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
@@ -257,14 +257,26 @@ async def test_a_late_synced_offline_scan_does_not_undo_what_came_after_it(
     assert (await _scan(session, world, token, Direction.EXIT, at=later)).reason == "ok"
     entry = await synced(Direction.ENTRY, AT_10_WIB)
     assert (entry.status, entry.reason, entry.conflict) == ("ok", "ok", False)
-    assert await checkin_ops.inside_now(session, world.expo_id) == 0  # still out, as at 10:30
+    assert await checkin_ops.inside_now(session, world.expo_id, later) == 0  # still out, as at 10:30
 
     # back in at 10:40 online; an exit scanned offline at 10:35 arrives later and is kept, not applied
     assert (await _scan(session, world, token, at=later + timedelta(minutes=10))).reason == "ok"
     exit_ = await synced(Direction.EXIT, later + timedelta(minutes=5))
     assert (exit_.status, exit_.reason) == ("ok", "ok")
-    assert await checkin_ops.inside_now(session, world.expo_id) == 1
+    assert await checkin_ops.inside_now(session, world.expo_id, AT_10_WIB) == 1
 
     # an entry scanned offline before that online entry, with no exit between: the pass went in twice
     twice = await synced(Direction.ENTRY, later + timedelta(minutes=8))
     assert (twice.reason, twice.conflict) == ("already_inside", True)
+
+
+async def test_each_day_starts_empty_without_a_close(session: AsyncSession, world: GateWorld) -> None:
+    next_day = DAY + timedelta(days=1)
+    _, token = await issue(session, world, days=[DAY, next_day])
+    assert (await _scan(session, world, token)).reason == "ok"  # in at 10:00, never scanned out
+    assert (await _scan(session, world, token, at=AT_10_WIB + timedelta(hours=2))).reason == "already_inside"
+    assert await checkin_ops.inside_now(session, world.expo_id, AT_10_WIB + timedelta(hours=8)) == 1
+    tomorrow = AT_10_WIB + timedelta(days=1)
+    assert await checkin_ops.inside_now(session, world.expo_id, tomorrow - timedelta(hours=3)) == 0  # 07:00 WIB
+    assert (await _scan(session, world, token, at=tomorrow)).reason == "ok"
+    assert await checkin_ops.inside_now(session, world.expo_id, tomorrow) == 1

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import anyio
 import sqlalchemy as sa
@@ -133,6 +134,12 @@ def _found(scanned: Scanned, index: PassIndex) -> _Found:
     if scanned.code is not None and (pass_ := index.by_code.get(scanned.code)) is not None:
         return _Found(None, pass_=pass_, serial=pass_.serial, days=pass_.days)
     return _Found("invalid")
+
+
+def day_start(zone: ZoneInfo, at: datetime) -> datetime:
+    """Midnight (UTC) of the expo-local day of ``at``: who is inside since before it has gone home
+    (the automatic daily close; ``checkin_ops.close_day`` closes earlier by hand)."""
+    return datetime.combine(at.astimezone(zone).date(), time(0), zone).astimezone(UTC)
 
 
 def _within(moment: time, opens: time | None, closes: time | None) -> bool:
@@ -245,9 +252,12 @@ def _write_statements(insert: Any) -> dict[str, Any]:
     }
     entered = moved | {"entries": _presence.c.entries + 1}
     in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
+    outside = sa.or_(  # inside since a day before this one counts as gone: each day starts empty
+        _presence.c.inside.is_(False), _presence.c.moved_at.is_(None), _presence.c.moved_at < sa.bindparam("day_start")
+    )
     may_enter = {
         Reentry.ANY: in_order,
-        Reentry.AFTER_EXIT: sa.and_(in_order, _presence.c.inside.is_(False)),
+        Reentry.AFTER_EXIT: sa.and_(in_order, outside),
         Reentry.ONCE: sa.and_(in_order, _presence.c.entries == 0),
     }
     statements: dict[str, Any] = {
@@ -278,6 +288,7 @@ async def _move(
     *,
     at: datetime,
     now: datetime,
+    zone: ZoneInfo,
 ) -> bool:
     """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
     SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing.
@@ -298,6 +309,8 @@ async def _move(
         "moved_at": at,
         "updated_at": now,
     }
+    if entering and pass_.reentry == Reentry.AFTER_EXIT:
+        values["day_start"] = day_start(zone, at)
     if (await conn.execute(writes[pass_.reentry if entering else Direction.EXIT], values)).first() is not None:
         return True
     later = (await conn.execute(writes["later_move"], {"pass_id": pass_.pass_id, "moved_at": at})).first()
@@ -357,7 +370,7 @@ async def _decide_and_store(
     if (
         moves
         and pass_ is not None
-        and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now)
+        and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now, zone=gate.zone)
     ):
         values |= {"status": REFUSED, "reason": "already_inside", "conflict": device_status == OK}
         refusal = {k: values[k] for k in ("status", "reason", "conflict")}

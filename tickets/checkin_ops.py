@@ -13,7 +13,7 @@ from booths.venue import get_expo
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
-from tickets.checkin import OK
+from tickets.checkin import OK, day_start
 from tickets.gate_models import Direction, Gate, PassPresence, Scan
 from tickets.gate_schemas import CheckinStats
 from tickets.models import ExpoPass
@@ -63,8 +63,15 @@ async def close_day(session: AsyncSession, expo_id: int, now: datetime | None = 
     return int(moved.rowcount)  # type: ignore[attr-defined]
 
 
-async def inside_now(session: AsyncSession, expo_id: int) -> int:
-    stmt = sa.select(sa.func.count()).where(col(PassPresence.expo_id) == expo_id, col(PassPresence.inside).is_(True))
+async def inside_now(session: AsyncSession, expo_id: int, now: datetime | None = None) -> int:
+    """Passes inside since the start of the expo's current day: the day boundary checks everyone out
+    without a job; the daily close does it earlier by hand."""
+    expo = await get_expo(session, expo_id)
+    since = day_start(ZoneInfo(expo.timezone), now or utcnow())
+    moved = sa.func.coalesce(col(PassPresence.moved_at), col(PassPresence.updated_at))
+    stmt = sa.select(sa.func.count()).where(
+        col(PassPresence.expo_id) == expo_id, col(PassPresence.inside).is_(True), moved >= since
+    )
     return int(await session.scalar(stmt) or 0)
 
 
@@ -96,7 +103,7 @@ async def stats(session: AsyncSession, expo_id: int, now: datetime | None = None
     names = dict(
         (await session.execute(sa.select(col(Gate.id), col(Gate.name)).where(col(Gate.expo_id) == expo_id))).all()
     )
-    result = CheckinStats(day=local.date(), inside_now=await inside_now(session, expo_id))
+    result = CheckinStats(day=local.date(), inside_now=await inside_now(session, expo_id, now))
     for gate_id, kind, direction, status, reason, count in grouped.all():
         if status != OK:
             result.refused_by_reason[reason] = result.refused_by_reason.get(reason, 0) + count

@@ -63,10 +63,11 @@
   const queuePut = (scan) => tx("queue", "readwrite", (s) => s.put(scan));
   const queueDelete = (ids) => tx("queue", "readwrite", (s) => ids.forEach((id) => s.delete(id)));
   const seenGet = (serial) => tx("seen", "readonly", (s) => s.get(serial));
-  // inside: as this device last saw it; entered: admitted here at least once (re-entry rule "once")
+  // inside: as this device last saw it, on the expo-local day "day" (each day starts empty, as on the
+  // server); entered: admitted here at least once (re-entry rule "once")
   const seenPut = (serial, inside) => tx("seen", "readwrite", (s) => {
-    const old = s.get(serial);
-    old.onsuccess = () => s.put({ serial, inside, entered: !!(inside || (old.result && old.result.entered)) });
+    const old = s.get(serial), day = localClock(new Date()).date;
+    old.onsuccess = () => s.put({ serial, inside, day, entered: !!(inside || (old.result && old.result.entered)) });
   });
 
   async function showQueue() { $("#queue").textContent = String((await queueAll()).length); }
@@ -196,7 +197,8 @@
     if (!hoursOk(ctx, rule, clock)) return refuse("outside_hours");
     if (gate.kind_codes.length && !gate.kind_codes.includes(kind)) return refuse("kind_not_admitted");
     const seen = await seenGet(serial), reentry = reentryOf(rule, kind);
-    if (seen && ((reentry === "after_exit" && seen.inside) || (reentry === "once" && (seen.inside || seen.entered)))) {
+    const insideToday = !!(seen && seen.inside && seen.day === clock.date);
+    if (seen && ((reentry === "after_exit" && insideToday) || (reentry === "once" && (seen.inside || seen.entered)))) {
       return refuse("already_inside");
     }
     await seenPut(serial, true);
