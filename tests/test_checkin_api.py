@@ -285,3 +285,27 @@ async def test_the_scanner_and_dashboard_pages_render(client: Client, session: A
     assert "Di dalam sekarang" in dashboard.text
     client.cookies.clear()
     assert (await client.get(f"/admin/e/{slug}/gates", follow_redirects=False)).status_code in {302, 303, 401}
+
+
+async def test_latest_scans_newest_first_for_organisers_only(client: Client, session: AsyncSession) -> None:
+    expo_id, organiser, device = await _setup(client, session)
+    token = await _pass(client, expo_id, organiser, "Siti Aminah")
+    for text in (token, token, "junk"):
+        await _scan(client, device, text)
+    listed = await client.get(f"/api/expos/{expo_id}/scans", headers=organiser)
+    assert listed.status_code == 200, listed.text
+    rows = listed.json()
+    assert [r["reason"] for r in rows] == ["invalid", "already_inside", "ok"]
+    assert rows[2]["holder_name"] == "Siti Aminah"
+    assert rows[2]["gate"] == "Utama"
+    older = await client.get(f"/api/expos/{expo_id}/scans?limit=1&before={rows[0]['scan_id']}", headers=organiser)
+    assert [r["reason"] for r in older.json()] == ["already_inside"]
+    annulled = await client.post(f"/api/scans/{rows[2]['scan_id']}/annul", json={"reason": "salah"}, headers=organiser)
+    assert annulled.status_code == 200
+    after = (await client.get(f"/api/expos/{expo_id}/scans", headers=organiser)).json()
+    assert (after[2]["annulled"], after[2]["annul_reason"]) == (True, "salah")
+    assert (await client.get(f"/api/expos/{expo_id}/scans", headers=device)).status_code == 401
+    for bad in ("limit=0", "limit=201", "before=0", "limit=x"):
+        answer = await client.get(f"/api/expos/{expo_id}/scans?{bad}", headers=organiser)
+        assert answer.status_code in {400, 422}, (bad, answer.text)
+    assert (await client.get("/api/expos/999999/scans", headers=organiser)).status_code == 404

@@ -229,5 +229,15 @@ async def test_the_dashboard_updates_live(browser: Any, gate: Gate) -> None:
         assert (await api.post("/api/gate/scans", json=scan, headers=device)).json()["reason"] == "ok"
     await page.wait_for_function("document.getElementById('inside').textContent === '1'")
     assert await page.text_content("#entries") == "1"
+    await page.wait_for_selector("#scans tr.ok")
+    assert "Siti Aminah" in (await page.text_content("#scans") or "")
     await page.screenshot(path=str(SHOTS / "gate-dashboard.png"), full_page=True)
+
+    # the supervisor annuls the mistaken scan, with a reason: the person counts as outside again
+    page.once("dialog", lambda dialog: dialog.accept("salah orang"))
+    await page.click("#scans tr.ok button")
+    await page.wait_for_selector("#scans tr.annulled")
+    assert "dibatalkan: salah orang" in (await page.text_content("#scans tr.annulled") or "")
+    await page.wait_for_function("document.getElementById('inside').textContent === '0'")
+    assert await page.locator("#scans tr.annulled button").count() == 0
     assert errors == []

@@ -12,11 +12,12 @@ from sqlmodel import col
 from booths.venue import get_expo
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, NotFound
-from expo.formatting import utcnow
+from expo.formatting import as_utc, utcnow
 from tickets.checkin import OK, day_start
 from tickets.gate_models import Direction, Gate, PassPresence, Scan
-from tickets.gate_schemas import CheckinStats
+from tickets.gate_schemas import CheckinStats, RecentScan
 from tickets.models import ExpoPass
+from tickets.passes import format_code
 
 
 async def annul_scan(session: AsyncSession, scan_id: int, user: CurrentUser, reason: str) -> Scan:
@@ -126,6 +127,41 @@ async def stats(session: AsyncSession, expo_id: int, now: datetime | None = None
     conflicts = sa.select(sa.func.count()).where(*today, col(Scan.conflict).is_(True))
     result.conflicts = int(await session.scalar(conflicts) or 0)
     return result
+
+
+async def recent_scans(
+    session: AsyncSession, expo_id: int, limit: int = 30, before: int | None = None
+) -> list[RecentScan]:
+    """The expo's scans, newest first (``before``: older than that scan id, for the next page)."""
+    await get_expo(session, expo_id)
+    stmt = (
+        sa.select(Scan, col(Gate.name), col(ExpoPass.code), col(ExpoPass.holder_name))
+        .join(Gate, col(Gate.id) == col(Scan.gate_id))
+        .outerjoin(ExpoPass, col(ExpoPass.id) == col(Scan.pass_id))
+        .where(col(Scan.expo_id) == expo_id)
+        .order_by(col(Scan.id).desc())
+        .limit(limit)
+    )
+    if before is not None:
+        stmt = stmt.where(col(Scan.id) < before)
+    return [
+        RecentScan(
+            scan_id=scan.id or 0,
+            scanned_at=as_utc(scan.scanned_at),
+            gate=gate,
+            direction=Direction(scan.direction),
+            status=scan.status,
+            reason=scan.reason,
+            holder_name=holder,
+            pass_code=format_code(code) if code else None,
+            kind=scan.kind_code,
+            offline=scan.offline,
+            conflict=scan.conflict,
+            annulled=scan.annulled_at is not None,
+            annul_reason=scan.annul_reason,
+        )
+        for scan, gate, code, holder in (await session.execute(stmt)).all()
+    ]
 
 
 CSV_COLUMNS = (

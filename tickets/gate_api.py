@@ -31,6 +31,7 @@ from tickets.gate_schemas import (
     OfflinePassList,
     PairIn,
     PairingCode,
+    RecentScan,
     ReentryIn,
     ResetIn,
     ScanIn,
@@ -195,6 +196,16 @@ class GateAdminController(Controller):
         await checkin_ops.stats(db_session, expo_id)  # 404 before the stream starts
         events = live.stats_events(_maker(request), channels, expo_id, reread_seconds=settings.dashboard_reread_seconds)
         return ServerSentEvent(events, event_type="stats")
+
+    @get("/api/expos/{expo_id:int}/scans", summary="Scans, newest first (before= a scan id for older ones)")
+    async def recent_scans(
+        self,
+        expo_id: FromPath[Id],
+        db_session: NamedDependency[AsyncSession],
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 30,
+        before: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
+    ) -> list[RecentScan]:
+        return await checkin_ops.recent_scans(db_session, expo_id, limit, before)
 
     @get("/api/expos/{expo_id:int}/scans.csv", summary="Every scan as CSV (streamed)")
     async def scans_csv(

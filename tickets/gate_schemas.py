@@ -198,6 +198,24 @@ class OfflinePassList(BaseModel):
     passes: list[OfflinePass]
 
 
+class RecentScan(BaseModel):
+    """One line of the dashboard's list of scans (newest first), for supervisors to annul a mistake."""
+
+    scan_id: int
+    scanned_at: datetime
+    gate: str
+    direction: Direction
+    status: str
+    reason: str
+    holder_name: str | None
+    pass_code: str | None
+    kind: str | None
+    offline: bool
+    conflict: bool
+    annulled: bool
+    annul_reason: str | None
+
+
 class CheckinStats(BaseModel):
     """The live dashboard: the expo's current day in its own time zone."""
 

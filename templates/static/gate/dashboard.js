@@ -22,14 +22,63 @@
     }));
     table($("gates"), Object.entries(s.per_gate).map(([g, v]) => [g, "↓ " + v.entries, "↑ " + v.exits]));
     table($("kinds"), Object.entries(s.per_kind));
-    table($("refused"), Object.entries(s.refused_by_reason));
+    table($("refused"), Object.entries(s.refused_by_reason).map(([r, n]) => [said(r), n]));
     $("live").textContent = new Date().toLocaleTimeString();
   }
+  const REASONS = {
+    id: {
+      ok: "boleh", invalid: "kode tidak valid", invalid_signature: "tanda tangan palsu", wrong_expo: "pass pameran lain",
+      wrong_direction: "arah salah", revoked: "pass dicabut", not_valid_today: "tidak berlaku hari ini",
+      outside_hours: "di luar jam buka", kind_not_admitted: "jenis tidak boleh di gerbang ini", already_inside: "sudah di dalam",
+    },
+    en: {
+      ok: "admitted", invalid: "invalid code", invalid_signature: "forged signature", wrong_expo: "another expo's pass",
+      wrong_direction: "wrong direction", revoked: "pass revoked", not_valid_today: "not valid today",
+      outside_hours: "outside opening hours", kind_not_admitted: "kind not admitted here", already_inside: "already inside",
+    },
+  }[dash.dataset.locale] || {};
+  const said = (reason) => REASONS[reason] || reason;
+  const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+  const post = (path, body) => fetch(path, {
+    method: "POST", headers: { "X-CSRFToken": csrf(), "Content-Type": "application/json" }, body: JSON.stringify(body || {}),
+  });
+  const scans = $("scans"), clock = new Intl.DateTimeFormat(undefined, {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: dash.dataset.timezone || "Asia/Jakarta",
+  });
+  async function loadScans() {
+    const response = await fetch("/api/expos/" + expo + "/scans?limit=30");
+    if (!response.ok) return;
+    scans.replaceChildren(...(await response.json()).map((s) => {
+      const tr = document.createElement("tr");
+      tr.className = s.annulled ? "annulled" : s.status;
+      const flags = [s.offline ? scans.dataset.offline : "", s.conflict ? scans.dataset.conflict : "",
+        s.annulled ? scans.dataset.annulled + (s.annul_reason ? ": " + s.annul_reason : "") : ""].filter(Boolean).join(", ");
+      [clock.format(new Date(s.scanned_at)), s.gate, s.direction === "entry" ? "↓" : "↑", said(s.reason),
+        [s.holder_name, s.pass_code].filter(Boolean).join(" · "), flags].forEach((text) => {
+        const td = document.createElement("td"); td.textContent = text || ""; tr.append(td);
+      });
+      const cell = document.createElement("td");
+      if (!s.annulled) {
+        const button = document.createElement("button");
+        button.type = "button"; button.textContent = scans.dataset.annul;
+        button.addEventListener("click", async () => {
+          const reason = (prompt(scans.dataset.ask) || "").trim().slice(0, 200);
+          if (reason && (await post("/api/scans/" + s.scan_id + "/annul", { reason })).ok) loadScans();
+        });
+        cell.append(button);
+      }
+      tr.append(cell);
+      return tr;
+    }));
+  }
   const source = new EventSource("/api/expos/" + expo + "/checkins/stream");
-  source.addEventListener("stats", (e) => render(JSON.parse(e.data)));
+  source.addEventListener("stats", (e) => { render(JSON.parse(e.data)); loadScans(); });
   $("close-day").addEventListener("click", async () => {
     if (!confirm($("close-day").textContent + "?")) return;
-    const csrf = document.querySelector('meta[name="csrf-token"]').content;
-    await fetch("/api/expos/" + expo + "/checkins/close-day", { method: "POST", headers: { "X-CSRFToken": csrf } });
+    await post("/api/expos/" + expo + "/checkins/close-day");
+  });
+  $("reset").addEventListener("click", async () => {
+    if ((prompt($("reset").dataset.ask) || "").trim().toLowerCase() !== "reset") return;
+    if ((await post("/api/expos/" + expo + "/checkins/reset", { confirm: "reset" })).ok) loadScans();
   });
 })();
