@@ -309,3 +309,25 @@ async def test_latest_scans_newest_first_for_organisers_only(client: Client, ses
         answer = await client.get(f"/api/expos/{expo_id}/scans?{bad}", headers=organiser)
         assert answer.status_code in {400, 422}, (bad, answer.text)
     assert (await client.get("/api/expos/999999/scans", headers=organiser)).status_code == 404
+
+
+async def test_the_scan_endpoint_reads_tokens_codes_and_old_tokens(client: Client, session: AsyncSession) -> None:
+    """The online path reads the device and the pass in one query: every way of naming a pass still
+    gets its own answer."""
+    expo_id, organiser, device = await _setup(client, session)
+    issued = await client.post(
+        f"/api/expos/{expo_id}/passes", json={"kind": "visitor", "holder_name": "Siti Aminah"}, headers=organiser
+    )
+    old_token, pass_id = issued.json()["token"], issued.json()["id"]
+    reissued = await client.post(f"/api/passes/{pass_id}/reissue", headers=organiser)
+    assert reissued.status_code == 200, reissued.text
+    by_old = await _scan(client, device, old_token)
+    assert (by_old.json()["reason"], by_old.json()["holder_name"]) == ("revoked", "Siti Aminah")
+    by_code = await _scan(client, device, reissued.json()["code"].lower())
+    assert (by_code.json()["reason"], by_code.json()["holder_name"]) == ("ok", "Siti Aminah")
+    other_expo, other_organiser, _ = await _setup(client, session)
+    foreign = await _pass(client, other_expo, other_organiser)
+    assert (await _scan(client, device, foreign)).json()["reason"] == "wrong_expo"
+    assert (await _scan(client, device, "ZZZZ-ZZZZ")).json()["reason"] == "invalid"
+    unknown = {"Authorization": "Device not-a-token"}
+    assert (await _scan(client, unknown, old_token, scanned_at="2999-01-01T00:00:00+00:00")).status_code == 401
