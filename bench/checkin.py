@@ -1,11 +1,13 @@
 """Gate check-in throughput through the real HTTP server, on SQLite and PostgreSQL.
 
 For each engine: migrate a fresh database, seed one expo open all day with 10,000 valid visitor
-passes and 32 paired scanner devices, start ``uvicorn expo.app:create_app --factory --workers 2`` on
-127.0.0.1, then: closed-loop entry scans at 1, 8 and 32 concurrent scanners (each a device of its
-own, one fresh pass per scan), an open-loop run offering a fixed rate, and one device syncing 10,000
-offline exit scans in batches of 500. Every loop is bounded by a scan count and a deadline. After
-each run the database is counted: every answered scan must be stored exactly once.
+passes and 32 paired scanner devices, start ``expo serve --workers 2`` (one process and SO_REUSEPORT
+socket per worker; ``--shared-socket`` for uvicorn's own ``--workers``) on 127.0.0.1, then:
+closed-loop entry scans at 1, 8 and 32 concurrent scanners (each a device of its own, one fresh pass
+per scan, through a lean keep-alive client), an open-loop run offering a fixed rate, and one device
+syncing 10,000 offline exit scans in batches of 500. Every loop is bounded by a scan count and a deadline. After
+each run the database is counted: every answered scan must be stored exactly once. Each run also logs
+the CPU milliseconds per scan of the server, PostgreSQL and the load generator (stderr).
 
 Prints JSON lines::
 

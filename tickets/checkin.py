@@ -402,9 +402,12 @@ _writer_files: dict[str, int] = {}
 
 
 def _writer_file(database: str) -> int:
-    """This process's descriptor of the lock file beside the SQLite file (kept open: one per file)."""
+    """This process's descriptor of the lock file beside the SQLite file (kept open: one per file; a
+    server has one database, the test suite many, so the oldest beyond 16 are closed)."""
     fd = _writer_files.get(database)
     if fd is None:
+        while len(_writer_files) >= 16:
+            os.close(_writer_files.pop(next(iter(_writer_files))))
         fd = _writer_files[database] = os.open(f"{database}-scanner.lock", os.O_RDWR | os.O_CREAT, 0o600)
     return fd
 
