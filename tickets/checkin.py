@@ -37,7 +37,7 @@ from sqlmodel import col
 
 from booths.models import Booking, Booth, Exhibitor
 from expo.errors import InvalidInput
-from expo.formatting import utcnow
+from expo.formatting import as_utc, utcnow
 from expo.metadata import table_of
 from tickets import tokens
 from tickets.gate_models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
@@ -95,10 +95,6 @@ class _Found:
     pass_: PassFacts | None = None
     serial: int | None = None
     days: tuple[date, ...] = ()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC back
 
 
 def _printable(text: str) -> bool:
@@ -470,7 +466,7 @@ async def _one(
 
 async def _mark_seen(session: AsyncSession, gate: GateFacts, now: datetime) -> None:
     """``last_seen_at`` for the organiser's device list: a write a minute, not a write per scan."""
-    if gate.last_seen_at is None or _aware(gate.last_seen_at) < now - SEEN_EVERY:
+    if gate.last_seen_at is None or as_utc(gate.last_seen_at) < now - SEEN_EVERY:
         conn = await session.connection()
         await conn.execute(sa.update(_device).where(_device.c.id == gate.device_id).values(last_seen_at=now))
         await session.commit()

@@ -287,14 +287,13 @@ class GateDeviceController(Controller):
         device = await _device(request, db_session)
         return await passes.revocations_since(db_session, device.expo_id, since)
 
-    @get("/api/gate/passes", summary="The expo's passes changed after cursor= (or id since=), for offline scanning")
+    @get("/api/gate/passes", summary="The expo's passes changed after cursor=, for offline scanning")
     async def pass_list(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         cursor: FromQuery[Annotated[str | None, Parameter(max_length=40)]] = None,
-        since: FromQuery[Annotated[int | None, Parameter(ge=0, le=2**31 - 1)]] = None,
         limit: FromQuery[Annotated[int, Parameter(ge=1, le=offline_data.PAGE)]] = offline_data.PAGE,
     ) -> OfflinePassList:
         device = await _device(request, db_session)
-        return await offline_data.pass_list(db_session, device.expo_id, cursor=cursor, since=since, limit=limit)
+        return await offline_data.passes_changed(db_session, device.expo_id, cursor, limit)

@@ -182,18 +182,12 @@ class OfflinePass(BaseModel):
 
 
 class OfflinePassList(BaseModel):
-    """A page of the expo's passes.
-
-    Change mode (``cursor=``, or no parameter): passes changed after the cursor, in (``updated_at``,
+    """A page of the expo's passes changed after ``cursor`` (all without one), in (``updated_at``,
     ``id``) order; keep ``next_cursor`` and ask ``cursor=next_cursor`` until ``complete``, and again
-    later for what changed since (docs/gate.md, "Pass list"). Id mode (``since=``, the older form):
-    passes with ``id`` above ``since``; ask ``since=next`` until ``complete`` (no changes, only new ids).
-    """
+    later for what changed since (docs/gate.md, "Offline data")."""
 
-    since: int | None = None
-    next: int | None = None
     cursor: str | None = None
-    next_cursor: str | None = None
+    next_cursor: str
     complete: bool
     passes: list[OfflinePass]
 

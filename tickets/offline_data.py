@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from booths.venue import expo_days, get_expo
 from expo.errors import FieldProblem, InvalidInput
-from expo.formatting import utcnow
+from expo.formatting import as_utc, utcnow
 from tickets.devices import gate_read, get_gate
 from tickets.gate_models import GateDevice, KindEntryRule, Reentry
 from tickets.gate_schemas import GateContext, OfflineDay, OfflineKind, OfflinePass, OfflinePassList
@@ -40,10 +40,6 @@ class Cursor:
 
     def encode(self) -> str:
         return f"{(self.at - _EPOCH) // _MICROSECOND}-{self.id}"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC back
 
 
 def decode_cursor(text: str) -> Cursor:
@@ -111,7 +107,7 @@ def _offline_pass(p: ExpoPass, kind: str) -> OfflinePass:
         kind=kind,
         days=list(p.days),
         active=p.status == PassStatus.ACTIVE,
-        updated_at=_aware(p.updated_at),
+        updated_at=as_utc(p.updated_at),
     )
 
 
@@ -142,7 +138,7 @@ async def passes_changed(
     rows = (await session.execute(stmt.order_by(col(ExpoPass.updated_at), col(ExpoPass.id)).limit(limit + 1))).all()
     page = rows[:limit]
     complete = len(rows) <= limit
-    last = Cursor(_aware(page[-1][0].updated_at), page[-1][0].id or 0) if page else after
+    last = Cursor(as_utc(page[-1][0].updated_at), page[-1][0].id or 0) if page else after
     if complete:
         floor = Cursor(now - OVERLAP, 0)
         last = floor if last is None else min(last, floor)
@@ -153,31 +149,3 @@ async def passes_changed(
         complete=complete,
         passes=[_offline_pass(p, kind) for p, kind in page],
     )
-
-
-async def passes_since(session: AsyncSession, expo_id: int, since: int, limit: int = PAGE) -> OfflinePassList:
-    """The older id mode: passes in id order after ``since``. New passes only; a pass changed after it
-    was fetched is not sent again (``passes_changed`` does that)."""
-    rows = (
-        await session.execute(
-            _pass_rows()
-            .where(col(ExpoPass.expo_id) == expo_id, col(ExpoPass.id) > since)
-            .order_by(col(ExpoPass.id))
-            .limit(limit + 1)
-        )
-    ).all()
-    items = [_offline_pass(p, kind) for p, kind in rows[:limit]]
-    return OfflinePassList(
-        since=since, next=items[-1].id if items else since, complete=len(rows) <= limit, passes=items
-    )
-
-
-async def pass_list(
-    session: AsyncSession, expo_id: int, *, cursor: str | None = None, since: int | None = None, limit: int = PAGE
-) -> OfflinePassList:
-    """``GET /api/gate/passes``: change mode by cursor, or the older id mode with ``since=`` (not both)."""
-    if since is None:
-        return await passes_changed(session, expo_id, cursor, limit)
-    if cursor is not None:
-        raise InvalidInput(fields=[FieldProblem("since", "This field is not expected.")])
-    return await passes_since(session, expo_id, since, limit)
