@@ -14,19 +14,13 @@ Entry decision order, first failing check wins:
 An exit checks 1-4 only: nobody is kept inside.
 """
 
-import asyncio
-import contextlib
-import fcntl
-import os
 import unicodedata
-import weakref
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import anyio
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -35,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
-from booths.models import Booking, Booth, Exhibitor
+from expo.database import sqlite_write_turn
 from expo.errors import InvalidInput
 from expo.formatting import as_utc, utcnow
 from expo.metadata import table_of
@@ -43,9 +37,8 @@ from tickets import tokens
 from tickets.gate_models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
 from tickets.gate_schemas import OfflineScanIn, ScanIn, ScanResult
 from tickets.keys import KeyRing
-from tickets.models import ExpoPass, PassKind
 from tickets.passes import CODE_LENGTH, format_code, normalise_code
-from tickets.scan_facts import GateFacts, PassFacts, PassIndex, find_passes
+from tickets.scan_facts import GateFacts, PassFacts, PassIndex, find_passes, pass_by_id
 
 OK = "ok"
 REFUSED = "refused"
@@ -180,6 +173,20 @@ async def _stored(session: AsyncSession, device_id: int, client_scan_id: str) ->
     )
 
 
+def _holder(pass_: PassFacts | None) -> dict[str, Any]:
+    """What the gate staff see of the pass's holder in an answer."""
+    if pass_ is None:
+        return {}
+    return {
+        "holder_name": pass_.holder_name,
+        "kind": pass_.kind_code,
+        "kind_name": pass_.kind_name,
+        "organisation": pass_.organisation,
+        "booth": pass_.booth,
+        "pass_code": format_code(pass_.code),
+    }
+
+
 async def scan_result(session: AsyncSession, scan: Scan, *, replay: bool = False) -> ScanResult:
     """The answer for a stored scan (a replayed nonce, an annulled scan), with its holder."""
     assert scan.id is not None
@@ -201,29 +208,7 @@ async def scan_result(session: AsyncSession, scan: Scan, *, replay: bool = False
     )
     if scan.pass_id is None:
         return result
-    row = (
-        await session.execute(
-            sa.select(ExpoPass, PassKind, col(Exhibitor.name), col(Booth.code))
-            .join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id))
-            .outerjoin(Exhibitor, col(Exhibitor.id) == col(ExpoPass.exhibitor_id))
-            .outerjoin(Booking, col(Booking.id) == col(ExpoPass.booking_id))
-            .outerjoin(Booth, col(Booth.id) == col(Booking.booth_id))
-            .where(col(ExpoPass.id) == scan.pass_id)
-        )
-    ).first()
-    if row is None:
-        return result
-    pass_, kind, exhibitor_name, booth_code = row
-    return result.model_copy(
-        update={
-            "holder_name": pass_.holder_name,
-            "kind": kind.code,
-            "kind_name": kind.name,
-            "organisation": pass_.organisation or exhibitor_name,
-            "booth": booth_code,
-            "pass_code": format_code(pass_.code),
-        }
-    )
+    return result.model_copy(update=_holder(await pass_by_id(session, scan.pass_id)))
 
 
 def check_scan_time(scanned_at: datetime, now: datetime) -> None:
@@ -362,9 +347,8 @@ async def _decide_and_store(
     if scan_id is None:
         await session.rollback()
         return None
-    moves = reason is None and pass_ is not None
     if (
-        moves
+        reason is None
         and pass_ is not None
         and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now, zone=gate.zone)
     ):
@@ -379,65 +363,13 @@ async def _decide_and_store(
         reason=values["reason"],
         direction=data.direction,
         gate_id=gate.gate_id,
-        holder_name=pass_.holder_name if pass_ is not None else None,
-        kind=pass_.kind_code if pass_ is not None else None,
-        kind_name=pass_.kind_name if pass_ is not None else None,
-        organisation=pass_.organisation if pass_ is not None else None,
-        booth=pass_.booth if pass_ is not None else None,
-        pass_code=format_code(pass_.code) if pass_ is not None else None,
         serial=found.serial,
         scanned_at=scanned_at,
         received_at=now,
         offline=offline,
         conflict=values["conflict"],
+        **_holder(pass_),
     )
-
-
-_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-_writer_files: dict[str, int] = {}
-
-
-def _writer_file(database: str) -> int:
-    """This process's descriptor of the lock file beside the SQLite file (kept open: one per file; a
-    server has one database, the test suite many, so the oldest beyond 16 are closed)."""
-    fd = _writer_files.get(database)
-    if fd is None:
-        while len(_writer_files) >= 16:
-            os.close(_writer_files.pop(next(iter(_writer_files))))
-        fd = _writer_files[database] = os.open(f"{database}-scanner.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    return fd
-
-
-@contextlib.asynccontextmanager
-async def _writer_turn(session: AsyncSession) -> AsyncIterator[None]:
-    """SQLite lets one writer at a time into the file, and a writer that finds it taken sleeps in
-    SQLite's busy handler (1, 2, 5 ... up to 100 ms between retries) even when the lock is free again
-    a moment later: at 32 scanners the cores idled and the slowest scans waited seconds. Scans queue
-    instead on the event loop (this process) and on an ``flock`` of a file beside the database (the
-    other workers), both of which wake the next writer as soon as the lock is released."""
-    bind = session.get_bind()
-    database = bind.engine.url.database if bind.dialect.name == "sqlite" else None
-    if not database or database == ":memory:":
-        yield
-        return
-    async with _sqlite_writers.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
-        fd = _writer_file(database)
-        held = [False]
-
-        def wait() -> None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            held[0] = True
-
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held[0] = True
-            except BlockingIOError:
-                await anyio.to_thread.run_sync(wait)  # not abandoned on cancel: ``held`` tells the truth
-            yield
-        finally:
-            if held[0]:
-                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 async def _one(
@@ -450,7 +382,7 @@ async def _one(
     offline: bool,
 ) -> ScanResult:
     try:
-        async with _writer_turn(session):
+        async with sqlite_write_turn(session):
             result = await _decide_and_store(session, gate, found, data, now=now, offline=offline)
     except IntegrityError:  # e.g. the pass was deleted between the read and the write
         await session.rollback()

@@ -129,19 +129,22 @@ async def stats(session: AsyncSession, expo_id: int, now: datetime | None = None
     return result
 
 
+def _named_scans(expo_id: int) -> sa.Select[Scan, str, str, str]:
+    """The expo's scans with their gate's name and their pass's code and holder."""
+    return (
+        sa.select(Scan, col(Gate.name), col(ExpoPass.code), col(ExpoPass.holder_name))
+        .join(Gate, col(Gate.id) == col(Scan.gate_id))
+        .outerjoin(ExpoPass, col(ExpoPass.id) == col(Scan.pass_id))
+        .where(col(Scan.expo_id) == expo_id)
+    )
+
+
 async def recent_scans(
     session: AsyncSession, expo_id: int, limit: int = 30, before: int | None = None
 ) -> list[RecentScan]:
     """The expo's scans, newest first (``before``: older than that scan id, for the next page)."""
     await get_expo(session, expo_id)
-    stmt = (
-        sa.select(Scan, col(Gate.name), col(ExpoPass.code), col(ExpoPass.holder_name))
-        .join(Gate, col(Gate.id) == col(Scan.gate_id))
-        .outerjoin(ExpoPass, col(ExpoPass.id) == col(Scan.pass_id))
-        .where(col(Scan.expo_id) == expo_id)
-        .order_by(col(Scan.id).desc())
-        .limit(limit)
-    )
+    stmt = _named_scans(expo_id).order_by(col(Scan.id).desc()).limit(limit)
     if before is not None:
         stmt = stmt.where(col(Scan.id) < before)
     return [
@@ -176,14 +179,7 @@ async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> A
     after = 0
     while True:
         rows = (
-            await session.execute(
-                sa.select(Scan, col(Gate.name), col(ExpoPass.code), col(ExpoPass.holder_name))
-                .join(Gate, col(Gate.id) == col(Scan.gate_id))
-                .outerjoin(ExpoPass, col(ExpoPass.id) == col(Scan.pass_id))
-                .where(col(Scan.expo_id) == expo_id, col(Scan.id) > after)
-                .order_by(col(Scan.id))
-                .limit(batch)
-            )
+            await session.execute(_named_scans(expo_id).where(col(Scan.id) > after).order_by(col(Scan.id)).limit(batch))
         ).all()
         for scan, gate, code, holder in rows:
             yield [

@@ -168,14 +168,18 @@ def token_hash(authorization: str | None) -> str:
     return digest(token)
 
 
-async def device_for_token(session: AsyncSession, token: str | None) -> GateDevice:
-    if not token or len(token) > 200:
+def check_usable(found: bool, revoked_at: datetime | None) -> None:
+    """401 for a token no device has, 403 for a revoked device."""
+    if not found:
         raise Unauthenticated("This device is not paired.", code="device_unknown")
-    device = await session.scalar(sa.select(GateDevice).where(col(GateDevice.token_hash) == digest(token)))
-    if device is None:
-        raise Unauthenticated("This device is not paired.", code="device_unknown")
-    if device.revoked_at is not None:
+    if revoked_at is not None:
         raise Forbidden("This device was revoked; pair it again.", code="device_revoked")
+
+
+async def device_by_hash(session: AsyncSession, token_digest: str) -> GateDevice:
+    device = await session.scalar(sa.select(GateDevice).where(col(GateDevice.token_hash) == token_digest))
+    check_usable(device is not None, device.revoked_at if device is not None else None)
+    assert device is not None
     return device
 
 

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.models import Booking, Booth, Exhibitor, Expo, ExpoDay
-from expo.errors import Forbidden, Unauthenticated
 from expo.metadata import table_of
+from tickets.devices import check_usable
 from tickets.gate_models import Gate, GateDevice, KindEntryRule, Reentry
 from tickets.models import ExpoPass, PassKind, PassRevocation, PassStatus
 
@@ -101,13 +101,12 @@ async def gate_facts(
     conn = await session.connection()
     if token_hash is not None:
         rows = (await conn.execute(_GATE_BY_TOKEN, {"token_hash": token_hash})).all()
-    else:
+    elif device_id is not None:
         rows = (await conn.execute(_GATE_BY_ID, {"device_id": device_id})).all()
-    if not rows or (token_hash is None and device_id is None):
-        raise Unauthenticated("This device is not paired.", code="device_unknown")
+    else:
+        rows = []
+    check_usable(bool(rows), rows[0].revoked_at if rows else None)
     first = rows[0]
-    if first.revoked_at is not None:
-        raise Forbidden("This device was revoked; pair it again.", code="device_revoked")
     return GateFacts(
         device_id=first.id,
         expo_id=first.expo_id,
@@ -156,6 +155,7 @@ def _pass_query() -> sa.Select[Any]:
 
 
 _PASS_QUERY = _pass_query()
+_PASS_BY_ID = _PASS_QUERY.where(_pass.c.id == sa.bindparam("pass_id"))
 _SERIALS: sa.BindParameter[list[int]] = sa.bindparam("serials", expanding=True)
 _CODES: sa.BindParameter[list[str]] = sa.bindparam("codes", expanding=True)
 _PASSES_NAMED = {  # by which names a batch asks: serials, codes or both
@@ -192,6 +192,12 @@ class PassIndex:
     by_serial: dict[int, PassFacts] = field(default_factory=dict)
     by_code: dict[str, PassFacts] = field(default_factory=dict)
     retired: dict[int, PassFacts] = field(default_factory=dict)
+
+
+async def pass_by_id(session: AsyncSession, pass_id: int) -> PassFacts | None:
+    conn = await session.connection()
+    row = (await conn.execute(_PASS_BY_ID, {"pass_id": pass_id})).first()
+    return _pass_facts(row) if row is not None else None
 
 
 async def find_passes(
