@@ -2,14 +2,19 @@
 
 import itertools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths import venue
+from booths.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user
 from expo.models import Role
-from tests.factories import PASSWORDS, Venue, make_venue
+from tests.factories import PASSWORDS, Venue, bearer, make_user_token, make_venue
+from tests.pass_factories import Client
 from tickets import devices, issuing
 from tickets.gate_models import GateDevice, GateDirections
 from tickets.gate_schemas import GateCreate
@@ -106,3 +111,50 @@ async def issue(
     kind_row = await session.get(PassKind, pass_.kind_id)
     assert kind_row is not None
     return pass_, token_for(pass_, kind_row, world.keys)
+
+
+def now_iso() -> str:
+    """A scan time as a scanner sends it."""
+    return datetime.now(UTC).isoformat()
+
+
+async def gate_over_http(
+    client: Client, session: AsyncSession, **gate: Any
+) -> tuple[int, dict[str, str], dict[str, str]]:
+    """Through the API: an expo open all day around today, a gate ``Utama`` (``gate``: more of its
+    fields) and a phone paired to it: ``(expo id, organiser headers, device headers)``."""
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    expo = await venue.create_expo(
+        session,
+        ExpoCreate(
+            slug=f"gate-{nonce()}",
+            name="Expo Gerbang",
+            city="Jombang",
+            venue="Alun-alun",
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+            opens_at=time(0, 0),
+            closes_at=time(23, 59, 59),
+        ),
+    )
+    await session.commit()
+    assert expo.id is not None
+    organiser = bearer(await make_user_token(session, Role.ORGANISER))
+    created = await client.post(f"/api/expos/{expo.id}/gates", json={"name": "Utama"} | gate, headers=organiser)
+    assert created.status_code == 201, created.text
+    pairing = await client.post(f"/api/gates/{created.json()['id']}/devices", json={"name": "HP"}, headers=organiser)
+    assert pairing.status_code == 201, pairing.text
+    paired = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
+    assert paired.status_code == 201, paired.text
+    again = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
+    assert again.status_code == 404  # a pairing code works once
+    return expo.id, organiser, {"Authorization": f"Device {paired.json()['token']}"}
+
+
+async def pass_over_http(client: Client, expo_id: int, organiser: dict[str, str], name: str = "Budi Fiktif") -> str:
+    """A visitor pass issued through the API; its token."""
+    issued = await client.post(
+        f"/api/expos/{expo_id}/passes", json={"kind": "visitor", "holder_name": name}, headers=organiser
+    )
+    assert issued.status_code == 201, issued.text
+    return str(issued.json()["token"])

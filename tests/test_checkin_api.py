@@ -4,21 +4,16 @@ daily close, and bad input answering a refusal or 4xx (never 500, never half-app
 import csv
 import io
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from booths import venue
-from booths.schemas import ExpoCreate
 from expo.database import create_sessionmaker
-from expo.models import Role
 from expo.settings import Settings
-from tests.checkin_factories import nonce
-from tests.factories import bearer, make_user_token
+from tests.checkin_factories import gate_over_http, nonce, now_iso, pass_over_http
 from tests.pass_factories import Client, log_in_as, settings
 from tickets import live
 from tickets.gate_models import Scan
@@ -28,56 +23,14 @@ pytestmark = pytest.mark.anyio
 __all__ = ["settings"]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-async def _setup(client: Client, session: AsyncSession, **gate: Any) -> tuple[int, dict[str, str], dict[str, str]]:
-    """An expo open all day around today, a gate and a paired device: ``(expo id, organiser, device)``."""
-    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-    expo = await venue.create_expo(
-        session,
-        ExpoCreate(
-            slug=f"gate-{nonce()}",
-            name="Expo Gerbang",
-            city="Jombang",
-            venue="Alun-alun",
-            starts_on=today - timedelta(days=1),
-            ends_on=today + timedelta(days=1),
-            opens_at=time(0, 0),
-            closes_at=time(23, 59, 59),
-        ),
-    )
-    await session.commit()
-    assert expo.id is not None
-    organiser = bearer(await make_user_token(session, Role.ORGANISER))
-    created = await client.post(f"/api/expos/{expo.id}/gates", json={"name": "Utama"} | gate, headers=organiser)
-    assert created.status_code == 201, created.text
-    pairing = await client.post(f"/api/gates/{created.json()['id']}/devices", json={"name": "HP"}, headers=organiser)
-    assert pairing.status_code == 201, pairing.text
-    paired = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
-    assert paired.status_code == 201, paired.text
-    again = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
-    assert again.status_code == 404  # a pairing code works once
-    return expo.id, organiser, {"Authorization": f"Device {paired.json()['token']}"}
-
-
-async def _pass(client: Client, expo_id: int, organiser: dict[str, str], name: str = "Budi Fiktif") -> str:
-    issued = await client.post(
-        f"/api/expos/{expo_id}/passes", json={"kind": "visitor", "holder_name": name}, headers=organiser
-    )
-    assert issued.status_code == 201, issued.text
-    return str(issued.json()["token"])
-
-
 async def _scan(client: Client, device: dict[str, str], text: str, **extra: Any) -> Any:
-    body = {"text": text, "direction": "entry", "client_scan_id": nonce(), "scanned_at": _now()} | extra
+    body = {"text": text, "direction": "entry", "client_scan_id": nonce(), "scanned_at": now_iso()} | extra
     return await client.post("/api/gate/scans", json=body, headers=device)
 
 
 async def test_pair_scan_and_see_the_holder(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    token = await _pass(client, expo_id, organiser, "Budi Santoso")
+    expo_id, organiser, device = await gate_over_http(client, session)
+    token = await pass_over_http(client, expo_id, organiser, "Budi Santoso")
     first = await _scan(client, device, token, client_scan_id="abc-1")
     assert first.status_code == 200, first.text
     body = first.json()
@@ -100,8 +53,8 @@ async def test_pair_scan_and_see_the_holder(client: Client, session: AsyncSessio
 
 
 async def test_unknown_and_revoked_devices_are_refused(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    token = await _pass(client, expo_id, organiser)
+    expo_id, organiser, device = await gate_over_http(client, session)
+    token = await pass_over_http(client, expo_id, organiser)
     assert (await _scan(client, {"Authorization": "Device nope"}, token)).status_code == 401
     assert (await _scan(client, {}, token)).status_code == 401
     devices = await client.get(f"/api/expos/{expo_id}/gates", headers=organiser)
@@ -131,7 +84,7 @@ async def test_unknown_and_revoked_devices_are_refused(client: Client, session: 
 async def test_bad_scan_input_is_4xx_and_stores_nothing(
     client: Client, session: AsyncSession, extra: dict[str, Any], status: int
 ) -> None:
-    _, _, device = await _setup(client, session)
+    _, _, device = await gate_over_http(client, session)
     response = await _scan(client, device, **({"text": "ABCD-EFGH"} | extra))
     assert response.status_code == status, response.text
     assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
@@ -139,7 +92,7 @@ async def test_bad_scan_input_is_4xx_and_stores_nothing(
 
 @pytest.mark.parametrize("text", ["", "\x00\x01\x02", "garbage", "€" * 300])
 async def test_garbage_text_is_a_recorded_refusal(client: Client, session: AsyncSession, text: str) -> None:
-    _, _, device = await _setup(client, session)
+    _, _, device = await gate_over_http(client, session)
     response = await _scan(client, device, text)
     assert response.status_code == 200, response.text
     assert (response.json()["status"], response.json()["reason"]) == ("refused", "invalid")
@@ -148,9 +101,9 @@ async def test_garbage_text_is_a_recorded_refusal(client: Client, session: Async
 async def test_sync_stores_each_scan_once_and_flags_conflicts(
     client: Client, session: AsyncSession, settings: Settings
 ) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    token = await _pass(client, expo_id, organiser)
-    other = await _pass(client, expo_id, organiser, "Dewi")
+    expo_id, organiser, device = await gate_over_http(client, session)
+    token = await pass_over_http(client, expo_id, organiser)
+    other = await pass_over_http(client, expo_id, organiser, "Dewi")
     online = await _scan(client, device, token)
     assert online.json()["reason"] == "ok"
     at = datetime.now(UTC) - timedelta(minutes=3)
@@ -184,8 +137,8 @@ async def test_sync_stores_each_scan_once_and_flags_conflicts(
 
 
 async def test_bad_sync_batches_are_refused_whole(client: Client, session: AsyncSession) -> None:
-    _, _, device = await _setup(client, session)
-    good = {"text": "x", "client_scan_id": "g-1", "scanned_at": _now()}
+    _, _, device = await gate_over_http(client, session)
+    good = {"text": "x", "client_scan_id": "g-1", "scanned_at": now_iso()}
     too_many = {"scans": [good | {"client_scan_id": f"b-{i}"} for i in range(501)]}
     assert (await client.post("/api/gate/sync", json=too_many, headers=device)).status_code == 422
     bad_clock = {"scans": [good, good | {"client_scan_id": "g-2", "scanned_at": "2999-01-01T00:00:00+00:00"}]}
@@ -195,8 +148,8 @@ async def test_bad_sync_batches_are_refused_whole(client: Client, session: Async
 
 
 async def test_annul_reset_and_close_day_by_the_organiser(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    token = await _pass(client, expo_id, organiser)
+    expo_id, organiser, device = await gate_over_http(client, session)
+    token = await pass_over_http(client, expo_id, organiser)
     entry = (await _scan(client, device, token)).json()
     assert (
         await client.post(f"/api/scans/{entry['scan_id']}/annul", json={"reason": "x"}, headers=device)
@@ -219,7 +172,7 @@ async def test_annul_reset_and_close_day_by_the_organiser(client: Client, sessio
 
 
 async def test_gate_setup_validates(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, _ = await _setup(client, session)
+    expo_id, organiser, _ = await gate_over_http(client, session)
     dup = await client.post(f"/api/expos/{expo_id}/gates", json={"name": "Utama"}, headers=organiser)
     assert dup.status_code == 409
     bad_kind = await client.post(
@@ -241,9 +194,9 @@ async def test_gate_setup_validates(client: Client, session: AsyncSession) -> No
 async def test_dashboard_numbers_csv_and_the_event_stream(
     client: Client, session: AsyncSession, engine: AsyncEngine, settings: Settings
 ) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    a = await _pass(client, expo_id, organiser, "Ani")
-    b = await _pass(client, expo_id, organiser, "Budi")
+    expo_id, organiser, device = await gate_over_http(client, session)
+    a = await pass_over_http(client, expo_id, organiser, "Ani")
+    b = await pass_over_http(client, expo_id, organiser, "Budi")
     await _scan(client, device, a)
     await _scan(client, device, b)
     await _scan(client, device, b)  # already inside
@@ -274,7 +227,7 @@ async def test_dashboard_numbers_csv_and_the_event_stream(
 
 
 async def test_the_scanner_and_dashboard_pages_render(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, _ = await _setup(client, session)
+    expo_id, organiser, _ = await gate_over_http(client, session)
     scanner = await client.get("/gate")
     assert scanner.status_code == 200
     assert "/static/vendor/jsqr/jsQR.js" in scanner.text
@@ -288,8 +241,8 @@ async def test_the_scanner_and_dashboard_pages_render(client: Client, session: A
 
 
 async def test_latest_scans_newest_first_for_organisers_only(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    token = await _pass(client, expo_id, organiser, "Siti Aminah")
+    expo_id, organiser, device = await gate_over_http(client, session)
+    token = await pass_over_http(client, expo_id, organiser, "Siti Aminah")
     for text in (token, token, "junk"):
         await _scan(client, device, text)
     listed = await client.get(f"/api/expos/{expo_id}/scans", headers=organiser)
@@ -314,7 +267,7 @@ async def test_latest_scans_newest_first_for_organisers_only(client: Client, ses
 async def test_the_scan_endpoint_reads_tokens_codes_and_old_tokens(client: Client, session: AsyncSession) -> None:
     """The online path reads the device and the pass in one query: every way of naming a pass still
     gets its own answer."""
-    expo_id, organiser, device = await _setup(client, session)
+    expo_id, organiser, device = await gate_over_http(client, session)
     issued = await client.post(
         f"/api/expos/{expo_id}/passes", json={"kind": "visitor", "holder_name": "Siti Aminah"}, headers=organiser
     )
@@ -325,8 +278,8 @@ async def test_the_scan_endpoint_reads_tokens_codes_and_old_tokens(client: Clien
     assert (by_old.json()["reason"], by_old.json()["holder_name"]) == ("revoked", "Siti Aminah")
     by_code = await _scan(client, device, reissued.json()["code"].lower())
     assert (by_code.json()["reason"], by_code.json()["holder_name"]) == ("ok", "Siti Aminah")
-    other_expo, other_organiser, _ = await _setup(client, session)
-    foreign = await _pass(client, other_expo, other_organiser)
+    other_expo, other_organiser, _ = await gate_over_http(client, session)
+    foreign = await pass_over_http(client, other_expo, other_organiser)
     assert (await _scan(client, device, foreign)).json()["reason"] == "wrong_expo"
     assert (await _scan(client, device, "ZZZZ-ZZZZ")).json()["reason"] == "invalid"
     unknown = {"Authorization": "Device not-a-token"}

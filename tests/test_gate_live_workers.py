@@ -17,9 +17,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.settings import Settings
-from tests.checkin_factories import nonce
+from tests.checkin_factories import gate_over_http, nonce, now_iso, pass_over_http
 from tests.pass_factories import Client, settings
-from tests.test_checkin_api import _now, _pass, _setup
 
 pytestmark = pytest.mark.anyio
 __all__ = ["settings"]
@@ -69,8 +68,8 @@ async def _events(response: httpx.Response) -> AsyncIterator[dict[str, int]]:
 async def test_scans_on_any_worker_reach_an_open_dashboard_at_once(
     client: Client, session: AsyncSession, server: str
 ) -> None:
-    expo_id, organiser, device = await _setup(client, session)
-    tokens = [await _pass(client, expo_id, organiser, f"Pengunjung {n}") for n in range(6)]
+    expo_id, organiser, device = await gate_over_http(client, session)
+    tokens = [await pass_over_http(client, expo_id, organiser, f"Pengunjung {n}") for n in range(6)]
     async with (
         httpx.AsyncClient(base_url=server, headers=organiser, timeout=30) as dashboard,
         dashboard.stream("GET", f"/api/expos/{expo_id}/checkins/stream") as stream,
@@ -80,7 +79,7 @@ async def test_scans_on_any_worker_reach_an_open_dashboard_at_once(
         with anyio.fail_after(10):
             assert (await anext(events))["inside_now"] == 0
         for token in tokens:  # a new connection each: the kernel spreads them over the workers
-            body = {"text": token, "direction": "entry", "client_scan_id": nonce(), "scanned_at": _now()}
+            body = {"text": token, "direction": "entry", "client_scan_id": nonce(), "scanned_at": now_iso()}
             async with httpx.AsyncClient(base_url=server, headers=device, timeout=10) as scanner:
                 answer = await scanner.post("/api/gate/scans", json=body)
             assert answer.json()["reason"] == "ok", answer.text

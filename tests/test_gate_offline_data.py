@@ -3,7 +3,7 @@ the decision needs, and the pass list by change cursor (renames, revocations and
 scanner that already has the pass; a change stamped early but committed late is not lost; paging
 ends; bad cursors are 4xx problems, never 500)."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,11 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths import venue
-from booths.schemas import ExpoCreate
-from expo.models import Role
-from tests.checkin_factories import nonce
-from tests.factories import bearer, make_user_token
+from tests.checkin_factories import gate_over_http
 from tests.pass_factories import Client, settings
 from tickets.models import ExpoPass
 from tickets.offline_data import OVERLAP
@@ -25,33 +21,6 @@ pytestmark = pytest.mark.anyio
 __all__ = ["settings"]
 
 Headers = dict[str, str]
-
-
-async def _setup(client: Client, session: AsyncSession, **gate: Any) -> tuple[int, Headers, Headers]:
-    """An expo of three days around today (00:00-23:59:59), a gate and a paired device."""
-    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-    expo = await venue.create_expo(
-        session,
-        ExpoCreate(
-            slug=f"luring-{nonce()}",
-            name="Expo Luring",
-            city="Jombang",
-            venue="Alun-alun",
-            starts_on=today - timedelta(days=1),
-            ends_on=today + timedelta(days=1),
-            opens_at=time(0, 0),
-            closes_at=time(23, 59, 59),
-        ),
-    )
-    await session.commit()
-    assert expo.id is not None
-    organiser = bearer(await make_user_token(session, Role.ORGANISER))
-    created = await client.post(f"/api/expos/{expo.id}/gates", json={"name": "Timur"} | gate, headers=organiser)
-    assert created.status_code == 201, created.text
-    pairing = await client.post(f"/api/gates/{created.json()['id']}/devices", json={"name": "HP"}, headers=organiser)
-    paired = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
-    assert paired.status_code == 201, paired.text
-    return expo.id, organiser, {"Authorization": f"Device {paired.json()['token']}"}
 
 
 async def _issue(client: Client, expo_id: int, organiser: Headers, *names: str) -> list[int]:
@@ -89,7 +58,7 @@ async def _round(client: Client, device: Headers, cursor: str | None, limit: int
 
 
 async def test_the_context_carries_every_opening_hour(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session, opens_at="06:30", closes_at="21:00")
+    expo_id, organiser, device = await gate_over_http(client, session, opens_at="06:30", closes_at="21:00")
     press = await client.patch(
         f"/api/expos/{expo_id}/pass-kinds/press", json={"opens_at": "08:00", "closes_at": "17:30"}, headers=organiser
     )
@@ -129,7 +98,7 @@ async def test_the_context_carries_every_opening_hour(client: Client, session: A
 
 
 async def test_a_rename_reaches_a_scanner_that_has_the_pass(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
+    expo_id, organiser, device = await gate_over_http(client, session)
     ids = await _issue(client, expo_id, organiser, "Siti Aminah", "Ahmad Dahlan", "Rina Wati")
     await _stamp(session, ids, datetime.now(UTC) - timedelta(hours=1))  # changed long ago: no overlap repeats
 
@@ -161,7 +130,7 @@ async def test_a_rename_reaches_a_scanner_that_has_the_pass(client: Client, sess
 async def test_a_change_committed_late_is_not_lost(client: Client, session: AsyncSession) -> None:
     """A change is stamped before its transaction commits; one stamped earlier than passes already
     sent (but within the overlap) still arrives next round."""
-    expo_id, organiser, device = await _setup(client, session)
+    expo_id, organiser, device = await gate_over_http(client, session)
     ids = await _issue(client, expo_id, organiser, "Dewi Sartika", "Kartini")
     sent, cursor, _ = await _round(client, device, None)
     assert len(sent) == 2
@@ -177,7 +146,7 @@ async def test_a_change_committed_late_is_not_lost(client: Client, session: Asyn
 
 
 async def test_paging_ends_and_sends_every_pass_once(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
+    expo_id, organiser, device = await gate_over_http(client, session)
     ids = await _issue(client, expo_id, organiser, *(f"Pengunjung {n}" for n in range(7)))
     # One timestamp for all (a batch import on a coarse clock): the id breaks the tie.
     await _stamp(session, ids, datetime.now(UTC) - timedelta(hours=1))
@@ -215,7 +184,7 @@ async def test_paging_ends_and_sends_every_pass_once(client: Client, session: As
     ],
 )
 async def test_bad_cursors_are_problems_not_500(client: Client, session: AsyncSession, query: dict[str, str]) -> None:
-    _, _, device = await _setup(client, session)
+    _, _, device = await gate_over_http(client, session)
     response = await client.get("/api/gate/passes", params=query, headers=device)
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -223,7 +192,7 @@ async def test_bad_cursors_are_problems_not_500(client: Client, session: AsyncSe
 
 
 async def test_far_cursors_are_answered(client: Client, session: AsyncSession) -> None:
-    expo_id, organiser, device = await _setup(client, session)
+    expo_id, organiser, device = await gate_over_http(client, session)
     await _issue(client, expo_id, organiser, "Budi")
     for cursor in ("0-0", "99999999999999999-2147483647"):
         response = await client.get("/api/gate/passes", params={"cursor": cursor}, headers=device)
