@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths import venue
+from booths.models import Expo
 from booths.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user
 from expo.models import Role
@@ -113,6 +114,27 @@ async def issue(
     return pass_, token_for(pass_, kind_row, world.keys)
 
 
+async def open_expo(session: AsyncSession, slug: str, name: str) -> Expo:
+    """An expo of three days around today (Jombang time), open from 00:00 to 23:59:59, so a scan now
+    passes the day and hours checks at any time of day."""
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    expo = await venue.create_expo(
+        session,
+        ExpoCreate(
+            slug=slug,
+            name=name,
+            city="Jombang",
+            venue="Alun-alun",
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+            opens_at=time(0, 0),
+            closes_at=time(23, 59, 59),
+        ),
+    )
+    assert expo.id is not None
+    return expo
+
+
 def now_iso() -> str:
     """A scan time as a scanner sends it."""
     return datetime.now(UTC).isoformat()
@@ -123,20 +145,7 @@ async def gate_over_http(
 ) -> tuple[int, dict[str, str], dict[str, str]]:
     """Through the API: an expo open all day around today, a gate ``Utama`` (``gate``: more of its
     fields) and a phone paired to it: ``(expo id, organiser headers, device headers)``."""
-    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-    expo = await venue.create_expo(
-        session,
-        ExpoCreate(
-            slug=f"gate-{nonce()}",
-            name="Expo Gerbang",
-            city="Jombang",
-            venue="Alun-alun",
-            starts_on=today - timedelta(days=1),
-            ends_on=today + timedelta(days=1),
-            opens_at=time(0, 0),
-            closes_at=time(23, 59, 59),
-        ),
-    )
+    expo = await open_expo(session, f"gate-{nonce()}", "Expo Gerbang")
     await session.commit()
     assert expo.id is not None
     organiser = bearer(await make_user_token(session, Role.ORGANISER))

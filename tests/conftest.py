@@ -132,3 +132,20 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     async with create_sessionmaker(engine)() as s:
         yield s
+
+
+@pytest.fixture
+def served_settings(sqlite_template: Path, tmp_path: Path) -> Settings:
+    """Settings of a fresh migrated SQLite file and its own signing key, for a real server."""
+    path = tmp_path / "served.db"
+    shutil.copy(sqlite_template, path)
+    return make_settings(f"sqlite+aiosqlite:///{path}", signing_key_file=tmp_path / "keys.json")
+
+
+@pytest.fixture
+def served_app(served_settings: Settings) -> Iterator[str]:
+    """The app under uvicorn on 127.0.0.1 with ``served_settings`` (browser tests); its base URL."""
+    from tests.browser_support import serve  # playwright and uvicorn only where a test serves
+
+    with serve(served_settings) as base_url:
+        yield base_url

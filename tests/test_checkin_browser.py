@@ -1,12 +1,11 @@
 """The scanner page in headless Debian chromium: pair, scan online, then cut the network, scan, see the
 local verdict, restore the network and see the scan arrive on the server exactly once."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pypdfium2
@@ -15,16 +14,13 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from booths import venue
-from booths.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user, start_session
 from expo.auth import SESSION_COOKIE
 from expo.database import create_engine, create_sessionmaker
-from expo.migrate import upgrade
 from expo.models import Role
 from expo.settings import Settings
-from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch, serve
-from tests.conftest import make_settings
+from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch
+from tests.checkin_factories import open_expo
 from tests.factories import PASSWORDS
 from tickets import devices, issuing, rendering
 from tickets.gate_models import Scan
@@ -68,19 +64,6 @@ def _fake_camera(pdf_bytes: bytes, path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def gate_settings(tmp_path: Path) -> Settings:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'gate.db'}"
-    upgrade(url)
-    return make_settings(url, signing_key_file=tmp_path / "keys.json")
-
-
-@pytest.fixture
-def gate_server(gate_settings: Settings) -> Iterator[str]:
-    with serve(gate_settings) as base_url:
-        yield base_url
-
-
 async def _count_scans(settings: Settings) -> list[tuple[bool, str]]:
     engine = create_engine(settings)
     try:
@@ -92,25 +75,12 @@ async def _count_scans(settings: Settings) -> list[tuple[bool, str]]:
 
 
 @pytest.fixture
-async def gate(gate_server: str, gate_settings: Settings, tmp_path: Path) -> Gate:
-    engine = create_engine(gate_settings)
-    keys = load_keys(gate_settings.signing_key_file)
-    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+async def gate(served_app: str, served_settings: Settings, tmp_path: Path) -> Gate:
+    engine = create_engine(served_settings)
+    keys = load_keys(served_settings.signing_key_file)
     try:
         async with create_sessionmaker(engine)() as session:
-            expo = await venue.create_expo(
-                session,
-                ExpoCreate(
-                    slug="gerbang",
-                    name="Expo Gerbang",
-                    city="Jombang",
-                    venue="Alun-alun",
-                    starts_on=today - timedelta(days=1),
-                    ends_on=today + timedelta(days=1),
-                    opens_at=time(0, 0),
-                    closes_at=time(23, 59, 59),
-                ),
-            )
+            expo = await open_expo(session, "gerbang", "Expo Gerbang")
             assert expo.id is not None
             user = await create_user(
                 session, PASSWORDS, email="gate@uji.test", name="Panitia", password="rahasia-123", role=Role.ORGANISER
@@ -135,7 +105,7 @@ async def gate(gate_server: str, gate_settings: Settings, tmp_path: Path) -> Gat
         await engine.dispose()
     camera = _fake_camera(pdf_bytes, tmp_path / "pass-qr.y4m")
     return Gate(
-        base_url=gate_server, pairing_code=code, tokens=tokens, camera_file=camera, organiser_token=organiser_token
+        base_url=served_app, pairing_code=code, tokens=tokens, camera_file=camera, organiser_token=organiser_token
     )
 
 
@@ -146,7 +116,7 @@ async def browser() -> AsyncIterator[Any]:
 
 
 async def test_scan_online_then_offline_and_sync_exactly_once(
-    browser: Any, gate: Gate, gate_settings: Settings
+    browser: Any, gate: Gate, served_settings: Settings
 ) -> None:
     context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID")
     context.set_default_timeout(10_000)
@@ -185,7 +155,7 @@ async def test_scan_online_then_offline_and_sync_exactly_once(
     await page.wait_for_function("document.querySelector('#queue').textContent === '2'")
     await page.unroute("**/api/gate/sync")
     await page.wait_for_function("document.querySelector('#queue').textContent === '0'", timeout=15_000)
-    scans = await _count_scans(gate_settings)
+    scans = await _count_scans(served_settings)
     assert scans == [(False, "ok"), (True, "ok"), (True, "already_inside")]
     assert errors == []
 

@@ -2,19 +2,16 @@
 WebCrypto Ed25519, and with the vendored @noble/ed25519 when WebCrypto has no Ed25519."""
 
 import base64
-import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from expo.database import create_engine, create_sessionmaker
 from expo.settings import Settings
-from tests.browser_support import PHONE, chromium_or_skip, launch, serve
+from tests.browser_support import PHONE, chromium_or_skip, launch
 from tests.checkin_factories import gate_world, issue
-from tests.conftest import make_settings
 from tickets import tokens
 from tickets.keys import load_keys
 
@@ -61,30 +58,17 @@ def _flip_signature_byte(token: str) -> str:
 
 
 @pytest.fixture
-def crypto_settings(sqlite_template: Path, tmp_path: Path) -> Settings:
-    path = tmp_path / "crypto.db"
-    shutil.copy(sqlite_template, path)
-    return make_settings(f"sqlite+aiosqlite:///{path}", signing_key_file=tmp_path / "keys.json")
-
-
-@pytest.fixture
-def crypto_server(crypto_settings: Settings) -> Iterator[str]:
-    with serve(crypto_settings) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-async def passes(crypto_server: str, crypto_settings: Settings) -> Passes:
-    engine = create_engine(crypto_settings)
+async def passes(served_app: str, served_settings: Settings) -> Passes:
+    engine = create_engine(served_settings)
     try:
         async with create_sessionmaker(engine)() as session:
-            world = await gate_world(session, crypto_settings.signing_key_file)
-            other = await gate_world(session, crypto_settings.signing_key_file)
+            world = await gate_world(session, served_settings.signing_key_file)
+            other = await gate_world(session, served_settings.signing_key_file)
             _pass, token = await issue(session, world, name="Siti Aminah")
             _other_pass, other_token = await issue(session, other, name="Ahmad Dahlan")
     finally:
         await engine.dispose()
-    return Passes(base_url=crypto_server, expo_id=world.expo_id, token=token, other_expo_token=other_token)
+    return Passes(base_url=served_app, expo_id=world.expo_id, token=token, other_expo_token=other_token)
 
 
 @pytest.fixture
@@ -106,10 +90,10 @@ async def _verify(page: Any, token: str, expo_id: int) -> str:
     return str(await page.evaluate(VERIFY, [token, expo_id]))
 
 
-async def test_webcrypto_then_noble_fallback_decide_alike(page: Any, passes: Passes, crypto_settings: Settings) -> None:
+async def test_webcrypto_then_noble_fallback_decide_alike(page: Any, passes: Passes, served_settings: Settings) -> None:
     forged = _flip_signature_byte(passes.token)
     public_keys = {
-        key_id: key.public_key() for key_id, key in load_keys(crypto_settings.signing_key_file).private_keys.items()
+        key_id: key.public_key() for key_id, key in load_keys(served_settings.signing_key_file).private_keys.items()
     }
     with pytest.raises(tokens.TokenError) as refused:  # the server refuses the altered token too
         tokens.verify(forged, public_keys)

@@ -3,10 +3,9 @@ pass whose kind is closed now is refused ``outside_hours`` (in the expo's time z
 admitted, and once the network is back the server decides both scans the same way. A pass renamed
 afterwards shows its new name offline after the page's next refresh."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from pathlib import Path
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,15 +13,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from booths import venue
-from booths.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user
 from expo.database import create_engine, create_sessionmaker
-from expo.migrate import upgrade
 from expo.models import Role
 from expo.settings import Settings
-from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch, serve
-from tests.conftest import make_settings
+from tests.browser_support import PHONE, SHOTS, chromium_or_skip, launch
+from tests.checkin_factories import open_expo
 from tests.factories import PASSWORDS
 from tickets import devices, issuing, passes
 from tickets.gate_models import Scan
@@ -53,38 +49,12 @@ def _closed_hours() -> tuple[time, time]:
 
 
 @pytest.fixture
-def gate_settings(tmp_path: Path) -> Settings:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hours.db'}"
-    upgrade(url)
-    return make_settings(url, signing_key_file=tmp_path / "keys.json")
-
-
-@pytest.fixture
-def gate_server(gate_settings: Settings) -> Iterator[str]:
-    with serve(gate_settings) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-async def gate(gate_server: str, gate_settings: Settings) -> Gate:
-    engine = create_engine(gate_settings)
-    keys = load_keys(gate_settings.signing_key_file)
-    today = datetime.now(ZONE).date()
+async def gate(served_app: str, served_settings: Settings) -> Gate:
+    engine = create_engine(served_settings)
+    keys = load_keys(served_settings.signing_key_file)
     try:
         async with create_sessionmaker(engine)() as session:
-            expo = await venue.create_expo(
-                session,
-                ExpoCreate(
-                    slug="jam-buka",
-                    name="Expo Jam Buka",
-                    city="Jombang",
-                    venue="Alun-alun",
-                    starts_on=today - timedelta(days=1),
-                    ends_on=today + timedelta(days=1),
-                    opens_at=time(0, 0),
-                    closes_at=time(23, 59, 59),
-                ),
-            )
+            expo = await open_expo(session, "jam-buka", "Expo Jam Buka")
             assert expo.id is not None
             user = await create_user(
                 session, PASSWORDS, email="jam@uji.test", name="Panitia", password="rahasia-123", role=Role.ORGANISER
@@ -112,7 +82,7 @@ async def gate(gate_server: str, gate_settings: Settings) -> Gate:
     finally:
         await engine.dispose()
     return Gate(
-        base_url=gate_server,
+        base_url=served_app,
         pairing_code=code,
         press_token=tokens[0],
         visitor_token=tokens[1],
@@ -137,7 +107,7 @@ async def _scans(settings: Settings) -> list[tuple[bool, str, bool]]:
         await engine.dispose()
 
 
-async def test_offline_a_pass_outside_its_hours_is_refused(browser: Any, gate: Gate, gate_settings: Settings) -> None:
+async def test_offline_a_pass_outside_its_hours_is_refused(browser: Any, gate: Gate, served_settings: Settings) -> None:
     context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID")
     context.set_default_timeout(10_000)
     page = await context.new_page()
@@ -168,9 +138,9 @@ async def test_offline_a_pass_outside_its_hours_is_refused(browser: Any, gate: G
 
     await context.set_offline(False)  # the queue syncs; the server agrees with both local verdicts
     await page.wait_for_function("document.querySelector('#queue').textContent === '0'", timeout=15_000)
-    assert await _scans(gate_settings) == [(True, "outside_hours", False), (True, "ok", False)]
+    assert await _scans(served_settings) == [(True, "outside_hours", False), (True, "ok", False)]
 
-    await _rename(gate_settings, gate, "Wartawan Pagi")  # the organiser renames the pass...
+    await _rename(served_settings, gate, "Wartawan Pagi")  # the organiser renames the pass...
     await page.reload()  # ...and the page's next refresh fetches the change (by cursor)
     await page.wait_for_selector('#ready[data-ready="1"]')
     await context.set_offline(True)
