@@ -5,7 +5,7 @@ afterwards shows its new name offline after the page's next refresh."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ class Gate:
     visitor_token: str
     press_id: int
     organiser: CurrentUser
+    expo_id: int
 
 
 def _closed_hours() -> tuple[time, time]:
@@ -88,6 +89,7 @@ async def gate(served_app: str, served_settings: Settings) -> Gate:
         visitor_token=tokens[1],
         press_id=ids[0],
         organiser=organiser,
+        expo_id=expo.id,
     )
 
 
@@ -159,3 +161,43 @@ async def _rename(settings: Settings, gate: Gate, name: str) -> None:
             await session.commit()
     finally:
         await engine.dispose()
+
+
+async def test_offline_the_device_history_starts_empty_each_day(
+    browser: Any, gate: Gate, served_settings: Settings
+) -> None:
+    """As on the server, a pass the phone let in yesterday and never saw leave may enter today."""
+    now = datetime.now(ZONE)
+    engine = create_engine(served_settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            two_days = PassCreate(
+                kind="visitor", holder_name="Dua Hari", days=[now.date(), now.date() + timedelta(days=1)]
+            )
+            pass_ = await issuing.create_pass(session, gate.expo_id, two_days, gate.organiser)
+            kind = await session.get(PassKind, pass_.kind_id)
+            assert kind is not None
+            token = token_for(pass_, kind, load_keys(served_settings.signing_key_file))
+            await session.commit()
+    finally:
+        await engine.dispose()
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID")
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    await page.clock.install(time=now)
+    await page.goto(f"{gate.base_url}/gate?pair={gate.pairing_code}")
+    await page.wait_for_selector('#ready[data-ready="1"]')
+    await context.set_offline(True)  # stays offline: the scans are decided by the page alone
+
+    async def scan() -> str | None:
+        await page.fill("#scan-input", token)
+        await page.press("#scan-input", "Enter")
+        await page.wait_for_selector("#result:not([hidden])")
+        reason = await page.get_attribute("#result", "data-reason")
+        await page.click("#result")
+        return reason
+
+    assert await scan() == "ok"
+    assert await scan() == "already_inside"
+    await page.clock.set_system_time(now + timedelta(days=1))
+    assert await scan() == "ok"
