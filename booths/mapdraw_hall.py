@@ -22,7 +22,7 @@ from booths.mapdraw_layout import (
     inner_pad,
 )
 from booths.mapdraw_text import LEADING, cut, fit, width
-from expo.fonts import FontNames, shape_text
+from expo.fonts import FontNames, draw_text
 from expo.i18n import N_, translate
 
 
@@ -66,15 +66,7 @@ class Doc:
 
 
 def text_at(doc: Doc, x: float, y: float, text: str, size: float, *, bold: bool = False, align: str = "l") -> None:
-    c = doc.canvas
-    c.setFont(doc.fonts.bold if bold else doc.fonts.regular, size)
-    shaped = shape_text(text)
-    if align == "c":
-        c.drawCentredString(x, y, shaped)
-    elif align == "r":
-        c.drawRightString(x, y, shaped)
-    else:
-        c.drawString(x, y, shaped)
+    draw_text(doc.canvas, x, y, text, doc.fonts.bold if bold else doc.fonts.regular, size, align)
 
 
 def pattern(c: Canvas, kind: str, x: float, y: float, w: float, h: float, step: float) -> None:
@@ -163,8 +155,7 @@ def _booth_text(doc: Doc, booth: MapBooth, layout: HallLayout, box: tuple[float,
     size = max(size, MIN_CODE_PT)
     top = y + h - pad
     c.setFillColor(black)
-    c.setFont(fonts.bold, size)
-    c.drawCentredString(x + w / 2, top - size * 0.85, booth.code)
+    draw_text(c, x + w / 2, top - size * 0.85, booth.code, fonts.bold, size, "c")
     remaining = h - 2 * pad - size * LEADING
     extra = ""
     if view == "organiser":
@@ -177,10 +168,8 @@ def _booth_text(doc: Doc, booth: MapBooth, layout: HallLayout, box: tuple[float,
         extra = extra.split(" · ")[0]  # the status alone when the price does not fit too
     if extra and remaining >= small * LEADING:
         c.setFillColor(HexColor("#424242"))
-        c.setFont(fonts.regular, small)
-        c.drawCentredString(
-            x + w / 2, y + pad + small * 0.25, shape_text(cut(extra, fonts.regular, small, w - 2 * pad))
-        )
+        shown_extra = cut(extra, fonts.regular, small, w - 2 * pad)
+        draw_text(c, x + w / 2, y + pad + small * 0.25, shown_extra, fonts.regular, small, "c")
         remaining -= small * LEADING
     if booth.exhibitor and remaining >= MIN_NAME_PT * LEADING:
         fitted = fit(
@@ -197,10 +186,10 @@ def _booth_text(doc: Doc, booth: MapBooth, layout: HallLayout, box: tuple[float,
         if fitted.shortened:
             doc.shortened.add(booth.exhibitor)
         c.setFillColor(HexColor("#212121"))
-        c.setFont(fonts.regular, fitted.size)
         block_top = top - size * LEADING - max(0.0, (remaining - fitted.height) / 2)
         for i, line in enumerate(fitted.lines):
-            c.drawCentredString(x + w / 2, block_top - fitted.size * (0.85 + i * LEADING), line)
+            line_y = block_top - fitted.size * (0.85 + i * LEADING)
+            draw_text(c, x + w / 2, line_y, line, fonts.regular, fitted.size, "c")
     elif booth.exhibitor:
         doc.shortened.add(booth.exhibitor)
 
@@ -225,17 +214,15 @@ def _feature(doc: Doc, feature: MapFeature, layout: HallLayout) -> None:
     sym_size = min(w * 0.5, h * 0.45, 14 * u)
     label_room = h - 2 * pad
     if symbol and sym_size >= MIN_NAME_PT:
-        c.setFont(doc.fonts.bold, sym_size)
-        c.drawCentredString(x + w / 2, y + h - pad - sym_size * 0.9, symbol)
+        draw_text(c, x + w / 2, y + h - pad - sym_size * 0.9, symbol, doc.fonts.bold, sym_size, "c")
         label_room -= sym_size * LEADING
     label = feature.label or doc.t(kind_name(feature.kind))
     fitted = fit(label, doc.fonts.bold, max_size=8 * u, min_size=MIN_NAME_PT, box_w=w - 2 * pad, box_h=label_room)
     if fitted is None:
         return
-    c.setFont(doc.fonts.bold, fitted.size)
     base = y + pad + (label_room - fitted.height) / 2 + fitted.height - fitted.size * 0.85
     for i, line in enumerate(fitted.lines):
-        c.drawCentredString(x + w / 2, base - i * fitted.size * LEADING, line)
+        draw_text(c, x + w / 2, base - i * fitted.size * LEADING, line, doc.fonts.bold, fitted.size, "c")
 
 
 def _aisle(doc: Doc, feature: MapFeature, layout: HallLayout) -> None:
@@ -251,12 +238,11 @@ def _aisle(doc: Doc, feature: MapFeature, layout: HallLayout) -> None:
         return
     size = max(MIN_NAME_PT, min(7 * u, min(w, h) * 0.45))
     c.setFillColor(HexColor("#546e7a"))
-    c.setFont(doc.fonts.regular, size)
     c.saveState()
     c.translate(x + w / 2, y + h / 2)
     if h > w:
         c.rotate(90)
-    c.drawCentredString(0, -size * 0.35, shape_text(feature.label))
+    draw_text(c, 0, -size * 0.35, feature.label, doc.fonts.regular, size, "c")
     c.restoreState()
 
 
@@ -285,21 +271,21 @@ def _door(doc: Doc, feature: MapFeature, hall: MapHall, layout: HallLayout) -> N
     size = max(MIN_NAME_PT, min(7 * u, layout.scale * 0.6))
     text = f"{arrow} {label}".strip()
     c.setFillColor(HexColor(ink))
-    c.setFont(doc.fonts.bold, size)
+    bold = doc.fonts.bold
     cx = x + w / 2
     if side == "top":
-        c.drawCentredString(cx, bar[1] - size * 1.1, shape_text(text))
+        draw_text(c, cx, bar[1] - size * 1.1, text, bold, size, "c")
     elif side == "bottom":
-        c.drawCentredString(cx, bar[1] + thick + size * 0.4, shape_text(text))
+        draw_text(c, cx, bar[1] + thick + size * 0.4, text, bold, size, "c")
     elif side in {"left", "right"}:  # along the wall, reading upwards, just inside it
         c.saveState()
         inner = bar[0] + thick + size * 1.2 if side == "left" else bar[0] - size * 0.25
         c.translate(inner, y + h / 2)
         c.rotate(90)
-        c.drawCentredString(0, 0, shape_text(text))
+        draw_text(c, 0, 0, text, bold, size, "c")
         c.restoreState()
     else:
-        c.drawCentredString(cx, y + h / 2 - size * 0.35, shape_text(text))
+        draw_text(c, cx, y + h / 2 - size * 0.35, text, bold, size, "c")
 
 
 def _wall_side(feature: MapFeature, hall: MapHall) -> str:

@@ -8,7 +8,7 @@ from typing import Literal
 from reportlab.lib.units import mm
 
 from booths.mapdraw_text import LEADING, width, wrap
-from expo.fonts import FontNames, shape_text
+from expo.fonts import FontNames
 
 OpKind = Literal["text", "bold", "right", "muted", "heading", "subheading", "swatch"]
 
@@ -111,7 +111,7 @@ def layout_index(
         title_lines = wrap(section.title, fonts.bold, head, col_w - indent) or [""]
         for i, line in enumerate(title_lines):
             kind: OpKind = "heading" if section.level == 1 else "subheading"
-            cur.add(Op(kind, cur.x + indent, cur.y - i * head * LEADING, shape_text(line), head))
+            cur.add(Op(kind, cur.x + indent, cur.y - i * head * LEADING, line, head))
         cur.y -= head * LEADING * (len(title_lines) - 1) + head * 0.5
         for entry in section.entries:
             height = _entry_height(entry, fonts, size, small, col_w)
@@ -132,11 +132,11 @@ def _place(cur: _Cursor, entry: Entry, fonts: FontNames, size: float, small: flo
     main_w = cur.col_w - right_w
     top = cur.y
     if entry.right:
-        cur.add(Op("right", cur.x + cur.col_w, top - size, shape_text(entry.right), size))
+        cur.add(Op("right", cur.x + cur.col_w, top - size, entry.right, size))
     for line in wrap(entry.main, fonts.regular, size, main_w) or [""]:
-        cur.add(Op("text", cur.x, top - size, shape_text(line), size))
+        cur.add(Op("text", cur.x, top - size, line, size))
         top -= lead
     for line in wrap(entry.sub, fonts.regular, small, main_w) if entry.sub else []:
-        cur.add(Op("muted", cur.x + size * 0.6, top - small, shape_text(line), small))
+        cur.add(Op("muted", cur.x + size * 0.6, top - small, line, small))
         top -= small * LEADING
     cur.y = top - size * 0.35

@@ -22,6 +22,7 @@ from booths.mapdraw_hall import (
 from booths.mapdraw_index import IndexPage
 from booths.mapdraw_layout import STATUS_LABELS, STATUSES, Frame, HallLayout, MapHall, num
 from booths.mapdraw_text import width
+from expo.fonts import draw_text
 from expo.i18n import N_
 
 __all__ = ["Doc", "draw_index_page", "map_page", "new_page", "rupiah"]
@@ -168,8 +169,7 @@ def _feature_swatch(doc: Doc, kind: str, at: tuple[float, float], size: float) -
     c.setDash()
     if symbol:
         c.setFillColor(HexColor(ink))
-        c.setFont(doc.fonts.bold, size * 0.8)
-        c.drawCentredString(x + size * 0.7, y + size * 0.18, symbol)
+        draw_text(c, x + size * 0.7, y + size * 0.18, symbol, doc.fonts.bold, size * 0.8, "c")
 
 
 def _legend(doc: Doc, hall: MapHall, layout: HallLayout) -> None:
@@ -270,10 +270,6 @@ def draw_index_page(doc: Doc, page: IndexPage, first: HallLayout) -> None:
                 swatch(doc, cluster, op.x, op.y - op.size * 0.1, op.size * 0.8)
             continue
         font = fonts.bold if op.kind in {"heading", "subheading", "right"} else fonts.regular
-        c.setFont(font, op.size)
         c.setFillColor(HexColor("#616161") if op.kind == "muted" else black)
-        if op.kind == "right":
-            c.drawRightString(op.x, op.y, op.text)
-        else:
-            c.drawString(op.x, op.y, op.text)
+        draw_text(c, op.x, op.y, op.text, font, op.size, "r" if op.kind == "right" else "l")
     footer(doc, frame)

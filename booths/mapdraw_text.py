@@ -1,16 +1,14 @@
 """Fitting text into boxes for the booth map: wrap, shrink to a minimum, abbreviate, then cut.
 
-Widths are measured on shaped text (``expo.fonts.shape_text``), so Arabic names fit as drawn.
-Lines come back shaped, ready for ``drawString``.
+Widths are measured as ``expo.fonts.draw_text`` draws (shaped, each character in the font that has
+it), so Arabic names fit as drawn. Lines come back in logical order: draw them with ``draw_text``.
 """
 
 import math
 import re
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
-from expo.fonts import shape_text
+from expo.fonts import text_width
 
 ELLIPSIS = "…"
 LEADING = 1.15
@@ -29,7 +27,7 @@ _ABBREVIATIONS = (
 
 
 def width(text: str, font: str, size: float) -> float:
-    return float(stringWidth(shape_text(text), font, size))
+    return text_width(text, font, size)
 
 
 def abbreviate(text: str) -> str:
@@ -87,7 +85,7 @@ def cut(text: str, font: str, size: float, max_width: float) -> str:
 
 @dataclass(frozen=True)
 class Fitted:
-    lines: tuple[str, ...]  # shaped, ready to draw
+    lines: tuple[str, ...]  # logical order; draw with expo.fonts.draw_text
     size: float
     shortened: bool
 
@@ -119,11 +117,11 @@ def fit(
             continue  # shrink rather than break a word
         lines = wrap(text, font, size, box_w)
         if len(lines) <= max_lines and len(lines) * size * LEADING <= box_h:
-            return Fitted(tuple(shape_text(line) for line in lines), size, shortened=False)
+            return Fitted(tuple(lines), size, shortened=False)
     short = abbreviate(text)
     lines = wrap(short, font, min_size, box_w)
     room = min(max_lines, int(box_h // (min_size * LEADING)))
     if len(lines) > room:
         last = " ".join(lines[room - 1 :])
         lines = [*lines[: room - 1], cut(last, font, min_size, box_w)]
-    return Fitted(tuple(shape_text(line) for line in lines), min_size, shortened=True)
+    return Fitted(tuple(lines), min_size, shortened=True)

@@ -17,7 +17,7 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from expo.fonts import FontNames, register_fonts, shape_text
+from expo.fonts import FontNames, draw_text, register_fonts, text_width
 from tickets import qr
 
 Paper = Literal["a4", "f4"]
@@ -97,10 +97,9 @@ def _on(color: tuple[float, float, float]) -> tuple[float, float, float]:
 # --- fitting text ------------------------------------------------------------------------------
 @lru_cache(maxsize=4096)
 def _unit_width(text: str, font: str) -> float:
-    """Width at size 1 of ``text`` as drawn (shaped); widths scale linearly with the size."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return float(stringWidth(shape_text(text), font, 1.0))
+    """Width at size 1 of ``text`` as drawn (shaped, each character in the font that has it); widths
+    scale linearly with the size."""
+    return text_width(text, font, 1.0)
 
 
 def _width(text: str, font: str, size: float) -> float:
@@ -183,16 +182,8 @@ class _Doc:
     def text(
         self, x: float, y: float, text: str, font: str, size: float, color: tuple[float, float, float], align: str = "l"
     ) -> None:
-        c = self.c
-        c.setFillColorRGB(*color)
-        c.setFont(font, size)
-        shaped = shape_text(text)
-        if align == "c":
-            c.drawCentredString(x, y, shaped)
-        elif align == "r":
-            c.drawRightString(x, y, shaped)
-        else:
-            c.drawString(x, y, shaped)
+        self.c.setFillColorRGB(*color)
+        draw_text(self.c, x, y, text, font, size, align)
 
     def form(self, name: str, draw: Any) -> None:
         """Draw form ``name`` at the current origin, defining it with ``draw(doc)`` the first time."""
