@@ -23,6 +23,7 @@ from booths.mapdraw import PrintOptions
 from expo.auth import current_user, requires_organiser
 from expo.i18n import current_locale
 from expo.models import Role
+from expo.public_url import public_base_url
 from expo.settings import Settings
 from expo.web import read_upload
 
@@ -35,7 +36,8 @@ def _role(request: Request[Any, Any, Any]) -> Role | None:
 
 
 def base_url(request: Request[Any, Any, Any]) -> str:
-    return str(request.base_url).rstrip("/")
+    """Where printed QR codes lead: ``EXPO_PUBLIC_URL``, else the address this request came to."""
+    return public_base_url(request)
 
 
 class MapController(Controller):

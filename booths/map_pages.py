@@ -23,6 +23,7 @@ from expo.errors import DomainError, NotFound
 from expo.i18n import N_, current_locale, gettext, translate
 from expo.models import Role
 from expo.problems import field_message
+from expo.public_url import is_loopback
 from expo.settings import Settings
 from expo.templating import STATIC_DIR
 from expo.web import page, read_upload
@@ -159,6 +160,7 @@ async def _render_admin(
     status = await maps.map_status(db_session, expo.id, base_url(request))
     data = await maps.public_map(db_session, expo, base_url(request))
     halls = await venue.list_halls(db_session, expo.id)
+    qr_url = maps.live_map_url(base_url(request), expo.slug)
     return page(
         request,
         "map/admin.html",
@@ -178,6 +180,8 @@ async def _render_admin(
         error=error,
         errors=errors or [],
         notice=notice,
+        qr_url=qr_url,
+        qr_local=is_loopback(qr_url),
         **_svg_context(data),
     )
 

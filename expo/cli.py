@@ -184,6 +184,14 @@ def map_print(
     with open(out, "wb") as fh:
         fh.write(pdf)
     click.echo(f"wrote {out} ({len(pdf) // 1024} KiB)")
+    from expo.public_url import is_loopback
+
+    if is_loopback(base_url):
+        click.echo(
+            f"warning: the QR code leads to {base_url}, which only this computer can open;"
+            " pass --base-url or set EXPO_PUBLIC_URL to the public address",
+            err=True,
+        )
 
 
 @map_group.command("check")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,19 @@ class Settings(BaseSettings):
     dashboard_reread_seconds: float = Field(
         default=5.0, ge=0.5, le=3600, description="Live dashboards re-read the numbers at least this often."
     )
+    public_url: str = Field(
+        default="",
+        description="The address visitors reach the site at (https://expo.example.id): printed QR codes lead there."
+        " Empty: the address each request came to.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("EXPO_PUBLIC_URL must start with http:// or https://")
+        return value
 
     @property
     def is_sqlite(self) -> bool:
