@@ -1,14 +1,18 @@
-"""The demo expo (a Hari Santri UMKM & OPOP fair in Jombang), seeded through the services so it obeys every rule.
+"""The demo expo (a UMKM & OPOP fair of pesantren in Jombang), seeded through the services so it obeys every rule.
 
 Everything here is fictional: pesantren, businesses, people, NIBs, phone numbers and e-mail addresses.
-A seeded ``random.Random`` makes every run the same.
+A seeded ``random.Random`` makes every run the same, apart from the dates: they follow the day the
+demo is seeded (in the expo's time zone), so the demo makes sense whenever it is run. The expo opens
+four weeks later for six days, and the seeding day itself is a gate rehearsal day (*gladi resik*),
+open all day, so passes scan at the gate on the day of ``make run``.
 """
 
 import itertools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +22,18 @@ from booths.bookings import assign_booth, cancel_booking, confirm_booking, hold_
 from booths.demo_applications import seed_demo_applications
 from booths.demo_map import seed_demo_map
 from booths.exhibitors import create_exhibitor, sign_up
-from booths.models import Booking, BookingStatus, Booth, BoothPackage, Exhibitor, ExhibitorClass, Expo, Hall, HallKind
+from booths.models import (
+    Booking,
+    BookingStatus,
+    Booth,
+    BoothPackage,
+    Exhibitor,
+    ExhibitorClass,
+    Expo,
+    ExpoDay,
+    Hall,
+    HallKind,
+)
 from booths.schemas import (
     BlockRequest,
     ClusterCreate,
@@ -57,6 +72,23 @@ DEMO_LOGINS: tuple[tuple[Role, str, str], ...] = (
     (Role.EXHIBITOR, EXHIBITOR_EMAIL, EXHIBITOR_PASSWORD),
 )
 SEED = 2026
+DEMO_TIMEZONE = "Asia/Jakarta"
+OPENS_IN_DAYS = 28  # the expo opens four weeks after the demo is seeded
+EXPO_DAYS = 6
+# The rehearsal day's hours: all day, so a scan at any time of the seeding day passes the hours check.
+REHEARSAL_OPENS, REHEARSAL_CLOSES = time(0, 0), time(23, 59, 59)
+
+
+def demo_today(now: datetime | None = None) -> date:
+    """The date in the expo's time zone: the demo's rehearsal day, from which its dates follow."""
+    return (now or datetime.now(ZoneInfo(DEMO_TIMEZONE))).astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+
+
+def demo_dates(today: date) -> tuple[date, date]:
+    """The first and last day of the demo expo when seeded on ``today``."""
+    starts = today + timedelta(days=OPENS_IN_DAYS)
+    return starts, starts + timedelta(days=EXPO_DAYS - 1)
+
 
 # --- the venue --------------------------------------------------------------------------------
 _CLUSTERS = (
@@ -483,6 +515,7 @@ class _Demo:
     session: AsyncSession
     passwords: Passwords
     rng: random.Random
+    today: date
     expo_id: int = 0
     organiser: CurrentUser | None = None
     packages: dict[str, BoothPackage] = field(default_factory=dict)
@@ -515,18 +548,19 @@ class _Demo:
         self.organiser = _actor(organiser)
 
     async def venue(self) -> None:
+        starts_on, ends_on = demo_dates(self.today)
         expo = await create_expo(
             self.session,
             ExpoCreate(
                 slug=DEMO_SLUG,
-                name="Expo UMKM & OPOP Hari Santri 2026",
+                name="Expo UMKM & OPOP Santri Jombang",
                 city="Jombang",
                 venue="Gedung Serbaguna Kabupaten Jombang",
-                starts_on=date(2026, 10, 20),
-                ends_on=date(2026, 10, 25),
+                starts_on=starts_on,
+                ends_on=ends_on,
                 opens_at=time(9, 0),
                 closes_at=time(21, 0),
-                timezone="Asia/Jakarta",
+                timezone=DEMO_TIMEZONE,
                 hold_minutes=30,
                 booth_limit=1,
                 free_self_confirm=True,
@@ -534,6 +568,10 @@ class _Demo:
         )
         assert expo.id is not None
         self.expo_id = expo.id
+        # The rehearsal day, weeks before the expo: no service adds a day outside the expo's run, so
+        # this is the demo's second direct write (like ``lapse``). Passes valid on it scan today.
+        self.session.add(ExpoDay(expo_id=expo.id, day=self.today, opens_at=REHEARSAL_OPENS, closes_at=REHEARSAL_CLOSES))
+        await self.session.flush()
         for code, name, colour in _CLUSTERS:
             await create_cluster(self.session, expo.id, ClusterCreate(code=code, name=name, color=colour))
         for package in _PACKAGES:
@@ -633,7 +671,7 @@ class _Demo:
         await cancel_booking(self.session, booking.id, actor or self.org, reason)
 
     async def lapse(self, booking: Booking, hours_ago: float) -> None:
-        """Let a hold run out: the one direct write of the demo (no service turns back the clock)."""
+        """Let a hold run out: a direct write (no service turns back the clock)."""
         assert booking.hold_expires_at is not None
         booking.held_at -= timedelta(hours=hours_ago)
         booking.hold_expires_at = booking.held_at + timedelta(minutes=30)
@@ -720,11 +758,14 @@ async def is_empty(session: AsyncSession) -> bool:
     return await session.scalar(sa.select(col(Expo.id)).limit(1)) is None
 
 
-async def seed_demo(session: AsyncSession, passwords: Passwords) -> dict[str, int]:
-    """Seed the demo expo into an empty database and commit; returns what was created, by kind."""
+async def seed_demo(session: AsyncSession, passwords: Passwords, today: date | None = None) -> dict[str, int]:
+    """Seed the demo expo into an empty database and commit; returns what was created, by kind.
+
+    ``today`` (default: the date in Jombang now) is the rehearsal day; the expo opens four weeks later."""
     if not await is_empty(session):
         raise Conflict("The database already holds an expo; reset it to seed the demo.", code="demo_not_empty")
-    demo = _Demo(session, passwords, random.Random(SEED))  # noqa: S311  (a reproducible demo, not a secret)
+    rng = random.Random(SEED)  # noqa: S311  (a reproducible demo, not a secret)
+    demo = _Demo(session, passwords, rng, today or demo_today())
     await demo.users()
     await demo.venue()
     exhibitors = await demo.exhibitors()
@@ -738,9 +779,9 @@ async def seed_demo(session: AsyncSession, passwords: Passwords) -> dict[str, in
     return counts
 
 
-async def reset_demo(session: AsyncSession, passwords: Passwords) -> dict[str, int]:
+async def reset_demo(session: AsyncSession, passwords: Passwords, today: date | None = None) -> dict[str, int]:
     """Delete every row of every table (children first), then seed the demo, in one transaction."""
     for table in reversed(SQLModel.metadata.sorted_tables):
         await session.execute(table.delete())
     session.expunge_all()
-    return await seed_demo(session, passwords)
+    return await seed_demo(session, passwords, today)

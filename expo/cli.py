@@ -108,7 +108,7 @@ def user_create(role: str, email: str, name: str, password: str | None) -> None:
 
 async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str:
     # The CLI, like expo.app, is a composition root: it may reach into the domains.
-    from booths.demo import is_empty, reset_demo, seed_demo
+    from booths.demo import demo_dates, demo_today, is_empty, reset_demo, seed_demo
     from expo.database import create_engine, session_scope
     from expo.security import Passwords
     from tickets.demo import seed_demo_passes  # also registers the passes tables, which a reset empties
@@ -117,14 +117,19 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     try:
         async with session_scope(engine) as session:
+            today = demo_today()
             if reset:
-                counts = await reset_demo(session, passwords)
+                counts = await reset_demo(session, passwords, today)
             elif await is_empty(session):
-                counts = await seed_demo(session, passwords)
+                counts = await seed_demo(session, passwords, today)
             else:
                 return "database already has data; demo not seeded (use `expo demo --reset` to start over)"
             counts |= await seed_demo_passes(session)
-        return "demo expo seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        starts, ends = demo_dates(today)
+        return (
+            f"demo expo seeded: open {starts.isoformat()} to {ends.isoformat()}, gate rehearsal day today"
+            f" ({today.isoformat()}, open all day); " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        )
     finally:
         await engine.dispose()
 

@@ -1,7 +1,9 @@
-"""The demo expo seeds through the services: a valid venue, fictional exhibitors, bookings in every state."""
+"""The demo expo seeds through the services: a valid venue, fictional exhibitors, bookings in every state,
+dates that follow the day it is seeded, and a gate that admits passes on that day."""
 
 import itertools
 from collections import Counter
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,13 +11,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths import geometry
 from booths.bookings import list_bookings
-from booths.demo import DEMO_LOGINS, DEMO_SLUG, EXHIBITOR_EMAIL, is_empty, reset_demo, seed_demo
+from booths.demo import (
+    DEMO_LOGINS,
+    DEMO_SLUG,
+    EXHIBITOR_EMAIL,
+    demo_today,
+    is_empty,
+    reset_demo,
+    seed_demo,
+)
 from booths.exhibitors import exhibitor_of_user
 from booths.models import BookingStatus, Booth, Exhibitor, Hall
-from booths.venue import get_expo_by_slug, list_booths
+from booths.venue import default_expo, expo_days, get_expo_by_slug, list_booths
 from expo.accounts import authenticate
 from expo.errors import Conflict
+from expo.models import Role
 from expo.security import Passwords
+from expo.settings import Settings
+from tests.checkin_factories import now_iso
+from tests.factories import bearer, make_user_token
+from tests.pass_factories import Client
+from tickets.demo import seed_passes
+from tickets.keys import load_keys
+from tickets.models import ExpoPass, PassKind
+from tickets.passes import token_for
 
 pytestmark = pytest.mark.anyio
 
@@ -80,3 +99,81 @@ async def test_demo_is_deterministic_refuses_a_second_seed_and_resets(session: A
 
     assert await reset_demo(session, CHEAP) == first
     assert await _snapshot(session) == before
+
+
+async def test_the_demo_expo_opens_weeks_after_the_day_it_is_seeded_which_is_a_gate_rehearsal_day(
+    session: AsyncSession,
+) -> None:
+    seeded_on = date(2031, 3, 5)
+    await seed_demo(session, CHEAP, today=seeded_on)
+    expo = await get_expo_by_slug(session, DEMO_SLUG)
+    assert expo.id is not None
+    assert (expo.starts_on, expo.ends_on) == (date(2031, 4, 2), date(2031, 4, 7))
+    days = await expo_days(session, expo.id)
+    assert [d.day for d in days] == [seeded_on] + [date(2031, 4, 2) + timedelta(days=i) for i in range(6)]
+    assert (days[0].opens_at, days[0].closes_at) == (time(0, 0), time(23, 59, 59))  # all day: the gate works
+    assert {(d.opens_at, d.closes_at) for d in days[1:]} == {(time(9), time(21))}
+
+
+async def test_by_default_the_demo_follows_today_and_is_the_expo_the_home_page_shows(session: AsyncSession) -> None:
+    await seed_demo(session, CHEAP)
+    expo = await get_expo_by_slug(session, DEMO_SLUG)
+    assert expo.id is not None
+    today = demo_today()
+    assert expo.starts_on == today + timedelta(days=28)
+    assert today in [d.day for d in await expo_days(session, expo.id)]
+    shown = await default_expo(session)
+    assert shown is not None
+    assert shown.id == expo.id
+
+
+async def _pass_named(session: AsyncSession, expo_id: int, *, kind: str, days: list[str] | None) -> ExpoPass:
+    rows = (
+        await session.scalars(
+            sa.select(ExpoPass)
+            .join(PassKind, PassKind.id == ExpoPass.kind_id)  # type: ignore[arg-type]
+            .where(ExpoPass.expo_id == expo_id, PassKind.code == kind)
+            .order_by(ExpoPass.id)  # type: ignore[arg-type]
+        )
+    ).all()
+    return next(p for p in rows if days is None or p.days == days)
+
+
+async def test_the_demo_gate_admits_passes_on_the_day_it_is_seeded(
+    client: Client, session: AsyncSession, settings: Settings
+) -> None:
+    await seed_demo(session, CHEAP)
+    expo = await get_expo_by_slug(session, DEMO_SLUG)
+    assert expo.id is not None
+    await seed_passes(session, expo.id)
+    await session.commit()
+    today = demo_today().isoformat()
+
+    organiser = bearer(await make_user_token(session, Role.ORGANISER))
+    gate = await client.post(f"/api/expos/{expo.id}/gates", json={"name": "Gerbang Utama"}, headers=organiser)
+    assert gate.status_code == 201, gate.text
+    pairing = await client.post(f"/api/gates/{gate.json()['id']}/devices", json={"name": "HP 1"}, headers=organiser)
+    paired = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
+    assert paired.status_code == 201, paired.text
+    device = {"Authorization": f"Device {paired.json()['token']}"}
+    keys = load_keys(settings.signing_key_file)
+
+    async def scan(pass_: ExpoPass) -> str:
+        kind = await session.get(PassKind, pass_.kind_id)
+        assert kind is not None
+        body = {"text": token_for(pass_, kind, keys), "direction": "entry", "client_scan_id": f"demo-{pass_.id}"}
+        answer = await client.post("/api/gate/scans", json=body | {"scanned_at": now_iso()}, headers=device)
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["reason"])
+
+    rehearsal_visitor = await _pass_named(session, expo.id, kind="visitor", days=[today])
+    every_day_guest = await _pass_named(session, expo.id, kind="vip", days=None)
+    assert today in every_day_guest.days
+    expo_day_visitor = next(
+        p
+        for p in (await session.scalars(sa.select(ExpoPass).where(ExpoPass.expo_id == expo.id))).all()  # type: ignore[arg-type]
+        if p.days and today not in p.days
+    )
+    assert await scan(rehearsal_visitor) == "ok"
+    assert await scan(every_day_guest) == "ok"
+    assert await scan(expo_day_visitor) == "not_valid_today"

@@ -1,5 +1,8 @@
 """Passes for the demo expo: staff of confirmed bookings, committee, volunteers, press, VIPs and
-visitors, issued through the services (so quotas and days hold). Fictional people; seeded, repeatable."""
+visitors, issued through the services (so quotas and days hold). Fictional people; seeded, repeatable.
+
+Passes valid on every day of the expo are valid on its rehearsal day (the day the demo was seeded)
+too, and a few visitors registered for that day alone, so the gate has passes to scan today."""
 
 import random
 
@@ -9,7 +12,7 @@ from sqlmodel import col
 
 from booths.demo import FIRST_NAMES, LAST_NAMES, ORGANISER_EMAIL
 from booths.models import Booking, BookingStatus
-from booths.venue import expo_days
+from booths.venue import expo_days, get_expo
 from expo.accounts import CurrentUser
 from expo.models import Role, User
 from tickets import issuing, passes
@@ -46,6 +49,8 @@ async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
     actor = CurrentUser(id=organiser.id, email=organiser.email, name=organiser.name, role=Role.ORGANISER)
     kinds = {k.code: k for k in await ensure_kinds(session, expo_id)}
     days = await expo_days(session, expo_id)
+    expo = await get_expo(session, expo_id)
+    rehearsal = [d.day for d in days if not expo.starts_on <= d.day <= expo.ends_on]
     exhibitor_ids = (
         await session.scalars(
             sa.select(col(Booking.exhibitor_id))
@@ -93,7 +98,7 @@ async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
         )
     from tickets.schemas import VisitorRegistration
 
-    visitor_days = allowed_days(kinds["visitor"], days)
+    visitor_days = [d for d in allowed_days(kinds["visitor"], days) if d not in rehearsal]
     for i in range(40):
         chosen = sorted(rng.sample(visitor_days, k=min(len(visitor_days), rng.choice((1, 1, 1, 2, 3)))))
         await register_visitor(
@@ -115,6 +120,18 @@ async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
         await passes.revoke_pass(session, staff[1].id, actor, "Penjaga stan diganti.")
         await issuing.create_staff_pass(
             session, staff[1].exhibitor_id or 0, StaffPassCreate(holder_name=_name(rng)), actor
+        )
+    for i in range(6 if rehearsal else 0):  # visitors of the rehearsal day, one in Arabic script
+        await register_visitor(
+            session,
+            expo_id,
+            VisitorRegistration(
+                holder_name=_ARABIC[1] if i == 3 else _name(rng),
+                regency=_REGENCIES[i % len(_REGENCIES)],
+                category=_CATEGORIES[i % len(_CATEGORIES)],
+                days=rehearsal,
+                phone=None,
+            ),
         )
     await session.flush()
     return await _counts(session, expo_id)
