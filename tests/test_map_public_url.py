@@ -1,6 +1,8 @@
 """A printed map's QR code leads to the public address: EXPO_PUBLIC_URL, else the address the print was
-asked at (the Host the proxy passed on); the organiser's map page warns when that is this computer only."""
+asked at (the Host the proxy passed on); the organiser's map page warns when that is this computer only.
+The gate pairing QR code follows the same setting."""
 
+import re
 from collections.abc import AsyncIterator
 
 import pypdfium2
@@ -11,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.app import create_app
+from expo.auth import SESSION_COOKIE
 from expo.models import Role
 from expo.public_url import is_loopback
 from expo.settings import Settings
@@ -78,6 +81,25 @@ async def test_a_loopback_address_is_warned_about_on_the_map_page(
     assert f"http://{host}/e/{slug}/map" in page.text
     page_id = await client.get(f"/admin/e/{slug}/map?lang=id", headers=organiser | {"Host": host})
     assert "hanya bisa dibuka di komputer ini" in page_id.text
+
+
+async def test_the_gate_pairing_qr_follows_the_setting(
+    public_client: AsyncTestClient[Litestar], session: AsyncSession
+) -> None:
+    _, slug = await _organiser_and_slug(session)
+    public_client.cookies.set(SESSION_COOKIE, await make_user_token(session, Role.ORGANISER))
+    setup = f"/admin/e/{slug}/gates/setup"
+    await public_client.get(setup)
+    token = public_client.cookies.get("csrftoken") or ""
+    created = await public_client.post(f"{setup}/create", data={"name": "Utama", "_csrf_token": token})
+    assert created.status_code in {200, 303}, created.text
+    gate_id = re.findall(r'id="gate-(\d+)"', (await public_client.get(setup)).text)[0]
+    paired = await public_client.post(f"{setup}/{gate_id}/pair", data={"_csrf_token": token})
+    assert paired.status_code == 200, paired.text
+    code = re.search(r"data-pairing-code>([A-Z0-9]+)<", paired.text)
+    assert code
+    assert f"https://pameran.example.id/gate?pair={code.group(1)}" in paired.text
+    assert "127.0.0.1" not in paired.text
 
 
 def test_loopback_addresses() -> None:

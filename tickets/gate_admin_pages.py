@@ -21,6 +21,7 @@ from expo.auth import requires_organiser
 from expo.errors import DomainError, NotFound
 from expo.formatting import as_utc, format_datetime, utcnow
 from expo.i18n import N_, gettext
+from expo.public_url import public_base_url
 from expo.web import page, redirect
 from tickets import devices
 from tickets.gate_models import Gate, GateDevice, GateDirections
@@ -208,7 +209,7 @@ async def gate_pair(
     device, code = await devices.create_device(db_session, gate_id, name, user)
     await db_session.commit()
     assert device.pairing_expires_at is not None
-    url = f"{str(request.base_url).rstrip('/')}/gate?pair={code}"
+    url = f"{public_base_url(request)}/gate?pair={code}"  # a phone scans it: the public address
     pairing = {
         "gate": gate.name,
         "device": device.name,
