@@ -31,6 +31,7 @@ from expo.settings import Settings
 from tests.checkin_factories import now_iso
 from tests.factories import bearer, make_user_token
 from tests.pass_factories import Client
+from tickets.cards import card_context, card_for
 from tickets.demo import seed_passes
 from tickets.keys import load_keys
 from tickets.models import ExpoPass, PassKind
@@ -177,3 +178,20 @@ async def test_the_demo_gate_admits_passes_on_the_day_it_is_seeded(
     assert await scan(rehearsal_visitor) == "ok"
     assert await scan(every_day_guest) == "ok"
     assert await scan(expo_day_visitor) == "not_valid_today"
+
+
+async def test_demo_passes_print_the_expo_hours_and_the_rehearsal_day_among_their_days(
+    session: AsyncSession, settings: Settings
+) -> None:
+    seeded_on = date(2031, 3, 5)
+    await seed_demo(session, CHEAP, today=seeded_on)
+    expo = await get_expo_by_slug(session, DEMO_SLUG)
+    assert expo.id is not None
+    await seed_passes(session, expo.id)
+    ctx = await card_context(session, expo.id, load_keys(settings.signing_key_file))
+    guest = card_for(ctx, await _pass_named(session, expo.id, kind="vip", days=None), None)
+    assert guest.hours == "09.00–21.00 WIB"  # the run's hours, not the rehearsal day's 00.00–23.59
+    assert [(c.bottom, c.valid) for c in guest.days][:2] == [("5", True), ("2", True)]
+    rehearsal = card_for(ctx, await _pass_named(session, expo.id, kind="visitor", days=[seeded_on.isoformat()]), None)
+    assert rehearsal.hours == "00.00–23.59 WIB"
+    assert [c.valid for c in rehearsal.days] == [True] + [False] * 6

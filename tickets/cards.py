@@ -97,6 +97,13 @@ def hours_text(kind: PassKind, days: list[ExpoDay], timezone: str, locale: str) 
     return f"{_clock(opens, locale)}–{_clock(closes, locale)} {ZONES.get(timezone, timezone)}"
 
 
+def _hours_days(ctx: CardContext, valid: set[date]) -> list[ExpoDay]:
+    """The days whose hours the pass prints: its days within the expo's run (a rehearsal day before
+    the run, open all day for the gate, would otherwise print as 00.00–23.59), else all its days."""
+    mine = [d for d in ctx.days if d.day in valid] or ctx.days
+    return [d for d in mine if ctx.expo.starts_on <= d.day <= ctx.expo.ends_on] or mine
+
+
 def day_chips(all_days: Sequence[date], valid: set[date], locale: str) -> tuple[DayChip, ...]:
     shown = list(all_days) if len(all_days) <= MAX_CHIPS else sorted(valid)[:MAX_CHIPS]
     return tuple(
@@ -131,7 +138,7 @@ def card_for(ctx: CardContext, pass_: ExpoPass, booth: Booth | None) -> PassCard
         expo_name=ctx.expo.name,
         expo_line=ctx.expo_line,
         days=day_chips([d.day for d in ctx.days], valid, ctx.locale),
-        hours=hours_text(kind, ctx.days, ctx.expo.timezone, ctx.locale),
+        hours=hours_text(kind, _hours_days(ctx, valid), ctx.expo.timezone, ctx.locale),
         organisation=subtitle(pass_, ctx.locale),
         booth_code=booth.code if booth is not None else None,
         hall=hall,
