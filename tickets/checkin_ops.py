@@ -162,6 +162,8 @@ async def recent_scans(
             conflict=scan.conflict,
             annulled=scan.annulled_at is not None,
             annul_reason=scan.annul_reason,
+            clock_skewed=scan.clock_skewed,
+            device_scanned_at=as_utc(scan.device_scanned_at) if scan.device_scanned_at else None,
         )
         for scan, gate, code, holder in (await session.execute(stmt)).all()
     ]

@@ -260,7 +260,9 @@ class GateDeviceController(Controller):
         checkin_notices: NamedDependency[CheckinNotices],
     ) -> SyncResult:
         gate = await _gate_facts(request, db_session)
-        results = await checkin.sync(db_session, gate, data.scans, load_keys(settings.signing_key_file))
+        results = await checkin.sync(
+            db_session, gate, data.scans, load_keys(settings.signing_key_file), sent_at=data.sent_at
+        )
         checkin_notices.changed(gate.expo_id)
         return SyncResult(
             results=results,
