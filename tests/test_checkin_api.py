@@ -4,6 +4,7 @@ daily close, and bad input answering a refusal or 4xx (never 500, never half-app
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from expo.database import create_sessionmaker
 from expo.settings import Settings
 from tests.checkin_factories import gate_over_http, nonce, now_iso, pass_over_http
 from tests.pass_factories import Client, log_in_as, settings
-from tickets import live
+from tickets import checkin, live
 from tickets.gate_models import Scan
 from tickets.keys import load_keys
 
@@ -280,6 +281,38 @@ async def test_the_scanner_and_dashboard_pages_render(client: Client, session: A
     assert "Di dalam sekarang" in dashboard.text
     client.cookies.clear()
     assert (await client.get(f"/admin/e/{slug}/gates", follow_redirects=False)).status_code in {302, 303, 401}
+
+
+def _texts(html: str) -> Any:
+    block = re.search(r'<script type="application/json" id="gate-texts">(.*?)</script>', html, re.S)
+    assert block, "the page carries its texts in a JSON data block"
+    return json.loads(block.group(1))
+
+
+@pytest.mark.parametrize(
+    ("lang", "revoked", "clock", "invalid"),
+    [
+        ("id", "Perangkat dicabut", "Jam ponsel salah", "Kode tidak valid"),
+        ("en", "Phone revoked", "Phone clock is wrong", "Invalid code"),
+    ],
+)
+async def test_the_scanner_says_device_refusals_in_the_catalogs_words(
+    client: Client, lang: str, revoked: str, clock: str, invalid: str
+) -> None:
+    """The page's texts come from the translation catalogs; a refusal about the phone has its own
+    words (what to do), not "invalid code"; the script holds no text table of its own."""
+    texts = _texts((await client.get(f"/gate?lang={lang}")).text)
+    reasons = texts["reasons"]
+    assert reasons["device_revoked"].startswith(revoked)
+    assert reasons["scan_time_invalid"].startswith(clock)
+    assert reasons["clock_skewed"] == reasons["scan_time_invalid"]
+    assert reasons["invalid"] == invalid
+    assert reasons["device_unknown"] not in {reasons["invalid"], reasons["device_revoked"]}
+    assert set(reasons) >= {*checkin.REASONS, "unverifiable", "device_unknown", "rejected"}
+    script = (await client.get("/static/gate/scanner.js")).text
+    assert "Kode tidak valid" not in script
+    assert "TEXT" not in script
+    assert '"committee"' not in script  # the re-entry rule comes from the server's context only
 
 
 async def test_latest_scans_newest_first_for_organisers_only(client: Client, session: AsyncSession) -> None:
