@@ -225,13 +225,23 @@ class Placed:
 
 
 def _aware(moment: datetime, field: str) -> datetime:
-    if moment.tzinfo is None:
-        raise InvalidInput(
-            "Give the scan time with its time zone.",
-            code="scan_time_invalid",
-            fields=[FieldProblem(field, "Give the scan time with its time zone.")],
-        )
-    return moment.astimezone(UTC)  # stored in UTC: SQLite keeps the wall time it is given
+    try:
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)  # stored in UTC: SQLite keeps the wall time it is given
+    except OverflowError:  # e.g. 0001-01-01 in a zone east of UTC
+        pass
+    raise InvalidInput(
+        "Give the scan time with its time zone.",
+        code="scan_time_invalid",
+        fields=[FieldProblem(field, "Give the scan time with its time zone.")],
+    )
+
+
+def _moved(moment: datetime, by: timedelta) -> datetime | None:
+    try:
+        return moment + by
+    except OverflowError:
+        return None
 
 
 def batch_shift(sent_at: datetime | None, now: datetime) -> timedelta:
@@ -253,13 +263,13 @@ def place_in_time(data: ScanIn, now: datetime, *, offline: bool, shift: timedelt
     shifted by the batch's ``shift`` (the offset the device still has when it syncs); when that lies
     in the future or more than 7 days back it is not plausible and the receive time is used."""
     sent = _aware(data.scanned_at, "scanned_at")
-    claimed = sent - timedelta(milliseconds=data.clock_offset_ms)
+    claimed = _moved(sent, -timedelta(milliseconds=data.clock_offset_ms)) or sent
     if not offline:
         at = sent if abs(sent - now) <= CLOCK_TOLERANCE else now
         return Placed(at=at, claimed=claimed, skewed=abs(claimed - now) > CLOCK_TOLERANCE)
-    corrected = sent + shift
+    corrected = _moved(sent, shift)
     skewed = abs(claimed - sent) > CLOCK_TOLERANCE or shift != timedelta(0)
-    if corrected > now + CLOCK_TOLERANCE or corrected < now - MAX_PAST:
+    if corrected is None or corrected > now + CLOCK_TOLERANCE or corrected < now - MAX_PAST:
         return Placed(at=now, claimed=claimed, skewed=True)
     return Placed(at=corrected, claimed=claimed, skewed=skewed)
 
