@@ -242,3 +242,10 @@ class CheckinStats(BaseModel):
     per_hour: list[int] = Field(default_factory=lambda: [0] * 24)
     refused_by_reason: dict[str, int] = Field(default_factory=dict)
     conflicts: int = 0
+
+
+class GateStaffView(BaseModel):
+    """A gate-staff account's own gate and its counts today (``inside_now`` is the whole expo's)."""
+
+    gate: GateRead
+    stats: CheckinStats
