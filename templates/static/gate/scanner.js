@@ -275,9 +275,13 @@
     await showQueue();
   }
   async function heartbeat() {
+    if (!store.get("token")) return; // not paired: nothing to send (the queue waits for the next pairing)
     try {
       await sync();
-      const ping = await api("/api/gate/context", null, 2000); setNet(ping.ok);
+      if (!store.get("token")) return;
+      const ping = await api("/api/gate/context", null, 2000);
+      if (ping.status === 401 || ping.status === 403) { await deviceRefused(ping); return; } // not "offline"
+      setNet(ping.ok);
       if (!ping.ok) return;
       offline.context = await ping.json(); store.set("context", offline.context); // hours and rules stay current
       const ready = $("#ready").dataset.ready === "1";
