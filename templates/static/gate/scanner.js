@@ -323,7 +323,9 @@
 
   // --- wiring ----------------------------------------------------------------------------------
   async function pair(code) {
-    const response = await fetch("/api/gate/pair", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pairing_code: code }) });
+    // with the CSRF token: a gate-staff account pairing the phone it is logged in on sends its cookie
+    const h = headers(); delete h.Authorization;
+    const response = await fetch("/api/gate/pair", { method: "POST", headers: h, body: JSON.stringify({ pairing_code: code }) });
     if (!response.ok) { $("#pair-error").textContent = T.pair_failed; return; }
     const device = await response.json();
     ["context", "keys", "revoked", "rev_since", "passes", "pass_since", "pass_cursor", "pass_full_at"].forEach((k) => store.set(k, null));
