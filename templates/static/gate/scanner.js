@@ -27,7 +27,7 @@
     const rtt = Math.max(0, gotAt - sentAt), sample = server - (sentAt + gotAt) / 2;
     if (clock.offset === null || Math.abs(sample - clock.offset) > 30000) clock.offset = sample; // first, or the clock was changed
     else clock.offset += (sample - clock.offset) * (rtt <= clock.rtt ? 0.5 : 0.5 * clock.rtt / rtt);
-    clock.rtt = Math.min(rtt, clock.rtt);
+    clock.rtt = Math.min(rtt, clock.rtt * 1.05 + 5); // the best round trip lately, forgotten slowly
     store.set("clock_offset", clock.offset);
     warnClock();
   }
