@@ -49,7 +49,7 @@ from expo.web import LocaleMiddleware
 from tickets.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
 from tickets.api import PassController
 from tickets.gate_admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
-from tickets.gate_api import GateAdminController, GateDeviceController
+from tickets.gate_api import GateAdminController, GateDeviceController, GateStaffController
 from tickets.gate_pages import PAGE_HANDLERS as GATE_PAGES
 from tickets.live import CheckinNotices, channels_plugin
 from tickets.pages import PAGE_HANDLERS as PASS_PAGES
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GateController,
             GateAdminController,
             GateDeviceController,
+            GateStaffController,
             MapController,
             FeatureController,
             *APPLICATION_CONTROLLERS,

@@ -115,6 +115,11 @@ def requires_exhibitor_or_organiser(connection: ASGIConnection[Any, Any, Any, An
     _require(connection, Role.EXHIBITOR, Role.ORGANISER)
 
 
+def requires_gate_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A gate-staff account itself (its own gate's view and phones; organisers have the full pages)."""
+    _require(connection, Role.GATE)
+
+
 def requires_gate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection, Role.GATE, Role.ORGANISER)
 

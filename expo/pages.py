@@ -37,7 +37,7 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
 
 
 def home_for(role: Role) -> str:
-    return {Role.ORGANISER: "/admin", Role.EXHIBITOR: "/my-booking", Role.GATE: "/"}.get(role, "/")
+    return {Role.ORGANISER: "/admin", Role.EXHIBITOR: "/my-booking", Role.GATE: "/gate/staff"}.get(role, "/")
 
 
 @get("/login", include_in_schema=False)

@@ -16,7 +16,7 @@ from expo.accounts import CurrentUser, create_user
 from expo.models import Role
 from tests.factories import PASSWORDS, Venue, bearer, make_user_token, make_venue
 from tests.pass_factories import Client
-from tickets import devices, issuing
+from tickets import devices, gate_staff, issuing
 from tickets.gate_models import GateDevice, GateDirections
 from tickets.gate_schemas import GateCreate
 from tickets.keys import KeyRing, load_keys
@@ -167,3 +167,14 @@ async def pass_over_http(client: Client, expo_id: int, organiser: dict[str, str]
     )
     assert issued.status_code == 201, issued.text
     return str(issued.json()["token"])
+
+
+async def gate_staff_token(session: AsyncSession, expo_id: int, gate_name: str | None = None) -> str:
+    """The log-in token of a gate-staff account an organiser put on a (new) gate of this expo."""
+    gate = await devices.create_gate(session, expo_id, GateCreate(name=gate_name or f"Gerbang {nonce()}"))
+    assert gate.id is not None
+    email = f"petugas-{nonce()}@expo.test"
+    token = await make_user_token(session, Role.GATE, email=email)
+    await gate_staff.assign(session, gate.id, email)
+    await session.commit()
+    return token

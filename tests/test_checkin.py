@@ -181,14 +181,68 @@ async def test_the_same_nonce_twice_records_one_scan_and_answers_the_same(
     assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
 
 
-async def test_scan_times_far_from_now_are_refused(session: AsyncSession, world: GateWorld) -> None:
+async def test_a_scan_from_a_wrong_clock_is_stored_flagged_and_decided_now(
+    session: AsyncSession, world: GateWorld
+) -> None:
+    """Online, a device 20 minutes fast (or years off) is admitted at the server's time, both times kept."""
     _, token = await issue(session, world)
-    for at in (AT_10_WIB + timedelta(hours=1), AT_10_WIB - timedelta(days=30)):
-        data = ScanIn(text=token, client_scan_id=nonce(), scanned_at=at)
-        with pytest.raises(InvalidInput) as caught:
-            await checkin.check_in(session, await facts(session, world.device), data, world.keys, now=AT_10_WIB)
-        assert caught.value.code == "scan_time_invalid"
-    assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
+    _, other = await issue(session, world)
+    fast = ScanIn(text=token, client_scan_id=nonce(), scanned_at=AT_10_WIB + timedelta(minutes=20))
+    result = await checkin.check_in(session, await facts(session, world.device), fast, world.keys, now=AT_10_WIB)
+    assert (result.status, result.clock_skewed, result.scanned_at) == ("ok", True, AT_10_WIB)
+    assert result.device_scanned_at == AT_10_WIB + timedelta(minutes=20)
+    # a page that corrected its stamp by the offset it learnt: the stamp is kept, the clock still flagged
+    corrected = ScanIn(text=other, client_scan_id=nonce(), scanned_at=AT_10_WIB, clock_offset_ms=-20 * 60_000)
+    result = await checkin.check_in(session, await facts(session, world.device), corrected, world.keys, now=AT_10_WIB)
+    assert (result.status, result.clock_skewed, result.device_scanned_at) == (
+        "ok",
+        True,
+        AT_10_WIB + timedelta(minutes=20),
+    )
+    year_2000 = datetime(2000, 1, 1, tzinfo=UTC)
+    far = ScanIn(text=token, direction=Direction.EXIT, client_scan_id=nonce(), scanned_at=year_2000)
+    result = await checkin.check_in(session, await facts(session, world.device), far, world.keys, now=AT_10_WIB)
+    assert (result.status, result.clock_skewed, result.scanned_at) == ("ok", True, AT_10_WIB)
+    rows = (await session.execute(sa.select(Scan.clock_skewed, Scan.scanned_at).order_by(Scan.id))).all()
+    assert [(bool(a), b.replace(tzinfo=UTC) if b.tzinfo is None else b) for a, b in rows] == [(True, AT_10_WIB)] * 3
+    assert (await checkin_ops.stats(session, world.expo_id, AT_10_WIB)).entries_today == 2
+
+
+async def test_an_offline_batch_from_a_wrong_clock_is_shifted_by_the_device_offset(
+    session: AsyncSession, world: GateWorld
+) -> None:
+    """A phone 20 minutes slow syncs scans made 10 minutes ago: shifted by the offset its ``sent_at``
+    shows; a time that is not plausible even so (a year ahead) is placed at the receive time."""
+    _, early = await issue(session, world)
+    _, late = await issue(session, world)
+    now = AT_10_WIB + timedelta(hours=1)
+    slow = timedelta(minutes=20)
+    batch = [
+        OfflineScanIn(text=early, client_scan_id=nonce(), scanned_at=now - timedelta(minutes=10) - slow),
+        OfflineScanIn(text=late, client_scan_id=nonce(), scanned_at=now + timedelta(days=365)),
+    ]
+    gate = await facts(session, world.device)
+    results = await checkin.sync(session, gate, batch, world.keys, now=now, sent_at=now - slow)
+    by_scan = {r.client_scan_id: r for r in results}
+    first, second = by_scan[batch[0].client_scan_id], by_scan[batch[1].client_scan_id]
+    assert (first.status, first.clock_skewed, first.scanned_at) == ("ok", True, now - timedelta(minutes=10))
+    assert first.device_scanned_at == now - timedelta(minutes=10) - slow
+    assert (second.status, second.clock_skewed, second.scanned_at) == ("ok", True, now)
+    assert (await checkin_ops.stats(session, world.expo_id, now)).entries_today == 2
+    recent = await checkin_ops.recent_scans(session, world.expo_id)
+    assert [r.clock_skewed for r in recent] == [True, True]
+
+
+async def test_a_right_clock_is_not_flagged_and_a_time_without_zone_is_refused(
+    session: AsyncSession, world: GateWorld
+) -> None:
+    _, token = await issue(session, world)
+    assert (await _scan(session, world, token)).clock_skewed is False
+    naive = ScanIn(text=token, client_scan_id=nonce(), scanned_at=datetime.fromisoformat("2026-10-21T10:00"))
+    with pytest.raises(InvalidInput) as caught:
+        await checkin.check_in(session, await facts(session, world.device), naive, world.keys, now=AT_10_WIB)
+    assert caught.value.code == "scan_time_invalid"
+    assert await session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
 
 
 async def test_annul_undoes_a_mistaken_entry(session: AsyncSession, world: GateWorld) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.models import Role
 from expo.settings import Settings
+from tests.checkin_factories import gate_staff_token
 from tests.factories import bearer, make_user_token, make_venue
 from tests.pass_factories import Client, confirmed_exhibitor, decode_qr_codes, pdf_text, problem_fields, settings
 from tickets import tokens
@@ -155,7 +156,7 @@ async def test_no_staff_pass_for_a_held_booking_and_none_survive_a_cancellation(
     assert cancel.status_code == 200
     listed = (await client.get(f"/api/expos/{venue.expo_id}/passes?kind=exhibitor", headers=org)).json()
     assert [p["status"] for p in listed] == ["revoked"]
-    gate = bearer(await make_user_token(session, Role.GATE))
+    gate = bearer(await gate_staff_token(session, venue.expo_id))
     revoked = (await client.get(f"/api/expos/{venue.expo_id}/passes/revocations", headers=gate)).json()
     assert [r["serial"] for r in revoked["revoked"]] == [tokens.parse(staff.json()["token"])[0].serial]
     pdf = await client.get(f"/api/passes/{staff.json()['id']}/pass.pdf", headers=bearer(token))
@@ -213,7 +214,7 @@ async def test_an_exhibitor_never_sees_or_prints_another_exhibitors_passes(
 async def test_revoke_and_reissue_feed_the_revocation_list_in_order(client: Client, session: AsyncSession) -> None:
     venue = await make_venue(session)
     org = await _organiser(session)
-    gate = bearer(await make_user_token(session, Role.GATE))
+    gate = bearer(await gate_staff_token(session, venue.expo_id))
     a = await _issue(client, venue.expo_id, org, holder_name="Pertama")
     b = await _issue(client, venue.expo_id, org, holder_name="Kedua")
     reissued = await client.post(f"/api/passes/{a['id']}/reissue", headers=org)
@@ -379,7 +380,7 @@ async def test_a_printed_pass_decodes_to_a_token_naming_that_pass(
     [[decoded]] = decode_qr_codes(pdf.content)
     keys = load_keys(settings.signing_key_file).public_keys()
     claims = tokens.verify(decoded, keys, venue.expo_id)
-    gate = bearer(await make_user_token(session, Role.GATE))
+    gate = bearer(await gate_staff_token(session, venue.expo_id))
     check = await client.post(f"/api/expos/{venue.expo_id}/passes/verify", json={"token": decoded}, headers=gate)
     assert check.json()["valid"]
     assert check.json()["pass_id"] == staff.json()["id"]

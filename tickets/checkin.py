@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
 from expo.database import sqlite_write_turn
-from expo.errors import InvalidInput
+from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc, utcnow
 from expo.metadata import table_of
 from tickets import tokens
@@ -54,8 +54,9 @@ REASONS = (
     "kind_not_admitted",
     "already_inside",
 )
-MAX_FUTURE = timedelta(minutes=5)
-MAX_PAST = timedelta(days=7)
+# A device clock further than this from the server's is wrong (an online answer takes 2 s at most).
+CLOCK_TOLERANCE = timedelta(minutes=2)
+MAX_PAST = timedelta(days=7)  # an offline scan older than this is not plausible: placed at receipt
 SEEN_EVERY = timedelta(minutes=1)
 _TOKEN_ERRORS = {
     "malformed": "invalid",
@@ -199,6 +200,8 @@ async def scan_result(session: AsyncSession, scan: Scan, *, replay: bool = False
         gate_id=scan.gate_id,
         scanned_at=scan.scanned_at,
         received_at=scan.received_at,
+        device_scanned_at=scan.device_scanned_at,
+        clock_skewed=scan.clock_skewed,
         offline=scan.offline,
         conflict=scan.conflict,
         annulled=scan.annulled_at is not None,
@@ -211,11 +214,64 @@ async def scan_result(session: AsyncSession, scan: Scan, *, replay: bool = False
     return result.model_copy(update=_holder(await pass_by_id(session, scan.pass_id)))
 
 
-def check_scan_time(scanned_at: datetime, now: datetime) -> None:
-    if scanned_at.tzinfo is None:
-        raise InvalidInput("Give the scan time with its time zone.", code="scan_time_invalid")
-    if scanned_at > now + MAX_FUTURE or scanned_at < now - MAX_PAST:
-        raise InvalidInput("The scan time is too far from now; check the device's clock.", code="scan_time_invalid")
+@dataclass(frozen=True)
+class Placed:
+    """When a scan is taken to have happened (``at``, stored as ``scanned_at``), what the device's own
+    clock read then (``claimed``), and whether that clock was off (``skewed``)."""
+
+    at: datetime
+    claimed: datetime
+    skewed: bool
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    try:
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)  # stored in UTC: SQLite keeps the wall time it is given
+    except OverflowError:  # e.g. 0001-01-01 in a zone east of UTC
+        pass
+    raise InvalidInput(
+        "Give the scan time with its time zone.",
+        code="scan_time_invalid",
+        fields=[FieldProblem(field, "Give the scan time with its time zone.")],
+    )
+
+
+def _moved(moment: datetime, by: timedelta) -> datetime | None:
+    try:
+        return moment + by
+    except OverflowError:
+        return None
+
+
+def batch_shift(sent_at: datetime | None, now: datetime) -> timedelta:
+    """How far the device's clock is off now, from the time it says it sent the batch (``sent_at``,
+    the request takes well under the tolerance): zero within the tolerance or when not sent."""
+    if sent_at is None:
+        return timedelta(0)
+    shift = now - _aware(sent_at, "sent_at")
+    return shift if abs(shift) > CLOCK_TOLERANCE else timedelta(0)
+
+
+def place_in_time(data: ScanIn, now: datetime, *, offline: bool, shift: timedelta = timedelta(0)) -> Placed:
+    """The rule for a device clock (docs/gate.md, "Scan times"); a wrong clock is flagged, never refused.
+
+    The device's own clock read ``scanned_at - clock_offset_ms`` (the correction it learnt from our
+    answers). An online scan happens now: its time is the device's (corrected) time when that is
+    within the tolerance of the server's clock, else the server's; it is skewed when the device's own
+    clock was off by more than the tolerance. An offline scan's time is the device's corrected time,
+    shifted by the batch's ``shift`` (the offset the device still has when it syncs); when that lies
+    in the future or more than 7 days back it is not plausible and the receive time is used."""
+    sent = _aware(data.scanned_at, "scanned_at")
+    claimed = _moved(sent, -timedelta(milliseconds=data.clock_offset_ms)) or sent
+    if not offline:
+        at = sent if abs(sent - now) <= CLOCK_TOLERANCE else now
+        return Placed(at=at, claimed=claimed, skewed=abs(claimed - now) > CLOCK_TOLERANCE)
+    corrected = _moved(sent, shift)
+    skewed = abs(claimed - sent) > CLOCK_TOLERANCE or shift != timedelta(0)
+    if corrected is None or corrected > now + CLOCK_TOLERANCE or corrected < now - MAX_PAST:
+        return Placed(at=now, claimed=claimed, skewed=True)
+    return Placed(at=corrected, claimed=claimed, skewed=skewed)
 
 
 def _write_statements(insert: Any) -> dict[str, Any]:
@@ -309,6 +365,7 @@ async def _decide_and_store(
     gate: GateFacts,
     found: _Found,
     data: ScanIn | OfflineScanIn,
+    placed: Placed,
     *,
     now: datetime,
     offline: bool,
@@ -319,7 +376,7 @@ async def _decide_and_store(
     The scan row is the first write (SQLite takes its write lock there, PostgreSQL waits for a twin
     nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
     refusal before the commit."""
-    scanned_at = data.scanned_at.astimezone(UTC)  # stored in UTC: SQLite keeps the wall time it is given
+    scanned_at = placed.at
     decided_at = scanned_at if offline else now
     reason = _static_reason(gate, found, data.direction, decided_at)
     device_status = getattr(data, "device_status", None) if offline else None
@@ -340,6 +397,8 @@ async def _decide_and_store(
         "device_status": device_status,
         "conflict": device_status == OK and reason is not None,
         "scanned_at": scanned_at,
+        "device_scanned_at": placed.claimed,
+        "clock_skewed": placed.skewed,
         "received_at": now,
     }
     writes = _WRITES[conn.dialect.name]
@@ -366,6 +425,8 @@ async def _decide_and_store(
         serial=found.serial,
         scanned_at=scanned_at,
         received_at=now,
+        device_scanned_at=placed.claimed,
+        clock_skewed=placed.skewed,
         offline=offline,
         conflict=values["conflict"],
         **_holder(pass_),
@@ -377,13 +438,14 @@ async def _one(
     gate: GateFacts,
     found: _Found,
     data: ScanIn | OfflineScanIn,
+    placed: Placed,
     *,
     now: datetime,
     offline: bool,
 ) -> ScanResult:
     try:
         async with sqlite_write_turn(session):
-            result = await _decide_and_store(session, gate, found, data, now=now, offline=offline)
+            result = await _decide_and_store(session, gate, found, data, placed, now=now, offline=offline)
     except IntegrityError:  # e.g. the pass was deleted between the read and the write
         await session.rollback()
         result = None
@@ -426,12 +488,14 @@ async def sync(
     *,
     now: datetime | None = None,
     offline: bool = True,
+    sent_at: datetime | None = None,
 ) -> list[ScanResult]:
-    """Decide a batch of scans in the order they were scanned, each in its own short transaction,
-    after one lookup of every pass the batch names. A batch with a bad clock is refused whole."""
+    """Decide a batch of scans in the order they happened, each in its own short transaction, after
+    one lookup of every pass the batch names. A wrong device clock is corrected and flagged, never
+    refused (``place_in_time``); a time without a zone refuses the whole batch (422)."""
     now = now or utcnow()
-    for item in scans:
-        check_scan_time(item.scanned_at, now)
+    shift = batch_shift(sent_at, now) if offline else timedelta(0)
+    placed = [place_in_time(item, now, offline=offline, shift=shift) for item in scans]
     public_keys = keys.public_keys()
     read = [read_text(item.text, public_keys, gate.expo_id) for item in scans]
     index = await find_passes(
@@ -440,7 +504,9 @@ async def sync(
         serials=[r.serial for r in read if r.serial is not None],
         codes=[r.code for r in read if r.code is not None],
     )
-    order = sorted(range(len(scans)), key=lambda i: scans[i].scanned_at)
-    results = [await _one(session, gate, _found(read[i], index), scans[i], now=now, offline=offline) for i in order]
+    order = sorted(range(len(scans)), key=lambda i: placed[i].at)
+    results = [
+        await _one(session, gate, _found(read[i], index), scans[i], placed[i], now=now, offline=offline) for i in order
+    ]
     await _mark_seen(session, gate, now)
     return results

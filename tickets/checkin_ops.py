@@ -76,9 +76,12 @@ async def inside_now(session: AsyncSession, expo_id: int, now: datetime | None =
     return int(await session.scalar(stmt) or 0)
 
 
-async def stats(session: AsyncSession, expo_id: int, now: datetime | None = None) -> CheckinStats:
+async def stats(
+    session: AsyncSession, expo_id: int, now: datetime | None = None, gate_id: int | None = None
+) -> CheckinStats:
     """The live dashboard's numbers for the expo's current day (its own time zone). Annulled scans
-    do not count; "inside now" is the presence table, which the daily close empties."""
+    do not count; "inside now" is the presence table, which the daily close empties. With ``gate_id``
+    (gate staff's own view) the scan counts are that gate's; "inside now" stays the expo's."""
     expo = await get_expo(session, expo_id)
     zone = ZoneInfo(expo.timezone)
     local = (now or utcnow()).astimezone(zone)
@@ -88,6 +91,7 @@ async def stats(session: AsyncSession, expo_id: int, now: datetime | None = None
         col(Scan.scanned_at) >= start,
         col(Scan.scanned_at) < start + timedelta(days=1),
         col(Scan.annulled_at).is_(None),
+        *((col(Scan.gate_id) == gate_id,) if gate_id is not None else ()),
     )
     grouped = await session.execute(
         sa.select(
@@ -105,11 +109,11 @@ async def stats(session: AsyncSession, expo_id: int, now: datetime | None = None
         (await session.execute(sa.select(col(Gate.id), col(Gate.name)).where(col(Gate.expo_id) == expo_id))).all()
     )
     result = CheckinStats(day=local.date(), inside_now=await inside_now(session, expo_id, now))
-    for gate_id, kind, direction, status, reason, count in grouped.all():
+    for scan_gate, kind, direction, status, reason, count in grouped.all():
         if status != OK:
             result.refused_by_reason[reason] = result.refused_by_reason.get(reason, 0) + count
             continue
-        gate = result.per_gate.setdefault(names.get(gate_id, str(gate_id)), {"entries": 0, "exits": 0})
+        gate = result.per_gate.setdefault(names.get(scan_gate, str(scan_gate)), {"entries": 0, "exits": 0})
         if direction == Direction.ENTRY:
             result.entries_today += count
             gate["entries"] += count
@@ -162,6 +166,8 @@ async def recent_scans(
             conflict=scan.conflict,
             annulled=scan.annulled_at is not None,
             annul_reason=scan.annul_reason,
+            clock_skewed=scan.clock_skewed,
+            device_scanned_at=as_utc(scan.device_scanned_at) if scan.device_scanned_at else None,
         )
         for scan, gate, code, holder in (await session.execute(stmt)).all()
     ]

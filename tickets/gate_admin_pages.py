@@ -23,7 +23,7 @@ from expo.formatting import as_utc, format_datetime, utcnow
 from expo.i18n import N_, gettext
 from expo.public_url import public_base_url
 from expo.web import page, redirect
-from tickets import devices
+from tickets import devices, gate_staff
 from tickets.gate_models import Gate, GateDevice, GateDirections
 from tickets.gate_schemas import GateCreate
 from tickets.kinds import ensure_kinds
@@ -59,6 +59,8 @@ def _notice(code: str) -> str | None:
     return {
         "created": gettext("The gate is created."),
         "revoked": gettext("The phone is revoked."),
+        "staff": gettext("The gate staff is assigned."),
+        "unstaffed": gettext("The gate staff is removed from the gate."),
     }.get(code)
 
 
@@ -73,7 +75,7 @@ LABELS = {  # shown for the stored codes; translated in the template
 }
 
 
-def _status(device: GateDevice, now: datetime) -> str:
+def device_status(device: GateDevice, now: datetime) -> str:
     if device.revoked_at is not None:
         return "revoked"
     if device.paired_at is not None:
@@ -104,14 +106,15 @@ async def _render(
     await db_session.commit()
     halls = await list_halls(db_session, expo.id)
     gates = await devices.list_gates(db_session, expo.id)
+    staff = await gate_staff.staff_of(db_session, expo.id)
     now = utcnow()
     rows = []
     for gate in gates:
         assert gate.id is not None
-        listed = [(d, _status(d, now)) for d in await devices.list_devices(db_session, gate.id)]
+        listed = [(d, device_status(d, now)) for d in await devices.list_devices(db_session, gate.id)]
         # A code that was never used (expired, or revoked before pairing) is noise here.
         phones = [{"device": d, "status": st} for d, st in listed if d.paired_at is not None or st == "waiting"]
-        rows.append({"gate": gate, "devices": phones})
+        rows.append({"gate": gate, "devices": phones, "staff": staff.get(gate.id, [])})
 
     def when(value: datetime | None) -> str:
         return format_datetime(as_utc(value), expo.timezone) if value else "–"
@@ -238,4 +241,44 @@ async def gate_revoke(
     return redirect(_setup_url(slug, "revoked"))
 
 
-PAGE_HANDLERS = [gate_setup, gate_create, gate_pair, gate_revoke]
+@post(
+    "/admin/e/{slug:str}/gates/setup/{gate_id:int}/staff",
+    include_in_schema=False,
+    status_code=200,
+    guards=[requires_organiser],
+)
+async def gate_staff_assign(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    gate_id: FromPath[Id],
+    db_session: NamedDependency[AsyncSession],
+) -> Template | Redirect:
+    """Put a gate-staff account (by its e-mail) on this gate: it then sees the gate's counts and pairs
+    its own phones to it."""
+    await _expo_gate(db_session, slug, gate_id)
+    raw = await request.form()
+    try:
+        await gate_staff.assign(db_session, gate_id, _text(raw, "email", 254))
+    except DomainError as exc:
+        await db_session.rollback()
+        errors = domain_errors(exc, set())
+        return await _render(request, db_session, slug, errors=errors, status_code=exc.status)
+    await db_session.commit()
+    return redirect(_setup_url(slug, "staff"))
+
+
+@post(
+    "/admin/e/{slug:str}/gates/setup/{gate_id:int}/staff/{user_id:int}/remove",
+    include_in_schema=False,
+    guards=[requires_organiser],
+)
+async def gate_staff_remove(
+    slug: FromPath[str], gate_id: FromPath[Id], user_id: FromPath[Id], db_session: NamedDependency[AsyncSession]
+) -> Redirect:
+    await _expo_gate(db_session, slug, gate_id)
+    await gate_staff.unassign(db_session, gate_id, user_id)
+    await db_session.commit()
+    return redirect(_setup_url(slug, "unstaffed"))
+
+
+PAGE_HANDLERS = [gate_setup, gate_create, gate_pair, gate_revoke, gate_staff_assign, gate_staff_remove]

@@ -14,9 +14,9 @@ from litestar.response import ServerSentEvent, Stream
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from expo.accounts import CurrentUser
-from expo.auth import SESSIONMAKER_STATE_KEY, requires_organiser
+from expo.auth import SESSIONMAKER_STATE_KEY, requires_gate_staff, requires_organiser
 from expo.settings import Settings
-from tickets import checkin, checkin_ops, devices, live, offline_data, passes
+from tickets import checkin, checkin_ops, devices, gate_staff, live, offline_data, passes
 from tickets.gate_models import GateDevice
 from tickets.gate_schemas import (
     AnnulIn,
@@ -28,6 +28,7 @@ from tickets.gate_schemas import (
     GateContext,
     GateCreate,
     GateRead,
+    GateStaffView,
     OfflinePassList,
     PairIn,
     PairingCode,
@@ -104,13 +105,7 @@ class GateAdminController(Controller):
     ) -> PairingCode:
         device, code = await devices.create_device(db_session, gate_id, data.name, user)
         await db_session.commit()
-        assert device.pairing_expires_at is not None
-        return PairingCode(
-            device=devices.device_read(device),
-            pairing_code=code,
-            pair_url=f"/gate?pair={code}",
-            expires_at=device.pairing_expires_at,
-        )
+        return _pairing(device, code)
 
     @get("/api/gates/{gate_id:int}/devices")
     async def list_devices(self, gate_id: FromPath[Id], db_session: NamedDependency[AsyncSession]) -> list[DeviceRead]:
@@ -216,6 +211,57 @@ class GateAdminController(Controller):
         )
 
 
+def _pairing(device: GateDevice, code: str) -> PairingCode:
+    assert device.pairing_expires_at is not None
+    return PairingCode(
+        device=devices.device_read(device),
+        pairing_code=code,
+        pair_url=f"/gate?pair={code}",
+        expires_at=device.pairing_expires_at,
+    )
+
+
+class GateStaffController(Controller):
+    """A gate-staff account: its own gate's counts, and pairing / unpairing its own phones to it."""
+
+    tags = ["gates"]  # noqa: RUF012
+    guards = [requires_gate_staff]  # noqa: RUF012
+
+    @get("/api/gate-staff/gate", summary="My gate and its counts today")
+    async def my_gate(
+        self, user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
+    ) -> GateStaffView:
+        gate = await gate_staff.own_gate(db_session, user)
+        assert gate.id is not None
+        stats = await checkin_ops.stats(db_session, gate.expo_id, gate_id=gate.id)
+        return GateStaffView(gate=devices.gate_read(gate), stats=stats)
+
+    @get("/api/gate-staff/devices", summary="The phones I paired to my gate")
+    async def my_devices(
+        self, user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
+    ) -> list[DeviceRead]:
+        return [devices.device_read(d) for d in await gate_staff.own_devices(db_session, user)]
+
+    @post("/api/gate-staff/devices", status_code=201, summary="Pair a phone to my gate: its one-time code")
+    async def pair_my_phone(
+        self,
+        data: JSONBody[DeviceCreate],
+        user: NamedDependency[CurrentUser],
+        db_session: NamedDependency[AsyncSession],
+    ) -> PairingCode:
+        _gate, device, code = await gate_staff.pair_own_phone(db_session, user, data.name)
+        await db_session.commit()
+        return _pairing(device, code)
+
+    @post("/api/gate-staff/devices/{device_id:int}/revoke", status_code=200, summary="Unpair a phone I paired")
+    async def unpair_my_phone(
+        self, device_id: FromPath[Id], user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
+    ) -> DeviceRead:
+        device = await gate_staff.unpair_own_phone(db_session, user, device_id)
+        await db_session.commit()
+        return devices.device_read(device)
+
+
 class GateDeviceController(Controller):
     """Paired devices (``Authorization: Device <token>``): pair, scan, sync the offline queue."""
 
@@ -260,7 +306,9 @@ class GateDeviceController(Controller):
         checkin_notices: NamedDependency[CheckinNotices],
     ) -> SyncResult:
         gate = await _gate_facts(request, db_session)
-        results = await checkin.sync(db_session, gate, data.scans, load_keys(settings.signing_key_file))
+        results = await checkin.sync(
+            db_session, gate, data.scans, load_keys(settings.signing_key_file), sent_at=data.sent_at
+        )
         checkin_notices.changed(gate.expo_id)
         return SyncResult(
             results=results,

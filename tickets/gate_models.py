@@ -97,10 +97,24 @@ class PassPresence(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
 
 
+class GateStaff(SQLModel, table=True):
+    """A gate-staff account's gate, set by an organiser: the account sees that gate's counts and pairs
+    and unpairs its own phones to it (one gate per account at a time)."""
+
+    __tablename__ = "gate_staff"
+
+    user_id: int = Field(primary_key=True, foreign_key="user.id", ondelete="CASCADE")
+    gate_id: int = Field(foreign_key="gate.id", ondelete="CASCADE", index=True)
+    assigned_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
 class Scan(SQLModel, table=True):
-    """One scan, admitted or refused, stored once per device and client scan id. ``scanned_at`` is the
-    device's clock, ``received_at`` the server's; ``device_status`` is what an offline device showed,
-    and ``conflict`` marks an offline admission the server would have refused."""
+    """One scan, admitted or refused, stored once per device and client scan id. ``scanned_at`` is when
+    the scan is taken to have happened (the device's time, corrected by its known clock offset, or the
+    server's receive time when that is not plausible: docs/gate.md "Scan times"), ``device_scanned_at``
+    what the device claimed, ``clock_skewed`` that the device's clock was off; ``received_at`` is the
+    server's; ``device_status`` is what an offline device showed, and ``conflict`` marks an offline
+    admission the server would have refused."""
 
     __tablename__ = "scan"
     __table_args__ = (
@@ -123,6 +137,8 @@ class Scan(SQLModel, table=True):
     device_status: str | None = Field(default=None, sa_type=sa.String(8))
     conflict: bool = False
     scanned_at: datetime = Field(sa_type=_TS)
+    device_scanned_at: datetime | None = Field(default=None, sa_type=_TS)
+    clock_skewed: bool = False
     received_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
     annulled_at: datetime | None = Field(default=None, sa_type=_TS)
     annulled_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from expo.formatting import utcnow
 from tickets.gate_models import Direction, GateDirections, Reentry
 
 MAX_SCAN_TEXT = 1024  # a pass token is ~100 characters; anything over 1 KB is refused with 422
@@ -77,11 +78,19 @@ class ReentryIn(_In):
     reentry: Reentry
 
 
+MAX_OFFSET_MS = 30 * 86_400_000  # a month either way: more is no clock, it is noise
+
+
 class ScanIn(_In):
+    """``scanned_at`` on the device's corrected clock; ``clock_offset_ms`` the correction it applied
+    (server time minus its own clock, learnt from the server's answers), so its own clock read
+    ``scanned_at - clock_offset_ms``."""
+
     text: str = Field(max_length=MAX_SCAN_TEXT)
     direction: Direction = Direction.ENTRY
     client_scan_id: ClientScanId
     scanned_at: datetime
+    clock_offset_ms: int = Field(default=0, ge=-MAX_OFFSET_MS, le=MAX_OFFSET_MS)
 
 
 class OfflineScanIn(ScanIn):
@@ -91,7 +100,11 @@ class OfflineScanIn(ScanIn):
 
 
 class SyncIn(_In):
+    """``sent_at``: the device's (corrected) clock when it sent the batch; against the server's clock it
+    gives the device's offset now, by which the batch's times are shifted (docs/gate.md)."""
+
     scans: list[OfflineScanIn] = Field(max_length=MAX_SYNC_BATCH)
+    sent_at: datetime | None = None
 
 
 class ScanResult(BaseModel):
@@ -110,10 +123,13 @@ class ScanResult(BaseModel):
     serial: int | None = None
     scanned_at: datetime
     received_at: datetime
+    device_scanned_at: datetime | None = None
+    clock_skewed: bool = False
     offline: bool = False
     conflict: bool = False
     annulled: bool = False
     replay: bool = False
+    server_time: datetime = Field(default_factory=utcnow)  # for the scanner's clock offset
 
 
 class SyncResult(BaseModel):
@@ -121,6 +137,7 @@ class SyncResult(BaseModel):
     stored: int
     duplicates: int
     conflicts: int
+    server_time: datetime = Field(default_factory=utcnow)
 
 
 class AnnulIn(_In):
@@ -168,6 +185,7 @@ class GateContext(BaseModel):
     kinds: dict[int, str]  # token kind number -> kind code (kept for older scanner pages)
     kind_rules: dict[str, OfflineKind] = Field(default_factory=dict)  # kind code -> hours and re-entry
     days: list[OfflineDay] = Field(default_factory=list)
+    server_time: datetime = Field(default_factory=utcnow)  # the scanner learns its clock offset from it
 
 
 class OfflinePass(BaseModel):
@@ -208,6 +226,8 @@ class RecentScan(BaseModel):
     conflict: bool
     annulled: bool
     annul_reason: str | None
+    clock_skewed: bool = False
+    device_scanned_at: datetime | None = None
 
 
 class CheckinStats(BaseModel):
@@ -222,3 +242,10 @@ class CheckinStats(BaseModel):
     per_hour: list[int] = Field(default_factory=lambda: [0] * 24)
     refused_by_reason: dict[str, int] = Field(default_factory=dict)
     conflicts: int = 0
+
+
+class GateStaffView(BaseModel):
+    """A gate-staff account's own gate and its counts today (``inside_now`` is the whole expo's)."""
+
+    gate: GateRead
+    stats: CheckinStats

@@ -8,10 +8,11 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue import get_expo
+from expo.accounts import CurrentUser
 from expo.auth import requires_gate
 from expo.i18n import current_locale
 from expo.settings import Settings
-from tickets import gate, passes, rendering, visitor
+from tickets import gate, gate_staff, passes, rendering, visitor
 from tickets.api import download, file_stem, sync_and_commit, with_token
 from tickets.keys import load_keys
 from tickets.schemas import (
@@ -102,10 +103,12 @@ class GateController(Controller):
         self,
         expo_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
         since: FromQuery[Annotated[int, Parameter(ge=0, le=2**31 - 1)]] = 0,
         limit: FromQuery[Annotated[int, Parameter(ge=1, le=10_000)]] = 5000,
     ) -> RevocationList:
         await get_expo(db_session, expo_id)
+        await gate_staff.check_expo(db_session, user, expo_id)  # gate staff: their own expo only
         await sync_and_commit(db_session, expo_id)
         return await passes.revocations_since(db_session, expo_id, since, limit)
 
@@ -121,7 +124,9 @@ class GateController(Controller):
         data: JSONBody[VerifyIn],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
+        user: NamedDependency[CurrentUser],
     ) -> VerifyResult:
         await get_expo(db_session, expo_id)
+        await gate_staff.check_expo(db_session, user, expo_id)
         await sync_and_commit(db_session, expo_id)
         return await gate.verify_online(db_session, expo_id, data.token, load_keys(settings.signing_key_file))

@@ -25,18 +25,8 @@
     table($("refused"), Object.entries(s.refused_by_reason).map(([r, n]) => [said(r), n]));
     $("live").textContent = new Date().toLocaleTimeString();
   }
-  const REASONS = {
-    id: {
-      ok: "boleh", invalid: "kode tidak valid", invalid_signature: "tanda tangan palsu", wrong_expo: "pass pameran lain",
-      wrong_direction: "arah salah", revoked: "pass dicabut", not_valid_today: "tidak berlaku hari ini",
-      outside_hours: "di luar jam buka", kind_not_admitted: "jenis tidak boleh di gerbang ini", already_inside: "sudah di dalam",
-    },
-    en: {
-      ok: "admitted", invalid: "invalid code", invalid_signature: "forged signature", wrong_expo: "another expo's pass",
-      wrong_direction: "wrong direction", revoked: "pass revoked", not_valid_today: "not valid today",
-      outside_hours: "outside opening hours", kind_not_admitted: "kind not admitted here", already_inside: "already inside",
-    },
-  }[dash.dataset.locale] || {};
+  // The reason names come translated from the catalogs, in the page's JSON data block.
+  const TEXTS = JSON.parse(document.getElementById("gate-texts").textContent), REASONS = TEXTS.reasons;
   const said = (reason) => REASONS[reason] || reason;
   const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
   const post = (path, body) => fetch(path, {
@@ -51,7 +41,9 @@
     scans.replaceChildren(...(await response.json()).map((s) => {
       const tr = document.createElement("tr");
       tr.className = s.annulled ? "annulled" : s.status;
+      tr.dataset.clockSkewed = s.clock_skewed ? "1" : "0";
       const flags = [s.offline ? scans.dataset.offline : "", s.conflict ? scans.dataset.conflict : "",
+        s.clock_skewed ? TEXTS.clock_skewed : "",
         s.annulled ? scans.dataset.annulled + (s.annul_reason ? ": " + s.annul_reason : "") : ""].filter(Boolean).join(", ");
       [clock.format(new Date(s.scanned_at)), s.gate, s.direction === "entry" ? "↓" : "↑", said(s.reason),
         [s.holder_name, s.pass_code].filter(Boolean).join(" · "), flags].forEach((text) => {

@@ -3,33 +3,8 @@
 "use strict";
 (function () {
   const $ = (s) => document.querySelector(s);
-  const TEXT = {
-    id: {
-      pair_label: "Kode pemasangan dari panitia", pair_button: "Pasangkan perangkat", entry: "MASUK", exit: "KELUAR",
-      camera: "Pindai dengan kamera", scan_label: "Pindai atau ketik kode pass", check: "Periksa",
-      ok: "BOLEH MASUK", ok_exit: "KELUAR", refused: "DITOLAK", online: "daring", offline: "luring",
-      ready: "Data luring siap", pair_failed: "Kode tidak dikenal atau kedaluwarsa.", local: "(diperiksa luring)",
-      reasons: {
-        ok: "", invalid: "Kode tidak valid", invalid_signature: "Tanda tangan palsu", wrong_expo: "Pass pameran lain",
-        wrong_direction: "Arah salah untuk gerbang ini", revoked: "Pass dicabut", not_valid_today: "Tidak berlaku hari ini",
-        outside_hours: "Di luar jam buka", kind_not_admitted: "Jenis pass tidak boleh lewat gerbang ini",
-        already_inside: "Sudah di dalam", unverifiable: "Tidak dapat diperiksa luring",
-      },
-    },
-    en: {
-      pair_label: "Pairing code from the organiser", pair_button: "Pair this device", entry: "ENTRY", exit: "EXIT",
-      camera: "Scan with the camera", scan_label: "Scan or type the pass code", check: "Check",
-      ok: "ADMIT", ok_exit: "EXIT", refused: "REFUSED", online: "online", offline: "offline",
-      ready: "Offline data ready", pair_failed: "Unknown or expired code.", local: "(checked offline)",
-      reasons: {
-        ok: "", invalid: "Invalid code", invalid_signature: "Forged signature", wrong_expo: "Pass of another expo",
-        wrong_direction: "Wrong direction for this gate", revoked: "Pass revoked", not_valid_today: "Not valid today",
-        outside_hours: "Outside opening hours", kind_not_admitted: "This kind may not use this gate",
-        already_inside: "Already inside", unverifiable: "Cannot check offline",
-      },
-    },
-  };
-  const T = TEXT[document.body.dataset.locale] || TEXT.id;
+  // Every text comes translated from the catalogs, in a JSON data block of the page (gate_texts.py).
+  const T = JSON.parse(document.getElementById("gate-texts").textContent);
   const store = {
     get: (k) => JSON.parse(localStorage.getItem("gate." + k) || "null"),
     set: (k, v) => localStorage.setItem("gate." + k, JSON.stringify(v)),
@@ -40,6 +15,28 @@
   // Now and then the whole pass list again: it drops deleted passes and anything a cursor missed.
   const FULL_PASS_LIST_EVERY_MS = 6 * 3600 * 1000;
   let lastRefresh = 0, refreshing = null;
+
+  // --- the server's clock: every answer of context, scans and sync says the server's time; the page
+  // keeps offset = server - local (smoothed, quick answers weigh more) and stamps scans and decides
+  // offline on the corrected time, so a phone with a wrong clock still scans right (docs/gate.md).
+  const CLOCK_TOLERANCE_MS = 2 * 60 * 1000; // the server flags a clock further off than this
+  const clock = { offset: store.get("clock_offset"), rtt: Infinity };
+  function learnClock(serverTime, sentAt, gotAt) {
+    const server = Date.parse(serverTime);
+    if (!Number.isFinite(server)) return;
+    const rtt = Math.max(0, gotAt - sentAt), sample = server - (sentAt + gotAt) / 2;
+    if (clock.offset === null || Math.abs(sample - clock.offset) > 30000) clock.offset = sample; // first, or the clock was changed
+    else clock.offset += (sample - clock.offset) * (rtt <= clock.rtt ? 0.5 : 0.5 * clock.rtt / rtt);
+    clock.rtt = Math.min(rtt, clock.rtt * 1.05 + 5); // the best round trip lately, forgotten slowly
+    store.set("clock_offset", clock.offset);
+    warnClock();
+  }
+  function warnClock() { // the staff should set the phone right, though scans stay correct meanwhile
+    const wrong = Math.abs(clock.offset || 0) > CLOCK_TOLERANCE_MS;
+    $("#clock-warning").hidden = !wrong; $("#clock-warning").textContent = wrong ? T.reasons.clock_skewed : "";
+  }
+  const offsetMs = () => Math.round(clock.offset || 0);
+  const now = () => new Date(Date.now() + offsetMs());
 
   // --- IndexedDB queue (survives reloads and a dead battery) ------------------------------------
   const dbReady = new Promise((resolve, reject) => {
@@ -66,7 +63,7 @@
   // inside: as this device last saw it, on the expo-local day "day" (each day starts empty, as on the
   // server); entered: admitted here at least once (re-entry rule "once")
   const seenPut = (serial, inside) => tx("seen", "readwrite", (s) => {
-    const old = s.get(serial), day = localClock(new Date()).date;
+    const old = s.get(serial), day = localClock(now()).date;
     old.onsuccess = () => s.put({ serial, inside, day, entered: !!(inside || (old.result && old.result.entered)) });
   });
 
@@ -80,11 +77,28 @@
     if (csrf && csrf.content) h["X-CSRFToken"] = csrf.content;
     return h;
   }
+  const TELLS_TIME = /^\/api\/gate\/(context|scans|sync)/; // answers with "server_time"
   async function api(path, body, timeoutMs = 2000) {
-    const ctl = new AbortController(), timer = setTimeout(() => ctl.abort(), timeoutMs);
+    const ctl = new AbortController(), timer = setTimeout(() => ctl.abort(), timeoutMs), sentAt = Date.now();
     try {
-      return await fetch(path, { method: body ? "POST" : "GET", headers: headers(), body: body ? JSON.stringify(body) : undefined, signal: ctl.signal });
+      const response = await fetch(path, { method: body ? "POST" : "GET", headers: headers(), body: body ? JSON.stringify(body) : undefined, signal: ctl.signal });
+      const gotAt = Date.now();
+      if (response.ok && TELLS_TIME.test(path)) {
+        await response.clone().json().then((b) => learnClock(b.server_time, sentAt, gotAt), () => { /* not JSON */ });
+      }
+      return response;
     } finally { clearTimeout(timer); }
+  }
+  // A refusal about the phone itself (revoked, unknown): say what to do, then show the pairing form.
+  async function problemCode(response) {
+    try { return (await response.clone().json()).code || ""; } catch (e) { return ""; }
+  }
+  async function deviceRefused(response) {
+    const code = (await problemCode(response)) || (response.status === 403 ? "device_revoked" : "device_unknown");
+    store.set("token", null);
+    $("#pair-error").textContent = T.reasons[code] || T.reasons.device_unknown;
+    start();
+    return code;
   }
 
   function refreshOffline() {
@@ -96,7 +110,7 @@
   }
   async function fetchOffline() {
     const ctx = await api("/api/gate/context", null, 5000);
-    if (ctx.status === 401 || ctx.status === 403) { store.set("token", null); return start(); }
+    if (ctx.status === 401 || ctx.status === 403) return deviceRefused(ctx);
     if (!ctx.ok) throw new Error("context");
     offline.context = await ctx.json(); store.set("context", offline.context);
     $("#gate-name").textContent = offline.context.gate.name;
@@ -170,10 +184,6 @@
     }
     return ok && within(clock.seconds, ctx.gate.opens_at, ctx.gate.closes_at);
   }
-  function reentryOf(rule, kind) {
-    if (rule && rule.reentry) return rule.reentry;
-    return ["exhibitor", "committee", "volunteer"].includes(kind) ? "any" : "after_exit"; // an older context
-  }
   function normaliseCode(text) { return text.toUpperCase().replace(/[^A-Z0-9]/g, "").replace(/B/g, "8").replace(/G/g, "6").replace(/[OQ0]/g, "D"); }
   async function decideLocally(text, at) {
     const ctx = offline.context; if (!ctx) return { status: "refused", reason: "unverifiable" };
@@ -196,7 +206,10 @@
     if (!days.includes(clock.date)) return refuse("not_valid_today");
     if (!hoursOk(ctx, rule, clock)) return refuse("outside_hours");
     if (gate.kind_codes.length && !gate.kind_codes.includes(kind)) return refuse("kind_not_admitted");
-    const seen = await seenGet(serial), reentry = reentryOf(rule, kind);
+    // The re-entry rule is the server's (context kind_rules): the page never guesses one from the kind.
+    const reentry = rule && rule.reentry;
+    if (!reentry) return refuse("unverifiable");
+    const seen = await seenGet(serial);
     const insideToday = !!(seen && seen.inside && seen.day === clock.date);
     if (seen && ((reentry === "after_exit" && insideToday) || (reentry === "once" && (seen.inside || seen.entered)))) {
       return refuse("already_inside");
@@ -207,16 +220,16 @@
 
   // --- scanning --------------------------------------------------------------------------------
   function show(result, local) {
-    const box = $("#result");
-    box.className = "result " + (result.status === "ok" ? "ok" : "refused");
-    $("#result-word").textContent = result.status === "ok" ? (direction === "exit" ? T.ok_exit : T.ok) : T.refused;
+    const box = $("#result"), aboutDevice = result.status === "device";
+    box.className = "result " + (result.status === "ok" ? "ok" : aboutDevice ? "device" : "refused");
+    $("#result-word").textContent = result.status === "ok" ? (direction === "exit" ? T.ok_exit : T.ok) : aboutDevice ? T.device : T.refused;
     $("#result-reason").textContent = ((result.reason in T.reasons) ? T.reasons[result.reason] : result.reason) + (local ? " " + T.local : "");
     $("#result-name").textContent = result.holder_name || "";
     $("#result-detail").textContent = [result.kind_name || result.kind, result.organisation, result.booth].filter(Boolean).join(" · ");
     box.dataset.status = result.status; box.dataset.reason = result.reason; box.hidden = false;
     beep(result.status === "ok");
     if (navigator.vibrate) navigator.vibrate(result.status === "ok" ? 80 : [200, 80, 200]);
-    clearTimeout(show.timer); show.timer = setTimeout(() => { box.hidden = true; $("#scan-input").focus(); }, 2500);
+    clearTimeout(show.timer); show.timer = setTimeout(() => { box.hidden = true; $("#scan-input").focus(); }, aboutDevice ? 6000 : 2500);
   }
   function beep(good) {
     try {
@@ -227,13 +240,21 @@
   }
   async function submit(text) {
     text = text.trim(); if (!text) return;
-    const at = new Date();
-    const scan = { text: text.slice(0, 1024), direction, client_scan_id: crypto.randomUUID(), scanned_at: at.toISOString() };
+    const at = now(); // the server's time as this phone knows it, whatever its own clock says
+    const scan = {
+      text: text.slice(0, 1024), direction, client_scan_id: crypto.randomUUID(), scanned_at: at.toISOString(), clock_offset_ms: offsetMs(),
+    };
     try {
       const response = await api("/api/gate/scans", scan);
       if (response.ok) { setNet(true); const r = await response.json(); if (r.serial) await seenPut(r.serial, r.status === "ok" && direction === "entry"); return show(r, false); }
-      if (response.status === 401 || response.status === 403) { store.set("token", null); return start(); }
-      if (response.status < 500) return show({ status: "refused", reason: "invalid" }, false);
+      if (response.status === 401 || response.status === 403) {
+        const code = await deviceRefused(response);
+        return show({ status: "device", reason: code }, false);
+      }
+      if (response.status < 500) {
+        const code = await problemCode(response);
+        return show({ status: "device", reason: code === "scan_time_invalid" ? code : "rejected" }, false);
+      }
     } catch (err) { /* offline or no answer within 2 s */ }
     setNet(false);
     const verdict = await decideLocally(scan.text, at);
@@ -245,16 +266,22 @@
     const queued = (await queueAll()).sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
     for (let i = 0; i < queued.length; i += 100) {
       const batch = queued.slice(i, i + 100);
-      const response = await api("/api/gate/sync", { scans: batch }, 15000);
+      // sent_at: this phone's corrected clock now; the server shifts the batch by what is still off
+      const response = await api("/api/gate/sync", { scans: batch, sent_at: now().toISOString() }, 15000);
+      if (response.status === 401 || response.status === 403) { await deviceRefused(response); return; }
       if (!response.ok) throw new Error("sync " + response.status);
       await queueDelete(batch.map((s) => s.client_scan_id));
     }
     await showQueue();
   }
   async function heartbeat() {
+    if (!store.get("token")) return; // not paired: nothing to send (the queue waits for the next pairing)
     try {
       await sync();
-      const ping = await api("/api/gate/context", null, 2000); setNet(ping.ok);
+      if (!store.get("token")) return;
+      const ping = await api("/api/gate/context", null, 2000);
+      if (ping.status === 401 || ping.status === 403) { await deviceRefused(ping); return; } // not "offline"
+      setNet(ping.ok);
       if (!ping.ok) return;
       offline.context = await ping.json(); store.set("context", offline.context); // hours and rules stay current
       const ready = $("#ready").dataset.ready === "1";
@@ -296,7 +323,9 @@
 
   // --- wiring ----------------------------------------------------------------------------------
   async function pair(code) {
-    const response = await fetch("/api/gate/pair", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pairing_code: code }) });
+    // with the CSRF token: a gate-staff account pairing the phone it is logged in on sends its cookie
+    const h = headers(); delete h.Authorization;
+    const response = await fetch("/api/gate/pair", { method: "POST", headers: h, body: JSON.stringify({ pairing_code: code }) });
     if (!response.ok) { $("#pair-error").textContent = T.pair_failed; return; }
     const device = await response.json();
     ["context", "keys", "revoked", "rev_since", "passes", "pass_since", "pass_cursor", "pass_full_at"].forEach((k) => store.set(k, null));
@@ -306,6 +335,7 @@
   }
   function start() {
     document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = T[el.dataset.t]; });
+    warnClock();
     const token = store.get("token");
     $("#pair").hidden = !!token; $("#scan").hidden = !token;
     if (!token) {
