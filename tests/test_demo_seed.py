@@ -15,6 +15,8 @@ from booths.demo import (
     DEMO_LOGINS,
     DEMO_SLUG,
     EXHIBITOR_EMAIL,
+    GATE_EMAIL,
+    GATE_PASSWORD,
     demo_today,
     is_empty,
     reset_demo,
@@ -25,14 +27,13 @@ from booths.models import BookingStatus, Booth, Exhibitor, Hall
 from booths.venue import default_expo, expo_days, get_expo_by_slug, list_booths
 from expo.accounts import authenticate
 from expo.errors import Conflict
-from expo.models import Role
 from expo.security import Passwords
 from expo.settings import Settings
 from tests.checkin_factories import now_iso
-from tests.factories import bearer, make_user_token
+from tests.factories import bearer
 from tests.pass_factories import Client
 from tickets.cards import card_context, card_for
-from tickets.demo import seed_passes
+from tickets.demo import DEMO_GATES, seed_gates, seed_passes
 from tickets.keys import load_keys
 from tickets.models import ExpoPass, PassKind
 from tickets.passes import token_for
@@ -147,13 +148,20 @@ async def test_the_demo_gate_admits_passes_on_the_day_it_is_seeded(
     expo = await get_expo_by_slug(session, DEMO_SLUG)
     assert expo.id is not None
     await seed_passes(session, expo.id)
+    await seed_gates(session, expo.id)
     await session.commit()
     today = demo_today().isoformat()
 
-    organiser = bearer(await make_user_token(session, Role.ORGANISER))
-    gate = await client.post(f"/api/expos/{expo.id}/gates", json={"name": "Gerbang Utama"}, headers=organiser)
-    assert gate.status_code == 201, gate.text
-    pairing = await client.post(f"/api/gates/{gate.json()['id']}/devices", json={"name": "HP 1"}, headers=organiser)
+    # the demo's gate-staff account pairs its own phone to the gate it is on
+    login = await client.post("/api/auth/login", json={"email": GATE_EMAIL, "password": GATE_PASSWORD})
+    assert login.status_code == 200, login.text
+    staff = bearer(login.json()["token"])
+    mine = await client.get("/api/gate-staff/gate", headers=staff)
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["gate"]["name"] == DEMO_GATES[0].name
+    pairing = await client.post("/api/gate-staff/devices", json={"name": "HP 1"}, headers=staff)
+    assert pairing.status_code == 201, pairing.text
+    client.cookies.clear()  # the phone being paired is another device, without the staff's log-in
     paired = await client.post("/api/gate/pair", json={"pairing_code": pairing.json()["pairing_code"]})
     assert paired.status_code == 201, paired.text
     device = {"Authorization": f"Device {paired.json()['token']}"}

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.demo import FIRST_NAMES, LAST_NAMES, ORGANISER_EMAIL
+from booths.demo import FIRST_NAMES, GATE_EMAIL, LAST_NAMES, ORGANISER_EMAIL
 from booths.models import Booking, BookingStatus
 from booths.venue import expo_days, get_expo
 from expo.accounts import CurrentUser
 from expo.models import Role, User
-from tickets import issuing, passes
+from tickets import devices, gate_staff, issuing, passes
+from tickets.gate_models import GateDirections
+from tickets.gate_schemas import GateCreate
 from tickets.kinds import allowed_days, ensure_kinds
 from tickets.models import ExpoPass, PassStatus
 from tickets.schemas import StaffPassCreate
@@ -137,14 +139,32 @@ async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
     return await _counts(session, expo_id)
 
 
+# The demo's gates: the main entrance for everyone and a service door for exhibitors' staff.
+DEMO_GATES = (
+    GateCreate(name="Gerbang Utama", directions=GateDirections.BOTH),
+    GateCreate(name="Pintu Samping Peserta", directions=GateDirections.BOTH, kind_codes=["exhibitor", "committee"]),
+)
+
+
+async def seed_gates(session: AsyncSession, expo_id: int) -> None:
+    """The demo's gates, with the demo gate-staff account on the main one (it pairs its own phone)."""
+    for i, data in enumerate(DEMO_GATES):
+        gate = await devices.create_gate(session, expo_id, data)
+        if i == 0:
+            assert gate.id is not None
+            await gate_staff.assign(session, gate.id, GATE_EMAIL)
+    await session.flush()
+
+
 async def seed_demo_passes(session: AsyncSession) -> dict[str, int]:
-    """Seed the passes of the demo expo (after ``booths.demo.seed_demo``) and commit."""
+    """Seed the passes and gates of the demo expo (after ``booths.demo.seed_demo``) and commit."""
     from booths.demo import DEMO_SLUG
     from booths.venue import get_expo_by_slug
 
     expo = await get_expo_by_slug(session, DEMO_SLUG)
     assert expo.id is not None
     counts = await seed_passes(session, expo.id)
+    await seed_gates(session, expo.id)
     await session.commit()
     return counts
 
