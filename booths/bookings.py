@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.booking_events import booking_ended
 from booths.models import (
     AllocationSetting,
     Booking,
@@ -107,6 +108,7 @@ async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
         booking.ended_at = now
         booking.updated_at = now
         session.add(_event(booking, None, "expire", BookingStatus.HELD))
+        await booking_ended(session, booking)
     if stale:
         await session.flush()
 
@@ -262,6 +264,7 @@ async def cancel_booking(session: AsyncSession, booking_id: int, actor: CurrentU
     booking.cancel_reason = reason or None
     session.add(_event(booking, actor, "cancel", before, note=reason))
     await session.flush()
+    await booking_ended(session, booking)  # its staff passes stop now, in this transaction
     return booking
 
 

@@ -17,7 +17,7 @@ from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
 from tickets.kinds import allowed_days, check_days, ensure_kinds, kind_by_code
 from tickets.models import ExpoPass, PassStatus, StaffQuota
-from tickets.passes import issue, revoke_as
+from tickets.passes import issue
 from tickets.schemas import PassCreate, StaffPassCreate, StaffQuotaRead
 
 
@@ -157,27 +157,3 @@ async def set_staff_quota(session: AsyncSession, booking_id: int, quota: int, ac
         if item.booking_id == booking_id:
             return item
     raise Conflict("Staff quotas apply to confirmed bookings only.", code="booking_not_confirmed")
-
-
-async def sync_staff_passes(session: AsyncSession, expo_id: int) -> int:
-    """Revoke active staff passes whose booking is no longer confirmed (cancelled, moved away, ...).
-
-    Bookings know nothing of passes, so the web layer runs this (and commits) before passes or the
-    revocation list are read, like lapsed holds: no background job; usually it finds nothing.
-    """
-    stale = (
-        await session.scalars(
-            sa.select(ExpoPass)
-            .join(Booking, col(Booking.id) == col(ExpoPass.booking_id))
-            .where(
-                col(ExpoPass.expo_id) == expo_id,
-                col(ExpoPass.status) == PassStatus.ACTIVE,
-                col(Booking.status) != BookingStatus.CONFIRMED,
-            )
-        )
-    ).all()
-    for pass_ in stale:
-        await revoke_as(session, pass_, None, "booking_ended")
-    if stale:
-        await session.flush()
-    return len(stale)

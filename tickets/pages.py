@@ -24,7 +24,6 @@ from expo.i18n import current_locale, gettext
 from expo.settings import Settings
 from expo.web import page, redirect
 from tickets import issuing, jobs, passes, qr, rendering, visitor
-from tickets.api import sync_and_commit
 from tickets.cards import VISITOR_CATEGORY_LABELS
 from tickets.keys import load_keys
 from tickets.kinds import allowed_days, ensure_kinds
@@ -197,7 +196,6 @@ async def _render_staff(
     if exhibitor is not None and exhibitor.id is not None:
         from booths.venue import get_expo
 
-        await sync_and_commit(db_session, exhibitor.expo_id)
         context |= {
             "expo": await get_expo(db_session, exhibitor.expo_id),
             "quotas": await issuing.staff_quotas(db_session, exhibitor.id),

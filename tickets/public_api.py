@@ -12,7 +12,7 @@ from expo.auth import requires_gate
 from expo.i18n import current_locale
 from expo.settings import Settings
 from tickets import gate, passes, rendering, visitor
-from tickets.api import download, file_stem, sync_and_commit, with_token
+from tickets.api import download, file_stem, with_token
 from tickets.keys import load_keys
 from tickets.schemas import (
     PassWithToken,
@@ -106,7 +106,6 @@ class GateController(Controller):
         limit: FromQuery[Annotated[int, Parameter(ge=1, le=10_000)]] = 5000,
     ) -> RevocationList:
         await get_expo(db_session, expo_id)
-        await sync_and_commit(db_session, expo_id)
         return await passes.revocations_since(db_session, expo_id, since, limit)
 
     @post(
@@ -123,5 +122,4 @@ class GateController(Controller):
         settings: NamedDependency[Settings],
     ) -> VerifyResult:
         await get_expo(db_session, expo_id)
-        await sync_and_commit(db_session, expo_id)
         return await gate.verify_online(db_session, expo_id, data.token, load_keys(settings.signing_key_file))
