@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.approval import confirms_itself, stand_price
 from booths.booking_events import booking_ended
 from booths.models import (
     AllocationSetting,
@@ -146,7 +147,9 @@ async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
 async def hold_booth(
     session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
 ) -> Booking:
-    """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it."""
+    """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it,
+    and, when it is free only by the exhibitor's class, once an organiser approved the exhibitor
+    (``booths.approval``); until then it is a hold like any other."""
     # Refuse a visibly taken booth before taking any lock: under a rush most attempts are losers,
     # and on SQLite the lock is the whole database's. The checks under the lock and the unique
     # index still decide every real race.
@@ -171,7 +174,7 @@ async def hold_booth(
         )
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
-    price = price_for(package, exhibitor.exhibitor_class)
+    price = stand_price(package, exhibitor)
     now = utcnow()
     booking = Booking(
         expo_id=expo_id,
@@ -183,7 +186,7 @@ async def hold_booth(
         hold_expires_at=now + timedelta(minutes=expo.hold_minutes),
         updated_at=now,
     )
-    if price == 0 and expo.free_self_confirm:
+    if confirms_itself(package, exhibitor, expo):
         booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
     session.add(booking)
     await _flush_or_taken(session, booth)

@@ -83,6 +83,12 @@ def notice_text(code: str) -> str | None:
     notices = {
         "held": gettext("The booth is held for you. Pay before the hold runs out."),
         "confirmed_free": gettext("Your free booth is confirmed."),
+        "held_for_approval": gettext(
+            "The booth is held for you. The organisers check your exhibitor class first; "
+            "once they approve it the stand is confirmed. The hold runs out like any other."
+        ),
+        "approved": gettext("The exhibitor is approved."),
+        "rejected": gettext("The exhibitor's class is rejected; its stands cost the regular price."),
         "cancelled": gettext("The booking is cancelled."),
         "confirmed": gettext("The booking is confirmed."),
         "moved": gettext("The booking is moved."),
@@ -473,7 +479,9 @@ async def hold_submit(
         )
     confirmed = booking.status == BookingStatus.CONFIRMED
     await db_session.commit()
-    return redirect("/my-booking?msg=" + ("confirmed_free" if confirmed else "held"))
+    if confirmed:
+        return redirect("/my-booking?msg=confirmed_free")
+    return redirect("/my-booking?msg=" + ("held_for_approval" if booking.price == 0 else "held"))
 
 
 # --- my booking ----------------------------------------------------------------------------------
