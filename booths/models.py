@@ -169,7 +169,9 @@ class Exhibitor(SQLModel, table=True):
     # exhibitor's word only once an organiser approved it (booths.approval).
     approval: Approval = Field(default=Approval.PENDING, sa_type=sa.String(16))
     approval_decided_at: datetime | None = Field(default=None, sa_type=_TS)
-    approval_decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # Who decided: a user id kept as history, like a log line (no foreign key: the column is added
+    # without copying the table, see migration 0007).
+    approval_decided_by: int | None = None
     approval_note: str | None = Field(default=None, sa_type=sa.String(300))
     # Bumped at the start of every booking change: a row lock that serialises one exhibitor's
     # bookings on PostgreSQL and takes SQLite's write lock before anything is read.

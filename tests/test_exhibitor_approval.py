@@ -74,7 +74,9 @@ async def test_a_self_declared_free_class_holds_until_the_organiser_approves(
     assert approved.json()["approval_decided_at"] is not None
     now = (await client.get(f"/api/bookings/{booking['id']}", headers=organiser)).json()
     assert now["status"] == "confirmed"  # approving confirms the live free hold
-    assert (await client.get(f"/api/expos/{place.expo_id}/exhibitors/awaiting-approval", headers=organiser)).json() == []
+    assert (
+        await client.get(f"/api/expos/{place.expo_id}/exhibitors/awaiting-approval", headers=organiser)
+    ).json() == []
 
 
 async def test_an_approved_exhibitor_confirms_a_free_stand_at_once_and_a_rejected_one_pays(
@@ -110,7 +112,10 @@ async def test_the_organiser_approves_on_the_bookings_page(client: Client, sessi
     assert f'id="exhibitor-{exhibitor["id"]}"' in shown.text
     assert "Menunggu persetujuan" in shown.text or "menunggu persetujuan" in shown.text
     done = await post_form(
-        client, f"/admin/e/{place.expo.slug}/exhibitors/{exhibitor['id']}/approval", {"decision": "approved"}, from_page=page
+        client,
+        f"/admin/e/{place.expo.slug}/exhibitors/{exhibitor['id']}/approval",
+        {"decision": "approved"},
+        from_page=page,
     )
     assert done.status_code == 303, done.text
     after = await client.get(done.headers["location"])

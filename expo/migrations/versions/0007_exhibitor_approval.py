@@ -25,16 +25,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("exhibitor", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("approval", sa.String(length=16), nullable=False, server_default="approved"))
-        batch_op.add_column(sa.Column("approval_decided_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("approval_decided_by", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("approval_note", sa.String(length=300), nullable=True))
-        batch_op.create_foreign_key(
-            op.f("fk_exhibitor_approval_decided_by_user"), "user", ["approval_decided_by"], ["id"], ondelete="SET NULL"
-        )
-    with op.batch_alter_table("exhibitor", schema=None) as batch_op:
-        batch_op.alter_column("approval", server_default=None)  # new rows say it themselves (pending)
+    if op.get_bind().dialect.name == "sqlite":
+        # Plain ALTER TABLE: batch mode would copy the table, and SQLite refuses to drop a table that
+        # rows of other tables refer to (foreign keys are on). The default stays on SQLite (it cannot
+        # be dropped without that copy); the app always writes the column.
+        for column in (
+            "approval VARCHAR(16) NOT NULL DEFAULT 'approved'",
+            "approval_decided_at DATETIME",
+            "approval_decided_by INTEGER",
+            "approval_note VARCHAR(300)",
+        ):
+            op.execute(f"ALTER TABLE exhibitor ADD COLUMN {column}")
+    else:
+        op.add_column("exhibitor", sa.Column("approval", sa.String(16), nullable=False, server_default="approved"))
+        op.alter_column("exhibitor", "approval", server_default=None)  # new rows say it themselves (pending)
+        op.add_column("exhibitor", sa.Column("approval_decided_at", sa.DateTime(timezone=True), nullable=True))
+        op.add_column("exhibitor", sa.Column("approval_decided_by", sa.Integer(), nullable=True))
+        op.add_column("exhibitor", sa.Column("approval_note", sa.String(length=300), nullable=True))
     _revoke_staff_passes_of_ended_bookings()
 
 
@@ -82,9 +89,6 @@ def _revoke_staff_passes_of_ended_bookings() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("exhibitor", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("fk_exhibitor_approval_decided_by_user"), type_="foreignkey")
-        batch_op.drop_column("approval_note")
-        batch_op.drop_column("approval_decided_by")
-        batch_op.drop_column("approval_decided_at")
-        batch_op.drop_column("approval")
+    # Plain DROP COLUMN on both engines (SQLite 3.35+), for the reason given in upgrade().
+    for column in ("approval_note", "approval_decided_by", "approval_decided_at", "approval"):
+        op.execute(f"ALTER TABLE exhibitor DROP COLUMN {column}")
