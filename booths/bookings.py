@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from booths.approval import confirms_itself, stand_price
 from booths.booking_events import booking_ended
+from booths.calendar import check_not_over
 from booths.models import (
     AllocationSetting,
     Booking,
@@ -160,6 +161,7 @@ async def hold_booth(
     expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such booth.", code="booth_not_found")
+    check_not_over(expo)
     by_application = sa.select(col(AllocationSetting.applications_only)).where(
         col(AllocationSetting.expo_id) == expo_id
     )
@@ -311,6 +313,7 @@ async def assign_booth(
     expo: Expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    check_not_over(expo)
     booth = await _bookable_booth(session, expo_id, booth_id)
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None

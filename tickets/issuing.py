@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.calendar import expo_today
 from booths.exhibitors import get_exhibitor
 from booths.models import Booking, BookingStatus, Booth, BoothPackage
 from booths.venue import expo_days, get_expo
@@ -23,7 +24,7 @@ from tickets.schemas import PassCreate, StaffPassCreate, StaffQuotaRead
 
 async def create_pass(session: AsyncSession, expo_id: int, data: PassCreate, actor: CurrentUser) -> ExpoPass:
     """An organiser issues a pass of any kind; a staff pass goes through the exhibitor's quota."""
-    await get_expo(session, expo_id)
+    expo = await get_expo(session, expo_id)
     kind = await kind_by_code(session, expo_id, data.kind)
     if kind.staff:
         if data.exhibitor_id is None:
@@ -31,7 +32,7 @@ async def create_pass(session: AsyncSession, expo_id: int, data: PassCreate, act
         staff = StaffPassCreate(holder_name=data.holder_name, phone=data.phone, booking_id=data.booking_id)
         return await create_staff_pass(session, data.exhibitor_id, staff, actor, expo_id=expo_id)
     allowed = allowed_days(kind, await expo_days(session, expo_id))
-    days = check_days(data.days, allowed)
+    days = check_days(data.days, allowed, expo_today(expo))
     return await issue(
         session,
         expo_id,
@@ -114,12 +115,13 @@ async def create_staff_pass(
             continue
         kind = next(k for k in await ensure_kinds(session, exhibitor.expo_id) if k.staff)
         allowed = allowed_days(kind, await expo_days(session, exhibitor.expo_id))
+        today = expo_today(await get_expo(session, exhibitor.expo_id))
         return await issue(
             session,
             exhibitor.expo_id,
             kind,
             holder_name=data.holder_name,
-            days=check_days(None, allowed),
+            days=check_days(None, allowed, today),
             actor=actor,
             phone=data.phone,
             organisation=exhibitor.name,
