@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from booths.approval import confirms_itself, stand_price
 from booths.booking_events import booking_ended
-from booths.calendar import check_not_over
+from booths.lifecycle import check_not_over
 from booths.models import (
     AllocationSetting,
     Booking,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.calendar import expo_today
+from booths.lifecycle import expo_today
 from booths.models import Expo
 from expo.models import Role
 from tests.checkin_factories import open_expo

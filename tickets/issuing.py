@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.calendar import expo_today
 from booths.exhibitors import get_exhibitor
+from booths.lifecycle import expo_today
 from booths.models import Booking, BookingStatus, Booth, BoothPackage
 from booths.venue import expo_days, get_expo
 from expo.accounts import CurrentUser

@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.calendar import expo_today, is_over
 from booths.exhibitors import exhibitor_of_user
+from booths.lifecycle import expo_today, is_over
 from booths.pages import FormBody, FormErrors, domain_errors, validation_errors
 from booths.venue import default_expo, expo_days, get_expo_by_slug
 from expo.accounts import CurrentUser

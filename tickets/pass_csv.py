@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.calendar import expo_today
+from booths.lifecycle import expo_today
 from booths.venue import expo_days, get_expo
 from expo.accounts import CurrentUser
 from expo.errors import FieldProblem, InvalidInput

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.calendar import check_not_over, expo_today
+from booths.lifecycle import check_not_over, expo_today
 from booths.venue import expo_days, get_expo
 from expo.errors import Conflict, NotFound
 from tickets.kinds import allowed_days, check_days, ensure_kinds
