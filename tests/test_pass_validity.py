@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths import venue
-from booths.models import Booking
+from booths.models import Booking, BookingStatus
 from booths.schemas import BlockRequest, HallCreate, PackageCreate
 from tests.checkin_factories import gate_over_http, nonce, now_iso
 from tests.factories import bearer, signup_exhibitor
 from tests.pass_factories import Client, decode_qr_codes, log_in_as, settings
 from tickets import tokens
-from tickets.models import ExpoPass
+from tickets.models import ExpoPass, PassStatus
+from tickets.validity import pass_is_valid
 
 pytestmark = pytest.mark.anyio
 __all__ = ["settings"]
@@ -128,6 +129,14 @@ async def _put_booking_in(client: Client, session: AsyncSession, world: StaffWor
         }[state]
         await session.execute(sa.update(Booking).where(Booking.id == world.booking_id).values(**values))
         await session.commit()
+
+
+@pytest.mark.parametrize("booking", [None, *BookingStatus])
+@pytest.mark.parametrize("status", list(PassStatus))
+def test_the_rule_itself(status: PassStatus, booking: BookingStatus | None) -> None:
+    """Active, and its booking (if any) confirmed: nothing else opens the gate."""
+    expected = status == PassStatus.ACTIVE and booking in (None, BookingStatus.CONFIRMED)
+    assert pass_is_valid(status.value, booking.value if booking else None) is expected
 
 
 @pytest.mark.parametrize("state", STATES)
