@@ -51,6 +51,11 @@ def confirms_itself(package: BoothPackage, exhibitor: Exhibitor, expo: Expo) -> 
     return price == regular_price(package) or exhibitor.approval == Approval.APPROVED
 
 
+def awaits_approval(package: BoothPackage, exhibitor: Exhibitor) -> bool:
+    """Whether a stand of ``package`` is cheaper for this exhibitor only on its word, not yet approved."""
+    return exhibitor.approval == Approval.PENDING and stand_price(package, exhibitor) < regular_price(package)
+
+
 async def decide(
     session: AsyncSession, exhibitor_id: int, decision: Decision, actor: CurrentUser, note: str = ""
 ) -> Exhibitor:

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths import bookings, exhibitors, venue
+from booths import approval, bookings, exhibitors, venue
 from booths.models import BookingStatus, BoothPackage, ExhibitorClass, Expo, ExpoDay
 from booths.schemas import BookingRead, BoothRead, ClusterRead, ExhibitorSignup
 from expo.accounts import CurrentUser, start_session
@@ -477,11 +477,13 @@ async def hold_submit(
         return await _render_picker(
             request, db_session, slug, selected_id=booth_id, error=message, status_code=exc.status
         )
+    package = await venue.get_package(db_session, (await venue.get_booth(db_session, booth_id)).package_id)
+    free_on_approval = booking.price == 0 and approval.awaits_approval(package, exhibitor)
     confirmed = booking.status == BookingStatus.CONFIRMED
     await db_session.commit()
     if confirmed:
         return redirect("/my-booking?msg=confirmed_free")
-    return redirect("/my-booking?msg=" + ("held_for_approval" if booking.price == 0 else "held"))
+    return redirect("/my-booking?msg=" + ("held_for_approval" if free_on_approval else "held"))
 
 
 # --- my booking ----------------------------------------------------------------------------------
