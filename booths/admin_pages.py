@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths import bookings, exhibitors, venue
+from booths import approval, bookings, exhibitors, venue
 from booths.models import BookingStatus
 from booths.pages import FormBody, FormErrors, ShortText, domain_errors, notice_text, validation_errors, view
 from booths.schemas import BoothStatus, PaymentIn
@@ -218,6 +218,7 @@ async def _render_bookings(
     rows = await bookings.list_bookings(db_session, expo.id, status=status, q=q or None)
     free = await venue.list_booths(db_session, expo.id, status="available")
     people = await exhibitors.list_exhibitors(db_session, expo.id, limit=5000)
+    awaiting = await approval.awaiting_approval(db_session, expo.id)
     current = {"status": status.value if status else "", "q": q}
     return view(
         request,
@@ -227,6 +228,7 @@ async def _render_bookings(
         rows=rows,
         free_booths=free,
         exhibitors=people,
+        awaiting=awaiting,
         statuses=BOOKING_STATUSES,
         methods=PAYMENT_METHODS,
         filters=current,
@@ -419,6 +421,41 @@ async def admin_assign_booth(
     )
 
 
+class ApprovalForm(BaseModel):
+    decision: str = ""
+    note: str = ""
+    back: str = ""
+
+
+@post(
+    "/admin/e/{slug:str}/exhibitors/{exhibitor_id:int}/approval", include_in_schema=False, guards=[requires_organiser]
+)
+async def admin_decide_approval(
+    request: Request[Any, Any, Any],
+    *,
+    slug: FromPath[str],
+    exhibitor_id: FromPath[int],
+    data: Annotated[ApprovalForm, FormBody],
+    user: NamedDependency[CurrentUser],
+    db_session: NamedDependency[AsyncSession],
+) -> Template | Redirect:
+    try:
+        expo = await venue.get_expo_by_slug(db_session, slug)
+        exhibitor = await exhibitors.get_exhibitor(db_session, exhibitor_id, user)
+        if exhibitor.expo_id != expo.id:
+            raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+        if data.decision not in {d.value for d in approval.Decision}:
+            raise InvalidInput(fields=[FieldProblem("decision", "Choose one of the options.")])
+        await approval.decide(db_session, exhibitor_id, approval.Decision(data.decision), user, data.note)
+    except DomainError as exc:
+        await db_session.rollback()
+        message = " ".join([*domain_errors(exc, set()).general, *domain_errors(exc, set()).fields.values()])
+        filters = _back_query(data.back, _BOOKING_FILTERS)
+        return await _render_bookings(request, db_session, slug, filters, error=message, status_code=exc.status)
+    await db_session.commit()
+    return _back(f"/admin/e/{slug}/bookings", data.back, _BOOKING_FILTERS, data.decision)
+
+
 PAGE_HANDLERS = [
     admin_home,
     admin_booths,
@@ -429,4 +466,5 @@ PAGE_HANDLERS = [
     admin_cancel_booking,
     admin_move_booking,
     admin_assign_booth,
+    admin_decide_approval,
 ]

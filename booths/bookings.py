@@ -13,6 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.approval import confirms_itself, stand_price
+from booths.booking_events import booking_ended
+from booths.lifecycle import check_not_over
 from booths.models import (
     AllocationSetting,
     Booking,
@@ -107,6 +110,7 @@ async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
         booking.ended_at = now
         booking.updated_at = now
         session.add(_event(booking, None, "expire", BookingStatus.HELD))
+        await booking_ended(session, booking)
     if stale:
         await session.flush()
 
@@ -144,7 +148,9 @@ async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
 async def hold_booth(
     session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
 ) -> Booking:
-    """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it."""
+    """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it,
+    and, when it is free only by the exhibitor's class, once an organiser approved the exhibitor
+    (``booths.approval``); until then it is a hold like any other."""
     # Refuse a visibly taken booth before taking any lock: under a rush most attempts are losers,
     # and on SQLite the lock is the whole database's. The checks under the lock and the unique
     # index still decide every real race.
@@ -155,6 +161,7 @@ async def hold_booth(
     expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such booth.", code="booth_not_found")
+    check_not_over(expo)
     by_application = sa.select(col(AllocationSetting.applications_only)).where(
         col(AllocationSetting.expo_id) == expo_id
     )
@@ -169,7 +176,7 @@ async def hold_booth(
         )
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
-    price = price_for(package, exhibitor.exhibitor_class)
+    price = stand_price(package, exhibitor)
     now = utcnow()
     booking = Booking(
         expo_id=expo_id,
@@ -181,7 +188,7 @@ async def hold_booth(
         hold_expires_at=now + timedelta(minutes=expo.hold_minutes),
         updated_at=now,
     )
-    if price == 0 and expo.free_self_confirm:
+    if confirms_itself(package, exhibitor, expo):
         booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
     session.add(booking)
     await _flush_or_taken(session, booth)
@@ -262,6 +269,7 @@ async def cancel_booking(session: AsyncSession, booking_id: int, actor: CurrentU
     booking.cancel_reason = reason or None
     session.add(_event(booking, actor, "cancel", before, note=reason))
     await session.flush()
+    await booking_ended(session, booking)  # its staff passes stop now, in this transaction
     return booking
 
 
@@ -305,6 +313,7 @@ async def assign_booth(
     expo: Expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    check_not_over(expo)
     booth = await _bookable_booth(session, expo_id, booth_id)
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None

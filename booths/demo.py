@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from booths import approval
 from booths.bookings import assign_booth, cancel_booking, confirm_booking, hold_booth, hold_has_expired
 from booths.demo_applications import seed_demo_applications
 from booths.demo_map import seed_demo_map
@@ -639,6 +640,8 @@ class _Demo:
                 if (group, i) in self_signed:
                     signup = ExhibitorSignup.model_validate(values | {"password": EXHIBITOR_PASSWORD})
                     exhibitor, user = await sign_up(self.session, self.passwords, self.expo_id, signup)
+                    assert exhibitor.id is not None  # the organiser checked its class: free stands confirm
+                    await approval.decide(self.session, exhibitor.id, approval.Decision.APPROVED, self.org)
                     out[group].append((exhibitor, _actor(user)))
                 else:
                     created = await create_exhibitor(self.session, self.expo_id, ExhibitorCreate.model_validate(values))

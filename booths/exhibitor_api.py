@@ -7,11 +7,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths import exhibitors
+from booths import approval, exhibitors
 from booths.models import ExhibitorClass
 from booths.schemas import (
     CLUSTER_QUERY,
     NO_NUL,
+    ApprovalIn,
     ExhibitorCreate,
     ExhibitorRead,
     ExhibitorSignup,
@@ -93,3 +94,30 @@ class ExhibitorController(Controller):
         exhibitor = await exhibitors.update_exhibitor(db_session, exhibitor_id, data, user)
         await db_session.commit()
         return exhibitors.exhibitor_read(exhibitor)
+
+    @post(
+        "/api/exhibitors/{exhibitor_id:int}/approval",
+        guards=[requires_organiser],
+        status_code=200,
+        summary="Approve or reject the exhibitor's class (which makes a stand free or cheaper)",
+    )
+    async def decide_approval(
+        self,
+        exhibitor_id: FromPath[int],
+        data: JSONBody[ApprovalIn],
+        user: NamedDependency[CurrentUser],
+        db_session: NamedDependency[AsyncSession],
+    ) -> ExhibitorRead:
+        exhibitor = await approval.decide(db_session, exhibitor_id, approval.Decision(data.decision), user, data.note)
+        await db_session.commit()
+        return exhibitors.exhibitor_read(exhibitor)
+
+    @get(
+        "/api/expos/{expo_id:int}/exhibitors/awaiting-approval",
+        guards=[requires_organiser],
+        summary="Exhibitors whose class would get a cheaper stand, waiting for the organiser's approval",
+    )
+    async def awaiting_approval(
+        self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]
+    ) -> list[ExhibitorRead]:
+        return [exhibitors.exhibitor_read(e) for e in await approval.awaiting_approval(db_session, expo_id)]

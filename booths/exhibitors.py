@@ -4,12 +4,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.models import Exhibitor, ExhibitorClass
+from booths.models import Approval, Exhibitor, ExhibitorClass
 from booths.schemas import ExhibitorCreate, ExhibitorFields, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate
 from booths.venue import check_cluster, get_expo
 from expo.accounts import CurrentUser, create_user
 from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from expo.formatting import utcnow
 from expo.i18n import N_
 from expo.models import Role, User
 from expo.security import Passwords
@@ -31,11 +32,15 @@ async def _check_nib_free(session: AsyncSession, expo_id: int, nib: str, exhibit
         raise Conflict(message, code="nib_taken", fields=[FieldProblem("nib", message)])
 
 
-async def _new_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorFields, user_id: int | None) -> Exhibitor:
+async def _new_exhibitor(
+    session: AsyncSession, expo_id: int, data: ExhibitorFields, user_id: int | None, approval: Approval
+) -> Exhibitor:
     values = data.model_dump(include=set(ExhibitorFields.model_fields))
     if not values.get("pesantren_name"):
         values["pesantren_name"] = None
-    exhibitor = Exhibitor(expo_id=expo_id, user_id=user_id, **values)
+    exhibitor = Exhibitor(expo_id=expo_id, user_id=user_id, approval=approval, **values)
+    if approval != Approval.PENDING:
+        exhibitor.approval_decided_at = utcnow()
     session.add(exhibitor)
     await session.flush()
     return exhibitor
@@ -44,14 +49,16 @@ async def _new_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorFie
 async def sign_up(
     session: AsyncSession, passwords: Passwords, expo_id: int, data: ExhibitorSignup
 ) -> tuple[Exhibitor, User]:
-    """An exhibitor registers its business and gets an account (log-in e-mail = contact e-mail)."""
+    """An exhibitor registers its business and gets an account (log-in e-mail = contact e-mail). Its
+    class waits for an organiser's approval (``booths.approval``). One business (NIB) is one exhibitor
+    of an expo, so a second account for the same NIB is refused and the booth limit holds for it."""
     await get_expo(session, expo_id)
     await _check_nib_free(session, expo_id, data.nib)
     await check_cluster(session, expo_id, data.cluster)
     user = await create_user(
         session, passwords, email=data.email, name=data.contact_name, password=data.password, role=Role.EXHIBITOR
     )
-    exhibitor = await _new_exhibitor(session, expo_id, data, user.id)
+    exhibitor = await _new_exhibitor(session, expo_id, data, user.id, Approval.PENDING)
     return exhibitor, user
 
 
@@ -59,7 +66,7 @@ async def create_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorC
     await get_expo(session, expo_id)
     await _check_nib_free(session, expo_id, data.nib)
     await check_cluster(session, expo_id, data.cluster)
-    return await _new_exhibitor(session, expo_id, data, None)
+    return await _new_exhibitor(session, expo_id, data, None, Approval.APPROVED)  # the organiser typed it in
 
 
 async def exhibitor_of_user(session: AsyncSession, user_id: int, expo_id: int | None = None) -> Exhibitor | None:

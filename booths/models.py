@@ -23,6 +23,14 @@ class BoothType(StrEnum):
     TENT = "tent"
 
 
+class Approval(StrEnum):
+    """The organiser's decision on an exhibitor's self-declared class (it sets a free or cheaper stand)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class ExhibitorClass(StrEnum):
     PESANTREN = "pesantren"
     KOPERASI = "koperasi"
@@ -157,6 +165,14 @@ class Exhibitor(SQLModel, table=True):
     email: str = Field(sa_type=sa.String(254))
     cluster: str | None = Field(default=None, sa_type=sa.String(32))
     description: str = Field(default="", sa_type=sa.String(1000))
+    # A class that gets a stand below the regular price (pesantren, koperasi, ...) is taken on the
+    # exhibitor's word only once an organiser approved it (booths.approval).
+    approval: Approval = Field(default=Approval.PENDING, sa_type=sa.String(16))
+    approval_decided_at: datetime | None = Field(default=None, sa_type=_TS)
+    # Who decided: a user id kept as history, like a log line (no foreign key: the column is added
+    # without copying the table, see migration 0007).
+    approval_decided_by: int | None = None
+    approval_note: str | None = Field(default=None, sa_type=sa.String(300))
     # Bumped at the start of every booking change: a row lock that serialises one exhibitor's
     # bookings on PostgreSQL and takes SQLite's write lock before anything is read.
     lock_version: int = 0

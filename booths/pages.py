@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths import bookings, exhibitors, venue
+from booths import approval, bookings, exhibitors, venue
 from booths.models import BookingStatus, BoothPackage, ExhibitorClass, Expo, ExpoDay
 from booths.schemas import BookingRead, BoothRead, ClusterRead, ExhibitorSignup
 from expo.accounts import CurrentUser, start_session
@@ -83,6 +83,12 @@ def notice_text(code: str) -> str | None:
     notices = {
         "held": gettext("The booth is held for you. Pay before the hold runs out."),
         "confirmed_free": gettext("Your free booth is confirmed."),
+        "held_for_approval": gettext(
+            "The booth is held for you. The organisers check your exhibitor class first; "
+            "once they approve it the stand is confirmed. The hold runs out like any other."
+        ),
+        "approved": gettext("The exhibitor is approved."),
+        "rejected": gettext("The exhibitor's class is rejected; its stands cost the regular price."),
         "cancelled": gettext("The booking is cancelled."),
         "confirmed": gettext("The booking is confirmed."),
         "moved": gettext("The booking is moved."),
@@ -471,9 +477,13 @@ async def hold_submit(
         return await _render_picker(
             request, db_session, slug, selected_id=booth_id, error=message, status_code=exc.status
         )
+    package = await venue.get_package(db_session, (await venue.get_booth(db_session, booth_id)).package_id)
+    free_on_approval = booking.price == 0 and approval.awaits_approval(package, exhibitor)
     confirmed = booking.status == BookingStatus.CONFIRMED
     await db_session.commit()
-    return redirect("/my-booking?msg=" + ("confirmed_free" if confirmed else "held"))
+    if confirmed:
+        return redirect("/my-booking?msg=confirmed_free")
+    return redirect("/my-booking?msg=" + ("held_for_approval" if free_on_approval else "held"))
 
 
 # --- my booking ----------------------------------------------------------------------------------

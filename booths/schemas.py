@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from booths.models import BookingStatus, BoothType, ExhibitorClass, HallKind
+from booths.models import Approval, BookingStatus, BoothType, ExhibitorClass, HallKind
 from booths.validation import normalise_booth_code, normalise_nib, normalise_whatsapp
 
 Name = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(str.strip)]
@@ -310,6 +310,14 @@ class ExhibitorRead(BaseModel):
     cluster: str | None
     description: str
     has_account: bool
+    approval: Approval = Field(description="The organiser's decision on the class: pending, approved, rejected.")
+    approval_decided_at: datetime | None = None
+    approval_note: str | None = None
+
+
+class ApprovalIn(Strict):
+    decision: Literal["approved", "rejected"]
+    note: Annotated[str, Field(max_length=300)] = ""
 
 
 class SignupResult(BaseModel):

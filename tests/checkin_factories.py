@@ -14,7 +14,7 @@ from booths.models import Expo
 from booths.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user
 from expo.models import Role
-from tests.factories import PASSWORDS, Venue, bearer, make_user_token, make_venue
+from tests.factories import PASSWORDS, Venue, bearer, expo_day, make_user_token, make_venue
 from tests.pass_factories import Client
 from tickets import devices, gate_staff, issuing
 from tickets.gate_models import GateDevice, GateDirections
@@ -25,8 +25,8 @@ from tickets.passes import token_for
 from tickets.scan_facts import GateFacts, gate_facts
 from tickets.schemas import PassCreate
 
-DAY = date(2026, 10, 21)
-AT_10_WIB = datetime(2026, 10, 21, 3, 0, tzinfo=UTC)  # 10:00 in Jombang
+DAY = expo_day(1)
+AT_10_WIB = datetime.combine(DAY, time(3, 0), tzinfo=UTC)  # 10:00 in Jombang
 _nonce = itertools.count(1)
 
 

@@ -2,8 +2,9 @@
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -17,6 +18,16 @@ from expo.models import Role
 from expo.security import Passwords
 
 PASSWORDS = Passwords(time_cost=1, memory_kib=64)
+# The test expo opens four weeks after today in Jombang, so it is never over whenever the suite runs
+# (booking and pass issue refuse an expo or days that are over).
+EXPO_START = datetime.now(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=28)
+
+
+def expo_day(n: int) -> date:
+    """The test expo's day ``n`` (0: its first day; negative or past 5: outside it)."""
+    return EXPO_START + timedelta(days=n)
+
+
 _counter = itertools.count(1)
 
 
@@ -35,8 +46,17 @@ class Venue:
 
 
 async def make_venue(
-    session: AsyncSession, *, booths: int = 6, hold_minutes: int = 30, booth_limit: int = 1, slug: str | None = None
+    session: AsyncSession,
+    *,
+    booths: int = 6,
+    hold_minutes: int = 30,
+    booth_limit: int = 1,
+    slug: str | None = None,
+    starts_on: date | None = None,
 ) -> Venue:
+    """An expo of six days (from ``starts_on``, else four weeks ahead) with a hall, two packages (one
+    paid, cheaper for a pesantren; one free) and a row of paid booths."""
+    first = starts_on or EXPO_START
     expo = await venue.create_expo(
         session,
         ExpoCreate(
@@ -44,8 +64,8 @@ async def make_venue(
             name="Expo Uji",
             city="Jombang",
             venue="Gedung Uji",
-            starts_on=date(2026, 10, 20),
-            ends_on=date(2026, 10, 25),
+            starts_on=first,
+            ends_on=first + timedelta(days=5),
             hold_minutes=hold_minutes,
             booth_limit=booth_limit,
         ),

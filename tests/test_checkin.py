@@ -2,7 +2,7 @@
 annul, reset, the daily close, and two gates scanning the same pass at the same instant."""
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -96,13 +96,13 @@ async def test_a_revoked_pass_is_refused(session: AsyncSession, world: GateWorld
 
 
 async def test_a_pass_for_another_day_is_not_valid_today(session: AsyncSession, world: GateWorld) -> None:
-    _, token = await issue(session, world, days=[date(2026, 10, 22)])
+    _, token = await issue(session, world, days=[DAY + timedelta(days=1)])
     assert (await _scan(session, world, token)).reason == "not_valid_today"
 
 
 async def test_outside_the_opening_hours(session: AsyncSession, world: GateWorld) -> None:
     _, token = await issue(session, world)
-    early = datetime(2026, 10, 21, 0, 30, tzinfo=UTC)  # 07:30 WIB, the day opens at 09:00
+    early = datetime.combine(DAY, time(0, 30), tzinfo=UTC)  # 07:30 WIB, the day opens at 09:00
     assert (await _scan(session, world, token, at=early)).reason == "outside_hours"
     _, staff = await issue(session, world, kind="committee")  # committee: 06:00-23:00
     assert (await _scan(session, world, staff, at=early)).reason == "ok"
@@ -156,13 +156,13 @@ async def test_staff_enter_any_number_of_times_and_rules_are_configurable(
 async def test_the_decision_order(session: AsyncSession, world: GateWorld) -> None:
     exit_gate, _ = await paired_device(session, world.expo_id, world.organiser, directions=GateDirections.EXIT)
     staff_gate, _ = await paired_device(session, world.expo_id, world.organiser, kind_codes=["exhibitor"])
-    tomorrow = [date(2026, 10, 22)]
+    tomorrow = [DAY + timedelta(days=1)]
     revoked, revoked_token = await issue(session, world, days=tomorrow)
     assert revoked.id is not None
     await revoke_pass(session, revoked.id, world.organiser, "lost")
     await session.commit()
     _, other_day = await issue(session, world, days=tomorrow)
-    early = datetime(2026, 10, 21, 0, 30, tzinfo=UTC)
+    early = datetime.combine(DAY, time(0, 30), tzinfo=UTC)
     assert (await _scan(session, world, revoked_token, device=exit_gate)).reason == "wrong_direction"
     assert (await _scan(session, world, revoked_token)).reason == "revoked"  # before not_valid_today
     assert (await _scan(session, world, other_day, at=early, device=staff_gate)).reason == "not_valid_today"

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.models import Role
-from tests.factories import Venue, bearer, exhibitor_payload, make_user_token, make_venue, signup_exhibitor
+from tests.factories import Venue, bearer, exhibitor_payload, expo_day, make_user_token, make_venue, signup_exhibitor
 
 pytestmark = pytest.mark.anyio
 
@@ -67,7 +67,7 @@ def _patches(v: Venue) -> list[str]:
         f"/api/halls/{v.hall.id}",
         f"/api/packages/{v.paid.id}",
         f"/api/booths/{v.booth_ids[0]}",
-        f"/api/expos/{v.expo_id}/days/2026-10-21",
+        f"/api/expos/{v.expo_id}/days/{expo_day(1).isoformat()}",
     ]
 
 

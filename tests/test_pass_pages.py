@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.models import Role
-from tests.factories import bearer, make_user_token, make_venue
+from tests.factories import bearer, expo_day, make_user_token, make_venue
 from tests.pass_factories import Client, confirmed_exhibitor, decode_qr_codes, log_in_as, post_form, settings
 from tickets import tokens
 
@@ -26,7 +26,12 @@ async def test_a_visitor_registers_on_the_phone_and_sees_the_pass_at_once(
     response = await post_form(
         client,
         "/e/hari-santri/visit",
-        {"holder_name": "Nur Aini", "regency": "Jombang", "category": "santri", "days": ["2026-10-21", "2026-10-22"]},
+        {
+            "holder_name": "Nur Aini",
+            "regency": "Jombang",
+            "category": "santri",
+            "days": [expo_day(1).isoformat(), expo_day(2).isoformat()],
+        },
         from_page="/e/hari-santri/visit",
     )
     assert response.status_code == 303
@@ -62,7 +67,7 @@ async def test_the_visitor_form_shows_what_is_wrong_and_keeps_the_input(client: 
     outside = await post_form(
         client,
         "/e/hari-santri/visit",
-        {"holder_name": "Ahmad", "regency": "Kediri", "category": "umum", "days": ["2027-01-01"]},
+        {"holder_name": "Ahmad", "regency": "Kediri", "category": "umum", "days": [expo_day(40).isoformat()]},
         from_page="/e/hari-santri/visit",
     )
     assert outside.status_code == 422

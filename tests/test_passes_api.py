@@ -2,7 +2,6 @@
 printing one pass or a batch, and the bad input that must answer 4xx."""
 
 import asyncio
-from datetime import date
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from expo.models import Role
 from expo.settings import Settings
 from tests.checkin_factories import gate_staff_token
-from tests.factories import bearer, make_user_token, make_venue
+from tests.factories import bearer, expo_day, make_user_token, make_venue
 from tests.pass_factories import Client, confirmed_exhibitor, decode_qr_codes, pdf_text, problem_fields, settings
 from tickets import tokens
 from tickets.keys import load_keys
@@ -20,7 +19,7 @@ from tickets.passes import CODE_ALPHABET
 pytestmark = pytest.mark.anyio
 __all__ = ["settings"]  # the fixture override above is used by `client`
 
-DAYS = ["2026-10-20", "2026-10-21"]
+DAYS = [expo_day(0).isoformat(), expo_day(1).isoformat()]
 API = {"Authorization": "Bearer none"}  # a public API call without a cookie: no CSRF token needed
 
 
@@ -69,7 +68,7 @@ async def test_organiser_issues_a_pass_whose_token_verifies_offline(
 
     public = {k["key_id"]: public_key_from_text(k["public_key"]) for k in keys["keys"]}
     claims = tokens.verify(body["token"], public, venue.expo_id)
-    assert claims.days == (date(2026, 10, 20), date(2026, 10, 21))
+    assert claims.days == (expo_day(0), expo_day(1))
     assert "private" not in str(keys).lower()
     assert settings.signing_key_file.stat().st_mode & 0o777 == 0o600
 
@@ -80,7 +79,7 @@ BAD_PASS_INPUT: list[tuple[dict[str, Any], str]] = [
     ({"holder_name": "x" * 101}, "holder_name"),
     ({"holder_name": "Bell\u0007"}, "holder_name"),
     ({"kind": "astronaut"}, "kind"),
-    ({"days": ["2026-11-01"]}, "days"),
+    ({"days": [expo_day(12).isoformat()]}, "days"),
     ({"days": []}, "days"),
     ({"phone": "12"}, "phone"),
     ({"email": "not-an-email"}, "email"),
@@ -286,7 +285,7 @@ async def test_csv_import_is_all_or_nothing_with_row_errors(client: Client, sess
         ",,,\n"
         ",0812 1111 2222,,\n"
         "Relawan Tiga,12,,\n"
-        "Relawan Empat,,,2026-12-01\n"
+        f"Relawan Empat,,,{expo_day(40).isoformat()}\n"
         f"{'x' * 120},,,\n"
     )
     response = await client.post(url, content=bad.encode(), headers=org | {"content-type": "text/csv"})
@@ -295,7 +294,7 @@ async def test_csv_import_is_all_or_nothing_with_row_errors(client: Client, sess
     assert problem_fields(response.json()) == {"rows.4.name", "rows.5.phone", "rows.6.days", "rows.7.name"}
     listed = (await client.get(f"/api/expos/{venue.expo_id}/passes", headers=org)).json()
     assert listed == []
-    good = "name;organisation;days\nRelawan Satu;PMI Jombang;2026-10-20\nمحمد الفاتح;;\n"
+    good = f"name;organisation;days\nRelawan Satu;PMI Jombang;{expo_day(0).isoformat()}\nمحمد الفاتح;;\n"
     created = await client.post(url, content=good.encode(), headers=org | {"content-type": "text/csv"})
     assert created.status_code == 201, created.text
     assert created.json()["created"] == 2
@@ -316,7 +315,7 @@ async def test_visitor_registers_without_an_account_and_gets_the_pass_back_by_se
     client: Client, session: AsyncSession
 ) -> None:
     venue = await make_venue(session)
-    body = {"holder_name": "Nur Aini", "regency": "Jombang", "category": "santri", "days": ["2026-10-22"]}
+    body = {"holder_name": "Nur Aini", "regency": "Jombang", "category": "santri", "days": [expo_day(2).isoformat()]}
     response = await client.post(f"/api/expos/{venue.expo_id}/visitors", json=body, headers=API)
     assert response.status_code == 201, response.text
     registered = response.json()
@@ -337,7 +336,7 @@ async def test_visitor_registers_without_an_account_and_gets_the_pass_back_by_se
     assert png.status_code == 200
     assert png.content.startswith(b"\x89PNG")
     outside = await client.post(
-        f"/api/expos/{venue.expo_id}/visitors", json=body | {"days": ["2026-10-19"]}, headers=API
+        f"/api/expos/{venue.expo_id}/visitors", json=body | {"days": [expo_day(-1).isoformat()]}, headers=API
     )
     assert outside.status_code == 422
     assert "days" in problem_fields(outside.json())
@@ -356,7 +355,7 @@ async def test_visitor_registration_is_rate_limited(session: AsyncSession, setti
 
     venue = await make_venue(session)
     app = create_app(settings.model_copy(update={"visitor_rate_limit_per_minute": 3}))
-    body = {"holder_name": "Spam", "regency": "Jombang", "category": "umum", "days": ["2026-10-22"]}
+    body = {"holder_name": "Spam", "regency": "Jombang", "category": "umum", "days": [expo_day(2).isoformat()]}
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
         codes = [
             (await client.post(f"/api/expos/{venue.expo_id}/visitors", json=body, headers=API)).status_code

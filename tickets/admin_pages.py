@@ -21,7 +21,6 @@ from expo.i18n import current_locale, gettext
 from expo.settings import Settings
 from expo.web import read_upload, redirect
 from tickets import issuing, jobs, passes
-from tickets.api import sync_and_commit
 from tickets.kinds import allowed_days, ensure_kinds
 from tickets.models import JobStatus, PassStatus
 from tickets.pages import notice, pass_action, tpl
@@ -56,7 +55,6 @@ async def _render(
 ) -> Template:
     expo = await get_expo_by_slug(db_session, slug)  # loaded here: after a rollback older objects are stale
     assert expo.id is not None
-    await sync_and_commit(db_session, expo.id)
     kinds = await ensure_kinds(db_session, expo.id)
     await db_session.commit()
     kind = next((k.code for k in kinds if k.code == filters.get("kind")), None)

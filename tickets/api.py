@@ -50,12 +50,6 @@ def download(data: bytes, media_type: str, filename: str, inline: bool = False) 
     )
 
 
-async def sync_and_commit(session: AsyncSession, expo_id: int) -> None:
-    """Revoke staff passes of bookings that ended, and keep that (see ``issuing.sync_staff_passes``)."""
-    if await issuing.sync_staff_passes(session, expo_id):
-        await session.commit()
-
-
 async def with_token(session: AsyncSession, pass_id: int, settings: Settings) -> PassWithToken:
     return await passes.read_pass(session, pass_id, load_keys(settings.signing_key_file))
 
@@ -169,7 +163,6 @@ class PassController(Controller):
         offset: FromQuery[Annotated[int, Parameter(ge=0, le=10_000_000)]] = 0,
     ) -> list[PassRead]:
         await get_expo(db_session, expo_id)
-        await sync_and_commit(db_session, expo_id)
         if not user.is_organiser:
             own = await exhibitor_of_user(db_session, user.id, expo_id)
             if own is None:
@@ -183,8 +176,7 @@ class PassController(Controller):
     async def staff_quotas(
         self, exhibitor_id: FromPath[int], user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
     ) -> list[StaffQuotaRead]:
-        exhibitor = await get_exhibitor(db_session, exhibitor_id, user)
-        await sync_and_commit(db_session, exhibitor.expo_id)
+        await get_exhibitor(db_session, exhibitor_id, user)
         return await issuing.staff_quotas(db_session, exhibitor_id)
 
     @post(
@@ -201,8 +193,7 @@ class PassController(Controller):
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
     ) -> PassWithToken:
-        exhibitor = await get_exhibitor(db_session, exhibitor_id, user)
-        await sync_and_commit(db_session, exhibitor.expo_id)
+        await get_exhibitor(db_session, exhibitor_id, user)
         pass_ = await issuing.create_staff_pass(db_session, exhibitor_id, data, user)
         await db_session.commit()
         assert pass_.id is not None
@@ -216,8 +207,7 @@ class PassController(Controller):
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
     ) -> PassWithToken:
-        pass_ = await passes.get_pass(db_session, pass_id, user)
-        await sync_and_commit(db_session, pass_.expo_id)
+        await passes.get_pass(db_session, pass_id, user)
         return await with_token(db_session, pass_id, settings)
 
     @patch("/api/passes/{pass_id:int}", guards=[requires_exhibitor_or_organiser], summary="Rename a pass")
@@ -278,8 +268,6 @@ class PassController(Controller):
         settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         pass_ = await passes.get_pass(db_session, pass_id, user)
-        await sync_and_commit(db_session, pass_.expo_id)
-        await db_session.refresh(pass_)
         data = await rendering.pass_pdf(db_session, pass_, load_keys(settings.signing_key_file), current_locale.get())
         return download(data, "application/pdf", f"{file_stem(pass_)}.pdf")
 
@@ -292,8 +280,6 @@ class PassController(Controller):
         settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         pass_ = await passes.get_pass(db_session, pass_id, user)
-        await sync_and_commit(db_session, pass_.expo_id)
-        await db_session.refresh(pass_)
         data = await rendering.pass_png(db_session, pass_, load_keys(settings.signing_key_file), current_locale.get())
         return download(data, "image/png", f"{file_stem(pass_)}.png")
 
@@ -313,7 +299,6 @@ class PassController(Controller):
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
         await get_expo(db_session, expo_id)
-        await sync_and_commit(db_session, expo_id)
         ids = await jobs.select_pass_ids(db_session, expo_id, data, user)
         if len(ids) <= settings.pass_batch_sync_limit and not data.background:
             pdf_bytes = await jobs.render_now(db_session, settings, expo_id, ids, data.paper, current_locale.get())

@@ -17,6 +17,7 @@ from tickets.kinds import ensure_kinds
 from tickets.models import ExpoPass, PassKind
 from tickets.passes import format_code, token_for
 from tickets.pdf import DayChip, HallPlan, Labels, PassCard
+from tickets.validity import valid_pass_clause
 
 ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 MAX_CHIPS = 10
@@ -148,7 +149,9 @@ def card_for(ctx: CardContext, pass_: ExpoPass, booth: Booth | None) -> PassCard
 
 
 async def cards_for(session: AsyncSession, ctx: CardContext, pass_ids: Sequence[int]) -> list[PassCard]:
-    """Cards of these passes, in the order given (ids of another expo are skipped)."""
+    """Cards of these passes, in the order given. Ids of another expo are skipped, and so are passes
+    that are not valid (``tickets.validity``): a batch queued before a booking ended prints none of
+    its staff."""
     if not pass_ids:
         return []
     rows = (
@@ -156,7 +159,7 @@ async def cards_for(session: AsyncSession, ctx: CardContext, pass_ids: Sequence[
             sa.select(ExpoPass, Booth)
             .outerjoin(Booking, col(Booking.id) == col(ExpoPass.booking_id))
             .outerjoin(Booth, col(Booth.id) == col(Booking.booth_id))
-            .where(col(ExpoPass.id).in_(list(pass_ids)), col(ExpoPass.expo_id) == ctx.expo.id)
+            .where(col(ExpoPass.id).in_(list(pass_ids)), col(ExpoPass.expo_id) == ctx.expo.id, valid_pass_clause())
         )
     ).all()
     by_id = {row[0].id: (row[0], row[1]) for row in rows}

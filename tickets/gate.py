@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tickets import tokens
 from tickets.keys import KeyRing
 from tickets.kinds import ensure_kinds
-from tickets.models import PassStatus
 from tickets.passes import find_by_serial, format_code
 from tickets.schemas import VerifyResult
+from tickets.validity import is_valid
 
 
 async def verify_online(session: AsyncSession, expo_id: int, token: str, keys: KeyRing) -> VerifyResult:
@@ -31,7 +31,7 @@ async def verify_online(session: AsyncSession, expo_id: int, token: str, keys: K
     found = base.model_copy(
         update={"pass_id": pass_.id, "holder_name": pass_.holder_name, "pass_code": format_code(pass_.code)}
     )
-    if revoked or pass_.status != PassStatus.ACTIVE:
+    if revoked or not await is_valid(session, pass_):
         return found.model_copy(update={"code": "revoked"})
     return found.model_copy(update={"valid": True})
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.exhibitors import get_exhibitor
+from booths.lifecycle import expo_today
 from booths.models import Booking, BookingStatus, Booth, BoothPackage
 from booths.venue import expo_days, get_expo
 from expo.accounts import CurrentUser
@@ -17,13 +18,13 @@ from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
 from tickets.kinds import allowed_days, check_days, ensure_kinds, kind_by_code
 from tickets.models import ExpoPass, PassStatus, StaffQuota
-from tickets.passes import issue, revoke_as
+from tickets.passes import issue
 from tickets.schemas import PassCreate, StaffPassCreate, StaffQuotaRead
 
 
 async def create_pass(session: AsyncSession, expo_id: int, data: PassCreate, actor: CurrentUser) -> ExpoPass:
     """An organiser issues a pass of any kind; a staff pass goes through the exhibitor's quota."""
-    await get_expo(session, expo_id)
+    expo = await get_expo(session, expo_id)
     kind = await kind_by_code(session, expo_id, data.kind)
     if kind.staff:
         if data.exhibitor_id is None:
@@ -31,7 +32,7 @@ async def create_pass(session: AsyncSession, expo_id: int, data: PassCreate, act
         staff = StaffPassCreate(holder_name=data.holder_name, phone=data.phone, booking_id=data.booking_id)
         return await create_staff_pass(session, data.exhibitor_id, staff, actor, expo_id=expo_id)
     allowed = allowed_days(kind, await expo_days(session, expo_id))
-    days = check_days(data.days, allowed)
+    days = check_days(data.days, allowed, expo_today(expo))
     return await issue(
         session,
         expo_id,
@@ -114,12 +115,13 @@ async def create_staff_pass(
             continue
         kind = next(k for k in await ensure_kinds(session, exhibitor.expo_id) if k.staff)
         allowed = allowed_days(kind, await expo_days(session, exhibitor.expo_id))
+        today = expo_today(await get_expo(session, exhibitor.expo_id))
         return await issue(
             session,
             exhibitor.expo_id,
             kind,
             holder_name=data.holder_name,
-            days=check_days(None, allowed),
+            days=check_days(None, allowed, today),
             actor=actor,
             phone=data.phone,
             organisation=exhibitor.name,
@@ -157,27 +159,3 @@ async def set_staff_quota(session: AsyncSession, booking_id: int, quota: int, ac
         if item.booking_id == booking_id:
             return item
     raise Conflict("Staff quotas apply to confirmed bookings only.", code="booking_not_confirmed")
-
-
-async def sync_staff_passes(session: AsyncSession, expo_id: int) -> int:
-    """Revoke active staff passes whose booking is no longer confirmed (cancelled, moved away, ...).
-
-    Bookings know nothing of passes, so the web layer runs this (and commits) before passes or the
-    revocation list are read, like lapsed holds: no background job; usually it finds nothing.
-    """
-    stale = (
-        await session.scalars(
-            sa.select(ExpoPass)
-            .join(Booking, col(Booking.id) == col(ExpoPass.booking_id))
-            .where(
-                col(ExpoPass.expo_id) == expo_id,
-                col(ExpoPass.status) == PassStatus.ACTIVE,
-                col(Booking.status) != BookingStatus.CONFIRMED,
-            )
-        )
-    ).all()
-    for pass_ in stale:
-        await revoke_as(session, pass_, None, "booking_ended")
-    if stale:
-        await session.flush()
-    return len(stale)

@@ -31,8 +31,9 @@ from tickets import batch, pdf
 from tickets.cards import card_context, cards_for
 from tickets.keys import load_keys
 from tickets.kinds import kind_by_code
-from tickets.models import ExpoPass, JobStatus, PassBatchJob, PassKind, PassStatus
+from tickets.models import ExpoPass, JobStatus, PassBatchJob, PassKind
 from tickets.schemas import BatchRequest, JobRead
+from tickets.validity import valid_pass_clause
 
 log = logging.getLogger("expo.passes")
 PAGE = 256  # passes read from the database at a time
@@ -59,7 +60,7 @@ async def select_pass_ids(session: AsyncSession, expo_id: int, req: BatchRequest
         sa.select(col(ExpoPass.id))
         .join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id))
         .outerjoin(Exhibitor, col(Exhibitor.id) == col(ExpoPass.exhibitor_id))
-        .where(col(ExpoPass.expo_id) == expo_id, col(ExpoPass.status) == PassStatus.ACTIVE)
+        .where(col(ExpoPass.expo_id) == expo_id, valid_pass_clause())
     )
     exhibitor_id = own if own is not None else req.exhibitor_id
     if exhibitor_id is not None:

@@ -11,8 +11,12 @@ from sqlmodel import col
 from booths.models import ExpoDay
 from booths.venue import expo_days, get_expo
 from expo.errors import Conflict, FieldProblem, InvalidInput
+from expo.i18n import N_
 from tickets.models import PassCounter, PassKind
 from tickets.schemas import PassKindCreate, PassKindRead, PassKindUpdate
+
+DAY_PAST = N_("%(days)s is already over; choose today or a later day.")
+DAYS_OVER = N_("Every day this pass could be valid on is over.")
 
 
 @dataclass(frozen=True)
@@ -127,12 +131,17 @@ def allowed_days(kind: PassKind, days: list[ExpoDay]) -> list[date]:
     return [d for d in expo if d in chosen]
 
 
-def check_days(requested: list[date] | None, allowed: list[date], field: str = "days") -> list[date]:
-    """The requested days (all allowed days when none are named), refused when any falls outside."""
+def check_days(requested: list[date] | None, allowed: list[date], today: date, field: str = "days") -> list[date]:
+    """The requested days (every allowed day from ``today`` on when none are named). A day outside
+    ``allowed`` is refused, and so is a day before ``today`` (the expo's date): a pass is never issued
+    for a day that is over."""
     if requested is None:
         if not allowed:
             raise InvalidInput(fields=[FieldProblem(field, "This pass kind is valid on no day of the expo.")])
-        return list(allowed)
+        remaining = [d for d in allowed if d >= today]
+        if not remaining:
+            raise Conflict(DAYS_OVER, code="days_over", fields=[FieldProblem(field, DAYS_OVER)])
+        return remaining
     if not requested:
         raise InvalidInput(fields=[FieldProblem(field, "Choose at least one day.")])
     outside = sorted({d for d in requested if d not in allowed})
@@ -149,6 +158,10 @@ def check_days(requested: list[date] | None, allowed: list[date], field: str = "
                 )
             ],
         )
+    past = sorted({d for d in requested if d < today})
+    if past:
+        params: dict[str, object] = {"days": ", ".join(d.isoformat() for d in past)}
+        raise InvalidInput(DAY_PAST, code="day_past", params=params, fields=[FieldProblem(field, DAY_PAST, params)])
     return sorted(set(requested))
 
 

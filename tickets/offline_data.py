@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.models import Booking
 from booths.venue import expo_days, get_expo
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc, utcnow
@@ -16,8 +17,9 @@ from tickets.devices import gate_read, get_gate
 from tickets.gate_models import GateDevice, KindEntryRule, Reentry
 from tickets.gate_schemas import GateContext, OfflineDay, OfflineKind, OfflinePass, OfflinePassList
 from tickets.kinds import ensure_kinds
-from tickets.models import ExpoPass, PassKind, PassStatus
+from tickets.models import ExpoPass, PassKind
 from tickets.scan_facts import default_reentry  # the server's own default, so both sides agree
+from tickets.validity import pass_is_valid
 
 PAGE = 5000
 # A change cursor resumes this far behind the clock. ``updated_at`` is set (by the app's clock) before
@@ -98,7 +100,7 @@ async def gate_context(session: AsyncSession, device: GateDevice) -> GateContext
     )
 
 
-def _offline_pass(p: ExpoPass, kind: str) -> OfflinePass:
+def _offline_pass(p: ExpoPass, kind: str, booking_status: str | None) -> OfflinePass:
     return OfflinePass(
         id=p.id or 0,
         serial=p.serial,
@@ -106,13 +108,17 @@ def _offline_pass(p: ExpoPass, kind: str) -> OfflinePass:
         holder_name=p.holder_name,
         kind=kind,
         days=list(p.days),
-        active=p.status == PassStatus.ACTIVE,
+        active=pass_is_valid(p.status, booking_status),
         updated_at=as_utc(p.updated_at),
     )
 
 
-def _pass_rows() -> sa.Select[ExpoPass, str]:
-    return sa.select(ExpoPass, col(PassKind.code)).join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id))
+def _pass_rows() -> sa.Select[ExpoPass, str, str | None]:
+    return (
+        sa.select(ExpoPass, col(PassKind.code), col(Booking.status))
+        .join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id))
+        .outerjoin(Booking, col(Booking.id) == col(ExpoPass.booking_id))
+    )
 
 
 async def passes_changed(
@@ -147,5 +153,5 @@ async def passes_changed(
         cursor=cursor,
         next_cursor=last.encode(),
         complete=complete,
-        passes=[_offline_pass(p, kind) for p, kind in page],
+        passes=[_offline_pass(p, kind, booking_status) for p, kind, booking_status in page],
     )

@@ -4,7 +4,6 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -14,17 +13,17 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.exhibitors import exhibitor_of_user
+from booths.lifecycle import expo_today, is_over
 from booths.pages import FormBody, FormErrors, domain_errors, validation_errors
 from booths.venue import default_expo, expo_days, get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.auth import requires_exhibitor
 from expo.errors import DomainError, NotFound
-from expo.formatting import format_date, utcnow
+from expo.formatting import format_date
 from expo.i18n import current_locale, gettext
 from expo.settings import Settings
 from expo.web import page, redirect
 from tickets import issuing, jobs, passes, qr, rendering, visitor
-from tickets.api import sync_and_commit
 from tickets.cards import VISITOR_CATEGORY_LABELS
 from tickets.keys import load_keys
 from tickets.kinds import allowed_days, ensure_kinds
@@ -83,8 +82,8 @@ async def _render_visit(
     assert expo.id is not None
     kind = next((k for k in await ensure_kinds(db_session, expo.id) if k.self_register), None)
     await db_session.commit()
-    days = allowed_days(kind, await expo_days(db_session, expo.id)) if kind else []
-    today = utcnow().astimezone(ZoneInfo(expo.timezone)).date()
+    today = expo_today(expo)
+    days = [d for d in allowed_days(kind, await expo_days(db_session, expo.id)) if d >= today] if kind else []
     return tpl(
         request,
         "tickets/visit.html",
@@ -94,7 +93,8 @@ async def _render_visit(
         categories=[(c, gettext(VISITOR_CATEGORY_LABELS[c])) for c in VISITOR_CATEGORIES],
         form=form or VisitForm(days=[today.isoformat()] if today in days else []),
         errors=errors or FormErrors(),
-        open=kind is not None,
+        open=kind is not None and bool(days),
+        over=is_over(expo),
     )
 
 
@@ -197,7 +197,6 @@ async def _render_staff(
     if exhibitor is not None and exhibitor.id is not None:
         from booths.venue import get_expo
 
-        await sync_and_commit(db_session, exhibitor.expo_id)
         context |= {
             "expo": await get_expo(db_session, exhibitor.expo_id),
             "quotas": await issuing.staff_quotas(db_session, exhibitor.id),

@@ -10,11 +10,12 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.lifecycle import expo_today
 from booths.venue import expo_days, get_expo
 from expo.accounts import CurrentUser
 from expo.errors import FieldProblem, InvalidInput
 from expo.problems import field_message
-from tickets.kinds import allowed_days, kind_by_code
+from tickets.kinds import DAY_PAST, DAYS_OVER, allowed_days, kind_by_code
 from tickets.models import ExpoPass
 from tickets.passes import issue
 from tickets.schemas import ImportResult, PassUpdate
@@ -41,9 +42,13 @@ def _read(raw: bytes) -> "csv.DictReader[str]":
     return reader
 
 
-def _days(text: str, allowed: list[date], line: int, problems: list[FieldProblem]) -> list[date] | None:
-    if not text.strip():
-        return list(allowed)
+def _days(text: str, allowed: list[date], today: date, line: int, problems: list[FieldProblem]) -> list[date] | None:
+    if not text.strip():  # every day of the kind that is not over
+        remaining = [d for d in allowed if d >= today]
+        if not remaining:
+            problems.append(FieldProblem(f"rows.{line}.days", DAYS_OVER))
+            return None
+        return remaining
     days: list[date] = []
     for part in _DAY_SPLIT.split(text.strip()):
         try:
@@ -59,13 +64,17 @@ def _days(text: str, allowed: list[date], line: int, problems: list[FieldProblem
             )
             return None
         days.append(day)
+    past = sorted({d for d in days if d < today})
+    if past:
+        problems.append(FieldProblem(f"rows.{line}.days", DAY_PAST, {"days": ", ".join(d.isoformat() for d in past)}))
+        return None
     return sorted(set(days))
 
 
 async def import_passes(
     session: AsyncSession, expo_id: int, kind_code: str, raw: bytes, actor: CurrentUser
 ) -> ImportResult:
-    await get_expo(session, expo_id)
+    today = expo_today(await get_expo(session, expo_id))
     kind = await kind_by_code(session, expo_id, kind_code)
     if kind.staff:
         raise InvalidInput(
@@ -106,7 +115,7 @@ async def import_passes(
                 data = None
             if data is not None and not data.holder_name:
                 problems.append(FieldProblem(f"rows.{line}.name", "This field is required."))
-            days = _days(values.get("days", ""), allowed, line, problems)
+            days = _days(values.get("days", ""), allowed, today, line, problems)
             if data is not None and days is not None and len(problems) == before:
                 rows.append((data, days))
     except csv.Error:

@@ -30,6 +30,7 @@ from tickets.schemas import (
     RevocationList,
     RevokedSerial,
 )
+from tickets.validity import is_valid, pass_is_valid, valid_pass_clause
 
 # Short codes for typing at a gate: of each look-alike group only one member is used
 # (0/O/Q/D: D; 1/I/L: none; 2/Z: none; 5/S: none; 8/B: 8; 6/G: 6), and typed look-alikes map to it.
@@ -161,7 +162,7 @@ async def get_pass(session: AsyncSession, pass_id: int, user: CurrentUser, *, lo
 async def update_pass(session: AsyncSession, pass_id: int, data: PassUpdate, user: CurrentUser) -> ExpoPass:
     """Rename a pass or change its contact details. The token holds no name, so it stays valid."""
     pass_ = await get_pass(session, pass_id, user, lock=True)
-    if pass_.status != PassStatus.ACTIVE:
+    if not await is_valid(session, pass_):
         raise Conflict("This pass is revoked.", code="pass_revoked")
     changes = data.model_dump(exclude_unset=True)
     if not user.is_organiser:
@@ -220,7 +221,7 @@ async def revoke_as(session: AsyncSession, pass_: ExpoPass, user: CurrentUser | 
 async def reissue_pass(session: AsyncSession, pass_id: int, user: CurrentUser) -> ExpoPass:
     """A new token (new serial and code) for a lost or shared pass; the old one is revoked, always."""
     pass_ = await get_pass(session, pass_id, user, lock=True)
-    if pass_.status != PassStatus.ACTIVE:
+    if not await is_valid(session, pass_):
         raise Conflict("A revoked pass cannot be reissued; issue a new pass instead.", code="pass_revoked")
     await _revoke_serial(session, pass_, "reissued")
     pass_.serial = new_serial()
@@ -233,9 +234,9 @@ async def reissue_pass(session: AsyncSession, pass_id: int, user: CurrentUser) -
 
 
 # --- reading ----------------------------------------------------------------------------------
-def _read_stmt() -> sa.Select[ExpoPass, PassKind, str | None, str | None]:
+def _read_stmt() -> sa.Select[ExpoPass, PassKind, str | None, str | None, str | None]:
     return (
-        sa.select(ExpoPass, PassKind, col(Exhibitor.name), col(Booth.code))
+        sa.select(ExpoPass, PassKind, col(Exhibitor.name), col(Booth.code), col(Booking.status))
         .join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id))
         .outerjoin(Exhibitor, col(Exhibitor.id) == col(ExpoPass.exhibitor_id))
         .outerjoin(Booking, col(Booking.id) == col(ExpoPass.booking_id))
@@ -243,8 +244,13 @@ def _read_stmt() -> sa.Select[ExpoPass, PassKind, str | None, str | None]:
     )
 
 
-def pass_read(pass_: ExpoPass, kind: PassKind, exhibitor_name: str | None, booth_code: str | None) -> PassRead:
+def pass_read(
+    pass_: ExpoPass, kind: PassKind, exhibitor_name: str | None, booth_code: str | None, booking_status: str | None
+) -> PassRead:
+    """A pass as pages and the API show it; ``status`` is what the gate will say (``tickets.validity``):
+    an active staff pass whose booking no longer admits reads as revoked."""
     assert pass_.id is not None
+    valid = pass_is_valid(pass_.status, booking_status)
     return PassRead(
         id=pass_.id,
         expo_id=pass_.expo_id,
@@ -262,7 +268,7 @@ def pass_read(pass_: ExpoPass, kind: PassKind, exhibitor_name: str | None, booth
         booking_id=pass_.booking_id,
         booth_code=booth_code,
         days=[date.fromisoformat(d) for d in pass_.days],
-        status=str(pass_.status),
+        status=PassStatus.ACTIVE.value if valid else PassStatus.REVOKED.value,
         issued_at=pass_.issued_at,
         revoked_at=pass_.revoked_at,
         revoke_reason=pass_.revoke_reason,
@@ -274,8 +280,9 @@ async def read_pass(session: AsyncSession, pass_id: int, keys: KeyRing | None = 
     if row is None:
         raise NotFound("No such pass.", code="pass_not_found")
     pass_, kind = row[0], row[1]
-    token = token_for(pass_, kind, keys) if keys and pass_.status == PassStatus.ACTIVE else None
-    return PassWithToken(**pass_read(pass_, kind, row[2], row[3]).model_dump(), token=token)
+    read = pass_read(pass_, kind, row[2], row[3], row[4])
+    token = token_for(pass_, kind, keys) if keys and read.status == PassStatus.ACTIVE else None
+    return PassWithToken(**read.model_dump(), token=token)
 
 
 def _contains(text: str) -> str:
@@ -300,7 +307,8 @@ async def list_passes(
     if kind:
         stmt = stmt.where(col(PassKind.code) == kind)
     if status:
-        stmt = stmt.where(col(ExpoPass.status) == status)
+        valid = valid_pass_clause()
+        stmt = stmt.where(valid if status == PassStatus.ACTIVE else sa.not_(valid))
     if exhibitor_id is not None:
         stmt = stmt.where(col(ExpoPass.exhibitor_id) == exhibitor_id)
     if q:
@@ -316,7 +324,7 @@ async def list_passes(
         stmt = stmt.where(sa.or_(*conditions))
     stmt = stmt.order_by(col(ExpoPass.holder_name), col(ExpoPass.id)).limit(limit).offset(offset)
     rows = (await session.execute(stmt)).all()
-    return [pass_read(r[0], r[1], r[2], r[3]) for r in rows]
+    return [pass_read(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 async def pass_history(session: AsyncSession, pass_id: int, user: CurrentUser) -> list[PassEventRead]:

@@ -13,7 +13,7 @@ from expo.auth import requires_gate
 from expo.i18n import current_locale
 from expo.settings import Settings
 from tickets import gate, gate_staff, passes, rendering, visitor
-from tickets.api import download, file_stem, sync_and_commit, with_token
+from tickets.api import download, file_stem, with_token
 from tickets.keys import load_keys
 from tickets.schemas import (
     PassWithToken,
@@ -109,7 +109,6 @@ class GateController(Controller):
     ) -> RevocationList:
         await get_expo(db_session, expo_id)
         await gate_staff.check_expo(db_session, user, expo_id)  # gate staff: their own expo only
-        await sync_and_commit(db_session, expo_id)
         return await passes.revocations_since(db_session, expo_id, since, limit)
 
     @post(
@@ -128,5 +127,4 @@ class GateController(Controller):
     ) -> VerifyResult:
         await get_expo(db_session, expo_id)
         await gate_staff.check_expo(db_session, user, expo_id)
-        await sync_and_commit(db_session, expo_id)
         return await gate.verify_online(db_session, expo_id, data.token, load_keys(settings.signing_key_file))

@@ -18,7 +18,8 @@ from booths.models import Booking, Booth, Exhibitor, Expo, ExpoDay
 from expo.metadata import table_of
 from tickets.devices import check_usable
 from tickets.gate_models import Gate, GateDevice, KindEntryRule, Reentry
-from tickets.models import ExpoPass, PassKind, PassRevocation, PassStatus
+from tickets.models import ExpoPass, PassKind, PassRevocation
+from tickets.validity import pass_is_valid
 
 _device = table_of(GateDevice)
 _gate = table_of(Gate)
@@ -52,7 +53,8 @@ class GateFacts:
 
 @dataclass(frozen=True)
 class PassFacts:
-    """One pass as a gate sees it (``revoked``: on the revocation list or not active)."""
+    """One pass as a gate sees it (``revoked``: on the revocation list or not valid by
+    ``tickets.validity``: not active, or its booking no longer admits)."""
 
     pass_id: int
     serial: int
@@ -144,6 +146,7 @@ def _pass_query() -> sa.Select[Any]:
             _rule.c.reentry,
             _exhibitor.c.name.label("exhibitor_name"),
             _booth.c.code.label("booth_code"),
+            _booking.c.status.label("booking_status"),
             revoked.label("revoked"),
         )
         .join(_kind, _kind.c.id == _pass.c.kind_id)
@@ -175,7 +178,7 @@ def _pass_facts(row: sa.Row[Any]) -> PassFacts:
         holder_name=row.holder_name,
         organisation=row.organisation or row.exhibitor_name,
         days=tuple(date.fromisoformat(d) for d in row.days),
-        revoked=bool(row.revoked) or row.status != PassStatus.ACTIVE,
+        revoked=bool(row.revoked) or not pass_is_valid(row.status, row.booking_status),
         kind_code=row.kind_code,
         kind_name=row.kind_name,
         kind_hours=(row.opens_at, row.closes_at),

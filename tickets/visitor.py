@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.lifecycle import check_not_over, expo_today
 from booths.venue import expo_days, get_expo
 from expo.errors import Conflict, NotFound
 from tickets.kinds import allowed_days, check_days, ensure_kinds
@@ -26,12 +27,14 @@ def access_digest(secret: str) -> str:
 
 
 async def register_visitor(session: AsyncSession, expo_id: int, data: VisitorRegistration) -> tuple[ExpoPass, str]:
-    """Issue a visitor pass for the chosen days; returns it and the secret of its link (shown once)."""
-    await get_expo(session, expo_id)
+    """Issue a visitor pass for the chosen days; returns it and the secret of its link (shown once).
+    An expo that is over, and days that are over, are refused."""
+    expo = await get_expo(session, expo_id)
+    check_not_over(expo)
     kind = next((k for k in await ensure_kinds(session, expo_id) if k.self_register), None)
     if kind is None:
         raise Conflict("Visitor registration is closed for this expo.", code="registration_closed")
-    days = check_days(data.days, allowed_days(kind, await expo_days(session, expo_id)))
+    days = check_days(data.days, allowed_days(kind, await expo_days(session, expo_id)), expo_today(expo))
     secret = secrets.token_urlsafe(ACCESS_SECRET_BYTES)
     pass_ = await issue(
         session,
