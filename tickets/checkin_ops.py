@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from booths.venue import get_expo
 from expo.accounts import CurrentUser
+from expo.csv_export import Cell
 from expo.errors import Conflict, NotFound
 from expo.formatting import as_utc, utcnow
 from tickets.checkin import OK, day_start
@@ -173,7 +174,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> AsyncIterator[list[object]]:
+async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> AsyncIterator[list[Cell]]:
     """Every scan of the expo as CSV rows, read in id order a batch at a time (streamed, never all in memory)."""
     await get_expo(session, expo_id)
     after = 0
