@@ -24,6 +24,7 @@ from expo.auth import current_user, requires_organiser
 from expo.csv_export import CSV_MEDIA_TYPE, csv_response
 from expo.i18n import current_locale
 from expo.models import Role
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
 
@@ -69,6 +70,7 @@ class MapController(Controller):
         "/features/import",
         guards=[requires_organiser],
         status_code=200,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Replace every venue feature with the CSV's rows (all or none); same columns as the export",
     )
     async def import_csv(

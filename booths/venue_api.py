@@ -36,6 +36,7 @@ from booths.schemas import (
 from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_organiser
 from expo.csv_export import CSV_MEDIA_TYPE, csv_response
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
 
@@ -168,6 +169,7 @@ class ExpoController(Controller):
         "/{expo_id:int}/booths/import",
         guards=[requires_organiser],
         status_code=200,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Import booths from CSV (all rows or none); same columns as the export",
     )
     async def import_csv(

@@ -42,6 +42,7 @@ from expo.deps import PASSWORDS_STATE_KEY, SETTINGS_STATE_KEY, provide_passwords
 from expo.health import health
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
+from expo.request_limits import ExpoRequest
 from expo.security import Passwords
 from expo.settings import Settings
 from expo.templating import STATIC_DIR, template_config
@@ -136,6 +137,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             _rate_limit("visitor", settings.visitor_rate_limit_per_minute).middleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=ExpoRequest,
+        request_max_body_size=settings.max_body_bytes,
         template_config=template_config(),
         stores=_stores(settings),
         openapi_config=OpenAPIConfig(

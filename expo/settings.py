@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=10000, ge=0)
     pool_size: int = Field(default=10, ge=1)
     debug: bool = False
-    max_csv_bytes: int = Field(default=2_000_000, ge=1024)
+    max_csv_bytes: int = Field(default=2_000_000, ge=1024, le=30_000_000)
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=64_000, description="Largest request body outside file uploads (JSON, forms)."
+    )
     # Passes (tickets): the Ed25519 key file never enters the database; batch PDFs go to a shared directory.
     signing_key_file: Path = Field(
         default=ROOT / "var" / "keys" / "pass-signing.json", description="Pass signing keys, created 0600 if absent."
