@@ -41,6 +41,7 @@ from expo.database import create_engine, create_sessionmaker, metadata
 from expo.deps import PASSWORDS_STATE_KEY, SETTINGS_STATE_KEY, provide_passwords, provide_settings
 from expo.health import health
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
+from expo.openapi import TimeOfDaySchema, document_problems
 from expo.problems import EXCEPTION_HANDLERS
 from expo.request_limits import ExpoRequest
 from expo.security import Passwords
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     channels = channels_plugin(settings)
     notices = CheckinNotices(channels)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             AuthController,
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ALLOCATION_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        plugins=[alchemy, channels],
+        plugins=[alchemy, channels, TimeOfDaySchema()],
         dependencies={
             "passwords": Provide(provide_passwords, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
@@ -158,3 +159,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[engine.dispose],
         debug=settings.debug,
     )
+    document_problems(app)
+    return app

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from expo.timestamps import UtcDateTime
 from tickets.gate_models import Direction, GateDirections, Reentry
 
 MAX_SCAN_TEXT = 1024  # a pass token is ~100 characters; anything over 1 KB is refused with 422
@@ -46,8 +47,8 @@ class DeviceRead(BaseModel):
     name: str
     paired: bool
     revoked: bool
-    created_at: datetime
-    last_seen_at: datetime | None
+    created_at: UtcDateTime
+    last_seen_at: UtcDateTime | None
 
 
 class PairingCode(BaseModel):
@@ -56,7 +57,7 @@ class PairingCode(BaseModel):
     device: DeviceRead
     pairing_code: str
     pair_url: str
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class PairIn(_In):
@@ -108,8 +109,8 @@ class ScanResult(BaseModel):
     booth: str | None = None
     pass_code: str | None = None
     serial: int | None = None
-    scanned_at: datetime
-    received_at: datetime
+    scanned_at: UtcDateTime
+    received_at: UtcDateTime
     offline: bool = False
     conflict: bool = False
     annulled: bool = False
@@ -178,7 +179,7 @@ class OfflinePass(BaseModel):
     kind: str
     days: list[str]
     active: bool
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class OfflinePassList(BaseModel):
@@ -196,7 +197,7 @@ class RecentScan(BaseModel):
     """One line of the dashboard's list of scans (newest first), for supervisors to annul a mistake."""
 
     scan_id: int
-    scanned_at: datetime
+    scanned_at: UtcDateTime
     gate: str
     direction: Direction
     status: str
