@@ -5,6 +5,7 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,8 +84,13 @@ async def _world(client: Client, session: AsyncSession) -> tuple[dict[str, str],
     first = passes[0] if isinstance(passes, list) else passes["items"][0]
     revoked = await client.post(f"/api/passes/{first['id']}/revoke", json={"reason": "hilang"}, headers=gate_organiser)
     assert revoked.status_code == 200, revoked.text
-    visitor = await client.post(f"/api/expos/{expo_id}/visitors", json={"name": "Citra Fiktif"})
-    secret = visitor.json().get("access_url", "/p/x").rsplit("/", 1)[-1] if visitor.status_code == 201 else "x"
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    visitor = await client.post(
+        f"/api/expos/{expo_id}/visitors",
+        json={"holder_name": "Citra Fiktif", "regency": "Jombang", "category": "santri", "days": [today]},
+    )
+    assert visitor.status_code == 201, visitor.text
+    secret = visitor.json()["access_url"].removeprefix("/p/")
     gates = (await client.get(f"/api/expos/{expo_id}/gates", headers=gate_organiser)).json()
     ids = {
         "expo_id": str(expo_id),
