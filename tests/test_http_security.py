@@ -1,6 +1,7 @@
 """Proxy headers only from trusted proxies, security headers on every response, the secret pass
 page never cached, and a per-account log-in lockout with backoff, all through HTTP."""
 
+import asyncio
 import json
 import os
 import signal
@@ -17,13 +18,16 @@ import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from expo.accounts import create_user
+from expo.auth import SESSION_COOKIE
+from expo.database import create_engine, create_sessionmaker
 from expo.lockout import STORE_NAME
 from expo.models import Role
 from expo.settings import Settings
 from tests.browser_support import free_port, serve
 from tests.checkin_factories import gate_over_http
 from tests.conftest import make_settings
-from tests.factories import make_user_token
+from tests.factories import PASSWORDS, make_user_token
 from tests.pass_factories import Client, post_form
 
 pytestmark = pytest.mark.anyio
@@ -103,15 +107,42 @@ def _csrf_cookie_over_https(base_url: str) -> str:
         return str(response.headers["set-cookie"])
 
 
+def _session_cookie_over_https(base_url: str) -> str:
+    with httpx.Client(base_url=base_url) as http:
+        response = http.post(
+            "/api/auth/login",
+            json={"email": "proxy@expo.test", "password": "rahasia-123"},
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+        )
+        assert response.status_code == 200, response.text
+        return next(c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE))
+
+
+async def _organiser(settings: Settings) -> None:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            await create_user(
+                session, PASSWORDS, email="proxy@expo.test", name="P", password="rahasia-123", role=Role.ORGANISER
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
 def test_forwarded_headers_count_only_from_a_trusted_proxy(served_settings: Settings) -> None:
-    """The rate limit counts the client a trusted proxy names; anyone else's headers are ignored."""
+    """The rate limit counts the client a trusted proxy names, and HTTPS at the proxy makes cookies
+    Secure; anyone else's forwarded headers are ignored."""
+    asyncio.run(_organiser(served_settings))
     limited = {"login_rate_limit_per_minute": 2, "login_lockout_after": 100}
     with serve(served_settings.model_copy(update=limited | {"trusted_proxies": "127.0.0.1"})) as base_url:
+        assert "; secure" in _session_cookie_over_https(base_url).lower()
         assert _attempts(base_url, "203.0.113.1", 3) == [401, 401, 429]
         assert _attempts(base_url, "203.0.113.2", 1) == [401]  # another client behind the proxy
         assert "secure" in _csrf_cookie_over_https(base_url).lower()
     with serve(served_settings.model_copy(update=limited | {"trusted_proxies": "10.9.9.9, 10.8.0.0/16"})) as base_url:
-        assert _attempts(base_url, "203.0.113.1", 2) == [401, 401]
+        assert "secure" not in _session_cookie_over_https(base_url).lower()  # counts as this client's 1st
+        assert _attempts(base_url, "203.0.113.1", 1) == [401]
         assert _attempts(base_url, "203.0.113.2", 1) == [429]  # the header was not believed: same client
         assert "secure" not in _csrf_cookie_over_https(base_url).lower()
 
