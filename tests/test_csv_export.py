@@ -109,7 +109,9 @@ async def _scans_csv(client: Client, session: AsyncSession, _organiser: dict[str
     await _scan(client, device, await pass_over_http(client, expo_id, organiser, HYPERLINK))
     await _scan(client, device, await pass_over_http(client, expo_id, organiser, "+62 812 3456"))
     path = f"/api/expos/{expo_id}/scans.csv"
-    return path, (await client.get(path, headers=organiser)).text
+    text = (await client.get(path, headers=organiser)).text
+    assert all(row[1].endswith("Z") and row[2].endswith("Z") for row in _rows(text)[1:])  # times in UTC
+    return path, text
 
 
 # Every route that answers text/csv, with a way to fill it with formula-like values through the API.
