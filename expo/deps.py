@@ -1,5 +1,7 @@
 """Dependency providers shared by every domain's handlers."""
 
+from typing import Any
+
 from litestar import Request
 from litestar.datastructures import State
 
@@ -21,7 +23,7 @@ def provide_settings(state: State) -> Settings:
     return settings
 
 
-def provide_lockout(request: Request) -> LoginLockout:  # type: ignore[type-arg]
+def provide_lockout(request: Request[Any, Any, Any]) -> LoginLockout:
     """Per-account log-in lockout on the app's shared store (Redis when configured)."""
     settings: Settings = request.app.state[SETTINGS_STATE_KEY]
     policy = LockoutPolicy(
