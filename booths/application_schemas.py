@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from booths.models import ApplicationStatus, BoothType, ExhibitorClass, OfferStatus
 from booths.schemas import ShortCode, Strict
+from expo.timestamps import UtcDateTime
 
 Points = Annotated[int, Field(ge=0, le=1000)]
 PreferenceText = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9:_ -]+$")]
@@ -63,8 +64,8 @@ class ApplicationRead(BaseModel):
     note: str
     decision_note: str | None
     waitlist_rank: int | None
-    submitted_at: datetime
-    updated_at: datetime
+    submitted_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -186,8 +187,8 @@ class RunSummary(BaseModel):
     expo_id: int
     status: str
     seed: int
-    created_at: datetime
-    committed_at: datetime | None
+    created_at: UtcDateTime
+    committed_at: UtcDateTime | None
     objective: int
     bound: int
     gap_pct: float
@@ -248,7 +249,7 @@ class OfferRead(BaseModel):
     booth_id: int
     booth_code: str
     status: OfferStatus
-    offered_at: datetime
-    expires_at: datetime
-    responded_at: datetime | None
+    offered_at: UtcDateTime
+    expires_at: UtcDateTime
+    responded_at: UtcDateTime | None
     booking_id: int | None

@@ -13,6 +13,7 @@ from booths import geometry
 from booths.models import Booth, BoothPackage, Hall, ProductCluster
 from booths.schemas import BoothCreate, CsvImportResult
 from booths.venue import booth_is_booked, get_expo
+from expo.csv_export import csv_text, restore
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import utcnow
 from expo.problems import field_message
@@ -48,32 +49,25 @@ async def export_booths(session: AsyncSession, expo_id: int) -> str:
             .order_by(col(Hall.code), col(Booth.code))
         )
     ).all()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for booth, hall_code, package_code in rows:
-        writer.writerow(
+    return csv_text(
+        COLUMNS,
+        (
             [
                 hall_code,
                 booth.code,
-                _num(booth.x_m),
-                _num(booth.y_m),
-                _num(booth.width_m),
-                _num(booth.depth_m),
+                float(booth.x_m),
+                float(booth.y_m),
+                float(booth.width_m),
+                float(booth.depth_m),
                 booth.booth_type or "",
                 booth.cluster or "",
                 package_code,
                 "yes" if booth.blocked else "no",
                 booth.blocked_reason or "",
             ]
-        )
-    return out.getvalue()
-
-
-def _num(value: float) -> str:
-    """``3``, ``2.5``, ``1234.567``: as short as possible and exact (``:g`` keeps only 6 digits)."""
-    text = repr(float(value))
-    return text.removesuffix(".0")
+            for booth, hall_code, package_code in rows
+        ),
+    )
 
 
 @dataclass
@@ -158,7 +152,10 @@ def _read_rows(
                 raise InvalidInput(
                     "At most %(max)s rows per import.", code="csv_too_many_rows", params={"max": MAX_ROWS}
                 )
-            record = {(k or "").strip(): (v or "").strip() for k, v in raw_record.items() if isinstance(v, str)}
+            # ``restore`` undoes the export's formula quoting, so an export imports back unchanged.
+            record = {
+                (k or "").strip(): restore((v or "").strip()) for k, v in raw_record.items() if isinstance(v, str)
+            }
             row = _parse_row(index, record, halls=halls, packages=packages, clusters=clusters, problems=problems)
             if row is None:
                 continue

@@ -16,6 +16,7 @@ from booths import geometry
 from booths.map_schemas import FeatureCreate, FeatureRead, FeatureUpdate, MapRules, MapRulesUpdate
 from booths.models import FeatureKind, Hall, VenueFeature, VenueMap
 from booths.venue import get_expo, get_hall
+from expo.csv_export import csv_text, restore
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
 from expo.i18n import N_
@@ -129,12 +130,13 @@ async def delete_feature(session: AsyncSession, feature_id: int) -> int:
 # --- CSV ---------------------------------------------------------------------------------------
 async def export_features(session: AsyncSession, expo_id: int) -> str:
     await get_expo(session, expo_id)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for f in await list_features(session, expo_id):
-        writer.writerow([f.hall_code, f.kind.value, f.label, *(f"{v:g}" for v in (f.x_m, f.y_m, f.width_m, f.depth_m))])
-    return out.getvalue()
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [f.hall_code, f.kind.value, f.label, *(float(v) for v in (f.x_m, f.y_m, f.width_m, f.depth_m))]
+            for f in await list_features(session, expo_id)
+        ),
+    )
 
 
 def _records(raw: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -158,7 +160,10 @@ def _records(raw: bytes) -> list[tuple[int, dict[str, str]]]:
                 raise InvalidInput(
                     N_("At most %(max)s rows per import."), code="csv_too_many_rows", params={"max": MAX_ROWS}
                 )
-            records.append((line, {(k or "").strip(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}))
+            # ``restore`` undoes the export's formula quoting, so an export imports back unchanged.
+            records.append(
+                (line, {(k or "").strip(): restore((v or "").strip()) for k, v in row.items() if isinstance(v, str)})
+            )
     except csv.Error:
         raise InvalidInput(N_("The file is not a readable CSV."), code="csv_unreadable") from None
     return records

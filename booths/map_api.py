@@ -21,9 +21,11 @@ from booths.map_schemas import (
 )
 from booths.mapdraw import PrintOptions
 from expo.auth import current_user, requires_organiser
+from expo.csv_export import CSV_MEDIA_TYPE, csv_response
 from expo.i18n import current_locale
 from expo.models import Role
 from expo.public_url import public_base_url
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
 
@@ -59,19 +61,18 @@ class MapController(Controller):
         await db_session.commit()
         return features.feature_read(feature, hall.code)
 
-    @get("/features.csv", guards=[requires_organiser], summary="Export venue features as CSV")
+    @get(
+        "/features.csv", guards=[requires_organiser], media_type=CSV_MEDIA_TYPE, summary="Export venue features as CSV"
+    )
     async def export_csv(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> Response[str]:
         expo = await venue.get_expo(db_session, expo_id)
-        return Response(
-            await features.export_features(db_session, expo_id),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="features-{expo.slug}.csv"'},
-        )
+        return csv_response(await features.export_features(db_session, expo_id), f"features-{expo.slug}.csv")
 
     @post(
         "/features/import",
         guards=[requires_organiser],
         status_code=200,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Replace every venue feature with the CSV's rows (all or none); same columns as the export",
     )
     async def import_csv(

@@ -24,6 +24,7 @@ from expo.i18n import N_, current_locale, gettext, translate
 from expo.models import Role
 from expo.problems import field_message
 from expo.public_url import is_loopback
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.templating import STATIC_DIR
 from expo.web import page, read_upload
@@ -341,7 +342,12 @@ async def admin_delete_feature(
     return _back(slug, "feature_deleted")
 
 
-@post("/admin/e/{slug:str}/map/features/import", include_in_schema=False, guards=[requires_organiser])
+@post(
+    "/admin/e/{slug:str}/map/features/import",
+    include_in_schema=False,
+    guards=[requires_organiser],
+    request_max_body_size=UPLOAD_BODY_LIMIT,
+)
 async def admin_import_features(
     request: Request[Any, Any, Any],
     slug: FromPath[str],

@@ -1,12 +1,12 @@
 """What the booth-map API accepts and promises: venue features, layout rules and checks, map data."""
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from booths.models import FeatureKind
 from booths.schemas import Metres, Position, Strict
+from expo.timestamps import UtcDateTime
 
 Label = Annotated[str, Field(max_length=80)]
 
@@ -76,7 +76,7 @@ class LayoutCheckRead(BaseModel):
 
 class MapStatusRead(BaseModel):
     published: bool
-    published_at: datetime | None
+    published_at: UtcDateTime | None
     version: str = Field(description="Fingerprint of the public map; printed maps show the same.")
     rules: MapRules
     check: LayoutCheckRead

@@ -1,12 +1,13 @@
 """What the booths API accepts and promises (non-table models; tables are never request bodies)."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from booths.models import Approval, BookingStatus, BoothType, ExhibitorClass, HallKind
 from booths.validation import normalise_booth_code, normalise_nib, normalise_whatsapp
+from expo.timestamps import UtcDateTime
 
 Name = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(str.strip)]
 ShortCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -311,7 +312,7 @@ class ExhibitorRead(BaseModel):
     description: str
     has_account: bool
     approval: Approval = Field(description="The organiser's decision on the class: pending, approved, rejected.")
-    approval_decided_at: datetime | None = None
+    approval_decided_at: UtcDateTime | None = None
     approval_note: str | None = None
 
 
@@ -362,10 +363,10 @@ class BookingRead(BaseModel):
     exhibitor_name: str
     status: BookingStatus
     price: int
-    held_at: datetime
-    hold_expires_at: datetime | None
-    confirmed_at: datetime | None
-    ended_at: datetime | None
+    held_at: UtcDateTime
+    hold_expires_at: UtcDateTime | None
+    confirmed_at: UtcDateTime | None
+    ended_at: UtcDateTime | None
     cancel_reason: str | None
     payment_amount: int | None
     payment_method: str | None
@@ -373,7 +374,7 @@ class BookingRead(BaseModel):
 
 
 class BookingEventRead(BaseModel):
-    at: datetime
+    at: UtcDateTime
     action: str
     actor_user_id: int | None
     from_status: str | None

@@ -35,6 +35,8 @@ from booths.schemas import (
 )
 from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_organiser
+from expo.csv_export import CSV_MEDIA_TYPE, csv_response
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
 
@@ -152,20 +154,22 @@ class ExpoController(Controller):
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)
 
-    @get("/{expo_id:int}/booths.csv", guards=[requires_organiser], summary="Export booths as CSV")
+    @get(
+        "/{expo_id:int}/booths.csv",
+        guards=[requires_organiser],
+        media_type=CSV_MEDIA_TYPE,
+        summary="Export booths as CSV",
+    )
     async def export_csv(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> Response[str]:
         expo = await venue.get_expo(db_session, expo_id)
         text = await booth_csv.export_booths(db_session, expo_id)
-        return Response(
-            text,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="booths-{expo.slug}.csv"'},
-        )
+        return csv_response(text, f"booths-{expo.slug}.csv")
 
     @post(
         "/{expo_id:int}/booths/import",
         guards=[requires_organiser],
         status_code=200,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Import booths from CSV (all rows or none); same columns as the export",
     )
     async def import_csv(

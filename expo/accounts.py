@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from expo.errors import Conflict, FieldProblem, InvalidInput, Unauthenticated
 from expo.formatting import utcnow
+from expo.lockout import LoginLockout
 from expo.models import AuthSession, Role, User
 from expo.security import Passwords, new_token, token_digest
 
@@ -69,13 +70,26 @@ async def create_user(
     return user
 
 
-async def authenticate(session: AsyncSession, passwords: Passwords, email: str, password: str) -> User:
+async def authenticate(
+    session: AsyncSession, passwords: Passwords, email: str, password: str, lockout: LoginLockout | None = None
+) -> User:
+    """The user with this e-mail and password. With ``lockout``, a locked account is refused before
+    its password is looked at (so a right password does not open it), and every wrong password
+    counts towards a lock, for unknown e-mails too (so locks do not reveal which accounts exist)."""
+    if lockout is not None:
+        await lockout.check(email)
     user = await session.scalar(sa.select(User).where(col(User.email) == normalise_email(email)))
     if user is None or not user.is_active:
         await passwords.burn(password)
+        ok = False
+    else:
+        ok = await passwords.verify(user.password_hash, password)
+    if not ok or user is None:
+        if lockout is not None:
+            await lockout.failed(email)
         raise Unauthenticated("Wrong e-mail or password.", code="bad_credentials")
-    if not await passwords.verify(user.password_hash, password):
-        raise Unauthenticated("Wrong e-mail or password.", code="bad_credentials")
+    if lockout is not None:
+        await lockout.succeeded(email)
     return user
 
 

@@ -38,10 +38,19 @@ from expo.auth import (
 )
 from expo.auth_api import AuthController
 from expo.database import create_engine, create_sessionmaker, metadata
-from expo.deps import PASSWORDS_STATE_KEY, SETTINGS_STATE_KEY, provide_passwords, provide_settings
+from expo.deps import (
+    PASSWORDS_STATE_KEY,
+    SETTINGS_STATE_KEY,
+    provide_lockout,
+    provide_passwords,
+    provide_settings,
+)
 from expo.health import health
+from expo.http_security import proxy_headers, security_headers, trusted_proxies
+from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
+from expo.request_limits import ExpoRequest
 from expo.security import Passwords
 from expo.settings import Settings
 from expo.templating import STATIC_DIR, template_config
@@ -87,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     channels = channels_plugin(settings)
     notices = CheckinNotices(channels)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             AuthController,
@@ -118,15 +127,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ALLOCATION_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        plugins=[alchemy, channels],
+        plugins=[alchemy, channels, TimeOfDaySchema()],
         dependencies={
             "passwords": Provide(provide_passwords, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            "lockout": Provide(provide_lockout, sync_to_thread=False),
             "user": Provide(provide_user),
             "maybe_user": Provide(provide_optional_user),
             "checkin_notices": Provide(lambda: notices, sync_to_thread=False, use_cache=True),
         },
         middleware=[
+            # First: the client's address and scheme, before the rate limits and cookies use them.
+            DefineMiddleware(proxy_headers, trusted=trusted_proxies(settings.trusted_proxies)),
             LocaleMiddleware,
             AuthMiddleware,
             DefineMiddleware(
@@ -137,6 +149,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             _rate_limit("visitor", settings.visitor_rate_limit_per_minute).middleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers],
+        request_class=ExpoRequest,
+        request_max_body_size=settings.max_body_bytes,
         template_config=template_config(),
         stores=_stores(settings),
         openapi_config=OpenAPIConfig(
@@ -156,3 +171,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[engine.dispose],
         debug=settings.debug,
     )
+    document_problems(app)
+    return app

@@ -61,19 +61,21 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
 
-def _json_without_session(scope: Scope) -> bool:
-    content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
-    return content_type.split(b";")[0].strip().lower() == b"application/json" and cookie_token(scope) is None
+def _api_without_session(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith("/api/") and cookie_token(scope) is None
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):
     """Litestar's CSRF check, skipped where a forged cross-site request is impossible or harmless:
-    a bearer token (a browser never adds that header by itself), or a JSON body from a client with
-    no session cookie (API log-in and sign-up; cross-site JSON needs a CORS preflight we never grant).
+    a bearer token (a browser never adds that header by itself), or an API call from a client with
+    no session cookie: it carries no one's authority to abuse, and the API's JSON routes refuse any
+    body that is not declared JSON (415, ``expo.request_limits``), which a cross-site form cannot
+    send without a CORS preflight we never grant; so a forged log-in is still impossible, and a
+    wrong content type is answered as such instead of as a failed CSRF check.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and (bearer_token(scope) or _json_without_session(scope)):
+        if scope["type"] == ScopeType.HTTP and (bearer_token(scope) or _api_without_session(scope)):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

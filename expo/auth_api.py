@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.accounts import CurrentUser, authenticate, end_session, start_session
 from expo.auth import SESSION_COOKIE, requires_login
+from expo.lockout import LoginLockout
 from expo.models import Role
 from expo.security import Passwords
 from expo.settings import Settings
@@ -64,8 +65,9 @@ class AuthController(Controller):
         db_session: NamedDependency[AsyncSession],
         passwords: NamedDependency[Passwords],
         settings: NamedDependency[Settings],
+        lockout: NamedDependency[LoginLockout],
     ) -> Response[LoginOut]:
-        user = await authenticate(db_session, passwords, data.email, data.password)
+        user = await authenticate(db_session, passwords, data.email, data.password, lockout)
         token = await start_session(db_session, user, settings.session_days)
         await db_session.commit()
         assert user.id is not None

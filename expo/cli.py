@@ -272,11 +272,26 @@ def setup() -> None:
     help="Workers share one listening socket (uvicorn's own --workers) instead of one SO_REUSEPORT socket each.",
 )
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
-def serve(host: str, port: int, workers: int, reload: bool, shared_socket: bool, access_log: bool) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    "trusted",
+    envvar="EXPO_TRUSTED_PROXIES",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies whose X-Forwarded-For/-Proto are believed: addresses or networks, comma-separated, or *.",
+)
+def serve(
+    host: str, port: int, workers: int, reload: bool, shared_socket: bool, access_log: bool, trusted: str
+) -> None:
     """Serve the app with uvicorn (several workers: one process and socket each, see docs/deployment.md)."""
+    import os
+
     import uvicorn
 
-    click.echo(f"serving on http://{host}:{port}")
+    # The app reads the proxies from its settings (every worker builds its own); uvicorn's own proxy
+    # handling stays off so that this is the only list that decides.
+    os.environ["EXPO_TRUSTED_PROXIES"] = trusted
+    click.echo(f"serving on http://{host}:{port} (trusting forwarded headers from {trusted or 'nobody'})")
     if workers > 1 and not reload and not shared_socket and sys.platform == "linux":
         from expo.serving import serve_reuse_port
 
@@ -288,7 +303,7 @@ def serve(host: str, port: int, workers: int, reload: bool, shared_socket: bool,
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        proxy_headers=False,
         access_log=access_log,
     )
 

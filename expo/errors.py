@@ -74,6 +74,12 @@ class Busy(DomainError):
     default_message = N_("The server is busy; please try again in a moment.")
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    default_code = "unsupported_media_type"
+    default_message = N_("This content type is not supported.")
+
+
 class TooLarge(DomainError):
     status = 413
     default_code = "too_large"

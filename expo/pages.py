@@ -14,7 +14,8 @@ from expo.accounts import authenticate, end_session, start_session
 from expo.auth import current_user
 from expo.auth_api import clear_session_cookie, session_cookie
 from expo.errors import Unauthenticated
-from expo.i18n import gettext
+from expo.i18n import gettext, translate
+from expo.lockout import AccountLocked, LoginLockout
 from expo.models import Role
 from expo.security import Passwords
 from expo.settings import Settings
@@ -54,17 +55,19 @@ async def login_submit(
     db_session: NamedDependency[AsyncSession],
     passwords: NamedDependency[Passwords],
     settings: NamedDependency[Settings],
+    lockout: NamedDependency[LoginLockout],
 ) -> Response[Any]:
     try:
-        user = await authenticate(db_session, passwords, data.email[:254], data.password[:200])
-    except Unauthenticated:
+        user = await authenticate(db_session, passwords, data.email[:254], data.password[:200], lockout)
+    except (Unauthenticated, AccountLocked) as exc:
+        locked = isinstance(exc, AccountLocked)
         return page(
             request,
             "login.html",
-            status_code=400,
+            status_code=429 if locked else 400,
             next=safe_next(data.next, ""),
             email=data.email[:254],
-            error=gettext("Wrong e-mail or password."),
+            error=translate(exc.message, exc.params) if locked else gettext("Wrong e-mail or password."),
         )
     token = await start_session(db_session, user, settings.session_days)
     await db_session.commit()

@@ -114,7 +114,10 @@ def _referer_path(request: Request[Any, Any, Any]) -> str:
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     fields = [{"field": f.field, "message": translate(f.message, f.params)} for f in exc.fields]
-    return _respond(request, problem(exc.status, exc.code, exc.message, params=exc.params, fields=fields))
+    headers = getattr(exc, "headers", None)  # e.g. Retry-After of a locked account
+    return _respond(
+        request, problem(exc.status, exc.code, exc.message, params=exc.params, fields=fields), headers=headers
+    )
 
 
 def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

@@ -75,7 +75,8 @@ def _worker(fd: int, log_level: str, access_log: bool) -> None:
     a Unix socket, so asyncio would leave Nagle on and answers would wait for delayed ACKs.)"""
     import uvicorn
 
-    config = uvicorn.Config(APP, factory=True, proxy_headers=True, log_level=log_level, access_log=access_log)
+    # Proxy headers are the app's business (EXPO_TRUSTED_PROXIES, expo.http_security), not uvicorn's.
+    config = uvicorn.Config(APP, factory=True, proxy_headers=False, log_level=log_level, access_log=access_log)
     uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 

@@ -30,13 +30,23 @@ class Settings(BaseSettings):
     session_days: int = Field(default=14, ge=1, le=365)
     login_rate_limit_per_minute: int = Field(default=10, ge=1)
     signup_rate_limit_per_minute: int = Field(default=5, ge=1)
+    login_lockout_after: int = Field(default=5, ge=1, description="Wrong passwords in a row that lock an account.")
+    login_lockout_seconds: int = Field(default=60, ge=1, description="First lock; doubles with each further miss.")
+    login_lockout_max_seconds: int = Field(default=3600, ge=1)
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Addresses or networks (comma-separated, or *) whose X-Forwarded-For/-Proto are believed.",
+    )
     # argon2 cost; tests lower it so that the suite stays fast.
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     sqlite_busy_timeout_ms: int = Field(default=10000, ge=0)
     pool_size: int = Field(default=10, ge=1)
     debug: bool = False
-    max_csv_bytes: int = Field(default=2_000_000, ge=1024)
+    max_csv_bytes: int = Field(default=2_000_000, ge=1024, le=30_000_000)
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=64_000, description="Largest request body outside file uploads (JSON, forms)."
+    )
     # Passes (tickets): the Ed25519 key file never enters the database; batch PDFs go to a shared directory.
     signing_key_file: Path = Field(
         default=ROOT / "var" / "keys" / "pass-signing.json", description="Pass signing keys, created 0600 if absent."

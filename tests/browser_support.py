@@ -51,7 +51,13 @@ def serve(settings: Settings) -> Iterator[str]:
     """The real app under uvicorn in a thread (its own event loop); yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="none",
+        lifespan="on",
+        proxy_headers=False,  # as `expo serve`: the app itself decides whom to believe (EXPO_TRUSTED_PROXIES)
     )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, name=f"uvicorn-test-{port}", daemon=True)

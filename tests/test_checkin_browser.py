@@ -152,9 +152,9 @@ async def test_scan_online_then_offline_and_sync_exactly_once(
     await page.route("**/api/gate/sync", lambda route: route.abort())  # the sync still fails...
     await context.set_offline(False)
     await page.reload()  # ...and the queue survives a reload (IndexedDB)
-    await page.wait_for_function("document.querySelector('#queue').textContent === '2'")
+    await page.wait_for_function("() => document.querySelector('#queue').textContent === '2'")
     await page.unroute("**/api/gate/sync")
-    await page.wait_for_function("document.querySelector('#queue').textContent === '0'", timeout=15_000)
+    await page.wait_for_function("() => document.querySelector('#queue').textContent === '0'", timeout=15_000)
     scans = await _count_scans(served_settings)
     assert scans == [(False, "ok"), (True, "ok"), (True, "already_inside")]
     assert errors == []
@@ -191,13 +191,13 @@ async def test_the_dashboard_updates_live(browser: Any, gate: Gate) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     await page.goto(f"{gate.base_url}/admin/e/gerbang/gates")
-    await page.wait_for_function("document.getElementById('inside').textContent === '0'")
+    await page.wait_for_function("() => document.getElementById('inside').textContent === '0'")
     async with httpx.AsyncClient(base_url=gate.base_url) as api:
         paired = await api.post("/api/gate/pair", json={"pairing_code": gate.pairing_code})
         device = {"Authorization": f"Device {paired.json()['token']}"}
         scan = {"text": gate.tokens[0], "client_scan_id": "dash-1", "scanned_at": datetime.now(UTC).isoformat()}
         assert (await api.post("/api/gate/scans", json=scan, headers=device)).json()["reason"] == "ok"
-    await page.wait_for_function("document.getElementById('inside').textContent === '1'")
+    await page.wait_for_function("() => document.getElementById('inside').textContent === '1'")
     assert await page.text_content("#entries") == "1"
     await page.wait_for_selector("#scans tr.ok")
     assert "Siti Aminah" in (await page.text_content("#scans") or "")
@@ -208,6 +208,6 @@ async def test_the_dashboard_updates_live(browser: Any, gate: Gate) -> None:
     await page.click("#scans tr.ok button")
     await page.wait_for_selector("#scans tr.annulled")
     assert "dibatalkan: salah orang" in (await page.text_content("#scans tr.annulled") or "")
-    await page.wait_for_function("document.getElementById('inside').textContent === '0'")
+    await page.wait_for_function("() => document.getElementById('inside').textContent === '0'")
     assert await page.locator("#scans tr.annulled button").count() == 0
     assert errors == []

@@ -80,7 +80,7 @@ async def page(passes: Passes) -> AsyncIterator[Any]:
         errors: list[str] = []
         opened.on("pageerror", lambda exc: errors.append(str(exc)))
         await opened.goto(f"{passes.base_url}/gate")
-        await opened.wait_for_function("window.PassTokens !== undefined && window.ExpoEd25519 !== undefined")
+        await opened.wait_for_function("() => window.PassTokens !== undefined && window.ExpoEd25519 !== undefined")
         await opened.evaluate(SPY_ON_NOBLE)
         yield opened
         assert errors == []

@@ -139,7 +139,7 @@ async def test_offline_a_pass_outside_its_hours_is_refused(browser: Any, gate: G
     assert await page.text_content("#queue") == "2"
 
     await context.set_offline(False)  # the queue syncs; the server agrees with both local verdicts
-    await page.wait_for_function("document.querySelector('#queue').textContent === '0'", timeout=15_000)
+    await page.wait_for_function("() => document.querySelector('#queue').textContent === '0'", timeout=15_000)
     assert await _scans(served_settings) == [(True, "outside_hours", False), (True, "ok", False)]
 
     await _rename(served_settings, gate, "Wartawan Pagi")  # the organiser renames the pass...

@@ -18,6 +18,7 @@ from expo.accounts import CurrentUser
 from expo.auth import requires_organiser
 from expo.errors import DomainError
 from expo.i18n import current_locale, gettext
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload, redirect
 from tickets import issuing, jobs, passes
@@ -184,7 +185,13 @@ async def admin_issue(
     return redirect(_list_url(slug, filters, "issued"))
 
 
-@post("/admin/e/{slug:str}/passes/import", include_in_schema=False, status_code=200, guards=[requires_organiser])
+@post(
+    "/admin/e/{slug:str}/passes/import",
+    include_in_schema=False,
+    status_code=200,
+    guards=[requires_organiser],
+    request_max_body_size=UPLOAD_BODY_LIMIT,
+)
 async def admin_import(
     request: Request[Any, Any, Any],
     slug: FromPath[str],

@@ -13,6 +13,7 @@ from booths.venue import get_expo
 from expo.accounts import CurrentUser
 from expo.auth import requires_exhibitor_or_organiser, requires_organiser
 from expo.i18n import current_locale
+from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
 from tickets import issuing, jobs, kinds, passes, rendering
@@ -112,6 +113,7 @@ class PassController(Controller):
         "/api/expos/{expo_id:int}/passes/import",
         guards=[requires_organiser],
         status_code=201,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Issue passes of one kind from a CSV of names (all rows or none)",
     )
     async def import_csv(

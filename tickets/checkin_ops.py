@@ -11,8 +11,10 @@ from sqlmodel import col
 
 from booths.venue import get_expo
 from expo.accounts import CurrentUser
+from expo.csv_export import Cell
 from expo.errors import Conflict, NotFound
 from expo.formatting import as_utc, utcnow
+from expo.timestamps import utc_z
 from tickets.checkin import OK, day_start
 from tickets.gate_models import Direction, Gate, PassPresence, Scan
 from tickets.gate_schemas import CheckinStats, RecentScan
@@ -179,7 +181,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> AsyncIterator[list[object]]:
+async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> AsyncIterator[list[Cell]]:
     """Every scan of the expo as CSV rows, read in id order a batch at a time (streamed, never all in memory)."""
     await get_expo(session, expo_id)
     after = 0
@@ -189,9 +191,9 @@ async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> A
         ).all()
         for scan, gate, code, holder in rows:
             yield [
-                scan.id, scan.scanned_at.isoformat(), scan.received_at.isoformat(), gate, scan.direction, scan.status,
+                scan.id, utc_z(scan.scanned_at), utc_z(scan.received_at), gate, scan.direction, scan.status,
                 scan.reason, code or "", holder or "", scan.kind_code or "", int(scan.offline), int(scan.conflict),
-                scan.annulled_at.isoformat() if scan.annulled_at else "", scan.annul_reason or "",
+                utc_z(scan.annulled_at) if scan.annulled_at else "", scan.annul_reason or "",
             ]  # fmt: skip
         if len(rows) < batch:
             return

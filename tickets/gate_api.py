@@ -1,8 +1,6 @@
 """Gate API: organisers set up gates and pair devices; paired devices scan and sync their offline queue;
 the live dashboard's numbers, their server-sent events and the CSV of scans."""
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -15,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from expo.accounts import CurrentUser
 from expo.auth import SESSIONMAKER_STATE_KEY, requires_gate_staff, requires_organiser
+from expo.csv_export import CSV_MEDIA_TYPE, csv_chunks, csv_stream
 from expo.settings import Settings
 from tickets import checkin, checkin_ops, devices, gate_staff, live, offline_data, passes
 from tickets.gate_models import GateDevice
@@ -64,17 +63,9 @@ def _maker(request: Request[Any, Any, Any]) -> async_sessionmaker[AsyncSession]:
 
 
 async def _csv_chunks(maker: async_sessionmaker[AsyncSession], expo_id: int) -> AsyncIterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(checkin_ops.CSV_COLUMNS)
     async with maker() as session:
-        async for row in checkin_ops.scan_rows(session, expo_id):
-            writer.writerow(row)
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue().encode()
-                buffer.seek(0)
-                buffer.truncate()
-    yield buffer.getvalue().encode()
+        async for chunk in csv_chunks(checkin_ops.CSV_COLUMNS, checkin_ops.scan_rows(session, expo_id)):
+            yield chunk
 
 
 class GateAdminController(Controller):
@@ -199,16 +190,12 @@ class GateAdminController(Controller):
     ) -> list[RecentScan]:
         return await checkin_ops.recent_scans(db_session, expo_id, limit, before)
 
-    @get("/api/expos/{expo_id:int}/scans.csv", summary="Every scan as CSV (streamed)")
+    @get("/api/expos/{expo_id:int}/scans.csv", media_type=CSV_MEDIA_TYPE, summary="Every scan as CSV (streamed)")
     async def scans_csv(
         self, expo_id: FromPath[Id], request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Stream:
         await checkin_ops.stats(db_session, expo_id)  # 404 before the stream starts
-        return Stream(
-            _csv_chunks(_maker(request), expo_id),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="scans-{expo_id}.csv"', "Cache-Control": "no-store"},
-        )
+        return csv_stream(_csv_chunks(_maker(request), expo_id), f"scans-{expo_id}.csv", no_store=True)
 
 
 def _pairing(device: GateDevice, code: str) -> PairingCode:

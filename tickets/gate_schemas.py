@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from expo.formatting import utcnow
+from expo.timestamps import UtcDateTime
 from tickets.gate_models import Direction, GateDirections, Reentry
 
 MAX_SCAN_TEXT = 1024  # a pass token is ~100 characters; anything over 1 KB is refused with 422
@@ -47,8 +48,8 @@ class DeviceRead(BaseModel):
     name: str
     paired: bool
     revoked: bool
-    created_at: datetime
-    last_seen_at: datetime | None
+    created_at: UtcDateTime
+    last_seen_at: UtcDateTime | None
 
 
 class PairingCode(BaseModel):
@@ -57,7 +58,7 @@ class PairingCode(BaseModel):
     device: DeviceRead
     pairing_code: str
     pair_url: str
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class PairIn(_In):
@@ -121,15 +122,15 @@ class ScanResult(BaseModel):
     booth: str | None = None
     pass_code: str | None = None
     serial: int | None = None
-    scanned_at: datetime
-    received_at: datetime
-    device_scanned_at: datetime | None = None
+    scanned_at: UtcDateTime
+    received_at: UtcDateTime
+    device_scanned_at: UtcDateTime | None = None
     clock_skewed: bool = False
     offline: bool = False
     conflict: bool = False
     annulled: bool = False
     replay: bool = False
-    server_time: datetime = Field(default_factory=utcnow)  # for the scanner's clock offset
+    server_time: UtcDateTime = Field(default_factory=utcnow)  # for the scanner's clock offset
 
 
 class SyncResult(BaseModel):
@@ -137,7 +138,7 @@ class SyncResult(BaseModel):
     stored: int
     duplicates: int
     conflicts: int
-    server_time: datetime = Field(default_factory=utcnow)
+    server_time: UtcDateTime = Field(default_factory=utcnow)
 
 
 class AnnulIn(_In):
@@ -185,7 +186,7 @@ class GateContext(BaseModel):
     kinds: dict[int, str]  # token kind number -> kind code (kept for older scanner pages)
     kind_rules: dict[str, OfflineKind] = Field(default_factory=dict)  # kind code -> hours and re-entry
     days: list[OfflineDay] = Field(default_factory=list)
-    server_time: datetime = Field(default_factory=utcnow)  # the scanner learns its clock offset from it
+    server_time: UtcDateTime = Field(default_factory=utcnow)  # the scanner learns its clock offset from it
 
 
 class OfflinePass(BaseModel):
@@ -196,7 +197,7 @@ class OfflinePass(BaseModel):
     kind: str
     days: list[str]
     active: bool
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class OfflinePassList(BaseModel):
@@ -214,7 +215,7 @@ class RecentScan(BaseModel):
     """One line of the dashboard's list of scans (newest first), for supervisors to annul a mistake."""
 
     scan_id: int
-    scanned_at: datetime
+    scanned_at: UtcDateTime
     gate: str
     direction: Direction
     status: str
@@ -227,7 +228,7 @@ class RecentScan(BaseModel):
     annulled: bool
     annul_reason: str | None
     clock_skewed: bool = False
-    device_scanned_at: datetime | None = None
+    device_scanned_at: UtcDateTime | None = None
 
 
 class CheckinStats(BaseModel):

@@ -40,7 +40,9 @@ class PublicPassController(Controller):
         return PublicKeys(
             token_format=FORMAT_VERSION,
             keys=[
-                PublicKeyRead(key_id=k.key_id, public_key=k.public_key, created_at=k.created_at, signing=k.signing)
+                PublicKeyRead(
+                    key_id=k.key_id, public_key=k.public_key, created_at=k.created_at or None, signing=k.signing
+                )
                 for k in ring.describe()
             ],
         )

@@ -2,12 +2,13 @@
 
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from booths.validation import normalise_whatsapp
+from expo.timestamps import UtcDateTime
 
 VISITOR_CATEGORIES = ("umum", "santri", "pelajar", "mahasiswa")
 VisitorCategory = Literal["umum", "santri", "pelajar", "mahasiswa"]
@@ -150,8 +151,8 @@ class PassRead(BaseModel):
     booth_code: str | None
     days: list[date]
     status: str
-    issued_at: datetime
-    revoked_at: datetime | None
+    issued_at: UtcDateTime
+    revoked_at: UtcDateTime | None
     revoke_reason: str | None
 
 
@@ -160,7 +161,7 @@ class PassWithToken(PassRead):
 
 
 class PassEventRead(BaseModel):
-    at: datetime
+    at: UtcDateTime
     action: str
     actor_user_id: int | None
     serial: int | None
@@ -204,7 +205,7 @@ class PublicKeyRead(BaseModel):
     key_id: int
     algorithm: Literal["Ed25519"] = "Ed25519"
     public_key: str = Field(description="Raw 32-byte public key, base64url without padding.")
-    created_at: str
+    created_at: UtcDateTime | None = Field(default=None, description="Unknown for keys made before it was noted.")
     signing: bool
 
 
@@ -216,7 +217,7 @@ class PublicKeys(BaseModel):
 class RevokedSerial(BaseModel):
     seq: int
     serial: int
-    revoked_at: datetime
+    revoked_at: UtcDateTime
 
 
 class RevocationList(BaseModel):
@@ -260,6 +261,6 @@ class JobRead(BaseModel):
     total: int
     done: int
     error: str | None
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    finished_at: UtcDateTime | None
     download_url: str | None

@@ -1,4 +1,4 @@
-/* Small page helpers: live countdowns for held bookings and confirmation before destructive forms. */
+/* Small page helpers: live countdowns for held bookings, confirmation before destructive forms, "go back" links. */
 (function () {
   "use strict";
 
@@ -32,6 +32,15 @@
     tick();
     window.setInterval(tick, 1000);
   }
+
+  // "Go back" links (error pages): back in history when there is one, else their own href.
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("[data-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
