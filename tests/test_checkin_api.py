@@ -187,6 +187,9 @@ async def test_a_phone_with_a_wrong_clock_loses_no_scan(client: Client, session:
     assert (stats["entries_today"], stats["inside_now"]) == (4, 4)
     recent = (await client.get(f"/api/expos/{expo_id}/scans", headers=organiser)).json()
     assert [r["clock_skewed"] for r in recent] == [True] * 4
+    exported = await client.get(f"/api/expos/{expo_id}/scans.csv", headers=organiser)
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [(r["clock_skewed"], bool(r["device_scanned_at"])) for r in rows] == [("1", True)] * 4
     context = await client.get("/api/gate/context", headers=device)
     assert abs(datetime.fromisoformat(context.json()["server_time"]) - datetime.now(UTC)) < timedelta(minutes=1)
 

@@ -177,7 +177,7 @@ async def recent_scans(
 
 CSV_COLUMNS = (
     "scan_id", "scanned_at", "received_at", "gate", "direction", "status", "reason", "pass_code", "holder_name",
-    "kind", "offline", "conflict", "annulled_at", "annul_reason",
+    "kind", "offline", "conflict", "annulled_at", "annul_reason", "clock_skewed", "device_scanned_at",
 )  # fmt: skip
 
 
@@ -194,6 +194,7 @@ async def scan_rows(session: AsyncSession, expo_id: int, batch: int = 2000) -> A
                 scan.id, utc_z(scan.scanned_at), utc_z(scan.received_at), gate, scan.direction, scan.status,
                 scan.reason, code or "", holder or "", scan.kind_code or "", int(scan.offline), int(scan.conflict),
                 utc_z(scan.annulled_at) if scan.annulled_at else "", scan.annul_reason or "",
+                int(scan.clock_skewed), utc_z(scan.device_scanned_at) if scan.device_scanned_at else "",
             ]  # fmt: skip
         if len(rows) < batch:
             return
