@@ -142,7 +142,7 @@ async def test_a_phone_with_a_wrong_clock_scans_right_online_and_offline(
     assert await page.text_content("#queue") == "1"
     await page.screenshot(path=str(SHOTS / "gate-wrong-clock.png"))
     await context.set_offline(False)
-    await page.wait_for_function("document.querySelector('#queue').textContent === '0'", timeout=15_000)
+    await page.wait_for_function("() => document.querySelector('#queue').textContent === '0'", timeout=15_000)
 
     stored = await _stored(served_settings)
     now = datetime.now(UTC)
@@ -159,7 +159,7 @@ async def test_a_phone_with_a_wrong_clock_scans_right_online_and_offline(
     await dashboard.wait_for_selector('#scans tr[data-clock-skewed="1"] >> nth=1')
     assert await dashboard.locator('#scans tr[data-clock-skewed="1"]').count() == 2
     assert "jam ponsel salah" in (await dashboard.text_content("#scans") or "")
-    await dashboard.wait_for_function("document.querySelector('#entries').textContent === '2'")
+    await dashboard.wait_for_function("() => document.querySelector('#entries').textContent === '2'")
     await organiser.close()
 
     # The organiser revokes the phone. The heartbeat's context call is held off first, so that the
