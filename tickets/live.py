@@ -6,6 +6,10 @@ PostgreSQL ``LISTEN/NOTIFY``; on SQLite (one machine) it is in memory, so a dash
 worker at once and the other workers' scans through the periodic re-read. The numbers themselves
 always come from the database, never from a process.
 
+A notice is a hint, so a backend outage never hurts more than lag: publishing retries, then drops
+with a log line (the publisher keeps running), PostgreSQL listening reconnects by itself, and
+shutdown ends within a bounded time (``expo.channels``).
+
 A scan does not publish by itself: at 500 scans a second that would be 500 messages (and, with the
 PostgreSQL backend, 500 connections) a second. :class:`CheckinNotices` coalesces them into at most
 one notice per expo and worker every ``NOTICE_SECONDS``.
@@ -22,6 +26,7 @@ from litestar.channels.backends.base import ChannelsBackend
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from expo.channels import BoundedChannelsPlugin, PgNotifyBackend, SafePublish
 from expo.formatting import utcnow
 from expo.settings import Settings
 from tickets import checkin_ops
@@ -43,17 +48,16 @@ def channels_backend(settings: Settings) -> ChannelsBackend:
         return RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
     url = make_url(settings.database_url)
     if url.get_backend_name() == "postgresql":
-        from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
-
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return AsyncPgChannelsBackend(dsn=dsn)
+        return PgNotifyBackend(dsn, connect_timeout=settings.database_connect_timeout_seconds)
     from litestar.channels.backends.memory import MemoryChannelsBackend
 
     return MemoryChannelsBackend()
 
 
 def channels_plugin(settings: Settings) -> ChannelsPlugin:
-    return ChannelsPlugin(backend=channels_backend(settings), arbitrary_channels_allowed=True)
+    backend = SafePublish(channels_backend(settings), timeout=settings.database_connect_timeout_seconds)
+    return BoundedChannelsPlugin(backend, arbitrary_channels_allowed=True)
 
 
 class CheckinNotices:
