@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from expo.text import RAW, CleanInput
 from tickets.gate_models import Direction, GateDirections, Reentry
 
 MAX_SCAN_TEXT = 1024  # a pass token is ~100 characters; anything over 1 KB is refused with 422
@@ -12,7 +13,9 @@ MAX_SYNC_BATCH = 500
 ClientScanId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
-class _In(BaseModel):
+class _In(CleanInput):
+    """Requests of gates and devices: unknown fields refused, no control characters (``expo.text``)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -78,7 +81,9 @@ class ReentryIn(_In):
 
 
 class ScanIn(_In):
-    text: str = Field(max_length=MAX_SCAN_TEXT)
+    # Whatever the camera read: garbage is a refused scan (an answer), never a 422 that would refuse
+    # a whole offline batch; it is parsed, not stored.
+    text: Annotated[str, RAW] = Field(max_length=MAX_SCAN_TEXT)
     direction: Direction = Direction.ENTRY
     client_scan_id: ClientScanId
     scanned_at: datetime
