@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -23,6 +24,7 @@ __all__ = [
     "contains_pattern",
     "create_engine",
     "create_sessionmaker",
+    "database_unreachable",
     "metadata",
     "session_scope",
     "sqlite_write_turn",
@@ -35,6 +37,39 @@ class DatabaseUnavailable(Exception):
     The asyncpg driver lets socket errors of a new connection escape as plain ``OSError``; they are
     turned into this here, where they are known to be about the database (an ``OSError`` elsewhere,
     a missing font file say, is not an outage)."""
+
+
+# SQLSTATEs of a server that is away: class 08 (connection exception), shutting down or starting up
+# (57P01-57P03), out of connection slots (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Is this error, or one it wraps, the database server being away rather than a bad query?
+
+    Covers what asyncpg and SQLAlchemy raise for it: our :class:`DatabaseUnavailable` (socket errors
+    of a new connection), a connection SQLAlchemy found broken (``connection_invalidated``), driver
+    errors with a connection-class SQLSTATE (``ConnectionDoesNotExistError``,
+    ``CannotConnectNowError``...), and socket errors inside a wrapped driver error."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    inside_driver = False
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnavailable):
+            return True
+        if isinstance(current, DBAPIError):
+            if current.connection_invalidated:
+                return True
+            inside_driver = True
+        state = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if inside_driver and isinstance(current, OSError):
+            return True
+        following = current.orig if isinstance(current, DBAPIError) else None
+        current = following or current.__cause__ or current.__context__
+    return False
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

@@ -17,7 +17,7 @@ from litestar.response import Redirect
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from expo.database import DatabaseUnavailable
+from expo.database import DatabaseUnavailable, database_unreachable
 from expo.errors import DomainError
 from expo.i18n import N_, translate
 
@@ -148,38 +148,7 @@ def integrity_error_handler(request: Request[Any, Any, Any], exc: IntegrityError
     return _respond(request, problem(409, "conflict", "Someone changed this at the same moment; reload and try again."))
 
 
-# SQLSTATEs of a server that is away: class 08 (connection exception), shutting down or starting up
-# (57P01-57P03), out of connection slots (53300).
-_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 RETRY_AFTER_OUTAGE = "5"
-
-
-def database_unreachable(exc: BaseException) -> bool:
-    """Is this error, or one it wraps, the database server being away rather than a bad query?
-
-    Covers what asyncpg and SQLAlchemy raise for it: our :class:`DatabaseUnavailable` (socket errors
-    of a new connection), a connection SQLAlchemy found broken (``connection_invalidated``), driver
-    errors with a connection-class SQLSTATE (``ConnectionDoesNotExistError``,
-    ``CannotConnectNowError``...), and socket errors inside a wrapped driver error."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    inside_driver = False
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, DatabaseUnavailable):
-            return True
-        if isinstance(current, DBAPIError):
-            if current.connection_invalidated:
-                return True
-            inside_driver = True
-        state = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
-        if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
-            return True
-        if inside_driver and isinstance(current, OSError):
-            return True
-        following = current.orig if isinstance(current, DBAPIError) else None
-        current = following or current.__cause__ or current.__context__
-    return False
 
 
 def unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -244,4 +213,4 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     Exception: unexpected_error_handler,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "MediaType", "database_unreachable", "field_message", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "field_message", "problem"]

@@ -3,10 +3,12 @@ under a running app. Requests get a calm 503 with ``Retry-After`` (never a 500 o
 recovers by itself, live notices survive a failed publish, and shutdown always ends."""
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import pytest
+from _pytest.logging import LogCaptureFixture
 from httpx import Response
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
@@ -14,11 +16,11 @@ from litestar.testing import AsyncTestClient
 
 from expo.app import create_app
 from expo.channels import BoundedChannelsPlugin
-from expo.database import create_engine, session_scope
+from expo.database import create_engine, create_sessionmaker, session_scope
 from expo.migrate import upgrade
 from expo.models import Role
 from tests.conftest import make_settings
-from tests.factories import bearer, make_user_token
+from tests.factories import bearer, make_user_token, make_venue
 from tests.pg_cluster import PrivateCluster, private_cluster
 from tickets import live
 
@@ -160,3 +162,33 @@ async def test_the_app_shuts_down_after_a_failed_publish(cluster: PrivateCluster
         async with app.lifespan():
             cluster.stop()
             channels.publish({"expo_id": 1}, live.channel_name(1))
+
+
+async def test_a_live_dashboard_stream_outlasts_an_outage(cluster: PrivateCluster, caplog: LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="expo.live")
+    settings = make_settings(cluster.url, database_connect_timeout_seconds=1)
+    engine = create_engine(settings)
+    try:
+        async with session_scope(engine) as session:
+            expo_id = (await make_venue(session)).expo_id
+        received: list[str] = []
+        async with live.channels_plugin(settings) as channels:
+            events = live.stats_events(create_sessionmaker(engine), channels, expo_id, reread_seconds=0.1)
+
+            async def watch() -> None:
+                async for numbers in events:  # before: the first read during the outage ended it
+                    received.append(numbers)
+
+            with anyio.fail_after(30):
+                async with anyio.create_task_group() as streams:
+                    streams.start_soon(watch)
+                    while not received:  # noqa: ASYNC110 (the first numbers, read while the server is up)
+                        await anyio.sleep(0.05)
+                    cluster.stop()
+                    while "database unreachable, reading again later" not in caplog.text:  # noqa: ASYNC110
+                        await anyio.sleep(0.05)
+                    cluster.start()
+                    streams.cancel_scope.cancel()
+        assert len(received) == 1
+    finally:
+        await engine.dispose()
