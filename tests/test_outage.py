@@ -8,15 +8,17 @@ from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import pytest
+import sqlalchemy as sa
 from _pytest.logging import LogCaptureFixture
 from httpx import Response
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.testing import AsyncTestClient
+from sqlalchemy.exc import DBAPIError
 
 from expo.app import create_app
 from expo.channels import BoundedChannelsPlugin
-from expo.database import create_engine, create_sessionmaker, session_scope
+from expo.database import create_engine, create_sessionmaker, database_unreachable, session_scope
 from expo.migrate import upgrade
 from expo.models import Role
 from tests.conftest import make_settings
@@ -190,5 +192,48 @@ async def test_a_live_dashboard_stream_outlasts_an_outage(cluster: PrivateCluste
                     cluster.start()
                     streams.cancel_scope.cancel()
         assert len(received) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_an_app_started_during_an_outage_serves_once_the_database_is_back(cluster: PrivateCluster) -> None:
+    cluster.stop()
+    app = create_app(make_settings(cluster.url, database_connect_timeout_seconds=1))
+    with anyio.fail_after(30):
+        async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:  # starts regardless
+            _assert_unavailable(await client.get("/api/expos"))
+            cluster.start()
+            assert (await client.get("/api/expos")).status_code == 200
+            assert (await client.get("/health")).status_code == 200
+
+
+async def test_a_connection_cut_mid_query_is_an_outage_and_a_bad_query_is_not(cluster: PrivateCluster) -> None:
+    engine = create_engine(make_settings(cluster.url, database_connect_timeout_seconds=1))
+    try:
+        async with engine.connect() as conn:
+            with pytest.raises(DBAPIError) as bad:
+                await conn.execute(sa.text("SELECT no_such_column FROM no_such_table"))
+        assert not database_unreachable(bad.value)
+
+        failure: list[BaseException] = []
+
+        async def long_query() -> None:
+            try:
+                async with engine.connect() as conn:
+                    await conn.execute(sa.text("SELECT pg_sleep(20)"))
+            except Exception as exc:
+                failure.append(exc)
+
+        with anyio.fail_after(30):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(long_query)
+                async with engine.connect() as conn:  # wait until the query runs on the server
+                    running = sa.text("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")
+                    while not (await conn.execute(running)).scalar():
+                        await conn.rollback()  # pg_stat_activity is read once per transaction
+                        await anyio.sleep(0.05)
+                cluster.stop()
+        assert len(failure) == 1
+        assert database_unreachable(failure[0]), repr(failure[0])
     finally:
         await engine.dispose()
