@@ -173,3 +173,13 @@ async def test_an_exhibitor_cannot_accept_its_own_unusual_nib(client: Client, ve
         edit, json={"nib": "0000000000000", "accept_unusual_nib": True}, headers=bearer(token)
     )
     _problem(response, 403, "nib_override_forbidden")
+
+
+async def test_log_in_with_a_control_character_is_wrong_credentials_on_both_engines(client: Client) -> None:
+    response = await client.post("/api/auth/login", json={"email": "panitia\x00@contoh.id", "password": "rahasia-123"})
+    _problem(response, 401, "bad_credentials")
+    page = await post_form(
+        client, "/login", {"email": "panitia\x00@contoh.id", "password": "rahasia-123"}, from_page="/login"
+    )
+    assert page.status_code == 400
+    assert translate("Wrong e-mail or password.", locale="id") in page.text
