@@ -20,6 +20,7 @@ from booths.validation import normalise_booth_code
 from expo.accounts import CurrentUser
 from expo.auth import requires_organiser
 from expo.errors import DomainError, FieldProblem, InvalidInput, NotFound
+from expo.text import Line, MultiLineText
 
 BOOTH_STATUSES: tuple[BoothStatus, ...] = ("available", "held", "confirmed", "blocked")
 BOOKING_STATUSES = tuple(s.value for s in BookingStatus)
@@ -62,7 +63,7 @@ async def admin_home(request: Request[Any, Any, Any], db_session: NamedDependenc
 
 # --- booths --------------------------------------------------------------------------------------
 class BlockForm(BaseModel):
-    reason: str = ""
+    reason: Line = ""
     back: str = ""
 
 
@@ -174,13 +175,13 @@ class ConfirmForm(BaseModel):
 
 
 class CancelForm(BaseModel):
-    reason: str = ""
+    reason: MultiLineText = ""
     back: str = ""
 
 
 class MoveForm(BaseModel):
     booth_code: str = ""
-    note: str = ""
+    note: MultiLineText = ""
     back: str = ""
 
 
@@ -191,7 +192,7 @@ class AssignForm(BaseModel):
     amount: str = ""
     method: str = "transfer"
     reference: str = ""
-    note: str = ""
+    note: MultiLineText = ""
     back: str = ""
 
 

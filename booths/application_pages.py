@@ -21,6 +21,7 @@ from expo.errors import DomainError, Forbidden
 from expo.i18n import gettext, translate
 from expo.models import Role
 from expo.problems import field_message
+from expo.text import MultiLineText
 from expo.web import redirect
 
 ShortText = Annotated[str, Parameter(max_length=100)]
@@ -321,7 +322,7 @@ async def offer_answer(
 
 # --- the organisers' list ------------------------------------------------------------------------
 class DecisionForm(BaseModel):
-    note: str = ""
+    note: MultiLineText = ""
     back: str = ""
 
 

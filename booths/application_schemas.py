@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from booths.models import ApplicationStatus, BoothType, ExhibitorClass, OfferStatus
 from booths.schemas import ShortCode, Strict
+from expo.text import MULTI_LINE
 from expo.timestamps import UtcDateTime
 
 Points = Annotated[int, Field(ge=0, le=1000)]
@@ -32,7 +33,7 @@ class ApplicationIn(Strict):
     share_with: list[ExhibitorId] = Field(default_factory=list, max_length=5, description="Exhibitor ids.")
     near: list[ExhibitorId] = Field(default_factory=list, max_length=5, description="Exhibitor ids to be near.")
     avoid: list[ExhibitorId] = Field(default_factory=list, max_length=10, description="Competitors' exhibitor ids.")
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[str, Field(max_length=500), MULTI_LINE] = ""
 
 
 class ApplicationCreate(ApplicationIn):
@@ -40,7 +41,7 @@ class ApplicationCreate(ApplicationIn):
 
 
 class DecisionIn(Strict):
-    note: Annotated[str, Field(max_length=300)] = ""
+    note: Annotated[str, Field(max_length=300), MULTI_LINE] = ""
 
 
 class ApplicationRead(BaseModel):

@@ -6,6 +6,7 @@ from sqlmodel import col
 
 from booths.models import Approval, Exhibitor, ExhibitorClass
 from booths.schemas import ExhibitorCreate, ExhibitorFields, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate
+from booths.validation import nib_looks_issued
 from booths.venue import check_cluster, get_expo
 from expo.accounts import CurrentUser, create_user
 from expo.database import contains_pattern
@@ -32,6 +33,14 @@ async def _check_nib_free(session: AsyncSession, expo_id: int, nib: str, exhibit
         raise Conflict(message, code="nib_taken", fields=[FieldProblem("nib", message)])
 
 
+def _check_nib_plausible(nib: str, *, accept_unusual: bool) -> None:
+    """An NIB that OSS would not issue is almost always a placeholder typed to get past the form;
+    an organiser who has seen the real certificate may still store an unusual one on purpose."""
+    if not accept_unusual and not nib_looks_issued(nib):
+        message = N_("This NIB does not look like one issued by OSS; check the number on the NIB certificate.")
+        raise InvalidInput(message, code="nib_implausible", fields=[FieldProblem("nib", message)])
+
+
 async def _new_exhibitor(
     session: AsyncSession, expo_id: int, data: ExhibitorFields, user_id: int | None, approval: Approval
 ) -> Exhibitor:
@@ -53,6 +62,7 @@ async def sign_up(
     class waits for an organiser's approval (``booths.approval``). One business (NIB) is one exhibitor
     of an expo, so a second account for the same NIB is refused and the booth limit holds for it."""
     await get_expo(session, expo_id)
+    _check_nib_plausible(data.nib, accept_unusual=False)
     await _check_nib_free(session, expo_id, data.nib)
     await check_cluster(session, expo_id, data.cluster)
     user = await create_user(
@@ -63,7 +73,10 @@ async def sign_up(
 
 
 async def create_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorCreate) -> Exhibitor:
+    """Organisers record an exhibitor; ``accept_unusual_nib`` stores an NIB that fails the
+    plausibility check (they have seen the certificate)."""
     await get_expo(session, expo_id)
+    _check_nib_plausible(data.nib, accept_unusual=data.accept_unusual_nib)
     await _check_nib_free(session, expo_id, data.nib)
     await check_cluster(session, expo_id, data.cluster)
     return await _new_exhibitor(session, expo_id, data, None, Approval.APPROVED)  # the organiser typed it in
@@ -88,7 +101,10 @@ async def update_exhibitor(
     session: AsyncSession, exhibitor_id: int, data: ExhibitorUpdate, user: CurrentUser
 ) -> Exhibitor:
     exhibitor = await get_exhibitor(session, exhibitor_id, user)
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"accept_unusual_nib"})
+    if data.accept_unusual_nib and not user.is_organiser:
+        message = N_("Only the organisers can accept an unusual NIB.")
+        raise Forbidden(message, code="nib_override_forbidden", fields=[FieldProblem("nib", message)])
     changes = {k: v for k, v in changes.items() if v is not None or k in {"pesantren_name", "cluster"}}
     if "pesantren_name" in changes:
         changes["pesantren_name"] = changes["pesantren_name"] or None
@@ -103,6 +119,7 @@ async def update_exhibitor(
     if new_class == ExhibitorClass.PESANTREN and not changes.get("pesantren_name", exhibitor.pesantren_name):
         raise InvalidInput(fields=[FieldProblem("pesantren_name", "Give the pesantren's name.")])
     if "nib" in changes:
+        _check_nib_plausible(changes["nib"], accept_unusual=data.accept_unusual_nib)
         await _check_nib_free(session, exhibitor.expo_id, changes["nib"], exhibitor.id)
     if changes.get("cluster"):
         await check_cluster(session, exhibitor.expo_id, changes["cluster"])

@@ -1,12 +1,13 @@
 """What the booths API accepts and promises (non-table models; tables are never request bodies)."""
 
 from datetime import date, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from booths.models import Approval, BookingStatus, BoothType, ExhibitorClass, HallKind
 from booths.validation import normalise_booth_code, normalise_nib, normalise_whatsapp
+from expo.text import MULTI_LINE, CleanInput
 from expo.timestamps import UtcDateTime
 
 Name = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(str.strip)]
@@ -25,16 +26,11 @@ NO_NUL = r"^[^\x00]*$"
 CLUSTER_QUERY = r"^[A-Za-z0-9_-]*$"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Strict(CleanInput):
+    """Request bodies: unknown fields refused, no control characters (tab and line breaks only in
+    fields marked ``MULTI_LINE``), the same on SQLite and PostgreSQL."""
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        """PostgreSQL cannot store a NUL character in text; refuse it here, as the field's problem."""
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("This text contains a character that is not allowed.")
-        return value
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 # --- expo -------------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ class ClusterRead(BaseModel):
 class PackageCreate(Strict):
     code: ShortCode
     name: Annotated[str, Field(min_length=1, max_length=80)]
-    description: Annotated[str, Field(max_length=500)] = ""
+    description: Annotated[str, Field(max_length=500), MULTI_LINE] = ""
     shell: bool = True
     tables: Annotated[int, Field(ge=0, le=50)] = 1
     chairs: Annotated[int, Field(ge=0, le=100)] = 2
@@ -156,7 +152,7 @@ class PackageCreate(Strict):
 
 class PackageUpdate(Strict):
     name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
-    description: Annotated[str, Field(max_length=500)] | None = None
+    description: Annotated[str, Field(max_length=500), MULTI_LINE] | None = None
     shell: bool | None = None
     tables: Annotated[int, Field(ge=0, le=50)] | None = None
     chairs: Annotated[int, Field(ge=0, le=100)] | None = None
@@ -267,7 +263,7 @@ class ExhibitorFields(Strict):
     whatsapp: WhatsApp
     email: Email
     cluster: ShortCode | None = None
-    description: Annotated[str, Field(max_length=1000)] = ""
+    description: Annotated[str, Field(max_length=1000), MULTI_LINE] = ""
 
     @model_validator(mode="after")
     def _pesantren(self) -> "ExhibitorFields":
@@ -280,8 +276,19 @@ class ExhibitorSignup(ExhibitorFields):
     password: Annotated[str, Field(min_length=8, max_length=200)]
 
 
+UnusualNib = Annotated[
+    bool,
+    Field(
+        description="Organisers only: store an NIB that does not look issued by OSS (all one digit, a counting "
+        "run), after checking the certificate. Without it such an NIB is refused with `nib_implausible`."
+    ),
+]
+
+
 class ExhibitorCreate(ExhibitorFields):
     """Organisers create exhibitors without an account."""
+
+    accept_unusual_nib: UnusualNib = False
 
 
 class ExhibitorUpdate(Strict):
@@ -294,7 +301,8 @@ class ExhibitorUpdate(Strict):
     whatsapp: WhatsApp | None = None
     email: Email | None = None
     cluster: ShortCode | None = None
-    description: Annotated[str, Field(max_length=1000)] | None = None
+    description: Annotated[str, Field(max_length=1000), MULTI_LINE] | None = None
+    accept_unusual_nib: UnusualNib = False
 
 
 class ExhibitorRead(BaseModel):
@@ -337,12 +345,12 @@ class PaymentIn(Strict):
 
 
 class CancelIn(Strict):
-    reason: Annotated[str, Field(max_length=300)] = ""
+    reason: Annotated[str, Field(max_length=300), MULTI_LINE] = ""
 
 
 class MoveIn(Strict):
     booth_id: int
-    note: Annotated[str, Field(max_length=300)] = ""
+    note: Annotated[str, Field(max_length=300), MULTI_LINE] = ""
 
 
 class AssignIn(Strict):
@@ -350,7 +358,7 @@ class AssignIn(Strict):
     exhibitor_id: int
     confirm: bool = Field(default=True, description="Confirm at once (with ``payment`` unless the stand is free).")
     payment: PaymentIn | None = None
-    note: Annotated[str, Field(max_length=300)] = ""
+    note: Annotated[str, Field(max_length=300), MULTI_LINE] = ""
 
 
 class BookingRead(BaseModel):

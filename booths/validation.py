@@ -1,5 +1,6 @@
 """Checks and normal forms for Indonesian business data: NIB, WhatsApp numbers, codes."""
 
+import itertools
 import re
 import unicodedata
 
@@ -22,6 +23,18 @@ def normalise_nib(value: str) -> str:
     if not _NIB_RE.match(nib):
         raise ValueError("NIB must be exactly 13 digits (from the OSS system).")
     return nib
+
+
+def nib_looks_issued(nib: str) -> bool:
+    """Could OSS have issued this NIB? Typed placeholders are not: one digit throughout
+    (``0000000000000``), a counting run (``1234567890123``, ``9876543210987``) or one or two
+    digits repeated (``1212121212121``). Organisers may still accept such a number on purpose."""
+    if not _NIB_RE.match(nib):
+        return False
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(nib)}
+    if steps in ({0}, {1}, {9}):
+        return False
+    return nib != (nib[:2] * 7)[:13]
 
 
 def normalise_whatsapp(value: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -19,17 +20,64 @@ from expo.metadata import metadata
 from expo.settings import Settings
 
 __all__ = [
+    "DatabaseUnavailable",
     "contains_pattern",
     "create_engine",
     "create_sessionmaker",
+    "database_unreachable",
     "metadata",
     "session_scope",
     "sqlite_write_turn",
 ]
 
 
+class DatabaseUnavailable(Exception):
+    """The database server cannot be reached (refused, reset, timed out): answered as 503, not 500.
+
+    The asyncpg driver lets socket errors of a new connection escape as plain ``OSError``; they are
+    turned into this here, where they are known to be about the database (an ``OSError`` elsewhere,
+    a missing font file say, is not an outage)."""
+
+
+# SQLSTATEs of a server that is away: class 08 (connection exception), shutting down or starting up
+# (57P01-57P03), out of connection slots (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Is this error, or one it wraps, the database server being away rather than a bad query?
+
+    Covers what asyncpg and SQLAlchemy raise for it: our :class:`DatabaseUnavailable` (socket errors
+    of a new connection), a connection SQLAlchemy found broken (``connection_invalidated``), driver
+    errors with a connection-class SQLSTATE (``ConnectionDoesNotExistError``,
+    ``CannotConnectNowError``...), and socket errors inside a wrapped driver error."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    inside_driver = False
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnavailable):
+            return True
+        if isinstance(current, DBAPIError):
+            if current.connection_invalidated:
+                return True
+            inside_driver = True
+        state = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if inside_driver and isinstance(current, OSError):
+            return True
+        following = current.orig if isinstance(current, DBAPIError) else None
+        current = following or current.__cause__ or current.__context__
+    return False
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
-    """Build the async engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
+    """Build the async engine; SQLite gets WAL, a busy timeout and foreign keys on every connection.
+
+    PostgreSQL: a short connect timeout (a request during an outage is answered in seconds, not after
+    asyncpg's 60 s), ``pool_pre_ping`` (connections broken by a restart are replaced by themselves,
+    so the app recovers without a restart) and a bounded wait for a free pooled connection."""
     url = settings.database_url
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
@@ -40,11 +88,28 @@ def create_engine(settings: Settings) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs = {"connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000}}
     else:
-        kwargs |= {"pool_size": settings.pool_size, "max_overflow": settings.pool_size}
+        kwargs |= {
+            "pool_size": settings.pool_size,
+            "max_overflow": settings.pool_size,
+            "pool_timeout": settings.pool_timeout_seconds,
+            "connect_args": {"timeout": settings.database_connect_timeout_seconds},
+        }
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    else:
+        _mark_unreachable(engine)
     return engine
+
+
+def _mark_unreachable(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Any, _record: ConnectionPoolEntry, cargs: Any, cparams: Any) -> DBAPIConnection:
+        try:
+            connection: DBAPIConnection = dialect.connect(*cargs, **cparams)
+        except OSError as exc:  # refused, reset, no route, timed out (TimeoutError is an OSError)
+            raise DatabaseUnavailable(str(exc) or type(exc).__name__) from exc
+        return connection
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

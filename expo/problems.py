@@ -1,8 +1,9 @@
 """Problem details (RFC 9457) for the API and readable error pages for people, in their language.
 
 Nothing escapes as a bare 500: domain errors keep their code, framework errors get one, database
-races become 409, a locked SQLite becomes 503, and anything unexpected is logged and answered
-with a generic problem.
+races become 409, a locked SQLite becomes 503, a database that cannot be reached (stopped,
+restarting, network cut) becomes 503 ``database_unavailable`` with ``Retry-After``, and anything
+unexpected is logged and answered with a generic problem.
 """
 
 import logging
@@ -16,6 +17,7 @@ from litestar.response import Redirect
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from expo.database import DatabaseUnavailable, database_unreachable
 from expo.errors import DomainError
 from expo.i18n import N_, translate
 
@@ -101,7 +103,10 @@ def _respond(
             # Come back to a page, never to a form's POST-only address.
             target = request.url.path if request.method == "GET" else _referer_path(request)
             return Redirect(path=f"/login?next={quote(target)}" if target else "/login", status_code=303)
-        return page(request, "error.html", status_code=status, problem=body)
+        response = page(request, "error.html", status_code=status, problem=body)
+        for name, value in (headers or {}).items():
+            response.headers[name] = value
+        return response
     return Response(content=body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
@@ -146,9 +151,21 @@ def integrity_error_handler(request: Request[Any, Any, Any], exc: IntegrityError
     return _respond(request, problem(409, "conflict", "Someone changed this at the same moment; reload and try again."))
 
 
+RETRY_AFTER_OUTAGE = "5"
+
+
+def unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database is away: a calm 503 that says to try again; the pool reconnects by itself."""
+    log.warning("database unreachable on %s %s: %s", request.method, request.url.path, exc)
+    message = N_("The system is briefly unavailable; please try again in a moment.")
+    return _respond(request, problem(503, "database_unavailable", message), headers={"Retry-After": RETRY_AFTER_OUTAGE})
+
+
 def operational_error_handler(
     request: Request[Any, Any, Any], exc: OperationalError | PoolTimeoutError
 ) -> Response[Any]:
+    if database_unreachable(exc):
+        return unavailable_handler(request, exc)
     log.warning("database busy on %s: %s", request.url.path, exc)
     return _respond(
         request, problem(503, "busy", "The server is busy; please try again in a moment."), headers={"Retry-After": "1"}
@@ -163,6 +180,8 @@ def out_of_range_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 def database_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
     """Drivers report some bad values only when the query runs (asyncpg: "value out of int32 range")."""
+    if database_unreachable(exc):
+        return unavailable_handler(request, exc)
     reason = str(exc.orig)
     if "out of" in reason and "range" in reason:
         return out_of_range_handler(request, exc)
@@ -177,6 +196,8 @@ def database_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> 
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if database_unreachable(exc):
+        return unavailable_handler(request, exc)
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(request, problem(500, "internal_error", "Something went wrong on our side; it has been logged."))
 
@@ -188,6 +209,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     IntegrityError: integrity_error_handler,
     OperationalError: operational_error_handler,
     PoolTimeoutError: operational_error_handler,
+    DatabaseUnavailable: unavailable_handler,
     OverflowError: out_of_range_handler,
     DataError: out_of_range_handler,
     DBAPIError: database_error_handler,

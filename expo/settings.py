@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     sqlite_busy_timeout_ms: int = Field(default=10000, ge=0)
     pool_size: int = Field(default=10, ge=1)
+    pool_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="PostgreSQL: wait at most this for a free pooled connection (then 503)."
+    )
+    database_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=120, description="PostgreSQL: give up connecting after this (then 503 during an outage)."
+    )
     debug: bool = False
     max_csv_bytes: int = Field(default=2_000_000, ge=1024, le=30_000_000)
     max_body_bytes: int = Field(

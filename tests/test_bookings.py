@@ -205,7 +205,7 @@ async def test_organiser_assigns_directly(client: Client, setup: tuple[Venue, st
         json={
             "name": "UMKM Batik Fiktif",
             "exhibitor_class": "umkm",
-            "nib": "1234567890123",
+            "nib": "9120000045678",
             "regency": "Kediri",
             "contact_name": "Siti Contoh",
             "whatsapp": "081234567890",

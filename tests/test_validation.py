@@ -1,8 +1,9 @@
-"""NIB, WhatsApp numbers and booth codes: what people type and what is stored."""
+"""NIB, WhatsApp numbers, booth codes and control characters: what people type and what is stored."""
 
 import pytest
 
-from booths.validation import normalise_booth_code, normalise_nib, normalise_whatsapp
+from booths.validation import nib_looks_issued, normalise_booth_code, normalise_nib, normalise_whatsapp
+from expo.text import has_control
 
 pytestmark = pytest.mark.anyio
 
@@ -84,3 +85,41 @@ def test_booth_codes(typed: str, stored: str) -> None:
 def test_bad_booth_codes(typed: str) -> None:
     with pytest.raises(ValueError, match="booth code"):
         normalise_booth_code(typed)
+
+
+@pytest.mark.parametrize(
+    ("nib", "issued"),
+    [
+        ("9120000012345", True),
+        ("8120012345678", True),  # a counting run inside a real number is fine
+        ("3517000000001", True),
+        ("0000000000000", False),
+        ("7777777777777", False),
+        ("1234567890123", False),
+        ("0123456789012", False),
+        ("9876543210987", False),
+        ("1212121212121", False),
+        ("123456789012", False),  # not 13 digits
+    ],
+)
+def test_an_nib_must_look_issued_by_oss(nib: str, issued: bool) -> None:
+    assert nib_looks_issued(nib) is issued
+
+
+@pytest.mark.parametrize(
+    ("text", "one_line", "multi_line"),
+    [
+        ("Batik Bu Sri", True, True),
+        ("Pondok Pesantren الهدى 🌙", True, True),
+        ("baris\nbaris\r\n\tmenjorok", False, True),
+        ("nol\x00", False, False),
+        ("esc\x1b[31m", False, False),
+        ("del\x7f", False, False),
+        ("c1\x85", False, False),
+        ("surrogate\ud800", False, False),
+        ("zwj 👨\u200d👩\u200d👧", True, True),  # joiners are part of writing, not controls
+    ],
+)
+def test_control_characters(text: str, one_line: bool, multi_line: bool) -> None:
+    assert has_control(text) is not one_line
+    assert has_control(text, multi_line=True) is not multi_line

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from expo.formatting import utcnow
+from expo.text import RAW, CleanInput
 from expo.timestamps import UtcDateTime
 from tickets.gate_models import Direction, GateDirections, Reentry
 
@@ -14,7 +15,9 @@ MAX_SYNC_BATCH = 500
 ClientScanId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
-class _In(BaseModel):
+class _In(CleanInput):
+    """Requests of gates and devices: unknown fields refused, no control characters (``expo.text``)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -87,7 +90,9 @@ class ScanIn(_In):
     (server time minus its own clock, learnt from the server's answers), so its own clock read
     ``scanned_at - clock_offset_ms``."""
 
-    text: str = Field(max_length=MAX_SCAN_TEXT)
+    # Whatever the camera read: garbage is a refused scan (an answer), never a 422 that would refuse
+    # a whole offline batch; it is parsed, not stored.
+    text: Annotated[str, RAW] = Field(max_length=MAX_SCAN_TEXT)
     direction: Direction = Direction.ENTRY
     client_scan_id: ClientScanId
     scanned_at: datetime

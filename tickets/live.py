@@ -6,12 +6,17 @@ PostgreSQL ``LISTEN/NOTIFY``; on SQLite (one machine) it is in memory, so a dash
 worker at once and the other workers' scans through the periodic re-read. The numbers themselves
 always come from the database, never from a process.
 
+A notice is a hint, so a backend outage never hurts more than lag: publishing retries, then drops
+with a log line (the publisher keeps running), PostgreSQL listening reconnects by itself, and
+shutdown ends within a bounded time (``expo.channels``).
+
 A scan does not publish by itself: at 500 scans a second that would be 500 messages (and, with the
 PostgreSQL backend, 500 connections) a second. :class:`CheckinNotices` coalesces them into at most
 one notice per expo and worker every ``NOTICE_SECONDS``.
 """
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -22,10 +27,13 @@ from litestar.channels.backends.base import ChannelsBackend
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from expo.channels import BoundedChannelsPlugin, PgNotifyBackend, SafePublish
+from expo.database import database_unreachable
 from expo.formatting import utcnow
 from expo.settings import Settings
 from tickets import checkin_ops
 
+log = logging.getLogger("expo.live")
 NOTICE_SECONDS = 0.5  # a dashboard lags a scan by at most this (plus one read)
 REREAD_SECONDS = 5.0  # and re-reads anyway this often: other SQLite workers, a lost notice
 STREAM_SECONDS = 300.0  # an EventSource reconnects by itself; no connection lives forever
@@ -43,17 +51,16 @@ def channels_backend(settings: Settings) -> ChannelsBackend:
         return RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
     url = make_url(settings.database_url)
     if url.get_backend_name() == "postgresql":
-        from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
-
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return AsyncPgChannelsBackend(dsn=dsn)
+        return PgNotifyBackend(dsn, connect_timeout=settings.database_connect_timeout_seconds)
     from litestar.channels.backends.memory import MemoryChannelsBackend
 
     return MemoryChannelsBackend()
 
 
 def channels_plugin(settings: Settings) -> ChannelsPlugin:
-    return ChannelsPlugin(backend=channels_backend(settings), arbitrary_channels_allowed=True)
+    backend = SafePublish(channels_backend(settings), timeout=settings.database_connect_timeout_seconds)
+    return BoundedChannelsPlugin(backend, arbitrary_channels_allowed=True)
 
 
 class CheckinNotices:
@@ -73,7 +80,10 @@ class CheckinNotices:
 
     def _publish(self, expo_id: int) -> None:
         self._pending.discard(expo_id)
-        self._channels.publish({"expo_id": expo_id}, channel_name(expo_id))
+        try:
+            self._channels.publish({"expo_id": expo_id}, channel_name(expo_id))
+        except RuntimeError:  # the worker is shutting down and the plugin has stopped: nobody listens
+            log.info("live notice for expo %s dropped: channels already stopped", expo_id)
 
 
 async def stats_events(
@@ -97,8 +107,16 @@ async def stats_events(
     async with channels.start_subscription([channel_name(expo_id)]) as subscriber, subscriber.run_in_background(heard):
         while time.monotonic() < deadline:
             notice.clear()
-            async with maker() as session:
-                current = (await checkin_ops.stats(session, expo_id, clock())).model_dump_json()
+            try:
+                async with maker() as session:
+                    current = (await checkin_ops.stats(session, expo_id, clock())).model_dump_json()
+            except Exception as exc:
+                if not database_unreachable(exc):
+                    raise
+                # The dashboard keeps what it shows and the stream stays open; the next read
+                # (a notice or the timer) finds the database back by itself.
+                log.info("live dashboard of expo %s: database unreachable, reading again later: %s", expo_id, exc)
+                current = last
             if current != last:
                 last = current
                 yield current

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from booths.validation import normalise_whatsapp
+from expo.text import CleanInput
 from expo.timestamps import UtcDateTime
 
 VISITOR_CATEGORIES = ("umum", "santri", "pelajar", "mahasiswa")
@@ -48,7 +49,9 @@ Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Days = Annotated[list[date], Field(max_length=130)]
 
 
-class Strict(BaseModel):
+class Strict(CleanInput):
+    """Request bodies: unknown fields refused, no control characters (``expo.text``)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
