@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from expo.formatting import utcnow
+from expo.metadata import TIMESTAMP
 from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
 
 
@@ -48,7 +49,6 @@ class BookingStatus(StrEnum):
 
 ACTIVE_BOOKING_STATUSES = (BookingStatus.HELD.value, BookingStatus.CONFIRMED.value)
 
-_TS = sa.DateTime(timezone=True)
 
 
 class Expo(SQLModel, table=True):
@@ -63,7 +63,7 @@ class Expo(SQLModel, table=True):
     hold_minutes: int = 30
     booth_limit: int = 1
     free_self_confirm: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class ExpoDay(SQLModel, table=True):
@@ -143,8 +143,8 @@ class Booth(SQLModel, table=True):
     cluster: str | None = Field(default=None, sa_type=sa.String(32))
     blocked: bool = False
     blocked_reason: str | None = Field(default=None, sa_type=sa.String(200))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class Exhibitor(SQLModel, table=True):
@@ -168,7 +168,7 @@ class Exhibitor(SQLModel, table=True):
     # A class that gets a stand below the regular price (pesantren, koperasi, ...) is taken on the
     # exhibitor's word only once an organiser approved it (booths.approval).
     approval: Approval = Field(default=Approval.PENDING, sa_type=sa.String(16))
-    approval_decided_at: datetime | None = Field(default=None, sa_type=_TS)
+    approval_decided_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     # Who decided: a user id kept as history, like a log line (no foreign key: the column is added
     # without copying the table, see migration 0007).
     approval_decided_by: int | None = None
@@ -176,7 +176,7 @@ class Exhibitor(SQLModel, table=True):
     # Bumped at the start of every booking change: a row lock that serialises one exhibitor's
     # bookings on PostgreSQL and takes SQLite's write lock before anything is read.
     lock_version: int = 0
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class Booking(SQLModel, table=True):
@@ -199,15 +199,15 @@ class Booking(SQLModel, table=True):
     exhibitor_id: int = Field(foreign_key="exhibitor.id", ondelete="RESTRICT")
     status: BookingStatus = Field(sa_type=sa.String(16))
     price: int
-    held_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    hold_expires_at: datetime | None = Field(default=None, sa_type=_TS)
-    confirmed_at: datetime | None = Field(default=None, sa_type=_TS)
-    ended_at: datetime | None = Field(default=None, sa_type=_TS)
+    held_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    hold_expires_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    confirmed_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    ended_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     cancel_reason: str | None = Field(default=None, sa_type=sa.String(300))
     payment_amount: int | None = None
     payment_method: str | None = Field(default=None, sa_type=sa.String(32))
     payment_reference: str | None = Field(default=None, sa_type=sa.String(120))
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class BookingEvent(SQLModel, table=True):
@@ -217,7 +217,7 @@ class BookingEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     booking_id: int = Field(foreign_key="booking.id", ondelete="CASCADE", index=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     actor_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     action: str = Field(sa_type=sa.String(24))
     from_status: str | None = Field(default=None, sa_type=sa.String(16))
@@ -259,8 +259,8 @@ class VenueFeature(SQLModel, table=True):
     y_m: float
     width_m: float
     depth_m: float
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class VenueMap(SQLModel, table=True):
@@ -273,8 +273,8 @@ class VenueMap(SQLModel, table=True):
     min_aisle_m: float = 3.0
     exit_clearance_m: float = 2.0
     min_access_m: float = 1.0
-    published_at: datetime | None = Field(default=None, sa_type=_TS)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    published_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 # --- allocation: applications, allocation runs, shared stands, waitlist offers ------------------
@@ -296,8 +296,8 @@ class AllocationSetting(SQLModel, table=True):
     expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", unique=True)
     # While on, exhibitors apply instead of holding booths, and freed booths go to the waiting list.
     applications_only: bool = False
-    opens_at: datetime | None = Field(default=None, sa_type=_TS)
-    closes_at: datetime | None = Field(default=None, sa_type=_TS)
+    opens_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    closes_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     offer_hours: int = 48
     payment_days: int = 7
     weights: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
@@ -307,7 +307,7 @@ class AllocationSetting(SQLModel, table=True):
     fairness_max_gap: int = 10
     max_per_stand: int = 3
     time_limit_s: float = 5.0
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class BoothAllocation(SQLModel, table=True):
@@ -345,11 +345,11 @@ class BoothApplication(SQLModel, table=True):
     avoid: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
     note: str = Field(default="", sa_type=sa.String(500))
     decision_note: str | None = Field(default=None, sa_type=sa.String(300))
-    decided_at: datetime | None = Field(default=None, sa_type=_TS)
+    decided_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     waitlist_rank: int | None = None
-    submitted_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class AllocationRun(SQLModel, table=True):
@@ -369,9 +369,9 @@ class AllocationRun(SQLModel, table=True):
     bound: int = 0
     placed: int = 0
     unplaced: int = 0
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    committed_at: datetime | None = Field(default=None, sa_type=_TS)
+    committed_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     committed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
@@ -386,7 +386,7 @@ class BookingCoExhibitor(SQLModel, table=True):
     booking_id: int = Field(foreign_key="booking.id", ondelete="CASCADE", index=True)
     exhibitor_id: int = Field(foreign_key="exhibitor.id", ondelete="RESTRICT", index=True)
     staff_quota_share: int = 1
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class OfferStatus(StrEnum):
@@ -424,7 +424,7 @@ class BoothOffer(SQLModel, table=True):
     application_id: int = Field(foreign_key="booth_application.id", ondelete="CASCADE")
     booth_id: int = Field(foreign_key="booth.id", ondelete="CASCADE")
     status: OfferStatus = Field(sa_type=sa.String(16))
-    offered_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    expires_at: datetime = Field(sa_type=_TS)
-    responded_at: datetime | None = Field(default=None, sa_type=_TS)
+    offered_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    expires_at: datetime = Field(sa_type=TIMESTAMP)
+    responded_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     booking_id: int | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")

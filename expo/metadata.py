@@ -3,6 +3,7 @@ so that constraint names are the same on SQLite and PostgreSQL. Every models mod
 
 from typing import cast
 
+import sqlalchemy as sa
 from sqlalchemy import Table, inspect
 from sqlmodel import SQLModel
 
@@ -15,6 +16,9 @@ SQLModel.metadata.naming_convention = {
 }
 
 metadata = SQLModel.metadata
+
+# Every moment is stored as an aware timestamp (UTC); SQLite keeps what it is given, so code stores UTC.
+TIMESTAMP = sa.DateTime(timezone=True)
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from expo.formatting import utcnow
+from expo.metadata import TIMESTAMP
 from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
 
-_TS = sa.DateTime(timezone=True)
 
 
 class Direction(StrEnum):
@@ -47,7 +47,7 @@ class Gate(SQLModel, table=True):
     kind_codes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     opens_at: time | None = None
     closes_at: time | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class GateDevice(SQLModel, table=True):
@@ -60,13 +60,13 @@ class GateDevice(SQLModel, table=True):
     gate_id: int = Field(foreign_key="gate.id", ondelete="CASCADE", index=True)
     name: str = Field(sa_type=sa.String(60))
     pairing_hash: str | None = Field(default=None, sa_type=sa.String(64), unique=True)
-    pairing_expires_at: datetime | None = Field(default=None, sa_type=_TS)
+    pairing_expires_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     token_hash: str | None = Field(default=None, sa_type=sa.String(64), unique=True)
     created_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    paired_at: datetime | None = Field(default=None, sa_type=_TS)
-    revoked_at: datetime | None = Field(default=None, sa_type=_TS)
-    last_seen_at: datetime | None = Field(default=None, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    paired_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    revoked_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    last_seen_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
 
 
 class KindEntryRule(SQLModel, table=True):
@@ -93,8 +93,8 @@ class PassPresence(SQLModel, table=True):
     last_scan_id: int | None = None
     # When the move that set ``inside`` happened (the scan's time, UTC): an offline scan synced later
     # but scanned earlier is stored without moving the pass back.
-    moved_at: datetime | None = Field(default=None, sa_type=_TS)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    moved_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class GateStaff(SQLModel, table=True):
@@ -105,7 +105,7 @@ class GateStaff(SQLModel, table=True):
 
     user_id: int = Field(primary_key=True, foreign_key="user.id", ondelete="CASCADE")
     gate_id: int = Field(foreign_key="gate.id", ondelete="CASCADE", index=True)
-    assigned_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    assigned_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class Scan(SQLModel, table=True):
@@ -136,10 +136,10 @@ class Scan(SQLModel, table=True):
     offline: bool = False
     device_status: str | None = Field(default=None, sa_type=sa.String(8))
     conflict: bool = False
-    scanned_at: datetime = Field(sa_type=_TS)
-    device_scanned_at: datetime | None = Field(default=None, sa_type=_TS)
+    scanned_at: datetime = Field(sa_type=TIMESTAMP)
+    device_scanned_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     clock_skewed: bool = False
-    received_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    annulled_at: datetime | None = Field(default=None, sa_type=_TS)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    annulled_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     annulled_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     annul_reason: str | None = Field(default=None, sa_type=sa.String(200))

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from expo.formatting import utcnow
+from expo.metadata import TIMESTAMP
 from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
 
-_TS = sa.DateTime(timezone=True)
 
 
 class PassStatus(StrEnum):
@@ -89,9 +89,9 @@ class ExpoPass(SQLModel, table=True):
     # The visitor's "get my pass back" link: only the SHA-256 of its secret is kept.
     access_hash: str | None = Field(default=None, sa_type=sa.String(64), unique=True)
     issued_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    issued_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    revoked_at: datetime | None = Field(default=None, sa_type=_TS)
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    revoked_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     revoke_reason: str | None = Field(default=None, sa_type=sa.String(200))
 
 
@@ -102,7 +102,7 @@ class PassEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     pass_id: int = Field(foreign_key="expo_pass.id", ondelete="CASCADE", index=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     actor_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     action: str = Field(sa_type=sa.String(24))
     serial: int | None = Field(default=None, sa_type=sa.BigInteger())
@@ -121,7 +121,7 @@ class PassRevocation(SQLModel, table=True):
     serial: int = Field(sa_type=sa.BigInteger(), unique=True)
     pass_id: int = Field(foreign_key="expo_pass.id", ondelete="CASCADE", index=True)
     reason: str = Field(sa_type=sa.String(24))
-    revoked_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    revoked_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class PassCounter(SQLModel, table=True):
@@ -142,7 +142,7 @@ class StaffQuota(SQLModel, table=True):
     booking_id: int = Field(primary_key=True, foreign_key="booking.id", ondelete="CASCADE")
     quota: int
     updated_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class PassBatchJob(SQLModel, table=True):
@@ -163,6 +163,6 @@ class PassBatchJob(SQLModel, table=True):
     file_name: str | None = Field(default=None, sa_type=sa.String(200))
     file_size: int | None = None
     error: str | None = Field(default=None, sa_type=sa.String(300))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
-    started_at: datetime | None = Field(default=None, sa_type=_TS)
-    finished_at: datetime | None = Field(default=None, sa_type=_TS)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    started_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    finished_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
