@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the project may not be installed into the venv
     sys.path.insert(0, str(ROOT))
 
-from booths.allocation import (  # noqa: E402
+from booths.allocation.solver import (  # noqa: E402
     ApplicantIn,
     BoothIn,
     ClassQuota,
@@ -225,7 +225,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=8.0)
     args = parser.parse_args()
-    from booths.allocation import solve
+    from booths.allocation.solver import solve
 
     p = problem(args.applications, args.booths, args.seed, args.time_limit)
     began = time.perf_counter()

@@ -48,9 +48,11 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-from booths import exhibitors, venue  # noqa: E402
-from booths.models import ACTIVE_BOOKING_STATUSES, Booking  # noqa: E402
-from booths.schemas import BlockRequest, ExhibitorSignup, ExpoCreate, HallCreate, PackageCreate  # noqa: E402
+from booths.bookings.models import ACTIVE_BOOKING_STATUSES, Booking  # noqa: E402
+from booths.exhibitors import service as exhibitors  # noqa: E402
+from booths.exhibitors.schemas import ExhibitorSignup  # noqa: E402
+from booths.venue import service as venue  # noqa: E402
+from booths.venue.schemas import BlockRequest, ExpoCreate, HallCreate, PackageCreate  # noqa: E402
 from expo.accounts import start_session  # noqa: E402
 from expo.database import create_engine, session_scope  # noqa: E402
 from expo.migrate import upgrade  # noqa: E402

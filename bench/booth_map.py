@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from booths.geometry import BlockSpec, Rect, block_layout
-from booths.layout_check import HallPlan, Rules, check_venue
-from booths.mapdraw import MapBooth, MapCluster, MapData, MapHall, PrintOptions, render_map
+from booths.maps.draw.document import MapBooth, MapCluster, MapData, MapHall, PrintOptions, render_map
+from booths.maps.layout_check import HallPlan, Rules, check_venue
+from booths.venue.geometry import BlockSpec, Rect, block_layout
 
 CLUSTERS = (
     MapCluster("kuliner", "Kuliner & Makanan Olahan", "#e65100"),
@@ -74,9 +74,9 @@ def generated_venue(count: int) -> MapData:
 
 
 async def demo_data() -> MapData:
-    from booths.demo import DEMO_SLUG, seed_demo
-    from booths.maps import load_map_data
-    from booths.venue import get_expo_by_slug
+    from booths.demo.expo import DEMO_SLUG, seed_demo
+    from booths.maps.service import load_map_data
+    from booths.venue.service import get_expo_by_slug
     from expo.database import create_engine, session_scope
     from expo.migrate import upgrade
     from expo.security import Passwords

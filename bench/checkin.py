@@ -47,21 +47,22 @@ from lean_http import LeanClient, LeanHTTPError  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
-from booths import venue  # noqa: E402
-from booths.schemas import ExpoCreate  # noqa: E402
+from booths.venue import service as venue  # noqa: E402
+from booths.venue.schemas import ExpoCreate  # noqa: E402
 from expo.accounts import CurrentUser, create_user  # noqa: E402
 from expo.database import create_engine, session_scope  # noqa: E402
 from expo.migrate import upgrade  # noqa: E402
 from expo.models import Role  # noqa: E402
 from expo.security import Passwords  # noqa: E402
 from expo.settings import Settings  # noqa: E402
-from tickets import devices, tokens  # noqa: E402
-from tickets.gate_models import Scan  # noqa: E402
-from tickets.gate_schemas import GateCreate  # noqa: E402
-from tickets.keys import load_keys  # noqa: E402
-from tickets.kinds import kind_by_code  # noqa: E402
-from tickets.models import ExpoPass  # noqa: E402
-from tickets.passes import CODE_ALPHABET  # noqa: E402
+from tickets.gate import devices  # noqa: E402
+from tickets.gate.models import Scan  # noqa: E402
+from tickets.gate.schemas import GateCreate  # noqa: E402
+from tickets.passes.kinds import kind_by_code  # noqa: E402
+from tickets.passes.models import ExpoPass  # noqa: E402
+from tickets.passes.service import CODE_ALPHABET  # noqa: E402
+from tickets.signing import tokens  # noqa: E402
+from tickets.signing.keys import load_keys  # noqa: E402
 
 LOCAL_DB_HOSTS = {"127.0.0.1", "localhost", "::1"}
 

@@ -39,7 +39,8 @@ def emit(name: str, value: float, unit: str, **extra: object) -> None:
 def _cards(n: int) -> Iterator["object"]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from tickets import pdf, tokens
+    from tickets.printing import pdf
+    from tickets.signing import tokens
 
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
     days = tuple(date(2026, 10, 20) + timedelta(i) for i in range(6))
@@ -95,7 +96,7 @@ def _rss_mb(pid: int | str = "self") -> float:
 
 def run_batch(n: int, workers: int) -> dict[str, float]:
     """One batch to a temporary file (in this process): throughput, CPU and peak memory."""
-    from tickets import batch
+    from tickets.printing import batch
 
     async def go() -> dict[str, float]:
         with tempfile.TemporaryDirectory() as tmp, batch.process_pool(workers) as pool:
@@ -139,7 +140,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def bench_single(samples: int) -> None:
-    from tickets import pdf
+    from tickets.printing import pdf
 
     cards = list(_cards(samples + 10))
     pdf.single_pdf(cards[0])  # fonts registered, caches warm
@@ -160,7 +161,8 @@ def bench_single(samples: int) -> None:
 def bench_qr_and_tokens() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from tickets import qr, tokens
+    from tickets.printing import qr
+    from tickets.signing import tokens
 
     key = Ed25519PrivateKey.generate()
     claims = tokens.Claims(1, 1, 123456789, 2, tuple(date(2026, 10, 20) + timedelta(i) for i in range(6)))

@@ -1,5 +1,6 @@
 """The composition root: ``create_app(settings)`` assembles plugins, middleware and every domain."""
 
+import importlib
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import (
@@ -18,16 +19,16 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
-from booths.admin_pages import PAGE_HANDLERS as ADMIN_PAGES
-from booths.allocation_pages import PAGE_HANDLERS as ALLOCATION_PAGES
-from booths.application_api import CONTROLLERS as APPLICATION_CONTROLLERS
-from booths.application_pages import PAGE_HANDLERS as APPLICATION_PAGES
-from booths.booking_api import BookingController
-from booths.exhibitor_api import ExhibitorController
-from booths.map_api import FeatureController, MapController
-from booths.map_pages import PAGE_HANDLERS as MAP_PAGES
-from booths.pages import PAGE_HANDLERS as BOOTH_PAGES
-from booths.venue_api import BoothController, ExpoController, HallController, PackageController
+from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
+from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
+from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.bookings.admin_pages import PAGE_HANDLERS as ADMIN_PAGES
+from booths.bookings.api import BookingController
+from booths.bookings.pages import PAGE_HANDLERS as BOOTH_PAGES
+from booths.exhibitors.api import ExhibitorController
+from booths.maps.api import FeatureController, MapController
+from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
+from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from expo.auth import (
     SESSIONMAKER_STATE_KEY,
     AuthMiddleware,
@@ -55,14 +56,33 @@ from expo.security import Passwords
 from expo.settings import Settings
 from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
-from tickets.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
-from tickets.api import PassController
-from tickets.gate_admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
-from tickets.gate_api import GateAdminController, GateDeviceController, GateStaffController
-from tickets.gate_pages import PAGE_HANDLERS as GATE_PAGES
-from tickets.live import CheckinNotices, channels_plugin
-from tickets.pages import PAGE_HANDLERS as PASS_PAGES
-from tickets.public_api import GateController, PublicPassController
+from tickets.gate.admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
+from tickets.gate.api import GateAdminController, GateDeviceController, GateStaffController
+from tickets.gate.live import CheckinNotices, channels_plugin
+from tickets.gate.pages import PAGE_HANDLERS as GATE_PAGES
+from tickets.passes.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
+from tickets.passes.api import PassController
+from tickets.passes.pages import PAGE_HANDLERS as PASS_PAGES
+from tickets.passes.public_api import GateController, PublicPassController
+
+# Every domain's tables: importing a models module registers its tables on the one MetaData. Alembic's
+# environment and the migration tests load them all from here, whether or not the app mounts a domain.
+MODEL_MODULES = (
+    "expo.models",
+    "booths.venue.models",
+    "booths.exhibitors.models",
+    "booths.bookings.models",
+    "booths.maps.models",
+    "booths.applications.models",
+    "booths.allocation.models",
+    "tickets.passes.models",
+    "tickets.gate.models",
+)
+
+
+def load_models() -> None:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
 
 
 def _stores(settings: Settings) -> StoreRegistry:

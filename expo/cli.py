@@ -108,10 +108,10 @@ def user_create(role: str, email: str, name: str, password: str | None) -> None:
 
 async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str:
     # The CLI, like expo.app, is a composition root: it may reach into the domains.
-    from booths.demo import demo_dates, demo_today, is_empty, reset_demo, seed_demo
+    from booths.demo.expo import demo_dates, demo_today, is_empty, reset_demo, seed_demo
     from expo.database import create_engine, session_scope
     from expo.security import Passwords
-    from tickets.demo import seed_demo_passes  # also registers the passes tables, which a reset empties
+    from tickets.demo.passes import seed_demo_passes  # also registers the passes tables, which a reset empties
 
     engine = create_engine(settings)
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
@@ -175,8 +175,8 @@ def map_print(
     out: str,
 ) -> None:
     """Print the booth map, e.g. ``expo map print --hall A --paper a1 --view public --out denah.pdf``."""
-    from booths.mapdraw import PrintOptions
-    from booths.maps import print_map
+    from booths.maps.draw.document import PrintOptions
+    from booths.maps.service import print_map
 
     options = PrintOptions(paper=paper, orientation=orientation, scale=scale, view=view, locale=lang)
 
@@ -204,7 +204,7 @@ def map_print(
 @click.option("--lang", default="id", show_default=True, type=click.Choice(["id", "en"]))
 def map_check(slug: str | None, lang: str) -> None:
     """List the layout's errors and warnings (exit status 1 when there are errors)."""
-    from booths.maps import check_layout
+    from booths.maps.service import check_layout
 
     async def _run(session: "AsyncSession", expo_id: int) -> list[tuple[str, str, str]]:
         from expo.i18n import translate
@@ -223,7 +223,7 @@ def map_check(slug: str | None, lang: str) -> None:
 
 def _with_expo(slug: str | None, lang: str, work: "Callable[[AsyncSession, int], Awaitable[T]]") -> "T":
     """Run ``work`` with a session and the expo's id; domain errors become a clear CLI message."""
-    from booths.venue import default_expo, get_expo_by_slug
+    from booths.venue.service import default_expo, get_expo_by_slug
     from expo.database import create_engine, session_scope
     from expo.errors import DomainError
     from expo.i18n import current_locale, translate

@@ -11,7 +11,6 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -24,9 +23,7 @@ from expo.app import create_app
 from expo.database import create_engine, create_sessionmaker, metadata
 from expo.migrate import upgrade
 from expo.settings import Settings
-
-POSTGRES_URL = os.environ.get("EXPO_TEST_POSTGRES_URL")
-ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+from tests.support.database import ENGINES, POSTGRES_URL, admin_sql, make_settings
 
 
 @pytest.fixture(scope="session")
@@ -41,29 +38,18 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def _admin(sql: str) -> None:
-    assert POSTGRES_URL
-    url = make_url(POSTGRES_URL)
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(sa.text(sql))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL tests need EXPO_TEST_POSTGRES_URL (.ci/run sets it)")
     name = f"expo_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade(url)
         yield url
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _empty_postgres(url: str) -> None:
@@ -91,18 +77,6 @@ def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Pat
     path = tmp_path / "expo.db"
     shutil.copy(template, path)
     return f"sqlite+aiosqlite:///{path}"
-
-
-def make_settings(database_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "secret_key": "test-secret-key-not-for-production",
-        "argon2_time_cost": 1,
-        "argon2_memory_kib": 64,
-        "login_rate_limit_per_minute": 1000,
-        "signup_rate_limit_per_minute": 1000,
-    }
-    return Settings(**(values | overrides))
 
 
 @pytest.fixture
@@ -145,7 +119,7 @@ def served_settings(sqlite_template: Path, tmp_path: Path) -> Settings:
 @pytest.fixture
 def served_app(served_settings: Settings) -> Iterator[str]:
     """The app under uvicorn on 127.0.0.1 with ``served_settings`` (browser tests); its base URL."""
-    from tests.browser_support import serve  # playwright and uvicorn only where a test serves
+    from tests.support.browser import serve  # playwright and uvicorn only where a test serves
 
     with serve(served_settings) as base_url:
         yield base_url

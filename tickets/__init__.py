@@ -1,6 +1,6 @@
 """Passes, QR tokens and check-ins (built on booths)."""
 
-from tickets.booking_hooks import register as _register_booking_hooks
+from tickets.passes.booking_hooks import register as _register_booking_hooks
 
 # Whoever uses passes imports this package, so its listeners are in place before any booking ends.
 _register_booking_hooks()

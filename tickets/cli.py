@@ -30,18 +30,18 @@ def print_passes(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from booths.venue import default_expo, get_expo_by_slug
+    from booths.venue.service import default_expo, get_expo_by_slug
     from expo.accounts import CurrentUser
     from expo.database import create_engine, session_scope
     from expo.errors import DomainError
     from expo.i18n import current_locale, translate
     from expo.models import Role
-    from tickets import batch
-    from tickets.cards import card_context, cards_for
-    from tickets.jobs import PAGE, select_pass_ids
-    from tickets.keys import load_keys
-    from tickets.pdf import PassCard
-    from tickets.schemas import BatchRequest
+    from tickets.passes.cards import card_context, cards_for
+    from tickets.passes.jobs import PAGE, select_pass_ids
+    from tickets.passes.schemas import BatchRequest
+    from tickets.printing import batch
+    from tickets.printing.pdf import PassCard
+    from tickets.signing.keys import load_keys
 
     settings = Settings()
     current_locale.set(lang)
@@ -100,7 +100,7 @@ def print_passes(
 @passes.command("rotate-key")
 def rotate_key() -> None:
     """Sign new tokens with a new key; passes signed before keep verifying (their key stays published)."""
-    from tickets.keys import rotate_keys
+    from tickets.signing.keys import rotate_keys
 
     ring = rotate_keys(Settings().signing_key_file)
     click.echo(f"signing with key {ring.signing_key_id}; keys {sorted(ring.private_keys)} verify")

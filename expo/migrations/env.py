@@ -5,13 +5,11 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import booths.models  # noqa: F401  (register every domain's tables)
-import expo.models  # noqa: F401
-import tickets.gate_models
-import tickets.models  # noqa: F401
+from expo.app import load_models
 from expo.database import create_engine, metadata
 from expo.settings import Settings
 
+load_models()  # register every domain's tables
 config = context.config
 
 

@@ -5,7 +5,7 @@ as before). From now on a self sign-up starts pending.
 
 Staff passes used to be revoked lazily, when someone opened a passes page; a database may hold active
 staff passes of bookings that ended. They are revoked here, each with its revocation list entry, as
-``tickets.booking_hooks`` now does in the transaction that ends a booking.
+``tickets.passes.booking_hooks`` now does in the transaction that ends a booking.
 
 Revision ID: 0007
 Revises: 0006

@@ -154,7 +154,7 @@
     if (offline.context) $("#gate-name").textContent = offline.context.gate.name;
   }
 
-  // --- the local decision: the server's order (tickets/checkin.py), in the expo's time zone ---------
+  // --- the local decision: the server's order (tickets/gate/checkin.py), in the expo's time zone ---------
   function localClock(at) {
     const parts = {}, zone = (offline.context || {}).timezone || "Asia/Jakarta";
     new Intl.DateTimeFormat("en-US", {

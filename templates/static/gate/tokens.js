@@ -1,4 +1,4 @@
-// Pass tokens in the browser: the same layout as tickets/tokens.py (docs/qr-token.md), verified with
+// Pass tokens in the browser: the same layout as tickets/signing/tokens.py (docs/qr-token.md), verified with
 // WebCrypto Ed25519, else with the vendored @noble/ed25519 (ed25519-fallback.js). Pure functions; no network.
 "use strict";
 (function (global) {

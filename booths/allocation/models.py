@@ -1,0 +1,69 @@
+"""Tables of allocation: each expo's allocation rules, booth overrides and allocation runs."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from expo.formatting import utcnow
+from expo.metadata import TIMESTAMP
+from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
+
+
+class AllocationSetting(SQLModel, table=True):
+    """One expo's application window and allocation rules (weights, quotas, zone rules as JSON)."""
+
+    __tablename__ = "allocation_setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", unique=True)
+    # While on, exhibitors apply instead of holding booths, and freed booths go to the waiting list.
+    applications_only: bool = False
+    opens_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    closes_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    offer_hours: int = 48
+    payment_days: int = 7
+    weights: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    quotas: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    zone_rules: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    fairness_by: str = Field(default="class", sa_type=sa.String(16))
+    fairness_max_gap: int = 10
+    max_per_stand: int = 3
+    time_limit_s: float = 5.0
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+
+
+class BoothAllocation(SQLModel, table=True):
+    """The organiser's overrides of a booth's allocation facts (None: derived from the floor plan)."""
+
+    __tablename__ = "booth_allocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    booth_id: int = Field(foreign_key="booth.id", ondelete="CASCADE", unique=True)
+    position_score: int | None = None
+    accessible: bool | None = None
+    capacity: int | None = None
+
+
+class AllocationRun(SQLModel, table=True):
+    """A dry run of the allocator: its inputs (seed, settings, pins, the state it saw) and its result."""
+
+    __tablename__ = "allocation_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    status: str = Field(default="draft", sa_type=sa.String(16))  # draft, committed, superseded
+    seed: int
+    settings: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    pins: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    basis: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    objective: int = 0
+    bound: int = 0
+    placed: int = 0
+    unplaced: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    committed_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    committed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

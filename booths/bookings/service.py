@@ -1,0 +1,437 @@
+"""Booking rules: hold, confirm, cancel, assign, move; expiry without a background job.
+
+Every change starts with a write that locks what it decides on (the exhibitor row or the booking
+row): on PostgreSQL a row lock, on SQLite the database write lock, taken before anything is read.
+The partial unique index ``uq_booking_active_booth`` makes "one active booking per booth" true
+under any concurrency; the checks here only give the friendly message first.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from booths.allocation.models import AllocationSetting
+from booths.bookings.events import booking_ended
+from booths.bookings.models import Booking, BookingEvent, BookingStatus
+from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
+from booths.exhibitors.approval import confirms_itself, stand_price
+from booths.exhibitors.models import Exhibitor
+from booths.venue.lifecycle import check_not_over
+from booths.venue.models import Booth, BoothPackage, Expo, Hall
+from booths.venue.service import active_booking_clause, booth_is_booked, get_booth, get_expo, price_for
+from expo.accounts import CurrentUser
+from expo.database import contains_pattern
+from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from expo.formatting import as_utc, utcnow
+from expo.i18n import N_
+
+_TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
+
+
+async def _lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
+    await session.execute(
+        sa.update(Exhibitor)
+        .where(col(Exhibitor.id) == exhibitor_id)
+        .values(lock_version=col(Exhibitor.lock_version) + 1)
+    )
+    exhibitor = await session.get(Exhibitor, exhibitor_id, populate_existing=True)
+    if exhibitor is None:
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    return exhibitor
+
+
+async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUser) -> Booking:
+    """Lock and load a booking the user may act on (another exhibitor's booking is not found)."""
+    now = utcnow()
+    await session.execute(sa.update(Booking).where(col(Booking.id) == booking_id).values(updated_at=now))
+    booking = await session.get(Booking, booking_id, populate_existing=True)
+    if booking is None:
+        raise NotFound("No such booking.", code="booking_not_found")
+    if not user.is_organiser:
+        owner = await session.scalar(sa.select(col(Exhibitor.user_id)).where(col(Exhibitor.id) == booking.exhibitor_id))
+        if owner != user.id:
+            raise NotFound("No such booking.", code="booking_not_found")
+    return booking
+
+
+def _event(
+    booking: Booking,
+    actor: CurrentUser | None,
+    action: str,
+    from_status: str | None,
+    note: str | None = None,
+    from_booth_id: int | None = None,
+) -> BookingEvent:
+    assert booking.id is not None
+    return BookingEvent(
+        booking_id=booking.id,
+        actor_user_id=actor.id if actor else None,
+        action=action,
+        from_status=from_status,
+        to_status=booking.status,
+        from_booth_id=from_booth_id,
+        to_booth_id=booking.booth_id,
+        note=note or None,
+    )
+
+
+def hold_has_expired(booking: Booking) -> bool:
+    return (
+        booking.status == BookingStatus.HELD
+        and booking.hold_expires_at is not None
+        and as_utc(booking.hold_expires_at) <= utcnow()
+    )
+
+
+async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
+    """Turn lapsed holds on a booth into 'expired' so that the unique index lets a new booking in."""
+    now = utcnow()
+    stale = (
+        await session.scalars(
+            sa.select(Booking).where(
+                col(Booking.booth_id) == booth_id,
+                col(Booking.status) == BookingStatus.HELD,
+                col(Booking.hold_expires_at) <= now,
+            )
+        )
+    ).all()
+    for booking in stale:
+        booking.status = BookingStatus.EXPIRED
+        booking.ended_at = now
+        booking.updated_at = now
+        session.add(_event(booking, None, "expire", BookingStatus.HELD))
+        await booking_ended(session, booking)
+    if stale:
+        await session.flush()
+
+
+async def _bookable_booth(session: AsyncSession, expo_id: int, booth_id: int) -> Booth:
+    booth = await get_booth(session, booth_id, expo_id)
+    if booth.blocked:
+        raise Conflict("Booth %(code)s is not for booking.", code="booth_blocked", params={"code": booth.code})
+    await _expire_stale_holds(session, booth_id)
+    taken = await session.scalar(
+        sa.select(col(Booking.id)).where(col(Booking.booth_id) == booth_id, active_booking_clause()).limit(1)
+    )
+    if taken is not None:
+        raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
+    return booth
+
+
+async def _flush_or_taken(session: AsyncSession, booth: Booth) -> None:
+    code = booth.code  # read before the flush: a failed flush expires every loaded object
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the partial unique index decided a race
+        raise Conflict(_TAKEN, code="booth_taken", params={"code": code}) from exc
+
+
+async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(col(Booking.exhibitor_id) == exhibitor_id, active_booking_clause())
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
+async def hold_booth(
+    session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
+) -> Booking:
+    """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it,
+    and, when it is free only by the exhibitor's class, once an organiser approved the exhibitor
+    (``booths.exhibitors.approval``); until then it is a hold like any other."""
+    # Refuse a visibly taken booth before taking any lock: under a rush most attempts are losers,
+    # and on SQLite the lock is the whole database's. The checks under the lock and the unique
+    # index still decide every real race.
+    if await booth_is_booked(session, booth_id):
+        booth = await get_booth(session, booth_id, expo_id)
+        raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
+    exhibitor = await _lock_exhibitor(session, exhibitor_id)
+    expo = await get_expo(session, expo_id)
+    if exhibitor.expo_id != expo_id:
+        raise NotFound("No such booth.", code="booth_not_found")
+    check_not_over(expo)
+    by_application = sa.select(col(AllocationSetting.applications_only)).where(
+        col(AllocationSetting.expo_id) == expo_id
+    )
+    if await session.scalar(by_application):  # booths are allocated from applications (booths.allocation.service)
+        raise Conflict("Booths of this expo are given by application; apply instead.", code="apply_instead")
+    booth = await _bookable_booth(session, expo_id, booth_id)
+    if await active_bookings_of(session, exhibitor_id) >= expo.booth_limit:
+        raise Conflict(
+            "You already have %(limit)s booth(s), the most one exhibitor may book.",
+            code="booth_limit_reached",
+            params={"limit": expo.booth_limit},
+        )
+    package = await session.get(BoothPackage, booth.package_id)
+    assert package is not None
+    price = stand_price(package, exhibitor)
+    now = utcnow()
+    booking = Booking(
+        expo_id=expo_id,
+        booth_id=booth_id,
+        exhibitor_id=exhibitor_id,
+        status=BookingStatus.HELD,
+        price=price,
+        held_at=now,
+        hold_expires_at=now + timedelta(minutes=expo.hold_minutes),
+        updated_at=now,
+    )
+    if confirms_itself(package, exhibitor, expo):
+        booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
+    session.add(booking)
+    await _flush_or_taken(session, booth)
+    session.add(_event(booking, actor, "hold" if booking.status == BookingStatus.HELD else "hold_confirm_free", None))
+    await session.flush()
+    return booking
+
+
+def _check_payment(booking: Booking, payment: PaymentIn | None) -> None:
+    if booking.price == 0:
+        return
+    if payment is None:
+        raise InvalidInput(
+            "Record the payment to confirm a paid stand.",
+            code="payment_required",
+            fields=[FieldProblem("payment", "Record the payment to confirm a paid stand.")],
+        )
+    if payment.method != "waived" and payment.amount < booking.price:
+        raise InvalidInput(
+            "The payment is less than the price.",
+            code="payment_insufficient",
+            fields=[
+                FieldProblem(
+                    "amount",
+                    "The price is %(price)s; %(amount)s is not enough.",
+                    {"price": booking.price, "amount": payment.amount},
+                )
+            ],
+        )
+
+
+def _apply_payment(booking: Booking, payment: PaymentIn | None) -> None:
+    booking.status = BookingStatus.CONFIRMED
+    booking.confirmed_at = booking.updated_at = utcnow()
+    booking.hold_expires_at = None
+    if payment is not None:
+        booking.payment_amount, booking.payment_method = payment.amount, payment.method
+        booking.payment_reference = payment.reference or None
+
+
+async def confirm_booking(
+    session: AsyncSession, booking_id: int, payment: PaymentIn | None, actor: CurrentUser
+) -> Booking:
+    """The organiser records the payment of a held booth; the hold must still be live."""
+    booking = await _lock_booking(session, booking_id, actor)
+    if booking.status == BookingStatus.CONFIRMED:
+        raise Conflict("This booking is already confirmed.", code="already_confirmed")
+    if booking.status != BookingStatus.HELD:
+        raise Conflict(
+            "This booking was %(status)s and cannot be confirmed.",
+            code="booking_not_active",
+            params={"status": booking.status},
+        )
+    if hold_has_expired(booking):
+        raise Conflict("The hold expired; the booth must be held again.", code="hold_expired")
+    _check_payment(booking, payment)
+    _apply_payment(booking, payment)
+    session.add(
+        _event(
+            booking,
+            actor,
+            "confirm",
+            BookingStatus.HELD,
+            note=f"{payment.method} {payment.amount} {payment.reference}".strip() if payment else None,
+        )
+    )
+    await session.flush()
+    return booking
+
+
+async def cancel_booking(session: AsyncSession, booking_id: int, actor: CurrentUser, reason: str = "") -> Booking:
+    booking = await _lock_booking(session, booking_id, actor)
+    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED) or hold_has_expired(booking):
+        raise Conflict("This booking is no longer active.", code="booking_not_active")
+    before = booking.status
+    booking.status = BookingStatus.CANCELLED
+    booking.ended_at = booking.updated_at = utcnow()
+    booking.cancel_reason = reason or None
+    session.add(_event(booking, actor, "cancel", before, note=reason))
+    await session.flush()
+    await booking_ended(session, booking)  # its staff passes stop now, in this transaction
+    return booking
+
+
+async def move_booking(
+    session: AsyncSession, booking_id: int, to_booth_id: int, actor: CurrentUser, note: str = ""
+) -> Booking:
+    """Move an active booking to another free booth, keeping its history and price."""
+    booking = await _lock_booking(session, booking_id, actor)
+    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED) or hold_has_expired(booking):
+        raise Conflict("This booking is no longer active.", code="booking_not_active")
+    if booking.booth_id == to_booth_id:
+        raise InvalidInput(
+            "The booking is already on this booth.",
+            code="same_booth",
+            fields=[FieldProblem("booth_id", "The booking is already on this booth.")],
+        )
+    target = await _bookable_booth(session, booking.expo_id, to_booth_id)
+    from_booth = booking.booth_id
+    booking.booth_id = to_booth_id
+    booking.updated_at = utcnow()
+    await _flush_or_taken(session, target)
+    session.add(_event(booking, actor, "move", booking.status, note=note, from_booth_id=from_booth))
+    await session.flush()
+    return booking
+
+
+async def assign_booth(
+    session: AsyncSession,
+    expo_id: int,
+    booth_id: int,
+    exhibitor_id: int,
+    actor: CurrentUser,
+    *,
+    confirm: bool = True,
+    payment: PaymentIn | None = None,
+    note: str = "",
+) -> Booking:
+    """The organiser places an exhibitor on a booth directly (the per-exhibitor limit is the
+    exhibitors' self-service rule; organisers decide for themselves)."""
+    exhibitor = await _lock_exhibitor(session, exhibitor_id)
+    expo: Expo = await get_expo(session, expo_id)
+    if exhibitor.expo_id != expo_id:
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    check_not_over(expo)
+    booth = await _bookable_booth(session, expo_id, booth_id)
+    package = await session.get(BoothPackage, booth.package_id)
+    assert package is not None
+    now = utcnow()
+    booking = Booking(
+        expo_id=expo_id,
+        booth_id=booth_id,
+        exhibitor_id=exhibitor_id,
+        status=BookingStatus.HELD,
+        price=price_for(package, exhibitor.exhibitor_class),
+        held_at=now,
+        hold_expires_at=now + timedelta(minutes=expo.hold_minutes),
+        updated_at=now,
+    )
+    if confirm:
+        _check_payment(booking, payment)
+        _apply_payment(booking, payment)
+    session.add(booking)
+    await _flush_or_taken(session, booth)
+    session.add(_event(booking, actor, "assign", None, note=note))
+    await session.flush()
+    return booking
+
+
+# --- reading ----------------------------------------------------------------------------------
+def _effective_status(booking: Booking) -> BookingStatus:
+    return BookingStatus.EXPIRED if hold_has_expired(booking) else BookingStatus(booking.status)
+
+
+async def list_bookings(
+    session: AsyncSession,
+    expo_id: int,
+    *,
+    exhibitor_id: int | None = None,
+    status: BookingStatus | None = None,
+    q: str | None = None,
+    hall_id: int | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[BookingRead]:
+    stmt = (
+        sa.select(Booking, col(Booth.code), col(Hall.code), col(Exhibitor.name))
+        .join(Booth, col(Booth.id) == col(Booking.booth_id))
+        .join(Hall, col(Hall.id) == col(Booth.hall_id))
+        .join(Exhibitor, col(Exhibitor.id) == col(Booking.exhibitor_id))
+        .where(col(Booking.expo_id) == expo_id)
+        .order_by(col(Booking.held_at).desc())
+    )
+    if exhibitor_id is not None:
+        stmt = stmt.where(col(Booking.exhibitor_id) == exhibitor_id)
+    if hall_id is not None:
+        stmt = stmt.where(col(Booth.hall_id) == hall_id)
+    if q:
+        like = contains_pattern(q.lower())
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(col(Exhibitor.name)).like(like, escape="\\"),
+                sa.func.lower(col(Booth.code)).like(like, escape="\\"),
+            )
+        )
+    now = utcnow()
+    if status == BookingStatus.HELD:
+        stmt = stmt.where(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > now)
+    elif status == BookingStatus.EXPIRED:
+        stmt = stmt.where(
+            sa.or_(
+                col(Booking.status) == BookingStatus.EXPIRED,
+                sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) <= now),
+            )
+        )
+    elif status is not None:
+        stmt = stmt.where(col(Booking.status) == status)
+    rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
+    return [booking_read(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+def booking_read(booking: Booking, booth_code: str, hall_code: str, exhibitor_name: str) -> BookingRead:
+    data = booking.model_dump(exclude={"updated_at", "status"})
+    return BookingRead(
+        **data,
+        status=_effective_status(booking),
+        booth_code=booth_code,
+        hall_code=hall_code,
+        exhibitor_name=exhibitor_name,
+    )
+
+
+async def get_booking(session: AsyncSession, booking_id: int, user: CurrentUser) -> BookingRead:
+    row = (
+        await session.execute(
+            sa.select(Booking, col(Booth.code), col(Hall.code), col(Exhibitor.name), col(Exhibitor.user_id))
+            .join(Booth, col(Booth.id) == col(Booking.booth_id))
+            .join(Hall, col(Hall.id) == col(Booth.hall_id))
+            .join(Exhibitor, col(Exhibitor.id) == col(Booking.exhibitor_id))
+            .where(col(Booking.id) == booking_id)
+        )
+    ).first()
+    if row is None or (not user.is_organiser and row[4] != user.id):
+        raise NotFound("No such booking.", code="booking_not_found")
+    return booking_read(row[0], row[1], row[2], row[3])
+
+
+async def booking_history(session: AsyncSession, booking_id: int, user: CurrentUser) -> list[BookingEventRead]:
+    await get_booking(session, booking_id, user)
+    from_booth = sa.orm.aliased(Booth)
+    to_booth = sa.orm.aliased(Booth)
+    rows = (
+        await session.execute(
+            sa.select(BookingEvent, col(from_booth.code), col(to_booth.code))
+            .outerjoin(from_booth, col(from_booth.id) == col(BookingEvent.from_booth_id))
+            .outerjoin(to_booth, col(to_booth.id) == col(BookingEvent.to_booth_id))
+            .where(col(BookingEvent.booking_id) == booking_id)
+            .order_by(col(BookingEvent.at), col(BookingEvent.id))
+        )
+    ).all()
+    return [
+        BookingEventRead(
+            at=e.at,
+            action=e.action,
+            actor_user_id=e.actor_user_id,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            from_booth_code=fc,
+            to_booth_code=tc,
+            note=e.note,
+        )
+        for e, fc, tc in rows
+    ]

@@ -1,0 +1,130 @@
+"""The organiser's approval of an exhibitor's class, which is what makes a stand free or cheaper.
+
+Anyone can sign up as "pesantren" or "koperasi"; the class sets the stand's price (``class_prices``).
+So a stand below the package's regular price is only granted on an organiser's word:
+
+- pending (a new self sign-up): the exhibitor may hold at the class price, but the hold stays a
+  hold (it expires like any other) even where free stands confirm themselves;
+- approved: a free stand confirms at once (``Expo.free_self_confirm``), and approving confirms the
+  exhibitor's free holds that are still live;
+- rejected: the class price is not given; stands cost the regular price (live holds are repriced).
+
+Exhibitors the organiser typed in are approved when created; those registered before this rule were
+marked approved by migration 0007.
+"""
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from booths.bookings.models import Booking, BookingEvent, BookingStatus
+from booths.exhibitors.models import Approval, Exhibitor
+from booths.venue.models import Booth, BoothPackage, Expo
+from booths.venue.service import get_expo, price_for
+from expo.accounts import CurrentUser
+from expo.errors import NotFound
+from expo.formatting import utcnow
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def regular_price(package: BoothPackage) -> int:
+    return int(package.price)
+
+
+def stand_price(package: BoothPackage, exhibitor: Exhibitor) -> int:
+    """What this exhibitor pays for a stand of ``package``: the class price unless it was rejected."""
+    if exhibitor.approval == Approval.REJECTED:
+        return regular_price(package)
+    return price_for(package, exhibitor.exhibitor_class)
+
+
+def confirms_itself(package: BoothPackage, exhibitor: Exhibitor, expo: Expo) -> bool:
+    """Whether a hold of this stand confirms at once: free, the expo allows it, and a free-by-class
+    stand only for an approved exhibitor."""
+    price = stand_price(package, exhibitor)
+    if price != 0 or not expo.free_self_confirm:
+        return False
+    return price == regular_price(package) or exhibitor.approval == Approval.APPROVED
+
+
+def awaits_approval(package: BoothPackage, exhibitor: Exhibitor) -> bool:
+    """Whether a stand of ``package`` is cheaper for this exhibitor only on its word, not yet approved."""
+    return exhibitor.approval == Approval.PENDING and stand_price(package, exhibitor) < regular_price(package)
+
+
+async def decide(
+    session: AsyncSession, exhibitor_id: int, decision: Decision, actor: CurrentUser, note: str = ""
+) -> Exhibitor:
+    """Approve or reject an exhibitor's class (again, if the organiser changes their mind)."""
+    # A write first (as booths.bookings.service does): serialises this with the exhibitor's booking changes.
+    await session.execute(
+        sa.update(Exhibitor)
+        .where(col(Exhibitor.id) == exhibitor_id)
+        .values(lock_version=col(Exhibitor.lock_version) + 1)
+    )
+    exhibitor = await session.get(Exhibitor, exhibitor_id, populate_existing=True)
+    if exhibitor is None:
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    now = utcnow()
+    exhibitor.approval = Approval(decision.value)
+    exhibitor.approval_decided_at, exhibitor.approval_decided_by = now, actor.id
+    exhibitor.approval_note = note.strip()[:300] or None
+    expo = await get_expo(session, exhibitor.expo_id)
+    rows = (
+        await session.execute(
+            sa.select(Booking, BoothPackage)
+            .join(Booth, col(Booth.id) == col(Booking.booth_id))
+            .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
+            .where(
+                col(Booking.exhibitor_id) == exhibitor_id,
+                col(Booking.status) == BookingStatus.HELD,
+                col(Booking.hold_expires_at) > now,
+            )
+        )
+    ).all()
+    for booking, package in rows:
+        assert booking.id is not None
+        if decision == Decision.REJECTED and booking.price != stand_price(package, exhibitor):
+            booking.price, booking.updated_at = stand_price(package, exhibitor), now
+            note_text = f"class rejected: {booking.price}"
+            session.add(BookingEvent(booking_id=booking.id, actor_user_id=actor.id, action="reprice", note=note_text))
+        elif decision == Decision.APPROVED and confirms_itself(package, exhibitor, expo):
+            booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
+            booking.updated_at = now
+            session.add(
+                BookingEvent(
+                    booking_id=booking.id,
+                    actor_user_id=actor.id,
+                    action="approve_confirm_free",
+                    from_status=BookingStatus.HELD,
+                    to_status=BookingStatus.CONFIRMED,
+                    to_booth_id=booking.booth_id,
+                )
+            )
+    await session.flush()
+    return exhibitor
+
+
+async def awaiting_approval(session: AsyncSession, expo_id: int) -> list[Exhibitor]:
+    """Pending exhibitors whose class gets some stand of the expo below its regular price."""
+    await get_expo(session, expo_id)
+    packages = (await session.scalars(sa.select(BoothPackage).where(col(BoothPackage.expo_id) == expo_id))).all()
+    reduced = {str(cls) for p in packages for cls, price in p.class_prices.items() if int(price) < p.price}
+    if not reduced:
+        return []
+    stmt = (
+        sa.select(Exhibitor)
+        .where(
+            col(Exhibitor.expo_id) == expo_id,
+            col(Exhibitor.approval) == Approval.PENDING,
+            col(Exhibitor.exhibitor_class).in_(sorted(reduced)),
+        )
+        .order_by(col(Exhibitor.created_at), col(Exhibitor.id))
+    )
+    return list((await session.scalars(stmt)).all())

@@ -1,0 +1,158 @@
+"""Rules for exhibitors: self sign-up, organiser records, and who may see whom."""
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from booths.exhibitors.models import Approval, Exhibitor, ExhibitorClass
+from booths.exhibitors.schemas import ExhibitorCreate, ExhibitorFields, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate
+from booths.exhibitors.validation import nib_looks_issued
+from booths.venue.service import check_cluster, get_expo
+from expo.accounts import CurrentUser, create_user
+from expo.database import contains_pattern
+from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from expo.formatting import utcnow
+from expo.i18n import N_
+from expo.models import Role, User
+from expo.security import Passwords
+
+
+def exhibitor_read(exhibitor: Exhibitor) -> ExhibitorRead:
+    # Not ``exhibitor.model_dump()``: a row loaded from the database holds ``exhibitor_class`` as a
+    # plain str, and dumping it as the enum field warns on every read.
+    fields = {name: getattr(exhibitor, name) for name in ExhibitorRead.model_fields if name != "has_account"}
+    return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None)
+
+
+async def _check_nib_free(session: AsyncSession, expo_id: int, nib: str, exhibitor_id: int | None = None) -> None:
+    stmt = sa.select(col(Exhibitor.id)).where(col(Exhibitor.expo_id) == expo_id, col(Exhibitor.nib) == nib)
+    if exhibitor_id is not None:
+        stmt = stmt.where(col(Exhibitor.id) != exhibitor_id)
+    if await session.scalar(stmt) is not None:
+        message = N_("A business with this NIB is already registered for this expo.")
+        raise Conflict(message, code="nib_taken", fields=[FieldProblem("nib", message)])
+
+
+def _check_nib_plausible(nib: str, *, accept_unusual: bool) -> None:
+    """An NIB that OSS would not issue is almost always a placeholder typed to get past the form;
+    an organiser who has seen the real certificate may still store an unusual one on purpose."""
+    if not accept_unusual and not nib_looks_issued(nib):
+        message = N_("This NIB does not look like one issued by OSS; check the number on the NIB certificate.")
+        raise InvalidInput(message, code="nib_implausible", fields=[FieldProblem("nib", message)])
+
+
+async def _new_exhibitor(
+    session: AsyncSession, expo_id: int, data: ExhibitorFields, user_id: int | None, approval: Approval
+) -> Exhibitor:
+    values = data.model_dump(include=set(ExhibitorFields.model_fields))
+    if not values.get("pesantren_name"):
+        values["pesantren_name"] = None
+    exhibitor = Exhibitor(expo_id=expo_id, user_id=user_id, approval=approval, **values)
+    if approval != Approval.PENDING:
+        exhibitor.approval_decided_at = utcnow()
+    session.add(exhibitor)
+    await session.flush()
+    return exhibitor
+
+
+async def sign_up(
+    session: AsyncSession, passwords: Passwords, expo_id: int, data: ExhibitorSignup
+) -> tuple[Exhibitor, User]:
+    """An exhibitor registers its business and gets an account (log-in e-mail = contact e-mail). Its
+    class waits for an organiser's approval (``booths.exhibitors.approval``). One business (NIB) is one exhibitor
+    of an expo, so a second account for the same NIB is refused and the booth limit holds for it."""
+    await get_expo(session, expo_id)
+    _check_nib_plausible(data.nib, accept_unusual=False)
+    await _check_nib_free(session, expo_id, data.nib)
+    await check_cluster(session, expo_id, data.cluster)
+    user = await create_user(
+        session, passwords, email=data.email, name=data.contact_name, password=data.password, role=Role.EXHIBITOR
+    )
+    exhibitor = await _new_exhibitor(session, expo_id, data, user.id, Approval.PENDING)
+    return exhibitor, user
+
+
+async def create_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorCreate) -> Exhibitor:
+    """Organisers record an exhibitor; ``accept_unusual_nib`` stores an NIB that fails the
+    plausibility check (they have seen the certificate)."""
+    await get_expo(session, expo_id)
+    _check_nib_plausible(data.nib, accept_unusual=data.accept_unusual_nib)
+    await _check_nib_free(session, expo_id, data.nib)
+    await check_cluster(session, expo_id, data.cluster)
+    return await _new_exhibitor(session, expo_id, data, None, Approval.APPROVED)  # the organiser typed it in
+
+
+async def exhibitor_of_user(session: AsyncSession, user_id: int, expo_id: int | None = None) -> Exhibitor | None:
+    stmt = sa.select(Exhibitor).where(col(Exhibitor.user_id) == user_id)
+    if expo_id is not None:
+        stmt = stmt.where(col(Exhibitor.expo_id) == expo_id)
+    return await session.scalar(stmt)
+
+
+async def get_exhibitor(session: AsyncSession, exhibitor_id: int, user: CurrentUser) -> Exhibitor:
+    """Organisers see every exhibitor; an exhibitor only its own (others are simply not found)."""
+    exhibitor = await session.get(Exhibitor, exhibitor_id)
+    if exhibitor is None or (not user.is_organiser and exhibitor.user_id != user.id):
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    return exhibitor
+
+
+async def update_exhibitor(
+    session: AsyncSession, exhibitor_id: int, data: ExhibitorUpdate, user: CurrentUser
+) -> Exhibitor:
+    exhibitor = await get_exhibitor(session, exhibitor_id, user)
+    changes = data.model_dump(exclude_unset=True, exclude={"accept_unusual_nib"})
+    if data.accept_unusual_nib and not user.is_organiser:
+        message = N_("Only the organisers can accept an unusual NIB.")
+        raise Forbidden(message, code="nib_override_forbidden", fields=[FieldProblem("nib", message)])
+    changes = {k: v for k, v in changes.items() if v is not None or k in {"pesantren_name", "cluster"}}
+    if "pesantren_name" in changes:
+        changes["pesantren_name"] = changes["pesantren_name"] or None
+    new_class = changes.get("exhibitor_class", exhibitor.exhibitor_class)
+    if new_class != exhibitor.exhibitor_class and not user.is_organiser:
+        # The class sets the price (pesantren and koperasi stands are cheaper): organisers decide it.
+        raise Forbidden(
+            "Only the organisers can change the exhibitor class.",
+            code="class_change_forbidden",
+            fields=[FieldProblem("exhibitor_class", "Only the organisers can change the exhibitor class.")],
+        )
+    if new_class == ExhibitorClass.PESANTREN and not changes.get("pesantren_name", exhibitor.pesantren_name):
+        raise InvalidInput(fields=[FieldProblem("pesantren_name", "Give the pesantren's name.")])
+    if "nib" in changes:
+        _check_nib_plausible(changes["nib"], accept_unusual=data.accept_unusual_nib)
+        await _check_nib_free(session, exhibitor.expo_id, changes["nib"], exhibitor.id)
+    if changes.get("cluster"):
+        await check_cluster(session, exhibitor.expo_id, changes["cluster"])
+    for key, value in changes.items():
+        setattr(exhibitor, key, value)
+    await session.flush()
+    return exhibitor
+
+
+async def list_exhibitors(
+    session: AsyncSession,
+    expo_id: int,
+    *,
+    q: str | None = None,
+    exhibitor_class: str | None = None,
+    cluster: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[Exhibitor]:
+    await get_expo(session, expo_id)
+    stmt = sa.select(Exhibitor).where(col(Exhibitor.expo_id) == expo_id)
+    if q:
+        like = contains_pattern(q.lower())
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(col(Exhibitor.name)).like(like, escape="\\"),
+                sa.func.lower(sa.func.coalesce(col(Exhibitor.pesantren_name), "")).like(like, escape="\\"),
+                col(Exhibitor.nib).like(contains_pattern(q), escape="\\"),
+            )
+        )
+    if exhibitor_class:
+        stmt = stmt.where(col(Exhibitor.exhibitor_class) == exhibitor_class)
+    if cluster:
+        stmt = stmt.where(col(Exhibitor.cluster) == cluster)
+    stmt = stmt.order_by(col(Exhibitor.name)).limit(limit).offset(offset)
+    return list((await session.scalars(stmt)).all())

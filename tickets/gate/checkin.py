@@ -1,0 +1,512 @@
+"""The check-in decision: one transaction per scan that locks the pass's presence row and checks in a
+fixed order (docs/gate.md). Each scan is stored once per device and client scan id, refused or not.
+
+Entry decision order, first failing check wins:
+ 1. ``invalid``            empty, binary, unknown or malformed text; unknown serial or code
+ 2. ``invalid_signature``  a token signed by no key of ours, or with a wrong signature
+ 3. ``wrong_expo``         a genuine token of another expo
+ 4. ``wrong_direction``    this gate does not scan this direction
+ 5. ``revoked``            the serial is on the revocation list or the pass is revoked
+ 6. ``not_valid_today``    the pass is not valid on the (expo-local) day of the scan
+ 7. ``outside_hours``      before/after the kind's hours (else the day's), or the gate's own hours
+ 8. ``kind_not_admitted``  the gate admits other kinds only
+ 9. ``already_inside``     inside and the kind may not re-enter (or ``once`` and entered before)
+An exit checks 1-4 only: nobody is kept inside.
+"""
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlmodel import col
+
+from expo.database import sqlite_write_turn
+from expo.errors import FieldProblem, InvalidInput
+from expo.formatting import as_utc, utcnow
+from expo.metadata import table_of
+from tickets.gate.models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
+from tickets.gate.scan_facts import GateFacts, PassFacts, PassIndex, find_passes, pass_by_id
+from tickets.gate.schemas import OfflineScanIn, ScanIn, ScanResult
+from tickets.passes.service import CODE_LENGTH, format_code, normalise_code
+from tickets.signing import tokens
+from tickets.signing.keys import KeyRing
+
+OK = "ok"
+REFUSED = "refused"
+REASONS = (
+    "ok",
+    "invalid",
+    "invalid_signature",
+    "wrong_expo",
+    "wrong_direction",
+    "revoked",
+    "not_valid_today",
+    "outside_hours",
+    "kind_not_admitted",
+    "already_inside",
+)
+# A device clock further than this from the server's is wrong (an online answer takes 2 s at most).
+CLOCK_TOLERANCE = timedelta(minutes=2)
+MAX_PAST = timedelta(days=7)  # an offline scan older than this is not plausible: placed at receipt
+SEEN_EVERY = timedelta(minutes=1)
+_TOKEN_ERRORS = {
+    "malformed": "invalid",
+    "unsupported_version": "invalid",
+    "unknown_key": "invalid_signature",
+    "bad_signature": "invalid_signature",
+    "wrong_expo": "wrong_expo",
+}
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+_scan = table_of(Scan)
+_presence = table_of(PassPresence)
+_device = table_of(GateDevice)
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What the scanned text says before any lookup: a refusal, a token's serial and days, or a code."""
+
+    reason: str | None
+    serial: int | None = None
+    days: tuple[date, ...] = ()
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The pass the text names (``reason``: a refusal found before the decision's later checks)."""
+
+    reason: str | None
+    pass_: PassFacts | None = None
+    serial: int | None = None
+    days: tuple[date, ...] = ()
+
+
+def _printable(text: str) -> bool:
+    return all(unicodedata.category(ch)[0] != "C" for ch in text)
+
+
+def read_text(text: str, public_keys: Mapping[int, Ed25519PublicKey], expo_id: int) -> Scanned:
+    """Check 1-3 on the text alone: a genuine token of this expo, or the shape of a printed code."""
+    text = text.strip()
+    if not text or not _printable(text):
+        return Scanned("invalid")
+    if len(text) > 3 * CODE_LENGTH and _TOKEN_CHARS.issuperset(text):
+        try:
+            claims = tokens.verify(text, public_keys, expo_id)
+        except tokens.TokenError as exc:
+            return Scanned(_TOKEN_ERRORS.get(exc.code, "invalid"))
+        return Scanned(None, serial=claims.serial, days=claims.days)
+    compact = normalise_code(text)
+    if len(compact) == CODE_LENGTH and len(text) <= 2 * CODE_LENGTH:
+        return Scanned(None, code=compact)
+    return Scanned("invalid")
+
+
+def _found(scanned: Scanned, index: PassIndex) -> _Found:
+    if scanned.reason is not None:
+        return _Found(scanned.reason)
+    if scanned.serial is not None:
+        if (pass_ := index.by_serial.get(scanned.serial)) is not None:
+            return _Found(None, pass_=pass_, serial=scanned.serial, days=scanned.days)
+        if (retired := index.retired.get(scanned.serial)) is not None:  # the token of a re-issued pass
+            return _Found("revoked", pass_=retired, serial=scanned.serial)
+        return _Found("invalid", serial=scanned.serial)
+    if scanned.code is not None and (pass_ := index.by_code.get(scanned.code)) is not None:
+        return _Found(None, pass_=pass_, serial=pass_.serial, days=pass_.days)
+    return _Found("invalid")
+
+
+def day_start(zone: ZoneInfo, at: datetime) -> datetime:
+    """Midnight (UTC) of the expo-local day of ``at``: who is inside since before it has gone home
+    (the automatic daily close; ``checkin_ops.close_day`` closes earlier by hand)."""
+    return datetime.combine(at.astimezone(zone).date(), time(0), zone).astimezone(UTC)
+
+
+def _within(moment: time, opens: time | None, closes: time | None) -> bool:
+    if opens is not None and moment < opens:
+        return False
+    return not (closes is not None and moment >= closes)
+
+
+def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: datetime) -> str | None:  # noqa: PLR0911
+    """Checks 1-8, which need no lock (the documented order, one return per check)."""
+    if found.reason in {"invalid", "invalid_signature", "wrong_expo"}:
+        return found.reason
+    if gate.directions not in {GateDirections.BOTH, direction.value}:
+        return "wrong_direction"
+    if direction == Direction.EXIT:
+        return None
+    pass_ = found.pass_
+    assert pass_ is not None
+    if found.reason == "revoked" or pass_.revoked:
+        return "revoked"
+    local = at.astimezone(gate.zone)
+    if local.date() not in found.days:
+        return "not_valid_today"
+    moment = local.time()
+    if pass_.kind_hours != (None, None):
+        hours_ok = _within(moment, *pass_.kind_hours)
+    else:
+        day = gate.day_hours.get(local.date())
+        hours_ok = day is None or _within(moment, *day)
+    if not hours_ok or not _within(moment, *gate.gate_hours):
+        return "outside_hours"
+    if gate.kind_codes and pass_.kind_code not in gate.kind_codes:
+        return "kind_not_admitted"
+    return None
+
+
+async def _stored(session: AsyncSession, device_id: int, client_scan_id: str) -> Scan | None:
+    return await session.scalar(
+        sa.select(Scan)
+        .where(col(Scan.device_id) == device_id, col(Scan.client_scan_id) == client_scan_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _holder(pass_: PassFacts | None) -> dict[str, Any]:
+    """What the gate staff see of the pass's holder in an answer."""
+    if pass_ is None:
+        return {}
+    return {
+        "holder_name": pass_.holder_name,
+        "kind": pass_.kind_code,
+        "kind_name": pass_.kind_name,
+        "organisation": pass_.organisation,
+        "booth": pass_.booth,
+        "pass_code": format_code(pass_.code),
+    }
+
+
+async def scan_result(session: AsyncSession, scan: Scan, *, replay: bool = False) -> ScanResult:
+    """The answer for a stored scan (a replayed nonce, an annulled scan), with its holder."""
+    assert scan.id is not None
+    result = ScanResult(
+        scan_id=scan.id,
+        client_scan_id=scan.client_scan_id,
+        status=scan.status,
+        reason=scan.reason,
+        direction=Direction(scan.direction),
+        gate_id=scan.gate_id,
+        scanned_at=scan.scanned_at,
+        received_at=scan.received_at,
+        device_scanned_at=scan.device_scanned_at,
+        clock_skewed=scan.clock_skewed,
+        offline=scan.offline,
+        conflict=scan.conflict,
+        annulled=scan.annulled_at is not None,
+        replay=replay,
+        kind=scan.kind_code,
+        serial=scan.serial,
+    )
+    if scan.pass_id is None:
+        return result
+    return result.model_copy(update=_holder(await pass_by_id(session, scan.pass_id)))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """When a scan is taken to have happened (``at``, stored as ``scanned_at``), what the device's own
+    clock read then (``claimed``), and whether that clock was off (``skewed``)."""
+
+    at: datetime
+    claimed: datetime
+    skewed: bool
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    try:
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)  # stored in UTC: SQLite keeps the wall time it is given
+    except OverflowError:  # e.g. 0001-01-01 in a zone east of UTC
+        pass
+    raise InvalidInput(
+        "Give the scan time with its time zone.",
+        code="scan_time_invalid",
+        fields=[FieldProblem(field, "Give the scan time with its time zone.")],
+    )
+
+
+def _moved(moment: datetime, by: timedelta) -> datetime | None:
+    try:
+        return moment + by
+    except OverflowError:
+        return None
+
+
+def batch_shift(sent_at: datetime | None, now: datetime) -> timedelta:
+    """How far the device's clock is off now, from the time it says it sent the batch (``sent_at``,
+    the request takes well under the tolerance): zero within the tolerance or when not sent."""
+    if sent_at is None:
+        return timedelta(0)
+    shift = now - _aware(sent_at, "sent_at")
+    return shift if abs(shift) > CLOCK_TOLERANCE else timedelta(0)
+
+
+def place_in_time(data: ScanIn, now: datetime, *, offline: bool, shift: timedelta = timedelta(0)) -> Placed:
+    """The rule for a device clock (docs/gate.md, "Scan times"); a wrong clock is flagged, never refused.
+
+    The device's own clock read ``scanned_at - clock_offset_ms`` (the correction it learnt from our
+    answers). An online scan happens now: its time is the device's (corrected) time when that is
+    within the tolerance of the server's clock, else the server's; it is skewed when the device's own
+    clock was off by more than the tolerance. An offline scan's time is the device's corrected time,
+    shifted by the batch's ``shift`` (the offset the device still has when it syncs); when that lies
+    in the future or more than 7 days back it is not plausible and the receive time is used."""
+    sent = _aware(data.scanned_at, "scanned_at")
+    claimed = _moved(sent, -timedelta(milliseconds=data.clock_offset_ms)) or sent
+    if not offline:
+        at = sent if abs(sent - now) <= CLOCK_TOLERANCE else now
+        return Placed(at=at, claimed=claimed, skewed=abs(claimed - now) > CLOCK_TOLERANCE)
+    corrected = _moved(sent, shift)
+    skewed = abs(claimed - sent) > CLOCK_TOLERANCE or shift != timedelta(0)
+    if corrected is None or corrected > now + CLOCK_TOLERANCE or corrected < now - MAX_PAST:
+        return Placed(at=now, claimed=claimed, skewed=True)
+    return Placed(at=corrected, claimed=claimed, skewed=skewed)
+
+
+def _write_statements(insert: Any) -> dict[str, Any]:
+    """The scan path's writes, built once per dialect (values come as parameters): the scan row, stored
+    once per device and nonce, and the presence upserts, one per way a pass may move. A move applies
+    only if it is not older than the one that set the row (``moved_at``): an offline scan synced late
+    does not undo what happened after it."""
+    scan = insert(_scan).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
+    presence = insert(_presence)
+    moved = {
+        "last_scan_id": presence.excluded.last_scan_id,
+        "updated_at": presence.excluded.updated_at,
+        "moved_at": presence.excluded.moved_at,
+        "inside": presence.excluded.inside,
+    }
+    entered = moved | {"entries": _presence.c.entries + 1}
+    in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
+    outside = sa.or_(  # inside since a day before this one counts as gone: each day starts empty
+        _presence.c.inside.is_(False), _presence.c.moved_at.is_(None), _presence.c.moved_at < sa.bindparam("day_start")
+    )
+    may_enter = {
+        Reentry.ANY: in_order,
+        Reentry.AFTER_EXIT: sa.and_(in_order, outside),
+        Reentry.ONCE: sa.and_(in_order, _presence.c.entries == 0),
+    }
+    statements: dict[str, Any] = {
+        "scan": scan.returning(_scan.c.id),
+        Direction.EXIT: presence.on_conflict_do_update(
+            index_elements=["pass_id"], set_=moved, where=in_order
+        ).returning(_presence.c.pass_id),
+        "refuse": sa.update(_scan).where(_scan.c.id == sa.bindparam("scan_id")),
+        "later_move": sa.select(_presence.c.inside, _presence.c.entries).where(
+            _presence.c.pass_id == sa.bindparam("pass_id"), _presence.c.moved_at > sa.bindparam("moved_at")
+        ),
+    }
+    for rule, where in may_enter.items():
+        upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=entered, where=where)
+        statements[rule] = upsert.returning(_presence.c.pass_id)
+    return statements
+
+
+_WRITES = {"postgresql": _write_statements(pg_insert), "sqlite": _write_statements(sqlite_insert)}
+
+
+async def _move(
+    conn: AsyncConnection,
+    pass_: PassFacts,
+    expo_id: int,
+    scan_id: int,
+    direction: Direction,
+    *,
+    at: datetime,
+    now: datetime,
+    zone: ZoneInfo,
+) -> bool:
+    """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
+    SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing.
+    ``False`` for an entry the pass may not make.
+
+    A scan older than the row's last move (an offline scan synced late) moves nothing, and is judged
+    against that later move: an entry before a later exit is the visit that exit ended (admitted); an
+    entry before a later entry is the same pass let in twice (``already_inside`` unless it may
+    re-enter at will); an exit is always kept."""
+    entering = direction == Direction.ENTRY
+    writes = _WRITES[conn.dialect.name]
+    values = {
+        "pass_id": pass_.pass_id,
+        "expo_id": expo_id,
+        "inside": entering,
+        "entries": int(entering),
+        "last_scan_id": scan_id,
+        "moved_at": at,
+        "updated_at": now,
+    }
+    if entering and pass_.reentry == Reentry.AFTER_EXIT:
+        values["day_start"] = day_start(zone, at)
+    if (await conn.execute(writes[pass_.reentry if entering else Direction.EXIT], values)).first() is not None:
+        return True
+    later = (await conn.execute(writes["later_move"], {"pass_id": pass_.pass_id, "moved_at": at})).first()
+    if later is None:  # in order: the pass may not enter now
+        return False
+    if not entering or pass_.reentry == Reentry.ANY:
+        return True
+    if pass_.reentry == Reentry.ONCE:
+        return bool(later.entries == 0)
+    return not later.inside
+
+
+async def _decide_and_store(
+    session: AsyncSession,
+    gate: GateFacts,
+    found: _Found,
+    data: ScanIn | OfflineScanIn,
+    placed: Placed,
+    *,
+    now: datetime,
+    offline: bool,
+) -> ScanResult | None:
+    """Decide one scan and store it in one transaction, committed here. ``None`` when the device sent
+    this ``client_scan_id`` before (the transaction is rolled back; the caller answers the stored scan).
+
+    The scan row is the first write (SQLite takes its write lock there, PostgreSQL waits for a twin
+    nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
+    refusal before the commit."""
+    scanned_at = placed.at
+    decided_at = scanned_at if offline else now
+    reason = _static_reason(gate, found, data.direction, decided_at)
+    device_status = getattr(data, "device_status", None) if offline else None
+    pass_ = found.pass_
+    conn = await session.connection()
+    values = {
+        "expo_id": gate.expo_id,
+        "gate_id": gate.gate_id,
+        "device_id": gate.device_id,
+        "client_scan_id": data.client_scan_id,
+        "pass_id": pass_.pass_id if pass_ is not None else None,
+        "serial": found.serial,
+        "kind_code": pass_.kind_code if pass_ is not None else None,
+        "direction": data.direction.value,
+        "status": OK if reason is None else REFUSED,
+        "reason": reason or OK,
+        "offline": offline,
+        "device_status": device_status,
+        "conflict": device_status == OK and reason is not None,
+        "scanned_at": scanned_at,
+        "device_scanned_at": placed.claimed,
+        "clock_skewed": placed.skewed,
+        "received_at": now,
+    }
+    writes = _WRITES[conn.dialect.name]
+    scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
+    if scan_id is None:
+        await session.rollback()
+        return None
+    if (
+        reason is None
+        and pass_ is not None
+        and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now, zone=gate.zone)
+    ):
+        values |= {"status": REFUSED, "reason": "already_inside", "conflict": device_status == OK}
+        refusal = {k: values[k] for k in ("status", "reason", "conflict")}
+        await conn.execute(writes["refuse"].values(**refusal), {"scan_id": scan_id})
+    await session.commit()
+    return ScanResult(
+        scan_id=scan_id,
+        client_scan_id=data.client_scan_id,
+        status=values["status"],
+        reason=values["reason"],
+        direction=data.direction,
+        gate_id=gate.gate_id,
+        serial=found.serial,
+        scanned_at=scanned_at,
+        received_at=now,
+        device_scanned_at=placed.claimed,
+        clock_skewed=placed.skewed,
+        offline=offline,
+        conflict=values["conflict"],
+        **_holder(pass_),
+    )
+
+
+async def _one(
+    session: AsyncSession,
+    gate: GateFacts,
+    found: _Found,
+    data: ScanIn | OfflineScanIn,
+    placed: Placed,
+    *,
+    now: datetime,
+    offline: bool,
+) -> ScanResult:
+    try:
+        async with sqlite_write_turn(session):
+            result = await _decide_and_store(session, gate, found, data, placed, now=now, offline=offline)
+    except IntegrityError:  # e.g. the pass was deleted between the read and the write
+        await session.rollback()
+        result = None
+        if await _stored(session, gate.device_id, data.client_scan_id) is None:
+            raise
+    if result is not None:
+        return result
+    stored = await _stored(session, gate.device_id, data.client_scan_id)
+    assert stored is not None  # the insert met this very row
+    return await scan_result(session, stored, replay=True)
+
+
+async def _mark_seen(session: AsyncSession, gate: GateFacts, now: datetime) -> None:
+    """``last_seen_at`` for the organiser's device list: a write a minute, not a write per scan."""
+    if gate.last_seen_at is None or as_utc(gate.last_seen_at) < now - SEEN_EVERY:
+        conn = await session.connection()
+        await conn.execute(sa.update(_device).where(_device.c.id == gate.device_id).values(last_seen_at=now))
+        await session.commit()
+
+
+async def check_in(
+    session: AsyncSession,
+    gate: GateFacts,
+    data: ScanIn | OfflineScanIn,
+    keys: KeyRing,
+    *,
+    now: datetime | None = None,
+    offline: bool = False,
+) -> ScanResult:
+    """Decide one scan and store it, committing. The same ``client_scan_id`` from the same device
+    answers the stored result again (``replay``). Offline scans are decided at the device's scan time."""
+    return (await sync(session, gate, [data], keys, now=now, offline=offline))[0]
+
+
+async def sync(
+    session: AsyncSession,
+    gate: GateFacts,
+    scans: Sequence[ScanIn | OfflineScanIn],
+    keys: KeyRing,
+    *,
+    now: datetime | None = None,
+    offline: bool = True,
+    sent_at: datetime | None = None,
+) -> list[ScanResult]:
+    """Decide a batch of scans in the order they happened, each in its own short transaction, after
+    one lookup of every pass the batch names. A wrong device clock is corrected and flagged, never
+    refused (``place_in_time``); a time without a zone refuses the whole batch (422)."""
+    now = now or utcnow()
+    shift = batch_shift(sent_at, now) if offline else timedelta(0)
+    placed = [place_in_time(item, now, offline=offline, shift=shift) for item in scans]
+    public_keys = keys.public_keys()
+    read = [read_text(item.text, public_keys, gate.expo_id) for item in scans]
+    index = await find_passes(
+        session,
+        gate.expo_id,
+        serials=[r.serial for r in read if r.serial is not None],
+        codes=[r.code for r in read if r.code is not None],
+    )
+    order = sorted(range(len(scans)), key=lambda i: placed[i].at)
+    results = [
+        await _one(session, gate, _found(read[i], index), scans[i], placed[i], now=now, offline=offline) for i in order
+    ]
+    await _mark_seen(session, gate, now)
+    return results

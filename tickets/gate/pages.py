@@ -1,0 +1,124 @@
+"""The scanner page for gate staff (pairs the phone, then scans online or, offline, decides alone), the
+gate staff's own page (their gate's counts, pairing and unpairing their phones), and the organisers'
+live gate dashboard."""
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, Parameter
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booths.venue.service import get_expo, get_expo_by_slug
+from expo.accounts import CurrentUser
+from expo.auth import requires_gate_staff, requires_organiser
+from expo.errors import Forbidden
+from expo.formatting import as_utc, format_datetime, utcnow
+from expo.i18n import gettext
+from expo.web import page, redirect
+from tickets.gate import staff as gate_staff
+from tickets.gate import supervision as checkin_ops
+from tickets.gate.admin_pages import LABELS, device_status, url_qr
+from tickets.gate.texts import dashboard_texts, scanner_texts
+
+Id = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+STAFF_PAGE = "/gate/staff"
+
+
+@get("/gate", include_in_schema=False)
+async def scanner_page(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "gate/scanner.html", texts=scanner_texts())
+
+
+@get("/admin/e/{slug:str}/gates", include_in_schema=False, guards=[requires_organiser])
+async def gate_dashboard(
+    request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
+) -> Template:
+    expo = await get_expo_by_slug(db_session, slug)
+    return page(request, "gate/dashboard.html", expo=expo, texts=dashboard_texts())
+
+
+def _user(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = request.scope.get("user")
+    assert isinstance(user, CurrentUser)  # the guard let only a logged-in gate-staff account in
+    return user
+
+
+async def _staff_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    *,
+    notice: str | None = None,
+    pairing: dict[str, Any] | None = None,
+) -> Template:
+    user = _user(request)
+    try:
+        gate = await gate_staff.own_gate(db_session, user)
+    except Forbidden:  # not on a gate yet: say so and whom to ask, no error page
+        return page(request, "gate/staff.html", gate=None, texts=dashboard_texts())
+    assert gate.id is not None
+    expo = await get_expo(db_session, gate.expo_id)
+    stats = await checkin_ops.stats(db_session, gate.expo_id, gate_id=gate.id)
+    now = utcnow()
+    phones = [
+        {"device": d, "status": status}
+        for d in await gate_staff.own_devices(db_session, user)
+        if (status := device_status(d, now)) in {"paired", "waiting"}
+    ]
+    return page(
+        request,
+        "gate/staff.html",
+        gate=gate,
+        expo=expo,
+        stats=stats,
+        phones=phones,
+        labels=LABELS,
+        notice=notice,
+        pairing=pairing,
+        texts=dashboard_texts(),
+    )
+
+
+@get(STAFF_PAGE, include_in_schema=False, guards=[requires_gate_staff])
+async def staff_page(
+    request: Request[Any, Any, Any],
+    db_session: NamedDependency[AsyncSession],
+    msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
+) -> Template:
+    notice = gettext("The phone is unpaired.") if msg == "unpaired" else None
+    return await _staff_page(request, db_session, notice=notice)
+
+
+@post(f"{STAFF_PAGE}/pair", include_in_schema=False, status_code=200, guards=[requires_gate_staff])
+async def staff_pair(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Template:
+    user = _user(request)
+    raw = await request.form()
+    name = "".join(ch for ch in str(raw.get("name", ""))[:60] if ch.isprintable()).strip()
+    gate, device, code = await gate_staff.pair_own_phone(db_session, user, name or f"HP {user.name}"[:60])
+    await db_session.commit()
+    expo = await get_expo(db_session, gate.expo_id)
+    assert device.pairing_expires_at is not None
+    url = f"{str(request.base_url).rstrip('/')}/gate?pair={code}"
+    pairing = {
+        "gate": gate.name,
+        "device": device.name,
+        "code": code,
+        "url": url,
+        "path": f"/gate?pair={code}",
+        "qr": url_qr(url),
+        "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
+    }
+    return await _staff_page(request, db_session, pairing=pairing)
+
+
+@post(f"{STAFF_PAGE}/devices/{{device_id:int}}/unpair", include_in_schema=False, guards=[requires_gate_staff])
+async def staff_unpair(
+    request: Request[Any, Any, Any], device_id: FromPath[Id], db_session: NamedDependency[AsyncSession]
+) -> Redirect:
+    await gate_staff.unpair_own_phone(db_session, _user(request), device_id)
+    await db_session.commit()
+    return redirect(f"{STAFF_PAGE}?msg=unpaired")
+
+
+PAGE_HANDLERS = [scanner_page, gate_dashboard, staff_page, staff_pair, staff_unpair]

@@ -1,0 +1,311 @@
+"""Organiser pages for passes: list with search and filters, issue, import, revoke, reissue, print."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, Parameter
+from litestar.response import Redirect, Template
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booths.bookings.pages import FormBody, FormErrors, domain_errors, validation_errors
+from booths.exhibitors.service import list_exhibitors
+from booths.venue.service import expo_days, get_expo_by_slug
+from expo.accounts import CurrentUser
+from expo.auth import requires_organiser
+from expo.errors import DomainError
+from expo.i18n import current_locale, gettext
+from expo.request_limits import UPLOAD_BODY_LIMIT
+from expo.settings import Settings
+from expo.web import read_upload, redirect
+from tickets.passes import issuing, jobs
+from tickets.passes import service as passes
+from tickets.passes.kinds import allowed_days, ensure_kinds
+from tickets.passes.models import JobStatus, PassStatus
+from tickets.passes.pages import notice, pass_action, tpl
+from tickets.passes.pass_csv import import_passes
+from tickets.passes.schemas import BatchRequest, PassCreate
+from tickets.printing.pdf import Paper
+
+FILTERS = ("q", "kind", "status")
+Short = Annotated[str, Parameter(max_length=100)]
+
+
+def _filters(back: str) -> dict[str, str]:
+    pairs = parse_qsl(back[:500])
+    return {k: "".join(c for c in v[:100] if c.isprintable()) for k, v in pairs if k in FILTERS and v}
+
+
+def _list_url(slug: str, filters: dict[str, str], msg: str = "") -> str:
+    query = filters | ({"msg": msg} if msg else {})
+    return f"/admin/e/{slug}/passes" + (f"?{urlencode(query)}" if query else "")
+
+
+async def _render(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    slug: str,
+    filters: dict[str, str],
+    *,
+    message: str | None = None,
+    errors: FormErrors | None = None,
+    issue_form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    expo = await get_expo_by_slug(db_session, slug)  # loaded here: after a rollback older objects are stale
+    assert expo.id is not None
+    kinds = await ensure_kinds(db_session, expo.id)
+    await db_session.commit()
+    kind = next((k.code for k in kinds if k.code == filters.get("kind")), None)
+    status = next((s for s in PassStatus if s.value == filters.get("status")), None)
+    rows = await passes.list_passes(db_session, expo.id, kind=kind, status=status, q=filters.get("q"), limit=300)
+    job_rows = [jobs.job_read(j) for j in await jobs.list_jobs(db_session, expo.id, _organiser(request), 8)]
+    days = await expo_days(db_session, expo.id)
+    return tpl(
+        request,
+        "tickets/admin_passes.html",
+        status_code=status_code,
+        expo=expo,
+        kinds=kinds,
+        kind_days={k.code: [d.isoformat() for d in allowed_days(k, days)] for k in kinds},
+        days=[d.day for d in days],
+        rows=rows,
+        filters={"q": filters.get("q", ""), "kind": kind or "", "status": status.value if status else ""},
+        back=urlencode({k: v for k, v in filters.items() if k in FILTERS and v}),
+        statuses=[s.value for s in PassStatus],
+        exhibitors=await list_exhibitors(db_session, expo.id, limit=2000),
+        jobs=job_rows,
+        running=any(j.status in {JobStatus.QUEUED, JobStatus.RUNNING} for j in job_rows),
+        notice=message,
+        errors=errors or FormErrors(),
+        issue=issue_form or {},
+    )
+
+
+def _organiser(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = request.scope.get("user")
+    assert isinstance(user, CurrentUser)
+    return user
+
+
+@get("/admin/e/{slug:str}/passes", include_in_schema=False, guards=[requires_organiser])
+async def admin_passes(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    db_session: NamedDependency[AsyncSession],
+    q: FromQuery[Short] = "",
+    kind: FromQuery[Annotated[str, Parameter(max_length=24)]] = "",
+    status: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
+    msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
+) -> Template:
+    q = "".join(ch for ch in q if ch.isprintable())  # PostgreSQL refuses NUL in text
+    filters = {k: v for k, v in {"q": q, "kind": kind, "status": status}.items() if v}
+    return await _render(request, db_session, slug, filters, message=notice(msg) or _admin_notice(msg))
+
+
+def _admin_notice(code: str) -> str | None:
+    return {
+        "issued": gettext("The pass is issued."),
+        "imported": gettext("The passes are imported."),
+    }.get(code)
+
+
+def _on_error(
+    request: Request[Any, Any, Any], db_session: AsyncSession, slug: str, filters: dict[str, str]
+) -> Callable[[FormErrors, int], Awaitable[Template]]:
+    async def render(errors: FormErrors, status: int) -> Template:
+        return await _render(request, db_session, slug, filters, errors=errors, status_code=status)
+
+    return render
+
+
+class IssueForm(BaseModel):
+    kind: str = ""
+    holder_name: str = ""
+    phone: str = ""
+    email: str = ""
+    organisation: str = ""
+    exhibitor_id: str = ""
+    back: str = ""
+
+
+ISSUE_FIELDS = {"kind", "holder_name", "phone", "email", "organisation", "exhibitor_id", "days"}
+
+
+@post("/admin/e/{slug:str}/passes/issue", include_in_schema=False, status_code=200, guards=[requires_organiser])
+async def admin_issue(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    db_session: NamedDependency[AsyncSession],
+) -> Template | Redirect:
+    expo = await get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    raw = await request.form()
+    form = IssueForm.model_validate({k: str(raw.get(k, ""))[:500] for k in IssueForm.model_fields})
+    chosen = [str(d)[:10] for d in raw.getall("days", [])][:130] if hasattr(raw, "getall") else []
+    filters = _filters(form.back)
+    try:
+        data = PassCreate.model_validate(
+            {
+                "kind": form.kind,
+                "holder_name": form.holder_name,
+                "phone": form.phone or None,
+                "email": form.email or None,
+                "organisation": form.organisation or None,
+                "exhibitor_id": form.exhibitor_id or None,
+                "days": chosen or None,
+            }
+        )
+        await issuing.create_pass(db_session, expo.id, data, _organiser(request))
+    except ValidationError as exc:
+        errors = validation_errors(exc, ISSUE_FIELDS, frozenset({"kind"}))
+        return await _render(
+            request,
+            db_session,
+            slug,
+            filters,
+            errors=errors,
+            issue_form=form.model_dump() | {"days": chosen},
+            status_code=422,
+        )
+    except DomainError as exc:
+        await db_session.rollback()
+        return await _render(
+            request,
+            db_session,
+            slug,
+            filters,
+            errors=domain_errors(exc, ISSUE_FIELDS),
+            issue_form=form.model_dump() | {"days": chosen},
+            status_code=exc.status,
+        )
+    await db_session.commit()
+    return redirect(_list_url(slug, filters, "issued"))
+
+
+@post(
+    "/admin/e/{slug:str}/passes/import",
+    include_in_schema=False,
+    status_code=200,
+    guards=[requires_organiser],
+    request_max_body_size=UPLOAD_BODY_LIMIT,
+)
+async def admin_import(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    db_session: NamedDependency[AsyncSession],
+    settings: NamedDependency[Settings],
+) -> Template | Redirect:
+    expo = await get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    form = await request.form()
+    kind = str(form.get("kind", ""))[:24]
+
+    async def act() -> None:
+        raw = await read_upload(request, settings.max_csv_bytes)
+        await import_passes(db_session, expo.id or 0, kind, raw, _organiser(request))
+
+    return await pass_action(db_session, act, _on_error(request, db_session, slug, {}), _list_url(slug, {}, "imported"))
+
+
+class ActionForm(BaseModel):
+    reason: str = ""
+    back: str = ""
+
+
+@post(
+    "/admin/e/{slug:str}/passes/{pass_id:int}/revoke",
+    include_in_schema=False,
+    status_code=200,
+    guards=[requires_organiser],
+)
+async def admin_revoke(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    pass_id: FromPath[int],
+    data: Annotated[ActionForm, FormBody],
+    db_session: NamedDependency[AsyncSession],
+) -> Template | Redirect:
+    filters = _filters(data.back)
+
+    async def act() -> None:
+        await passes.revoke_pass(db_session, pass_id, _organiser(request), data.reason[:200])
+
+    on_error = _on_error(request, db_session, slug, filters)
+    return await pass_action(db_session, act, on_error, _list_url(slug, filters, "revoked"))
+
+
+@post(
+    "/admin/e/{slug:str}/passes/{pass_id:int}/reissue",
+    include_in_schema=False,
+    status_code=200,
+    guards=[requires_organiser],
+)
+async def admin_reissue(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    pass_id: FromPath[int],
+    data: Annotated[ActionForm, FormBody],
+    db_session: NamedDependency[AsyncSession],
+) -> Template | Redirect:
+    filters = _filters(data.back)
+
+    async def act() -> None:
+        await passes.reissue_pass(db_session, pass_id, _organiser(request))
+
+    on_error = _on_error(request, db_session, slug, filters)
+    return await pass_action(db_session, act, on_error, _list_url(slug, filters, "reissued"))
+
+
+@post("/admin/e/{slug:str}/passes/print", include_in_schema=False, status_code=200, guards=[requires_organiser])
+async def admin_print(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    db_session: NamedDependency[AsyncSession],
+    settings: NamedDependency[Settings],
+) -> Response[Any]:
+    """Print the ticked passes, or every active pass the filters show; large batches become a job."""
+    expo = await get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    form = await request.form()
+    filters = _filters(str(form.get("back", "")))
+    paper: Paper = "f4" if form.get("paper") == "f4" else "a4"
+    ticked = [int(v) for v in (form.getall("pass_ids", []) if hasattr(form, "getall") else []) if str(v).isdigit()][
+        :20_000
+    ]
+    user = _organiser(request)
+    try:
+        if ticked:
+            request_ = BatchRequest(pass_ids=ticked, paper=paper)
+            ids = await jobs.select_pass_ids(db_session, expo.id, request_, user)
+        else:
+            request_ = BatchRequest(kind=filters.get("kind") or None, paper=paper)
+            ids = await jobs.select_pass_ids(db_session, expo.id, request_, user)
+            if filters.get("q"):
+                shown = {p.id for p in await passes.list_passes(db_session, expo.id, q=filters["q"], limit=20_000)}
+                ids = [i for i in ids if i in shown]
+    except DomainError as exc:
+        return await _render(
+            request, db_session, slug, filters, errors=domain_errors(exc, set()), status_code=exc.status
+        )
+    if not ids:
+        errors = FormErrors(general=[gettext("No active passes match; nothing to print.")])
+        return await _render(request, db_session, slug, filters, errors=errors, status_code=422)
+    if len(ids) <= settings.pass_batch_sync_limit:
+        body = await jobs.render_now(db_session, settings, expo.id, ids, paper, current_locale.get())
+        return Response(
+            content=body,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="passes-{expo.slug}-{paper}.pdf"'},
+        )
+    job = await jobs.create_job(db_session, expo.id, ids, paper, user)
+    await db_session.commit()
+    assert job.id is not None
+    jobs.launch(job.id, settings)
+    return redirect(_list_url(slug, filters, "queued"))
+
+
+PAGE_HANDLERS = [admin_passes, admin_issue, admin_import, admin_revoke, admin_reissue, admin_print]

@@ -1,0 +1,162 @@
+"""Who gets which pass: staff passes for confirmed bookings within their quota, and the organiser's
+passes of any kind.
+
+Staff passes take a numbered slot of their booking's quota; a partial unique index keeps two active
+passes off one slot, so the quota holds under any concurrency (the loser of a race gets 409).
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from booths.bookings.models import Booking, BookingStatus
+from booths.exhibitors.service import get_exhibitor
+from booths.venue.lifecycle import expo_today
+from booths.venue.models import Booth, BoothPackage
+from booths.venue.service import expo_days, get_expo
+from expo.accounts import CurrentUser
+from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from expo.formatting import utcnow
+from tickets.passes.kinds import allowed_days, check_days, ensure_kinds, kind_by_code
+from tickets.passes.models import ExpoPass, PassStatus, StaffQuota
+from tickets.passes.schemas import PassCreate, StaffPassCreate, StaffQuotaRead
+from tickets.passes.service import issue
+
+
+async def create_pass(session: AsyncSession, expo_id: int, data: PassCreate, actor: CurrentUser) -> ExpoPass:
+    """An organiser issues a pass of any kind; a staff pass goes through the exhibitor's quota."""
+    expo = await get_expo(session, expo_id)
+    kind = await kind_by_code(session, expo_id, data.kind)
+    if kind.staff:
+        if data.exhibitor_id is None:
+            raise InvalidInput(fields=[FieldProblem("exhibitor_id", "Choose the exhibitor this staff pass is for.")])
+        staff = StaffPassCreate(holder_name=data.holder_name, phone=data.phone, booking_id=data.booking_id)
+        return await create_staff_pass(session, data.exhibitor_id, staff, actor, expo_id=expo_id)
+    allowed = allowed_days(kind, await expo_days(session, expo_id))
+    days = check_days(data.days, allowed, expo_today(expo))
+    return await issue(
+        session,
+        expo_id,
+        kind,
+        holder_name=data.holder_name,
+        days=days,
+        actor=actor,
+        phone=data.phone,
+        email=data.email,
+        organisation=data.organisation,
+    )
+
+
+async def _confirmed_bookings(session: AsyncSession, exhibitor_id: int) -> list[tuple[Booking, str, int, int | None]]:
+    """The exhibitor's confirmed bookings with booth code, package quota and any organiser quota."""
+    rows = (
+        await session.execute(
+            sa.select(Booking, col(Booth.code), col(BoothPackage.staff_quota), col(StaffQuota.quota))
+            .join(Booth, col(Booth.id) == col(Booking.booth_id))
+            .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
+            .outerjoin(StaffQuota, col(StaffQuota.booking_id) == col(Booking.id))
+            .where(col(Booking.exhibitor_id) == exhibitor_id, col(Booking.status) == BookingStatus.CONFIRMED)
+            .order_by(col(Booking.confirmed_at), col(Booking.id))
+        )
+    ).all()
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def _used_slots(session: AsyncSession, booking_id: int) -> set[int]:
+    slots = await session.scalars(
+        sa.select(col(ExpoPass.slot)).where(
+            col(ExpoPass.booking_id) == booking_id, col(ExpoPass.status) == PassStatus.ACTIVE
+        )
+    )
+    return {s for s in slots if s is not None}
+
+
+async def staff_quotas(session: AsyncSession, exhibitor_id: int) -> list[StaffQuotaRead]:
+    out = []
+    for booking, booth_code, package_quota, override in await _confirmed_bookings(session, exhibitor_id):
+        assert booking.id is not None
+        out.append(
+            StaffQuotaRead(
+                booking_id=booking.id,
+                booth_code=booth_code,
+                package_quota=package_quota,
+                quota=package_quota if override is None else override,
+                used=len(await _used_slots(session, booking.id)),
+            )
+        )
+    return out
+
+
+async def create_staff_pass(
+    session: AsyncSession,
+    exhibitor_id: int,
+    data: StaffPassCreate,
+    actor: CurrentUser,
+    expo_id: int | None = None,
+) -> ExpoPass:
+    """A staff pass for a confirmed booking of the exhibitor, in its lowest free slot of the quota."""
+    exhibitor = await get_exhibitor(session, exhibitor_id, actor)
+    if expo_id is not None and exhibitor.expo_id != expo_id:
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    bookings = await _confirmed_bookings(session, exhibitor_id)
+    if data.booking_id is not None:
+        bookings = [b for b in bookings if b[0].id == data.booking_id]
+    if not bookings:
+        raise Conflict(
+            "Staff passes are issued for a confirmed booking only.",
+            code="booking_not_confirmed",
+            fields=[FieldProblem("booking_id", "Staff passes are issued for a confirmed booking only.")],
+        )
+    for booking, _code, package_quota, override in bookings:
+        assert booking.id is not None
+        quota = package_quota if override is None else override
+        used = await _used_slots(session, booking.id)
+        free = next((s for s in range(1, quota + 1) if s not in used), None)
+        if free is None:
+            continue
+        kind = next(k for k in await ensure_kinds(session, exhibitor.expo_id) if k.staff)
+        allowed = allowed_days(kind, await expo_days(session, exhibitor.expo_id))
+        today = expo_today(await get_expo(session, exhibitor.expo_id))
+        return await issue(
+            session,
+            exhibitor.expo_id,
+            kind,
+            holder_name=data.holder_name,
+            days=check_days(None, allowed, today),
+            actor=actor,
+            phone=data.phone,
+            organisation=exhibitor.name,
+            exhibitor_id=exhibitor_id,
+            booking_id=booking.id,
+            slot=free,
+        )
+    quota_total = sum(b[2] if b[3] is None else b[3] for b in bookings)
+    raise Conflict(
+        "All %(quota)s staff passes of this booking are issued; revoke one or ask the organiser for more.",
+        code="staff_quota_reached",
+        params={"quota": quota_total},
+    )
+
+
+async def set_staff_quota(session: AsyncSession, booking_id: int, quota: int, actor: CurrentUser) -> StaffQuotaRead:
+    """The organiser's own quota for a booking; below the passes already active is refused."""
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFound("No such booking.", code="booking_not_found")
+    used = await _used_slots(session, booking_id)
+    if used and quota < max(used):
+        raise Conflict(
+            "%(used)s staff passes are active on this booking; revoke some first.",
+            code="quota_below_issued",
+            params={"used": len(used)},
+        )
+    row = await session.get(StaffQuota, booking_id)
+    if row is None:
+        row = StaffQuota(booking_id=booking_id, quota=quota)
+        session.add(row)
+    row.quota, row.updated_by_user_id, row.updated_at = quota, actor.id, utcnow()
+    await session.flush()
+    for item in await staff_quotas(session, booking.exhibitor_id):
+        if item.booking_id == booking_id:
+            return item
+    raise Conflict("Staff quotas apply to confirmed bookings only.", code="booking_not_confirmed")

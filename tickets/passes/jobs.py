@@ -1,0 +1,272 @@
+"""Batch printing: which passes, a small batch at once, a large one as a background job.
+
+A job's state lives in its ``pass_batch_job`` row, so any worker can report progress or serve the
+file; the file goes to ``EXPO_PASS_JOBS_DIR``, which every worker (and machine) must share.
+The job runs in a thread of the worker that accepted it, with its own event loop and database
+engine, and renders on a process pool: the web worker's event loop never waits for it.
+"""
+
+import asyncio
+import logging
+import re
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import anyio.to_thread
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlmodel import col
+
+from booths.exhibitors.models import Exhibitor
+from booths.exhibitors.service import exhibitor_of_user
+from booths.venue.service import get_expo
+from expo.accounts import CurrentUser
+from expo.database import create_engine, session_scope
+from expo.errors import FieldProblem, InvalidInput, NotFound
+from expo.formatting import utcnow
+from expo.settings import Settings
+from tickets.passes.cards import card_context, cards_for
+from tickets.passes.kinds import kind_by_code
+from tickets.passes.models import ExpoPass, JobStatus, PassBatchJob, PassKind
+from tickets.passes.schemas import BatchRequest, JobRead
+from tickets.passes.validity import valid_pass_clause
+from tickets.printing import batch, pdf
+from tickets.signing.keys import load_keys
+
+log = logging.getLogger("expo.passes")
+PAGE = 256  # passes read from the database at a time
+_FILE_NAME = re.compile(r"^passes-\d+-[A-Za-z0-9_-]+\.pdf$")
+
+
+async def _scope_exhibitor(session: AsyncSession, expo_id: int, user: CurrentUser) -> int | None:
+    """An exhibitor prints only its own staff's passes; organisers print anything."""
+    if user.is_organiser:
+        return None
+    exhibitor = await exhibitor_of_user(session, user.id, expo_id)
+    if exhibitor is None or exhibitor.id is None:
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    return exhibitor.id
+
+
+async def select_pass_ids(session: AsyncSession, expo_id: int, req: BatchRequest, user: CurrentUser) -> list[int]:
+    """Active passes matching the request, ordered for handing out: by kind, organisation, name."""
+    await get_expo(session, expo_id)
+    own = await _scope_exhibitor(session, expo_id, user)
+    if own is not None and req.exhibitor_id not in (None, own):
+        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    stmt = (
+        sa.select(col(ExpoPass.id))
+        .join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id))
+        .outerjoin(Exhibitor, col(Exhibitor.id) == col(ExpoPass.exhibitor_id))
+        .where(col(ExpoPass.expo_id) == expo_id, valid_pass_clause())
+    )
+    exhibitor_id = own if own is not None else req.exhibitor_id
+    if exhibitor_id is not None:
+        stmt = stmt.where(col(ExpoPass.exhibitor_id) == exhibitor_id)
+    if req.kind:
+        kind = await kind_by_code(session, expo_id, req.kind)
+        stmt = stmt.where(col(ExpoPass.kind_id) == kind.id)
+    if req.pass_ids is not None:
+        stmt = stmt.where(col(ExpoPass.id).in_(req.pass_ids))
+    stmt = stmt.order_by(
+        col(PassKind.sort_order),
+        sa.func.coalesce(col(Exhibitor.name), col(ExpoPass.organisation), ""),
+        col(ExpoPass.holder_name),
+        col(ExpoPass.id),
+    )
+    ids = [int(i) for i in (await session.scalars(stmt)).all() if i is not None]
+    if req.pass_ids is not None:  # a list prints in the order given
+        wanted = set(ids)
+        ids = [i for i in dict.fromkeys(req.pass_ids) if i in wanted]
+    if not ids:
+        message = "No active passes match; nothing to print."
+        raise InvalidInput(message, code="no_passes", fields=[FieldProblem("pass_ids", message)])
+    return ids
+
+
+async def render_now(
+    session: AsyncSession, settings: Settings, expo_id: int, ids: list[int], paper: pdf.Paper, locale: str = "id"
+) -> bytes:
+    """A small batch as PDF bytes, rendered in a worker thread."""
+    ctx = await card_context(session, expo_id, load_keys(settings.signing_key_file), locale)
+    cards = await cards_for(session, ctx, ids)
+    return await anyio.to_thread.run_sync(pdf.sheets_pdf, cards, paper, f"{ctx.expo.name} – passes")
+
+
+async def create_job(
+    session: AsyncSession, expo_id: int, ids: list[int], paper: pdf.Paper, user: CurrentUser
+) -> PassBatchJob:
+    """A queued job (flushed); commit, then :func:`launch` it."""
+    exhibitor_id = await _scope_exhibitor(session, expo_id, user)
+    job = PassBatchJob(
+        expo_id=expo_id,
+        requested_by_user_id=user.id,
+        exhibitor_id=exhibitor_id,
+        selection={"pass_ids": ids},
+        paper=paper,
+        total=len(ids),
+    )
+    session.add(job)
+    await session.flush()
+    return job
+
+
+def launch(job_id: int, settings: Settings) -> threading.Thread:
+    """Run the job in a background thread of this worker."""
+    thread = threading.Thread(
+        target=lambda: asyncio.run(run_job(job_id, settings)), name=f"pass-batch-{job_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+async def _claim(session: AsyncSession, job_id: int) -> PassBatchJob | None:
+    claimed = await session.execute(
+        sa.update(PassBatchJob)
+        .where(col(PassBatchJob.id) == job_id, col(PassBatchJob.status) == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=utcnow())
+    )
+    await session.commit()
+    if getattr(claimed, "rowcount", 0) != 1:
+        return None
+    return await session.get(PassBatchJob, job_id)
+
+
+async def run_job(
+    job_id: int, settings: Settings, *, progress: Callable[[int, int], object] | None = None, locale: str = "id"
+) -> PassBatchJob | None:
+    """Render a queued job to its file, recording progress; a failure is recorded, never raised."""
+    engine = create_engine(settings)
+    try:
+        async with session_scope(engine) as session:
+            job = await _claim(session, job_id)
+            if job is None:
+                return None
+            ids = [int(i) for i in job.selection.get("pass_ids", [])]
+            expo_id, paper = job.expo_id, job.paper
+        name = f"passes-{job_id}-{secrets.token_urlsafe(9)}.pdf"
+        directory = Path(settings.pass_jobs_dir)
+        directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (the job's own thread and loop)
+        partial = directory / (name + ".part")
+        try:
+            result = await _render_job(engine, settings, expo_id, ids, paper, partial, job_id, progress, locale)
+            partial.replace(directory / name)
+        except Exception as exc:
+            partial.unlink(missing_ok=True)
+            log.exception("pass batch job %s failed", job_id)
+            await _finish(engine, job_id, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:300])
+            raise
+        return await _finish(engine, job_id, status=JobStatus.DONE, done=result.passes, name=name, size=result.size)
+    except Exception:  # recorded above, or the database itself failed: nothing more to do here
+        return None
+    finally:
+        await engine.dispose()
+
+
+async def _render_job(
+    engine: AsyncEngine,
+    settings: Settings,
+    expo_id: int,
+    ids: list[int],
+    paper: str,
+    path: Path,
+    job_id: int,
+    progress: Callable[[int, int], object] | None,
+    locale: str,
+) -> batch.BatchResult:
+    keys = load_keys(settings.signing_key_file)
+
+    async def pages() -> AsyncIterator[list[pdf.PassCard]]:
+        async with session_scope(engine) as session:
+            ctx = await card_context(session, expo_id, keys, locale)
+        for start in range(0, len(ids), PAGE):
+            async with session_scope(engine) as session:
+                yield await cards_for(session, ctx, ids[start : start + PAGE])
+
+    last = 0
+
+    async def report(done: int) -> None:
+        nonlocal last
+        if progress is not None:
+            progress(done, len(ids))
+        if done - last >= PAGE or done == len(ids):
+            last = done
+            async with session_scope(engine) as session:
+                await session.execute(sa.update(PassBatchJob).where(col(PassBatchJob.id) == job_id).values(done=done))
+                await session.commit()
+
+    workers = settings.pass_batch_workers or batch.default_workers()
+    use_pool = workers > 1 and len(ids) > 2 * batch.CHUNK_PASSES
+    checked: pdf.Paper = "f4" if paper == "f4" else "a4"
+    with path.open("wb") as out:
+        if not use_pool:
+            return await batch.write_batch(pages(), checked, out, title=f"passes {job_id}", progress=report)
+        with batch.process_pool(workers) as pool:
+            return await batch.write_batch(
+                pages(), checked, out, executor=pool, title=f"passes {job_id}", progress=report
+            )
+
+
+async def _finish(
+    engine: AsyncEngine,
+    job_id: int,
+    *,
+    status: JobStatus,
+    done: int | None = None,
+    name: str | None = None,
+    size: int | None = None,
+    error: str | None = None,
+) -> PassBatchJob | None:
+    async with session_scope(engine) as session:
+        job = await session.get(PassBatchJob, job_id)
+        if job is None:
+            return None
+        job.status, job.finished_at, job.error = status, utcnow(), error
+        if done is not None:
+            job.done = done
+        job.file_name, job.file_size = name, size
+        await session.commit()
+        return job
+
+
+# --- reading jobs -----------------------------------------------------------------------------
+async def get_job(session: AsyncSession, job_id: int, user: CurrentUser) -> PassBatchJob:
+    """Organisers see every job; an exhibitor only those it started."""
+    job = await session.get(PassBatchJob, job_id)
+    if job is None or (not user.is_organiser and job.requested_by_user_id != user.id):
+        raise NotFound("No such print job.", code="job_not_found")
+    return job
+
+
+def job_read(job: PassBatchJob) -> JobRead:
+    assert job.id is not None
+    ready = job.status == JobStatus.DONE and job.file_name
+    return JobRead(
+        id=job.id,
+        status=str(job.status),
+        paper=job.paper,
+        total=job.total,
+        done=job.done,
+        error=job.error,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        download_url=f"/api/pass-batches/{job.id}/download" if ready else None,
+    )
+
+
+def job_file(job: PassBatchJob, settings: Settings) -> Path:
+    if job.status != JobStatus.DONE or not job.file_name or not _FILE_NAME.match(job.file_name):
+        raise NotFound("The file is not ready.", code="job_not_ready")
+    path = Path(settings.pass_jobs_dir) / job.file_name
+    if not path.is_file():
+        raise NotFound("The file is gone; print again.", code="job_file_missing")
+    return path
+
+
+async def list_jobs(session: AsyncSession, expo_id: int, user: CurrentUser, limit: int = 20) -> list[PassBatchJob]:
+    stmt = sa.select(PassBatchJob).where(col(PassBatchJob.expo_id) == expo_id)
+    if not user.is_organiser:
+        stmt = stmt.where(col(PassBatchJob.requested_by_user_id) == user.id)
+    return list((await session.scalars(stmt.order_by(col(PassBatchJob.id).desc()).limit(limit))).all())
