@@ -30,10 +30,11 @@ test: install ## Set everything up and run the whole suite
 	$(BIN)/expo setup
 	$(BIN)/python -m pytest
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the architecture's import contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 messages: install ## Extract message ids into the Babel catalogs (then translate expo/locale/id)
 	$(BIN)/python -m expo.catalog
