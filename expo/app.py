@@ -20,15 +20,21 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
 from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
+from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
-from booths.bookings.admin_pages import PAGE_HANDLERS as ADMIN_PAGES
+from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
-from booths.bookings.pages import PAGE_HANDLERS as BOOTH_PAGES
+from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.exhibitors.api import ExhibitorController
+from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
+from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
+from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
+from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
+from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
 from expo.auth import (
     SESSIONMAKER_STATE_KEY,
     AuthMiddleware,
@@ -62,6 +68,7 @@ from tickets.gate.live import CheckinNotices, channels_plugin
 from tickets.gate.pages import PAGE_HANDLERS as GATE_PAGES
 from tickets.passes.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
 from tickets.passes.api import PassController
+from tickets.passes.display import TEMPLATE_GLOBALS as PASS_TEMPLATE_GLOBALS
 from tickets.passes.pages import PAGE_HANDLERS as PASS_PAGES
 from tickets.passes.public_api import GateController, PublicPassController
 
@@ -136,14 +143,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FeatureController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
-            *BOOTH_PAGES,
-            *ADMIN_PAGES,
+            *VENUE_PAGES,
+            *VENUE_ADMIN_PAGES,
+            *EXHIBITOR_PAGES,
+            *BOOKING_PAGES,
+            *BOOKING_ADMIN_PAGES,
             *PASS_PAGES,
             *PASS_ADMIN_PAGES,
             *GATE_PAGES,
             *GATE_ADMIN_PAGES,
             *MAP_PAGES,
+            *MAP_ADMIN_PAGES,
             *APPLICATION_PAGES,
+            *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
@@ -172,7 +184,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers],
         request_class=ExpoRequest,
         request_max_body_size=settings.max_body_bytes,
-        template_config=template_config(),
+        template_config=template_config(BOOTHS_TEMPLATE_GLOBALS | PASS_TEMPLATE_GLOBALS),
         stores=_stores(settings),
         openapi_config=OpenAPIConfig(
             title="Expo API",

@@ -4,8 +4,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery, Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,15 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from expo.accounts import authenticate, end_session, start_session
 from expo.auth import current_user
 from expo.auth_api import clear_session_cookie, session_cookie
-from expo.errors import Unauthenticated
-from expo.i18n import gettext, translate
-from expo.lockout import AccountLocked, LoginLockout
+from expo.forms import FormBody, FormErrors, submit
+from expo.lockout import LoginLockout
 from expo.models import Role
 from expo.security import Passwords
 from expo.settings import Settings
 from expo.web import page
-
-FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 class LoginForm(BaseModel):
@@ -57,22 +53,28 @@ async def login_submit(
     settings: NamedDependency[Settings],
     lockout: NamedDependency[LoginLockout],
 ) -> Response[Any]:
-    try:
+    async def log_in() -> tuple[str, Role]:
         user = await authenticate(db_session, passwords, data.email[:254], data.password[:200], lockout)
-    except (Unauthenticated, AccountLocked) as exc:
-        locked = isinstance(exc, AccountLocked)
+        return await start_session(db_session, user, settings.session_days), Role(user.role)
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        # A wrong password is a bad form (400), not a missing log-in (401); a locked account stays 429.
         return page(
             request,
             "login.html",
-            status_code=429 if locked else 400,
+            status_code=400 if status == 401 else status,
             next=safe_next(data.next, ""),
             email=data.email[:254],
-            error=translate(exc.message, exc.params) if locked else gettext("Wrong e-mail or password."),
+            error=errors.text(),
         )
-    token = await start_session(db_session, user, settings.session_days)
-    await db_session.commit()
-    target = safe_next(data.next, home_for(Role(user.role)))
-    return Redirect(path=target, status_code=303, cookies=[session_cookie(token, settings)])
+
+    def logged_in(session: tuple[str, Role]) -> Redirect:
+        token, role = session
+        return Redirect(
+            path=safe_next(data.next, home_for(role)), status_code=303, cookies=[session_cookie(token, settings)]
+        )
+
+    return await submit(db_session, log_in, rerender=again, done=logged_in)
 
 
 @post("/logout", include_in_schema=False)

@@ -1,7 +1,9 @@
 """The Jinja environment: translations through Babel catalogs, money and time filters."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -22,7 +24,9 @@ def _fmt_date(value: date | None, fmt: str = "d MMMM y") -> str:
     return format_date(value, fmt=fmt) if value else ""
 
 
-def build_environment() -> Environment:
+def build_environment(extra_globals: Mapping[str, Any] | None = None) -> Environment:
+    """The environment; ``extra_globals`` are the domains' helpers for templates (their labels), given by
+    the composition root so that the platform imports no domain."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml", "svg"]),
@@ -36,9 +40,10 @@ def build_environment() -> Environment:
     env.filters["date"] = _fmt_date
     env.globals["date_range"] = format_date_range
     env.globals["current_locale"] = current_locale.get
+    env.globals.update(extra_globals or {})
     return env
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    env = build_environment()
+def template_config(extra_globals: Mapping[str, Any] | None = None) -> TemplateConfig[JinjaTemplateEngine]:
+    env = build_environment(extra_globals)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
-from pydantic import BaseModel, ValidationError, field_validator
+from litestar.response import Template
+from pydantic import BaseModel, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.allocation import service as allocation_runs
@@ -18,18 +18,17 @@ from booths.allocation.views import run_read
 from booths.applications import service as applications
 from booths.applications import waitlist
 from booths.applications.schemas import AllocationSettingsIn, DryRunIn, RunRead, WeightsIn
-from booths.bookings.pages import FormBody, FormErrors, validation_errors, view
 from booths.exhibitors.models import ExhibitorClass
 from booths.venue import service as venue
 from booths.venue.models import Expo
 from booths.venue.schemas import BoothRead, ClusterRead
 from expo.accounts import CurrentUser
 from expo.auth import requires_organiser
-from expo.errors import DomainError, FieldProblem, InvalidInput
+from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc
-from expo.i18n import gettext, translate
-from expo.problems import field_message
-from expo.web import redirect
+from expo.forms import FormBody, FormErrors, submit
+from expo.i18n import gettext
+from expo.web import page
 
 SETTINGS_FIELDS = {
     "opens_at",
@@ -142,7 +141,7 @@ async def _render(
     booths = await venue.list_booths(db_session, expo.id, organiser=True)
     halls = await venue.list_halls(db_session, expo.id)
     by_hall = plan(booths, run, clusters, {a.id: a.cluster for a in everyone})
-    return view(
+    return page(
         request,
         "applications/allocation.html",
         status_code=status_code,
@@ -200,25 +199,24 @@ async def allocation_run(
     data: Annotated[RunForm, FormBody],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    try:
+    expo_id = expo.id
+
+    async def run() -> int | None:
         pins = {p.partition(":")[0]: p.partition(":")[2] for p in data.pin if ":" in p}
         checked = DryRunIn.model_validate(
             {"seed": data.seed.strip() or None, "time_limit_s": data.time_limit_s.strip() or None, "pins": pins}
         )
-        run = await allocation_runs.dry_run(db_session, expo.id, checked, user)
-    except ValidationError as exc:
-        message = " ".join(validation_errors(exc, set()).general)
-        return await _render(request, db_session, slug, error=message, status_code=422)
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render(
-            request, db_session, slug, error=translate(exc.message, exc.params), status_code=exc.status
-        )
-    await db_session.commit()
-    return redirect(f"/admin/e/{slug}/allocation?run={run.id}&msg=ran")
+        return (await allocation_runs.dry_run(db_session, expo_id, checked, user)).id
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render(request, db_session, slug, error=errors.text(), status_code=status)
+
+    return await submit(
+        db_session, run, rerender=again, done=lambda run_id: f"/admin/e/{slug}/allocation?run={run_id}&msg=ran"
+    )
 
 
 @post("/admin/e/{slug:str}/allocation/runs/{run_id:int}/commit", include_in_schema=False, guards=[requires_organiser])
@@ -229,22 +227,22 @@ async def allocation_commit(
     run_id: FromPath[int],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    try:
+) -> Response[Any]:
+    async def commit() -> None:
+        expo = await venue.get_expo_by_slug(db_session, slug)
         await allocation_runs.get_run(db_session, run_id, expo.id)
         await allocation_runs.commit_run(db_session, run_id, user)
-    except DomainError as exc:
-        await db_session.rollback()
-        details = [translate(p.message, p.params) for p in exc.fields]
-        message = (
-            translate(exc.message, exc.params)
-            if not details
-            else gettext("Nothing was committed: the plan is out of date. Run it again.") + " " + "; ".join(details)
-        )
-        return await _render(request, db_session, slug, run_id=run_id, error=message, status_code=exc.status)
-    await db_session.commit()
-    return redirect(f"/admin/e/{slug}/allocation?run={run_id}&msg=committed")
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        message = errors.text()
+        if errors.code == "allocation_stale":  # its field problems are the changes since the run
+            message = gettext("Nothing was committed: the plan is out of date. Run it again.")
+            message += " " + "; ".join(errors.general)
+        return await _render(request, db_session, slug, run_id=run_id, error=message, status_code=status)
+
+    return await submit(
+        db_session, commit, rerender=again, done=f"/admin/e/{slug}/allocation?run={run_id}&msg=committed"
+    )
 
 
 # --- settings ----------------------------------------------------------------------------------------
@@ -310,11 +308,13 @@ def _parse_local(value: str, tz: str) -> str | None:
 @post("/admin/e/{slug:str}/allocation/settings", include_in_schema=False, guards=[requires_organiser])
 async def allocation_settings(
     request: Request[Any, Any, Any], *, slug: FromPath[str], db_session: NamedDependency[AsyncSession]
-) -> Template | Redirect:
+) -> Response[Any]:
     expo: Expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
+    expo_id, tz = expo.id, expo.timezone
     form = {k: str(v)[:2000] for k, v in (await request.form()).items() if k != "_csrf_token"}
-    try:
+
+    async def save() -> None:
         quotas = []
         for cls in CLASSES:
             reserved, cap = form.get(f"reserved_{cls}", "").strip(), form.get(f"cap_{cls}", "").strip()
@@ -323,8 +323,8 @@ async def allocation_settings(
         checked = AllocationSettingsIn.model_validate(
             {
                 "applications_only": bool(form.get("applications_only")),
-                "opens_at": _parse_local(form.get("opens_at", ""), expo.timezone),
-                "closes_at": _parse_local(form.get("closes_at", ""), expo.timezone),
+                "opens_at": _parse_local(form.get("opens_at", ""), tz),
+                "closes_at": _parse_local(form.get("closes_at", ""), tz),
                 **{
                     k: form[k]
                     for k in ("offer_hours", "payment_days", "fairness_max_gap", "max_per_stand", "time_limit_s")
@@ -336,28 +336,15 @@ async def allocation_settings(
                 "zone_rules": _parse_rules(form.get("zone_rules", "")),
             }
         )
-        await applications.update_settings(db_session, expo.id, checked)
-    except (ValidationError, DomainError) as exc:
-        await db_session.rollback()
-        errors = FormErrors()
-        if isinstance(exc, ValidationError):
-            found = [
-                (str(item["loc"][0]) if item["loc"] else "", translate(*field_message(item["msg"])))
-                for item in exc.errors()
-            ]
-        else:
-            found = [
-                (p.field.split(".")[0], translate(p.message, p.params))
-                for p in exc.fields or [FieldProblem("", exc.message, exc.params)]
-            ]
-        for field, message in found:
-            if field in SETTINGS_FIELDS:
-                errors.fields.setdefault(field, message)
-            elif message not in errors.general:
-                errors.general.append(message)
+        await applications.update_settings(db_session, expo_id, checked)
+
+    async def again(errors: FormErrors, _status: int) -> Template:
+        # Always 422: whatever was refused, it was something typed into these settings.
         return await _render(request, db_session, slug, settings_form=form, settings_errors=errors, status_code=422)
-    await db_session.commit()
-    return redirect(f"/admin/e/{slug}/allocation?msg=settings")
+
+    return await submit(
+        db_session, save, rerender=again, done=f"/admin/e/{slug}/allocation?msg=settings", fields=SETTINGS_FIELDS
+    )
 
 
 PAGE_HANDLERS = [allocation_page, allocation_run, allocation_commit, allocation_settings]

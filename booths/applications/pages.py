@@ -1,13 +1,12 @@
-"""Application pages: the exhibitor's form, status, explanation and offers; the organisers' list of applications."""
+"""Exhibitor application pages: the form, its status and explanation, and waiting-list offers."""
 
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, urlencode
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
-from pydantic import BaseModel, ValidationError, field_validator
+from litestar.response import Template
+from pydantic import BaseModel, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.allocation import inputs as allocation_inputs
@@ -15,23 +14,20 @@ from booths.allocation import service as allocation_runs
 from booths.allocation.views import explanation_of, explanation_read
 from booths.applications import service as applications
 from booths.applications import waitlist
-from booths.applications.models import ApplicationStatus, OfferStatus
+from booths.applications.models import OfferStatus
 from booths.applications.schemas import ApplicationCreate, ApplicationRead
-from booths.bookings.pages import FormBody, FormErrors, domain_errors, view
 from booths.exhibitors import service as exhibitors
-from booths.exhibitors.models import ExhibitorClass
+from booths.labels import application_status_label
 from booths.venue import service as venue
 from booths.venue.models import BoothType
 from expo.accounts import CurrentUser
-from expo.auth import current_user, requires_exhibitor, requires_organiser
-from expo.errors import DomainError, Forbidden
-from expo.i18n import gettext, translate
+from expo.auth import current_user, requires_exhibitor
+from expo.errors import Forbidden
+from expo.forms import FormBody, FormErrors, Rerender, submit
+from expo.i18n import gettext
 from expo.models import Role
-from expo.problems import field_message
-from expo.text import MultiLineText
-from expo.web import redirect
+from expo.web import page
 
-ShortText = Annotated[str, Parameter(max_length=100)]
 APPLICATION_FIELDS = {
     "cluster",
     "booth_types",
@@ -44,19 +40,6 @@ APPLICATION_FIELDS = {
     "avoid",
     "note",
 }
-_FILTERS = ("status", "cluster", "exhibitor_class", "q")
-
-
-def application_status_label(status: str) -> str:
-    labels = {
-        "submitted": gettext("Submitted"),
-        "accepted": gettext("Accepted"),
-        "declined": gettext("Declined"),
-        "withdrawn": gettext("Withdrawn"),
-        "placed": gettext("Placed"),
-        "waitlisted": gettext("On the waiting list"),
-    }
-    return labels.get(str(status), str(status))
 
 
 def notice(code: str) -> str | None:
@@ -64,9 +47,6 @@ def notice(code: str) -> str | None:
         "saved": gettext("Your application is saved."),
         "withdrawn": gettext("Your application is withdrawn."),
         "declined_offer": gettext("You let the booth pass to the next applicant."),
-        "accepted": gettext("The application is accepted."),
-        "declined": gettext("The application is declined."),
-        "accepted_all": gettext("All submitted applications are accepted."),
     }
     return notices.get(code)
 
@@ -128,22 +108,6 @@ class ApplicationForm(BaseModel):
         )
 
 
-def _by_field(exc: ValidationError) -> FormErrors:
-    """Messages about ``preferences.2`` and the like, shown at their form field."""
-    out = FormErrors()
-    for item in exc.errors():
-        field = str(item["loc"][0]) if item["loc"] else ""
-        if item["type"] in {"enum", "literal_error"}:
-            message = gettext("Choose one of the options.")
-        else:
-            message = translate(*field_message(item["msg"]))
-        if field in APPLICATION_FIELDS:
-            out.fields.setdefault(field, message)
-        elif message not in out.general:
-            out.general.append(message)
-    return out
-
-
 # --- the exhibitor's page ------------------------------------------------------------------------
 async def _render_apply(
     request: Request[Any, Any, Any],
@@ -187,7 +151,7 @@ async def _render_apply(
             if application
             else ApplicationForm(cluster=(exhibitor.cluster or "") if exhibitor else "")
         )
-    return view(
+    return page(
         request,
         "applications/apply.html",
         status_code=status_code,
@@ -237,38 +201,33 @@ async def apply_submit(
     data: Annotated[ApplicationForm, FormBody],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    try:
+    expo_id = expo.id
+
+    async def save() -> None:
         checked = data.checked()
-    except ValidationError as exc:
-        errors = _by_field(exc)
-        return await _render_apply(request, db_session, slug, form=data, errors=errors, status_code=422)
-    try:
-        exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo.id)
+        exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo_id)
         if exhibitor is None or exhibitor.id is None:
             raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
-        existing = await applications.application_of(db_session, expo.id, exhibitor.id)
+        existing = await applications.application_of(db_session, expo_id, exhibitor.id)
         if existing is not None and existing.id is not None and existing.status in applications.EDITABLE:
             await applications.update_application(db_session, existing.id, checked, user)
         else:
-            await applications.submit_application(db_session, expo.id, checked, user)
-    except DomainError as exc:
-        await db_session.rollback()
-        errors = FormErrors()
-        for problem in exc.fields:
-            field = problem.field.split(".")[0]
-            text = translate(problem.message, problem.params)
-            if field in APPLICATION_FIELDS:
-                errors.fields.setdefault(field, text)
-            else:
-                errors.general.append(text)
-        if not exc.fields:
-            errors.general.append(translate(exc.message, exc.params))
-        return await _render_apply(request, db_session, slug, form=data, errors=errors, status_code=exc.status)
-    await db_session.commit()
-    return redirect(f"/e/{slug}/apply?msg=saved")
+            await applications.submit_application(db_session, expo_id, checked, user)
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render_apply(request, db_session, slug, form=data, errors=errors, status_code=status)
+
+    return await submit(
+        db_session,
+        save,
+        rerender=again,
+        done=f"/e/{slug}/apply?msg=saved",
+        fields=APPLICATION_FIELDS,
+        choices=APPLICATION_FIELDS,  # every listed field is picked from options
+    )
 
 
 @post("/e/{slug:str}/apply/withdraw", include_in_schema=False, guards=[requires_exhibitor])
@@ -278,24 +237,23 @@ async def apply_withdraw(
     slug: FromPath[str],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    try:
-        exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo.id)
+    expo_id = expo.id
+
+    async def withdraw() -> None:
+        exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo_id)
         found = (
-            await applications.application_of(db_session, expo.id, exhibitor.id) if exhibitor and exhibitor.id else None
+            await applications.application_of(db_session, expo_id, exhibitor.id) if exhibitor and exhibitor.id else None
         )
         if found is None or found.id is None:
             raise Forbidden("There is no application to withdraw.", code="application_not_found")
         await applications.withdraw_application(db_session, found.id, user)
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render_apply(
-            request, db_session, slug, error=translate(exc.message, exc.params), status_code=exc.status
-        )
-    await db_session.commit()
-    return redirect(f"/e/{slug}/apply?msg=withdrawn")
+
+    return await submit(
+        db_session, withdraw, rerender=_apply_again(request, db_session, slug), done=f"/e/{slug}/apply?msg=withdrawn"
+    )
 
 
 @post("/e/{slug:str}/offers/{offer_id:int}/{answer:str}", include_in_schema=False, guards=[requires_exhibitor])
@@ -307,158 +265,29 @@ async def offer_answer(
     answer: FromPath[str],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    try:
+    expo_id = expo.id
+
+    async def reply() -> str:
         if answer == "accept":
             booking = await waitlist.accept_offer(db_session, offer_id, user)
-            target = "/my-booking?msg=" + ("confirmed_free" if booking.status == "confirmed" else "held")
-        else:
-            await waitlist.decline_offer(db_session, offer_id, user)
-            await waitlist.refresh(db_session, expo.id)
-            target = f"/e/{slug}/apply?msg=declined_offer"
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render_apply(
-            request, db_session, slug, error=translate(exc.message, exc.params), status_code=exc.status
-        )
-    await db_session.commit()
-    return redirect(target)
+            return "/my-booking?msg=" + ("confirmed_free" if booking.status == "confirmed" else "held")
+        await waitlist.decline_offer(db_session, offer_id, user)
+        await waitlist.refresh(db_session, expo_id)
+        return f"/e/{slug}/apply?msg=declined_offer"
+
+    return await submit(db_session, reply, rerender=_apply_again(request, db_session, slug), done=lambda to: to)
 
 
-# --- the organisers' list ------------------------------------------------------------------------
-class DecisionForm(BaseModel):
-    note: MultiLineText = ""
-    back: str = ""
+def _apply_again(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Rerender:
+    """Shows the application page again with why a button was refused."""
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render_apply(request, db_session, slug, error=errors.text(), status_code=status)
+
+    return again
 
 
-def _back(slug: str, back: str, msg: str) -> Redirect:
-    query = {k: v[:100] for k, v in parse_qsl(back[:500]) if k in _FILTERS and v} | {"msg": msg}
-    return Redirect(path=f"/admin/e/{slug}/applications?{urlencode(query)}", status_code=303)
-
-
-async def _render_admin_list(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    slug: str,
-    filters: dict[str, str],
-    *,
-    message: str | None = None,
-    error: str | None = None,
-    status_code: int = 200,
-) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    status = next((s for s in ApplicationStatus if s.value == filters.get("status")), None)
-    classes = [c.value for c in ExhibitorClass]
-    clusters = await venue.list_clusters(db_session, expo.id)
-    current = {
-        "status": status.value if status else "",
-        "cluster": next((c.code for c in clusters if c.code == filters.get("cluster")), ""),
-        "exhibitor_class": filters.get("exhibitor_class", "") if filters.get("exhibitor_class") in classes else "",
-        "q": filters.get("q", "").strip()[:100],
-    }
-    rows = await applications.list_applications(
-        db_session,
-        expo.id,
-        status=status,
-        cluster=current["cluster"] or None,
-        exhibitor_class=current["exhibitor_class"] or None,
-        q=current["q"] or None,
-    )
-    everyone = await applications.list_applications(db_session, expo.id)
-    counts = {s.value: sum(1 for a in everyone if a.status == s) for s in ApplicationStatus}
-    names = await allocation_inputs.exhibitor_names(db_session, expo.id)
-    return view(
-        request,
-        "applications/admin_list.html",
-        status_code=status_code,
-        expo=expo,
-        rows=rows,
-        counts=counts,
-        names=names,
-        statuses=[s.value for s in ApplicationStatus],
-        classes=classes,
-        clusters=clusters,
-        filters=current,
-        back=urlencode({k: v for k, v in current.items() if v}),
-        status_label=application_status_label,
-        setting=await applications.get_settings(db_session, expo.id),
-        notice=message,
-        error=error,
-    )
-
-
-@get("/admin/e/{slug:str}/applications", include_in_schema=False, guards=[requires_organiser])
-async def admin_applications(
-    request: Request[Any, Any, Any],
-    *,
-    slug: FromPath[str],
-    db_session: NamedDependency[AsyncSession],
-    status: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
-    cluster: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
-    exhibitor_class: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
-    q: FromQuery[ShortText] = "",
-    msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
-) -> Template:
-    filters = {"status": status, "cluster": cluster, "exhibitor_class": exhibitor_class, "q": q}
-    return await _render_admin_list(request, db_session, slug, filters, message=notice(msg))
-
-
-@post(
-    "/admin/e/{slug:str}/applications/{application_id:int}/{decision:str}",
-    include_in_schema=False,
-    guards=[requires_organiser],
-)
-async def admin_decide(
-    request: Request[Any, Any, Any],
-    *,
-    slug: FromPath[str],
-    application_id: FromPath[int],
-    decision: FromPath[str],
-    data: Annotated[DecisionForm, FormBody],
-    user: NamedDependency[CurrentUser],
-    db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
-    try:
-        expo = await venue.get_expo_by_slug(db_session, slug)
-        application = await applications.get_application(db_session, application_id, user)
-        if application.expo_id != expo.id:
-            raise Forbidden("No such application.", code="application_not_found")
-        accept = decision == "accept"
-        await applications.decide_application(db_session, application_id, accept, user, data.note.strip()[:300])
-    except DomainError as exc:
-        await db_session.rollback()
-        filters = dict(parse_qsl(data.back[:500]))
-        message = " ".join(domain_errors(exc, set()).general)
-        return await _render_admin_list(request, db_session, slug, filters, error=message, status_code=exc.status)
-    await db_session.commit()
-    return _back(slug, data.back, "accepted" if accept else "declined")
-
-
-@post("/admin/e/{slug:str}/applications-accept-all", include_in_schema=False, guards=[requires_organiser])
-async def admin_accept_all(
-    *,
-    slug: FromPath[str],
-    data: Annotated[DecisionForm, FormBody],
-    user: NamedDependency[CurrentUser],
-    db_session: NamedDependency[AsyncSession],
-) -> Redirect:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    for row in await applications.list_applications(db_session, expo.id, status=ApplicationStatus.SUBMITTED):
-        await applications.decide_application(db_session, row.id, True, user)
-    await db_session.commit()
-    return _back(slug, data.back, "accepted_all")
-
-
-PAGE_HANDLERS = [
-    apply_page,
-    apply_submit,
-    apply_withdraw,
-    offer_answer,
-    admin_applications,
-    admin_decide,
-    admin_accept_all,
-]
+PAGE_HANDLERS = [apply_page, apply_submit, apply_withdraw, offer_answer]

@@ -1,16 +1,12 @@
-"""Public and exhibitor pages of the booths domain: expo home, sign-up, booth picker, my booking."""
+"""Exhibitor booking pages: the booth picker (hold a booth) and my booking (see, cancel)."""
 
-from dataclasses import dataclass, field
-from datetime import time
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from babel.numbers import format_decimal
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
-from pydantic import BaseModel, ValidationError
+from litestar.params import FromPath, FromQuery, Parameter
+from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.bookings import service as bookings
@@ -18,287 +14,18 @@ from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
 from booths.exhibitors import approval
 from booths.exhibitors import service as exhibitors
-from booths.exhibitors.models import ExhibitorClass
-from booths.exhibitors.schemas import ExhibitorSignup
+from booths.labels import booth_type_label, notice_text, number, status_label
 from booths.venue import service as venue
-from booths.venue.models import BoothPackage, Expo, ExpoDay
+from booths.venue.models import BoothPackage, Expo
 from booths.venue.schemas import BoothRead, ClusterRead
-from expo.accounts import CurrentUser, start_session
+from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_exhibitor
-from expo.auth_api import session_cookie
-from expo.errors import DomainError, Forbidden
-from expo.formatting import as_utc, format_date_range, format_rupiah, utcnow
-from expo.i18n import current_locale, gettext, translate
+from expo.errors import Forbidden
+from expo.formatting import as_utc, format_rupiah, utcnow
+from expo.forms import FormErrors, submit
+from expo.i18n import gettext
 from expo.models import Role
-from expo.problems import field_message
-from expo.security import Passwords
-from expo.settings import Settings
-from expo.web import page, redirect
-
-FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
-ShortText = Annotated[str, Parameter(max_length=100)]
-ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
-
-# --- labels shown for stored codes (message ids stay literal so that extraction finds them) ----
-def status_label(status: str) -> str:
-    labels = {
-        "available": gettext("Available"),
-        "held": gettext("Held"),
-        "confirmed": gettext("Confirmed"),
-        "blocked": gettext("Blocked"),
-        "cancelled": gettext("Cancelled"),
-        "expired": gettext("Expired"),
-    }
-    return labels.get(str(status), str(status))
-
-
-def booth_type_label(booth_type: str) -> str:
-    labels = {
-        "inline": gettext("Inline"),
-        "corner": gettext("Corner"),
-        "island": gettext("Island"),
-        "tent": gettext("Tent"),
-    }
-    return labels.get(str(booth_type), str(booth_type))
-
-
-def class_label(exhibitor_class: str) -> str:
-    labels = {
-        "pesantren": gettext("Pesantren"),
-        "koperasi": gettext("Cooperative (Koppontren)"),
-        "umkm": gettext("UMKM"),
-        "sponsor": gettext("Sponsor"),
-        "government": gettext("Government agency"),
-    }
-    return labels.get(str(exhibitor_class), str(exhibitor_class))
-
-
-def payment_method_label(method: str | None) -> str:
-    labels = {
-        "transfer": gettext("Bank transfer"),
-        "cash": gettext("Cash"),
-        "qris": gettext("QRIS"),
-        "waived": gettext("Waived"),
-        "other": gettext("Other"),
-    }
-    return labels.get(method or "", method or "")
-
-
-def notice_text(code: str) -> str | None:
-    """The notice a page shows after a successful action (``?msg=code``)."""
-    notices = {
-        "held": gettext("The booth is held for you. Pay before the hold runs out."),
-        "confirmed_free": gettext("Your free booth is confirmed."),
-        "held_for_approval": gettext(
-            "The booth is held for you. The organisers check your exhibitor class first; "
-            "once they approve it the stand is confirmed. The hold runs out like any other."
-        ),
-        "approved": gettext("The exhibitor is approved."),
-        "rejected": gettext("The exhibitor's class is rejected; its stands cost the regular price."),
-        "cancelled": gettext("The booking is cancelled."),
-        "confirmed": gettext("The booking is confirmed."),
-        "moved": gettext("The booking is moved."),
-        "assigned": gettext("The booth is assigned."),
-        "blocked": gettext("The booth is blocked."),
-        "unblocked": gettext("The booth is open for booking again."),
-    }
-    return notices.get(code)
-
-
-LABELS = {
-    "status": status_label,
-    "booth_type": booth_type_label,
-    "exhibitor_class": class_label,
-    "payment_method": payment_method_label,
-}
-
-
-def view(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
-    """``page()`` with the label helpers every booths template uses."""
-    return page(request, template, status_code=status_code, label=LABELS, rupiah=format_rupiah, **context)
-
-
-# --- form errors ---------------------------------------------------------------------------------
-@dataclass
-class FormErrors:
-    """Messages for a re-rendered form: per field, and those that belong to no shown field."""
-
-    fields: dict[str, str] = field(default_factory=dict)
-    general: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.fields or self.general)
-
-
-# Whole-form rules of the schemas, shown at the field they are about.
-_MODEL_RULE_FIELDS = {"Give the pesantren's name.": "pesantren_name"}
-
-
-def validation_errors(exc: ValidationError, known: set[str], choices: frozenset[str] = frozenset()) -> FormErrors:
-    errors = FormErrors()
-    for item in exc.errors():
-        name = ".".join(str(part) for part in item["loc"])
-        msgid, params = field_message(item["msg"])
-        name = name or _MODEL_RULE_FIELDS.get(msgid, "")
-        if name in choices and item["type"] in {"enum", "literal_error"}:
-            message = gettext("Choose one of the options.")
-        elif isinstance(item.get("input"), str) and not item["input"].strip():
-            message = gettext("This field is required.")
-        else:
-            message = translate(msgid, params)
-        if name in known:
-            errors.fields.setdefault(name, message)
-        elif message not in errors.general:
-            errors.general.append(message)
-    return errors
-
-
-def domain_errors(exc: DomainError, known: set[str]) -> FormErrors:
-    errors = FormErrors()
-    for problem in exc.fields:
-        message = translate(problem.message, problem.params)
-        if problem.field in known:
-            errors.fields.setdefault(problem.field, message)
-        else:
-            errors.general.append(message)
-    if not exc.fields:
-        errors.general.append(translate(exc.message, exc.params))
-    return errors
-
-
-def number(value: float) -> str:
-    return format_decimal(value, format="#,##0.##", locale=current_locale.get())
-
-
-# --- expo home -----------------------------------------------------------------------------------
-@get("/", include_in_schema=False)
-async def home(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Template | Redirect:
-    expo = await venue.default_expo(db_session)
-    if expo is None:
-        return view(request, "booths/no_expo.html")
-    return Redirect(path=f"/e/{expo.slug}", status_code=303)
-
-
-def _clock(value: time) -> str:
-    return value.strftime("%H.%M" if current_locale.get() == "id" else "%H:%M")
-
-
-def opening_hours(days: list[ExpoDay], timezone: str) -> list[dict[str, str]]:
-    """Consecutive days with the same hours, as one line each."""
-    groups: list[list[ExpoDay]] = []
-    for day in days:
-        last = groups[-1][-1] if groups else None
-        if last and (last.opens_at, last.closes_at) == (day.opens_at, day.closes_at):
-            groups[-1].append(day)
-        else:
-            groups.append([day])
-    zone = ZONE_ABBREVIATIONS.get(timezone, timezone)
-    return [
-        {
-            "days": format_date_range(group[0].day, group[-1].day),
-            "hours": f"{_clock(group[0].opens_at)}–{_clock(group[0].closes_at)} {zone}",
-        }
-        for group in groups
-    ]
-
-
-@get("/e/{slug:str}", include_in_schema=False)
-async def expo_home(
-    request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
-) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    days = await venue.expo_days(db_session, expo.id)
-    available = await venue.list_booths(db_session, expo.id, status="available")
-    return view(
-        request,
-        "booths/expo_home.html",
-        expo=expo,
-        days=days,
-        hours=opening_hours(days, expo.timezone),
-        available=len(available),
-    )
-
-
-# --- exhibitor sign-up ---------------------------------------------------------------------------
-class SignupForm(BaseModel):
-    name: str = ""
-    exhibitor_class: str = ""
-    nib: str = ""
-    pesantren_name: str = ""
-    regency: str = ""
-    contact_name: str = ""
-    whatsapp: str = ""
-    email: str = ""
-    cluster: str = ""
-    description: str = ""
-    password: str = ""
-
-
-SIGNUP_FIELDS = set(SignupForm.model_fields)
-
-
-async def _render_signup(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    slug: str,
-    *,
-    form: SignupForm | None = None,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
-) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    values = (form or SignupForm()).model_dump(exclude={"password"})
-    return view(
-        request,
-        "booths/signup.html",
-        status_code=status_code,
-        expo=expo,
-        clusters=await venue.list_clusters(db_session, expo.id),
-        classes=[c.value for c in ExhibitorClass],
-        form=values,
-        errors=errors or FormErrors(),
-    )
-
-
-@get("/e/{slug:str}/signup", include_in_schema=False)
-async def signup_page(
-    request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
-) -> Template:
-    return await _render_signup(request, db_session, slug)
-
-
-@post("/e/{slug:str}/signup", include_in_schema=False, opt={"rate_limit": "signup"})
-async def signup_submit(
-    request: Request[Any, Any, Any],
-    *,
-    slug: FromPath[str],
-    data: Annotated[SignupForm, FormBody],
-    db_session: NamedDependency[AsyncSession],
-    passwords: NamedDependency[Passwords],
-    settings: NamedDependency[Settings],
-) -> Template | Redirect:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    values: dict[str, Any] = data.model_dump()
-    for optional in ("pesantren_name", "cluster"):
-        values[optional] = values[optional].strip() or None
-    try:
-        signup = ExhibitorSignup.model_validate(values)
-    except ValidationError as exc:
-        errors = validation_errors(exc, SIGNUP_FIELDS, frozenset({"exhibitor_class", "cluster"}))
-        return await _render_signup(request, db_session, slug, form=data, errors=errors, status_code=422)
-    try:
-        _exhibitor, user = await exhibitors.sign_up(db_session, passwords, expo.id, signup)
-    except DomainError as exc:
-        await db_session.rollback()
-        errors = domain_errors(exc, SIGNUP_FIELDS)
-        return await _render_signup(request, db_session, slug, form=data, errors=errors, status_code=exc.status)
-    token = await start_session(db_session, user, settings.session_days)
-    await db_session.commit()
-    return Redirect(path=f"/e/{slug}/booths", status_code=303, cookies=[session_cookie(token, settings)])
+from expo.web import page
 
 
 # --- booth picker --------------------------------------------------------------------------------
@@ -432,7 +159,7 @@ async def _render_picker(
         hall_code = codes[0] if codes else ""
     used_clusters = sorted({b.cluster for b in booths if b.cluster in clusters}, key=lambda c: clusters[c].name)
     counts = {s: sum(1 for b in booths if b.status == s) for s in ("available", "held", "confirmed", "blocked")}
-    return view(
+    return page(
         request,
         "booths/picker.html",
         status_code=status_code,
@@ -470,27 +197,28 @@ async def hold_submit(
     booth_id: FromPath[int],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo.id)
-    try:
+    expo_id = expo.id
+
+    async def hold() -> str:
+        exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo_id)
         if exhibitor is None or exhibitor.id is None:
             raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
-        booking = await bookings.hold_booth(db_session, expo.id, booth_id, exhibitor.id, user)
-    except DomainError as exc:
-        await db_session.rollback()
-        message = translate(exc.message, exc.params)
+        booking = await bookings.hold_booth(db_session, expo_id, booth_id, exhibitor.id, user)
+        if booking.status == BookingStatus.CONFIRMED:
+            return "/my-booking?msg=confirmed_free"
+        package = await venue.get_package(db_session, (await venue.get_booth(db_session, booth_id)).package_id)
+        free_on_approval = booking.price == 0 and approval.awaits_approval(package, exhibitor)
+        return "/my-booking?msg=" + ("held_for_approval" if free_on_approval else "held")
+
+    async def again(errors: FormErrors, status: int) -> Template:
         return await _render_picker(
-            request, db_session, slug, selected_id=booth_id, error=message, status_code=exc.status
+            request, db_session, slug, selected_id=booth_id, error=errors.text(), status_code=status
         )
-    package = await venue.get_package(db_session, (await venue.get_booth(db_session, booth_id)).package_id)
-    free_on_approval = booking.price == 0 and approval.awaits_approval(package, exhibitor)
-    confirmed = booking.status == BookingStatus.CONFIRMED
-    await db_session.commit()
-    if confirmed:
-        return redirect("/my-booking?msg=confirmed_free")
-    return redirect("/my-booking?msg=" + ("held_for_approval" if free_on_approval else "held"))
+
+    return await submit(db_session, hold, rerender=again, done=lambda target: target)
 
 
 # --- my booking ----------------------------------------------------------------------------------
@@ -525,7 +253,7 @@ async def _render_my_booking(
                 active.append({"booking": booking, "countdown": countdown(booking)})
             else:
                 past.append(booking)
-    return view(
+    return page(
         request,
         "booths/my_booking.html",
         status_code=status_code,
@@ -556,23 +284,17 @@ async def my_booking_cancel(
     booking_id: FromPath[int],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
-    try:
+) -> Response[Any]:
+    async def cancel() -> None:
         await bookings.cancel_booking(db_session, booking_id, user)
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render_my_booking(
-            request, db_session, user, error=translate(exc.message, exc.params), status_code=exc.status
-        )
-    await db_session.commit()
-    return redirect("/my-booking?msg=cancelled")
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render_my_booking(request, db_session, user, error=errors.text(), status_code=status)
+
+    return await submit(db_session, cancel, rerender=again, done="/my-booking?msg=cancelled")
 
 
 PAGE_HANDLERS = [
-    home,
-    expo_home,
-    signup_page,
-    signup_submit,
     booth_picker,
     hold_submit,
     my_booking,

@@ -4,22 +4,21 @@ one-time code shown as a QR code of the pairing URL, and revoke a lost phone."""
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Template
-from pydantic import ValidationError
 from qrcode import constants
 from qrcode.main import QRCode
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.bookings.pages import FormErrors, domain_errors, validation_errors
 from booths.venue.models import Expo
 from booths.venue.service import get_expo_by_slug, list_halls
 from expo.accounts import CurrentUser
 from expo.auth import requires_organiser
-from expo.errors import DomainError, NotFound
+from expo.errors import NotFound
 from expo.formatting import as_utc, format_datetime, utcnow
+from expo.forms import FormErrors, Rerender, submit
 from expo.i18n import N_, gettext
 from expo.public_url import public_base_url
 from expo.web import page, redirect
@@ -155,7 +154,7 @@ def _text(raw: Any, name: str, limit: int = 100) -> str:
 @post("/admin/e/{slug:str}/gates/setup/create", include_in_schema=False, status_code=200, guards=[requires_organiser])
 async def gate_create(
     request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await get_expo_by_slug(db_session, slug)
     assert expo.id is not None
     raw = await request.form()
@@ -165,23 +164,30 @@ async def gate_create(
     data = {k: (v or None) for k, v in form.items() if k != "kind_codes"} | {"kind_codes": kind_codes}
     data["name"] = form["name"]
     data["directions"] = form["directions"] or GateDirections.BOTH.value
-    try:
-        gate_in = GateCreate.model_validate(data)
-        await devices.create_gate(db_session, expo.id, gate_in)
-    except ValidationError as exc:
-        errors = validation_errors(exc, GATE_FIELDS, frozenset({"directions"}))
-        for name in ("opens_at", "closes_at"):
-            if name in errors.fields:
-                errors.fields[name] = gettext("Enter a time as HH:MM.")
-        return await _render(request, db_session, slug, errors=errors, form=form, status_code=400)
-    except DomainError as exc:
-        await db_session.rollback()
-        errors = domain_errors(exc, GATE_FIELDS - {"name"})
-        if exc.code == "gate_exists":
-            errors.fields["name"] = errors.general.pop()
-        return await _render(request, db_session, slug, errors=errors, form=form, status_code=exc.status)
-    await db_session.commit()
-    return redirect(_setup_url(slug, "created"))
+    expo_id = expo.id
+
+    async def create() -> None:
+        await devices.create_gate(db_session, expo_id, GateCreate.model_validate(data))
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        if errors.validation:
+            status = 400
+            for name in ("opens_at", "closes_at"):  # the validator's words are about Python's time format
+                if name in errors.fields:
+                    errors.fields[name] = gettext("Enter a time as HH:MM.")
+        elif errors.code == "gate_exists":
+            errors.general.remove(errors.message)
+            errors.fields["name"] = errors.message
+        return await _render(request, db_session, slug, errors=errors, form=form, status_code=status)
+
+    return await submit(
+        db_session,
+        create,
+        rerender=again,
+        done=_setup_url(slug, "created"),
+        fields=GATE_FIELDS,
+        choices={"directions"},
+    )
 
 
 async def _expo_gate(db_session: AsyncSession, slug: str, gate_id: int) -> tuple[Expo, Gate]:
@@ -203,26 +209,31 @@ async def gate_pair(
     slug: FromPath[str],
     gate_id: FromPath[Id],
     db_session: NamedDependency[AsyncSession],
-) -> Template:
-    expo, gate = await _expo_gate(db_session, slug, gate_id)
+) -> Response[Any]:
     raw = await request.form()
     user = request.scope.get("user")
     assert isinstance(user, CurrentUser)
-    count = len(await devices.list_devices(db_session, gate_id))
-    name = _text(raw, "name", 60) or f"{gate.name} {count + 1}"[:60]
-    device, code = await devices.create_device(db_session, gate_id, name, user)
-    await db_session.commit()
-    assert device.pairing_expires_at is not None
-    url = f"{public_base_url(request)}/gate?pair={code}"  # a phone scans it: the public address
-    pairing = {
-        "gate": gate.name,
-        "device": device.name,
-        "code": code,
-        "url": url,
-        "qr": url_qr(url),
-        "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
-    }
-    return await _render(request, db_session, slug, pairing=pairing)
+
+    async def pair() -> dict[str, Any]:
+        expo, gate = await _expo_gate(db_session, slug, gate_id)
+        count = len(await devices.list_devices(db_session, gate_id))
+        name = _text(raw, "name", 60) or f"{gate.name} {count + 1}"[:60]
+        device, code = await devices.create_device(db_session, gate_id, name, user)
+        assert device.pairing_expires_at is not None
+        url = f"{public_base_url(request)}/gate?pair={code}"  # a phone scans it: the public address
+        return {
+            "gate": gate.name,
+            "device": device.name,
+            "code": code,
+            "url": url,
+            "qr": url_qr(url),
+            "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
+        }
+
+    async def paired(pairing: dict[str, Any]) -> Template:
+        return await _render(request, db_session, slug, pairing=pairing)
+
+    return await submit(db_session, pair, rerender=_setup_again(request, db_session, slug), done=paired)
 
 
 @post(
@@ -253,19 +264,27 @@ async def gate_staff_assign(
     slug: FromPath[str],
     gate_id: FromPath[Id],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     """Put a gate-staff account (by its e-mail) on this gate: it then sees the gate's counts and pairs
     its own phones to it."""
-    await _expo_gate(db_session, slug, gate_id)
     raw = await request.form()
-    try:
+
+    async def assign() -> None:
+        await _expo_gate(db_session, slug, gate_id)
         await gate_staff.assign(db_session, gate_id, _text(raw, "email", 254))
-    except DomainError as exc:
-        await db_session.rollback()
-        errors = domain_errors(exc, set())
-        return await _render(request, db_session, slug, errors=errors, status_code=exc.status)
-    await db_session.commit()
-    return redirect(_setup_url(slug, "staff"))
+
+    return await submit(
+        db_session, assign, rerender=_setup_again(request, db_session, slug), done=_setup_url(slug, "staff")
+    )
+
+
+def _setup_again(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Rerender:
+    """Shows the setup page again with why a button was refused."""
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render(request, db_session, slug, errors=errors, status_code=status)
+
+    return again
 
 
 @post(

@@ -4,10 +4,10 @@ live gate dashboard."""
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue.service import get_expo, get_expo_by_slug
@@ -15,8 +15,9 @@ from expo.accounts import CurrentUser
 from expo.auth import requires_gate_staff, requires_organiser
 from expo.errors import Forbidden
 from expo.formatting import as_utc, format_datetime, utcnow
+from expo.forms import FormErrors, Rerender, submit
 from expo.i18n import gettext
-from expo.web import page, redirect
+from expo.web import page
 from tickets.gate import staff as gate_staff
 from tickets.gate import supervision as checkin_ops
 from tickets.gate.admin_pages import LABELS, device_status, url_qr
@@ -51,12 +52,16 @@ async def _staff_page(
     *,
     notice: str | None = None,
     pairing: dict[str, Any] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Template:
     user = _user(request)
     try:
         gate = await gate_staff.own_gate(db_session, user)
     except Forbidden:  # not on a gate yet: say so and whom to ask, no error page
-        return page(request, "gate/staff.html", gate=None, texts=dashboard_texts())
+        return page(
+            request, "gate/staff.html", status_code=status_code, gate=None, error=error, texts=dashboard_texts()
+        )
     assert gate.id is not None
     expo = await get_expo(db_session, gate.expo_id)
     stats = await checkin_ops.stats(db_session, gate.expo_id, gate_id=gate.id)
@@ -69,6 +74,7 @@ async def _staff_page(
     return page(
         request,
         "gate/staff.html",
+        status_code=status_code,
         gate=gate,
         expo=expo,
         stats=stats,
@@ -76,6 +82,7 @@ async def _staff_page(
         labels=LABELS,
         notice=notice,
         pairing=pairing,
+        error=error,
         texts=dashboard_texts(),
     )
 
@@ -91,34 +98,51 @@ async def staff_page(
 
 
 @post(f"{STAFF_PAGE}/pair", include_in_schema=False, status_code=200, guards=[requires_gate_staff])
-async def staff_pair(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Template:
+async def staff_pair(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Response[Any]:
     user = _user(request)
     raw = await request.form()
     name = "".join(ch for ch in str(raw.get("name", ""))[:60] if ch.isprintable()).strip()
-    gate, device, code = await gate_staff.pair_own_phone(db_session, user, name or f"HP {user.name}"[:60])
-    await db_session.commit()
-    expo = await get_expo(db_session, gate.expo_id)
-    assert device.pairing_expires_at is not None
-    url = f"{str(request.base_url).rstrip('/')}/gate?pair={code}"
-    pairing = {
-        "gate": gate.name,
-        "device": device.name,
-        "code": code,
-        "url": url,
-        "path": f"/gate?pair={code}",
-        "qr": url_qr(url),
-        "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
-    }
-    return await _staff_page(request, db_session, pairing=pairing)
+
+    async def pair() -> dict[str, Any]:
+        gate, device, code = await gate_staff.pair_own_phone(db_session, user, name or f"HP {user.name}"[:60])
+        expo = await get_expo(db_session, gate.expo_id)
+        assert device.pairing_expires_at is not None
+        url = f"{str(request.base_url).rstrip('/')}/gate?pair={code}"
+        return {
+            "gate": gate.name,
+            "device": device.name,
+            "code": code,
+            "url": url,
+            "path": f"/gate?pair={code}",
+            "qr": url_qr(url),
+            "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
+        }
+
+    async def paired(pairing: dict[str, Any]) -> Template:
+        return await _staff_page(request, db_session, pairing=pairing)
+
+    return await submit(db_session, pair, rerender=_staff_again(request, db_session), done=paired)
+
+
+def _staff_again(request: Request[Any, Any, Any], db_session: AsyncSession) -> Rerender:
+    """Shows the staff page again with why a button was refused."""
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _staff_page(request, db_session, error=errors.text(), status_code=status)
+
+    return again
 
 
 @post(f"{STAFF_PAGE}/devices/{{device_id:int}}/unpair", include_in_schema=False, guards=[requires_gate_staff])
 async def staff_unpair(
     request: Request[Any, Any, Any], device_id: FromPath[Id], db_session: NamedDependency[AsyncSession]
-) -> Redirect:
-    await gate_staff.unpair_own_phone(db_session, _user(request), device_id)
-    await db_session.commit()
-    return redirect(f"{STAFF_PAGE}?msg=unpaired")
+) -> Response[Any]:
+    async def unpair() -> None:
+        await gate_staff.unpair_own_phone(db_session, _user(request), device_id)
+
+    return await submit(
+        db_session, unpair, rerender=_staff_again(request, db_session), done=f"{STAFF_PAGE}?msg=unpaired"
+    )
 
 
 PAGE_HANDLERS = [scanner_page, gate_dashboard, staff_page, staff_pair, staff_unpair]

@@ -1,31 +1,30 @@
 """Organiser pages for passes: list with search and filters, issue, import, revoke, reissue, print."""
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
-from pydantic import BaseModel, ValidationError
+from litestar.response import Template
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.bookings.pages import FormBody, FormErrors, domain_errors, validation_errors
 from booths.exhibitors.service import list_exhibitors
 from booths.venue.service import expo_days, get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.auth import requires_organiser
-from expo.errors import DomainError
+from expo.errors import InvalidInput
+from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import current_locale, gettext
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
-from expo.web import read_upload, redirect
+from expo.web import page, read_upload
 from tickets.passes import issuing, jobs
 from tickets.passes import service as passes
 from tickets.passes.kinds import allowed_days, ensure_kinds
 from tickets.passes.models import JobStatus, PassStatus
-from tickets.passes.pages import notice, pass_action, tpl
+from tickets.passes.pages import notice
 from tickets.passes.pass_csv import import_passes
 from tickets.passes.schemas import BatchRequest, PassCreate
 from tickets.printing.pdf import Paper
@@ -34,14 +33,8 @@ FILTERS = ("q", "kind", "status")
 Short = Annotated[str, Parameter(max_length=100)]
 
 
-def _filters(back: str) -> dict[str, str]:
-    pairs = parse_qsl(back[:500])
-    return {k: "".join(c for c in v[:100] if c.isprintable()) for k, v in pairs if k in FILTERS and v}
-
-
-def _list_url(slug: str, filters: dict[str, str], msg: str = "") -> str:
-    query = filters | ({"msg": msg} if msg else {})
-    return f"/admin/e/{slug}/passes" + (f"?{urlencode(query)}" if query else "")
+def _list(slug: str, back: str, msg: str) -> Response[Any]:
+    return back_to(f"/admin/e/{slug}/passes", back, FILTERS, msg)
 
 
 async def _render(
@@ -64,7 +57,7 @@ async def _render(
     rows = await passes.list_passes(db_session, expo.id, kind=kind, status=status, q=filters.get("q"), limit=300)
     job_rows = [jobs.job_read(j) for j in await jobs.list_jobs(db_session, expo.id, _organiser(request), 8)]
     days = await expo_days(db_session, expo.id)
-    return tpl(
+    return page(
         request,
         "tickets/admin_passes.html",
         status_code=status_code,
@@ -113,13 +106,22 @@ def _admin_notice(code: str) -> str | None:
     }.get(code)
 
 
-def _on_error(
-    request: Request[Any, Any, Any], db_session: AsyncSession, slug: str, filters: dict[str, str]
-) -> Callable[[FormErrors, int], Awaitable[Template]]:
-    async def render(errors: FormErrors, status: int) -> Template:
-        return await _render(request, db_session, slug, filters, errors=errors, status_code=status)
+def _list_again(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    slug: str,
+    back: str,
+    issue_form: dict[str, Any] | None = None,
+) -> Rerender:
+    """Shows the list again, with its filters, why the action was refused and the issue form as typed."""
 
-    return render
+    async def again(errors: FormErrors, status: int) -> Template:
+        filters = back_filters(back, FILTERS)
+        return await _render(
+            request, db_session, slug, filters, errors=errors, issue_form=issue_form, status_code=status
+        )
+
+    return again
 
 
 class IssueForm(BaseModel):
@@ -140,14 +142,15 @@ async def admin_issue(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await get_expo_by_slug(db_session, slug)
     assert expo.id is not None
     raw = await request.form()
     form = IssueForm.model_validate({k: str(raw.get(k, ""))[:500] for k in IssueForm.model_fields})
     chosen = [str(d)[:10] for d in raw.getall("days", [])][:130] if hasattr(raw, "getall") else []
-    filters = _filters(form.back)
-    try:
+    expo_id = expo.id
+
+    async def issue() -> None:
         data = PassCreate.model_validate(
             {
                 "kind": form.kind,
@@ -159,31 +162,12 @@ async def admin_issue(
                 "days": chosen or None,
             }
         )
-        await issuing.create_pass(db_session, expo.id, data, _organiser(request))
-    except ValidationError as exc:
-        errors = validation_errors(exc, ISSUE_FIELDS, frozenset({"kind"}))
-        return await _render(
-            request,
-            db_session,
-            slug,
-            filters,
-            errors=errors,
-            issue_form=form.model_dump() | {"days": chosen},
-            status_code=422,
-        )
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render(
-            request,
-            db_session,
-            slug,
-            filters,
-            errors=domain_errors(exc, ISSUE_FIELDS),
-            issue_form=form.model_dump() | {"days": chosen},
-            status_code=exc.status,
-        )
-    await db_session.commit()
-    return redirect(_list_url(slug, filters, "issued"))
+        await issuing.create_pass(db_session, expo_id, data, _organiser(request))
+
+    again = _list_again(request, db_session, slug, form.back, form.model_dump() | {"days": chosen})
+    return await submit(
+        db_session, issue, rerender=again, done=_list(slug, form.back, "issued"), fields=ISSUE_FIELDS, choices={"kind"}
+    )
 
 
 @post(
@@ -198,7 +182,7 @@ async def admin_import(
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
-) -> Template | Redirect:
+) -> Response[Any]:
     expo = await get_expo_by_slug(db_session, slug)
     assert expo.id is not None
     form = await request.form()
@@ -208,7 +192,9 @@ async def admin_import(
         raw = await read_upload(request, settings.max_csv_bytes)
         await import_passes(db_session, expo.id or 0, kind, raw, _organiser(request))
 
-    return await pass_action(db_session, act, _on_error(request, db_session, slug, {}), _list_url(slug, {}, "imported"))
+    return await submit(
+        db_session, act, rerender=_list_again(request, db_session, slug, ""), done=_list(slug, "", "imported")
+    )
 
 
 class ActionForm(BaseModel):
@@ -228,14 +214,12 @@ async def admin_revoke(
     pass_id: FromPath[int],
     data: Annotated[ActionForm, FormBody],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
-    filters = _filters(data.back)
-
+) -> Response[Any]:
     async def act() -> None:
         await passes.revoke_pass(db_session, pass_id, _organiser(request), data.reason[:200])
 
-    on_error = _on_error(request, db_session, slug, filters)
-    return await pass_action(db_session, act, on_error, _list_url(slug, filters, "revoked"))
+    again = _list_again(request, db_session, slug, data.back)
+    return await submit(db_session, act, rerender=again, done=_list(slug, data.back, "revoked"))
 
 
 @post(
@@ -250,14 +234,12 @@ async def admin_reissue(
     pass_id: FromPath[int],
     data: Annotated[ActionForm, FormBody],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
-    filters = _filters(data.back)
-
+) -> Response[Any]:
     async def act() -> None:
         await passes.reissue_pass(db_session, pass_id, _organiser(request))
 
-    on_error = _on_error(request, db_session, slug, filters)
-    return await pass_action(db_session, act, on_error, _list_url(slug, filters, "reissued"))
+    again = _list_again(request, db_session, slug, data.back)
+    return await submit(db_session, act, rerender=again, done=_list(slug, data.back, "reissued"))
 
 
 @post("/admin/e/{slug:str}/passes/print", include_in_schema=False, status_code=200, guards=[requires_organiser])
@@ -270,42 +252,46 @@ async def admin_print(
     """Print the ticked passes, or every active pass the filters show; large batches become a job."""
     expo = await get_expo_by_slug(db_session, slug)
     assert expo.id is not None
+    expo_id, expo_slug = expo.id, expo.slug
     form = await request.form()
-    filters = _filters(str(form.get("back", "")))
+    back = str(form.get("back", ""))
+    filters = back_filters(back, FILTERS)
     paper: Paper = "f4" if form.get("paper") == "f4" else "a4"
     ticked = [int(v) for v in (form.getall("pass_ids", []) if hasattr(form, "getall") else []) if str(v).isdigit()][
         :20_000
     ]
     user = _organiser(request)
-    try:
+
+    async def print_passes() -> bytes | int:
+        """The PDF of a small batch, or the id of the job that prints a large one."""
         if ticked:
-            request_ = BatchRequest(pass_ids=ticked, paper=paper)
-            ids = await jobs.select_pass_ids(db_session, expo.id, request_, user)
+            ids = await jobs.select_pass_ids(db_session, expo_id, BatchRequest(pass_ids=ticked, paper=paper), user)
         else:
             request_ = BatchRequest(kind=filters.get("kind") or None, paper=paper)
-            ids = await jobs.select_pass_ids(db_session, expo.id, request_, user)
+            ids = await jobs.select_pass_ids(db_session, expo_id, request_, user)
             if filters.get("q"):
-                shown = {p.id for p in await passes.list_passes(db_session, expo.id, q=filters["q"], limit=20_000)}
+                shown = {p.id for p in await passes.list_passes(db_session, expo_id, q=filters["q"], limit=20_000)}
                 ids = [i for i in ids if i in shown]
-    except DomainError as exc:
-        return await _render(
-            request, db_session, slug, filters, errors=domain_errors(exc, set()), status_code=exc.status
-        )
-    if not ids:
-        errors = FormErrors(general=[gettext("No active passes match; nothing to print.")])
-        return await _render(request, db_session, slug, filters, errors=errors, status_code=422)
-    if len(ids) <= settings.pass_batch_sync_limit:
-        body = await jobs.render_now(db_session, settings, expo.id, ids, paper, current_locale.get())
-        return Response(
-            content=body,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="passes-{expo.slug}-{paper}.pdf"'},
-        )
-    job = await jobs.create_job(db_session, expo.id, ids, paper, user)
-    await db_session.commit()
-    assert job.id is not None
-    jobs.launch(job.id, settings)
-    return redirect(_list_url(slug, filters, "queued"))
+        if not ids:
+            raise InvalidInput("No active passes match; nothing to print.", code="nothing_to_print")
+        if len(ids) <= settings.pass_batch_sync_limit:
+            return await jobs.render_now(db_session, settings, expo_id, ids, paper, current_locale.get())
+        job = await jobs.create_job(db_session, expo_id, ids, paper, user)
+        assert job.id is not None
+        return job.id
+
+    def printed(outcome: bytes | int) -> Response[Any]:
+        if isinstance(outcome, bytes):
+            return Response(
+                content=outcome,
+                media_type="application/pdf",
+                headers={"Content-Disposition": f'attachment; filename="passes-{expo_slug}-{paper}.pdf"'},
+            )
+        jobs.launch(outcome, settings)  # after the commit, so that the worker finds the job
+        return _list(slug, back, "queued")
+
+    again = _list_again(request, db_session, slug, back)
+    return await submit(db_session, print_passes, rerender=again, done=printed)
 
 
 PAGE_HANDLERS = [admin_passes, admin_issue, admin_import, admin_revoke, admin_reissue, admin_print]

@@ -1,7 +1,5 @@
 """Pages for visitors (register, my pass) and exhibitors (name, download, reissue staff passes)."""
 
-from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -9,17 +7,16 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Template
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.bookings.pages import FormBody, FormErrors, domain_errors, validation_errors
 from booths.exhibitors.service import exhibitor_of_user
 from booths.venue.lifecycle import expo_today, is_over
 from booths.venue.service import default_expo, expo_days, get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.auth import requires_exhibitor
-from expo.errors import DomainError, NotFound
-from expo.formatting import format_date
+from expo.errors import NotFound
+from expo.forms import FormBody, FormErrors, Rerender, submit
 from expo.i18n import current_locale, gettext
 from expo.settings import Settings
 from expo.web import page, redirect
@@ -28,21 +25,10 @@ from tickets.passes import service as passes
 from tickets.passes.cards import VISITOR_CATEGORY_LABELS
 from tickets.passes.kinds import allowed_days, ensure_kinds
 from tickets.passes.schemas import VISITOR_CATEGORIES, BatchRequest, PassUpdate, StaffPassCreate, VisitorRegistration
-from tickets.printing import qr
 from tickets.printing.pdf import Paper
 from tickets.signing.keys import load_keys
 
 Msg = Annotated[str, Parameter(max_length=32)]
-
-
-def qr_svg(token: str) -> dict[str, Any]:
-    """What a template needs to draw the QR code as inline SVG (no script, no image request)."""
-    size = qr.size() + 2 * qr.QUIET_ZONE
-    return {"viewbox": f"-{qr.QUIET_ZONE} -{qr.QUIET_ZONE} {size} {size}", "path": qr.svg_path(qr.matrix_bits(token))}
-
-
-def day_label(day: date) -> str:
-    return format_date(day, fmt="EEEE, d MMMM y")
 
 
 def notice(code: str) -> str | None:
@@ -53,10 +39,6 @@ def notice(code: str) -> str | None:
         "reissued": gettext("A new QR code is issued; the old one no longer opens the gate."),
         "queued": gettext("Printing runs in the background; the file appears below when ready."),
     }.get(code)
-
-
-def tpl(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
-    return page(request, template, status_code=status_code, day_label=day_label, qr_svg=qr_svg, **context)
 
 
 # --- visitors ----------------------------------------------------------------------------------
@@ -86,7 +68,7 @@ async def _render_visit(
     await db_session.commit()
     today = expo_today(expo)
     days = [d for d in allowed_days(kind, await expo_days(db_session, expo.id)) if d >= today] if kind else []
-    return tpl(
+    return page(
         request,
         "tickets/visit.html",
         status_code=status_code,
@@ -120,7 +102,7 @@ async def visit_submit(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     raw = await request.form()
     form = VisitForm(
         holder_name=str(raw.get("holder_name", ""))[:500],
@@ -132,19 +114,26 @@ async def visit_submit(
     )
     expo = await get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    try:
+    expo_id = expo.id
+
+    async def register() -> str:
         data = VisitorRegistration.model_validate(
             form.model_dump() | {"phone": form.phone or None, "email": form.email or None}
         )
-        _pass, secret = await visitor.register_visitor(db_session, expo.id, data)
-    except ValidationError as exc:
-        errors = validation_errors(exc, VISIT_FIELDS, frozenset({"category"}))
-        return await _render_visit(request, db_session, slug, form, errors, status_code=422)
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render_visit(request, db_session, slug, form, domain_errors(exc, VISIT_FIELDS), exc.status)
-    await db_session.commit()
-    return redirect(f"/p/{secret}?new=1")
+        _pass, secret = await visitor.register_visitor(db_session, expo_id, data)
+        return secret
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render_visit(request, db_session, slug, form, errors, status_code=status)
+
+    return await submit(
+        db_session,
+        register,
+        rerender=again,
+        done=lambda secret: f"/p/{secret}?new=1",
+        fields=VISIT_FIELDS,
+        choices={"category"},
+    )
 
 
 @get("/p/{secret:str}", include_in_schema=False)
@@ -164,7 +153,7 @@ async def my_pass(
     expo = await get_expo(db_session, pass_.expo_id)
     link = str(request.url.with_replacements(query=""))
     share = "https://wa.me/?text=" + quote(f"{gettext('My pass for %(expo)s') % {'expo': expo.name}}: {link}")
-    return tpl(
+    return page(
         request,
         "tickets/my_pass.html",
         expo=expo,
@@ -205,7 +194,7 @@ async def _render_staff(
             "passes": await passes.list_passes(db_session, exhibitor.expo_id, exhibitor_id=exhibitor.id),
             "jobs": [jobs.job_read(j) for j in await jobs.list_jobs(db_session, exhibitor.expo_id, user, 5)],
         }
-    return tpl(request, "tickets/my_passes.html", status_code=status_code, form=form or StaffForm(), **context)
+    return page(request, "tickets/my_passes.html", status_code=status_code, form=form or StaffForm(), **context)
 
 
 @get("/my-passes", include_in_schema=False, guards=[requires_exhibitor])
@@ -231,55 +220,30 @@ async def my_passes_add(
     data: Annotated[StaffForm, FormBody],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     exhibitor_id = await _own_exhibitor_id(db_session, user)
-    known = {"holder_name", "phone"}
-    try:
+
+    async def add() -> None:
         staff = StaffPassCreate.model_validate({"holder_name": data.holder_name, "phone": data.phone or None})
         await issuing.create_staff_pass(db_session, exhibitor_id, staff, user)
-    except ValidationError as exc:
-        return await _render_staff(
-            request, db_session, user, errors=validation_errors(exc, known), form=data, status_code=422
-        )
-    except DomainError as exc:
-        await db_session.rollback()
-        return await _render_staff(
-            request, db_session, user, errors=domain_errors(exc, known), form=data, status_code=exc.status
-        )
-    await db_session.commit()
-    return redirect("/my-passes?msg=added")
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render_staff(request, db_session, user, errors=errors, form=data, status_code=status)
+
+    return await submit(db_session, add, rerender=again, done="/my-passes?msg=added", fields={"holder_name", "phone"})
 
 
 class RenameForm(BaseModel):
     holder_name: str = ""
 
 
-async def pass_action(
-    db_session: AsyncSession,
-    action: Callable[[], Awaitable[object]],
-    on_error: Callable[[FormErrors, int], Awaitable[Template]],
-    done: str,
-) -> Template | Redirect:
-    """Run a form's action; on success go to ``done``, on a refusal show the page again with why."""
-    try:
-        await action()
-    except ValidationError as exc:
-        await db_session.rollback()
-        return await on_error(validation_errors(exc, set()), 422)
-    except DomainError as exc:
-        await db_session.rollback()
-        return await on_error(domain_errors(exc, set()), exc.status)
-    await db_session.commit()
-    return redirect(done)
+def _staff_again(request: Request[Any, Any, Any], db_session: AsyncSession, user: CurrentUser) -> Rerender:
+    """Shows the staff passes page again with why a button was refused."""
 
-
-def _staff_error(
-    request: Request[Any, Any, Any], db_session: AsyncSession, user: CurrentUser
-) -> Callable[[FormErrors, int], Awaitable[Template]]:
-    async def render(errors: FormErrors, status: int) -> Template:
+    async def again(errors: FormErrors, status: int) -> Template:
         return await _render_staff(request, db_session, user, errors=errors, status_code=status)
 
-    return render
+    return again
 
 
 @post("/my-passes/{pass_id:int}/rename", include_in_schema=False, status_code=200, guards=[requires_exhibitor])
@@ -289,11 +253,13 @@ async def my_passes_rename(
     data: Annotated[RenameForm, FormBody],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     async def act() -> None:
         await passes.update_pass(db_session, pass_id, PassUpdate(holder_name=data.holder_name), user)
 
-    return await pass_action(db_session, act, _staff_error(request, db_session, user), "/my-passes?msg=renamed")
+    return await submit(
+        db_session, act, rerender=_staff_again(request, db_session, user), done="/my-passes?msg=renamed"
+    )
 
 
 @post("/my-passes/{pass_id:int}/revoke", include_in_schema=False, status_code=200, guards=[requires_exhibitor])
@@ -302,11 +268,13 @@ async def my_passes_revoke(
     pass_id: FromPath[int],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     async def act() -> None:
         await passes.revoke_pass(db_session, pass_id, user, "by exhibitor")
 
-    return await pass_action(db_session, act, _staff_error(request, db_session, user), "/my-passes?msg=revoked")
+    return await submit(
+        db_session, act, rerender=_staff_again(request, db_session, user), done="/my-passes?msg=revoked"
+    )
 
 
 @post("/my-passes/{pass_id:int}/reissue", include_in_schema=False, status_code=200, guards=[requires_exhibitor])
@@ -315,11 +283,13 @@ async def my_passes_reissue(
     pass_id: FromPath[int],
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
-) -> Template | Redirect:
+) -> Response[Any]:
     async def act() -> None:
         await passes.reissue_pass(db_session, pass_id, user)
 
-    return await pass_action(db_session, act, _staff_error(request, db_session, user), "/my-passes?msg=reissued")
+    return await submit(
+        db_session, act, rerender=_staff_again(request, db_session, user), done="/my-passes?msg=reissued"
+    )
 
 
 @get("/my-passes/{pass_id:int}/pass.pdf", include_in_schema=False, guards=[requires_exhibitor])
@@ -354,18 +324,22 @@ async def my_passes_print(
     exhibitor = await exhibitor_of_user(db_session, user.id)
     assert exhibitor is not None
     paper: Paper = "f4" if data.paper == "f4" else "a4"
-    try:
+    expo_id = exhibitor.expo_id
+
+    async def print_passes() -> bytes:
         ids = await jobs.select_pass_ids(
-            db_session, exhibitor.expo_id, BatchRequest(exhibitor_id=exhibitor_id, paper=paper), user
+            db_session, expo_id, BatchRequest(exhibitor_id=exhibitor_id, paper=paper), user
         )
-    except DomainError as exc:
-        return await _render_staff(request, db_session, user, errors=domain_errors(exc, set()), status_code=exc.status)
-    body = await jobs.render_now(db_session, settings, exhibitor.expo_id, ids, paper, current_locale.get())
-    return Response(
-        content=body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="staff-passes-{paper}.pdf"'},
-    )
+        return await jobs.render_now(db_session, settings, expo_id, ids, paper, current_locale.get())
+
+    def printed(body: bytes) -> Response[bytes]:
+        return Response(
+            content=body,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="staff-passes-{paper}.pdf"'},
+        )
+
+    return await submit(db_session, print_passes, rerender=_staff_again(request, db_session, user), done=printed)
 
 
 PAGE_HANDLERS = [

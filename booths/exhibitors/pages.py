@@ -1,0 +1,110 @@
+"""The exhibitor sign-up page: a new exhibitor of an expo and their account, then the booth picker."""
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from booths.exhibitors import service as exhibitors
+from booths.exhibitors.models import ExhibitorClass
+from booths.exhibitors.schemas import ExhibitorSignup
+from booths.venue import service as venue
+from expo.accounts import start_session
+from expo.auth_api import session_cookie
+from expo.forms import FormBody, FormErrors, submit
+from expo.security import Passwords
+from expo.settings import Settings
+from expo.web import page
+
+
+class SignupForm(BaseModel):
+    name: str = ""
+    exhibitor_class: str = ""
+    nib: str = ""
+    pesantren_name: str = ""
+    regency: str = ""
+    contact_name: str = ""
+    whatsapp: str = ""
+    email: str = ""
+    cluster: str = ""
+    description: str = ""
+    password: str = ""
+
+
+SIGNUP_FIELDS = set(SignupForm.model_fields)
+
+
+async def _render_signup(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    slug: str,
+    *,
+    form: SignupForm | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Template:
+    expo = await venue.get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    values = (form or SignupForm()).model_dump(exclude={"password"})
+    return page(
+        request,
+        "booths/signup.html",
+        status_code=status_code,
+        expo=expo,
+        clusters=await venue.list_clusters(db_session, expo.id),
+        classes=[c.value for c in ExhibitorClass],
+        form=values,
+        errors=errors or FormErrors(),
+    )
+
+
+@get("/e/{slug:str}/signup", include_in_schema=False)
+async def signup_page(
+    request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
+) -> Template:
+    return await _render_signup(request, db_session, slug)
+
+
+@post("/e/{slug:str}/signup", include_in_schema=False, opt={"rate_limit": "signup"})
+async def signup_submit(
+    request: Request[Any, Any, Any],
+    *,
+    slug: FromPath[str],
+    data: Annotated[SignupForm, FormBody],
+    db_session: NamedDependency[AsyncSession],
+    passwords: NamedDependency[Passwords],
+    settings: NamedDependency[Settings],
+) -> Response[Any]:
+    expo = await venue.get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    expo_id = expo.id
+
+    async def sign_up() -> str:
+        values: dict[str, Any] = data.model_dump()
+        for optional in ("pesantren_name", "cluster"):
+            values[optional] = values[optional].strip() or None
+        signup = ExhibitorSignup.model_validate(values)
+        _exhibitor, user = await exhibitors.sign_up(db_session, passwords, expo_id, signup)
+        return await start_session(db_session, user, settings.session_days)
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render_signup(request, db_session, slug, form=data, errors=errors, status_code=status)
+
+    def signed_up(token: str) -> Redirect:
+        return Redirect(path=f"/e/{slug}/booths", status_code=303, cookies=[session_cookie(token, settings)])
+
+    return await submit(
+        db_session,
+        sign_up,
+        rerender=again,
+        done=signed_up,
+        fields=SIGNUP_FIELDS,
+        choices={"exhibitor_class", "cluster"},
+    )
+
+
+PAGE_HANDLERS = [signup_page, signup_submit]

@@ -1,0 +1,102 @@
+"""Words shown for the booths domain's stored codes (status, booth type, class, payment method), and the
+notices pages show after an action. Templates reach the labels as ``label.status(...)`` and money as
+``rupiah(...)``: ``expo/app.py`` installs ``TEMPLATE_GLOBALS`` in the Jinja environment once."""
+
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from expo.formatting import format_rupiah
+from expo.i18n import current_locale, gettext
+
+
+# Message ids stay literal so that extraction finds them.
+def status_label(status: str) -> str:
+    labels = {
+        "available": gettext("Available"),
+        "held": gettext("Held"),
+        "confirmed": gettext("Confirmed"),
+        "blocked": gettext("Blocked"),
+        "cancelled": gettext("Cancelled"),
+        "expired": gettext("Expired"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def booth_type_label(booth_type: str) -> str:
+    labels = {
+        "inline": gettext("Inline"),
+        "corner": gettext("Corner"),
+        "island": gettext("Island"),
+        "tent": gettext("Tent"),
+    }
+    return labels.get(str(booth_type), str(booth_type))
+
+
+def class_label(exhibitor_class: str) -> str:
+    labels = {
+        "pesantren": gettext("Pesantren"),
+        "koperasi": gettext("Cooperative (Koppontren)"),
+        "umkm": gettext("UMKM"),
+        "sponsor": gettext("Sponsor"),
+        "government": gettext("Government agency"),
+    }
+    return labels.get(str(exhibitor_class), str(exhibitor_class))
+
+
+def payment_method_label(method: str | None) -> str:
+    labels = {
+        "transfer": gettext("Bank transfer"),
+        "cash": gettext("Cash"),
+        "qris": gettext("QRIS"),
+        "waived": gettext("Waived"),
+        "other": gettext("Other"),
+    }
+    return labels.get(method or "", method or "")
+
+
+def application_status_label(status: str) -> str:
+    labels = {
+        "submitted": gettext("Submitted"),
+        "accepted": gettext("Accepted"),
+        "declined": gettext("Declined"),
+        "withdrawn": gettext("Withdrawn"),
+        "placed": gettext("Placed"),
+        "waitlisted": gettext("On the waiting list"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def notice_text(code: str) -> str | None:
+    """The notice a booking or booth page shows after a successful action (``?msg=code``)."""
+    notices = {
+        "held": gettext("The booth is held for you. Pay before the hold runs out."),
+        "confirmed_free": gettext("Your free booth is confirmed."),
+        "held_for_approval": gettext(
+            "The booth is held for you. The organisers check your exhibitor class first; "
+            "once they approve it the stand is confirmed. The hold runs out like any other."
+        ),
+        "approved": gettext("The exhibitor is approved."),
+        "rejected": gettext("The exhibitor's class is rejected; its stands cost the regular price."),
+        "cancelled": gettext("The booking is cancelled."),
+        "confirmed": gettext("The booking is confirmed."),
+        "moved": gettext("The booking is moved."),
+        "assigned": gettext("The booth is assigned."),
+        "blocked": gettext("The booth is blocked."),
+        "unblocked": gettext("The booth is open for booking again."),
+    }
+    return notices.get(code)
+
+
+def number(value: float) -> str:
+    return format_decimal(value, format="#,##0.##", locale=current_locale.get())
+
+
+LABELS = {
+    "status": status_label,
+    "booth_type": booth_type_label,
+    "exhibitor_class": class_label,
+    "payment_method": payment_method_label,
+}
+
+TEMPLATE_GLOBALS: dict[str, Any] = {"label": LABELS, "rupiah": format_rupiah}
