@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,7 @@ from expo.models import Role
 from expo.public_url import is_loopback
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
-from expo.web import page, read_upload, redirect
+from expo.web import page, read_upload
 
 Short = Annotated[str, Parameter(max_length=12)]
 # One-click prints: (label, paper, view)
@@ -182,12 +182,17 @@ async def admin_publish(
 
 
 @post("/admin/e/{slug:str}/map/unpublish", include_in_schema=False, guards=[requires_organiser])
-async def admin_unpublish(slug: FromPath[str], db_session: NamedDependency[AsyncSession]) -> Redirect:
-    expo = await _expo(db_session, slug)
-    assert expo.id is not None
-    await maps.unpublish(db_session, expo.id)
-    await db_session.commit()
-    return redirect(_back(slug, "unpublished"))
+async def admin_unpublish(
+    request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
+) -> Response[Any]:
+    async def unpublish() -> None:
+        expo = await _expo(db_session, slug)
+        assert expo.id is not None
+        await maps.unpublish(db_session, expo.id)
+
+    return await submit(
+        db_session, unpublish, rerender=_admin_again(request, db_session, slug), done=_back(slug, "unpublished")
+    )
 
 
 class FeatureForm(BaseModel):
@@ -224,15 +229,21 @@ async def admin_add_feature(
 
 @post("/admin/e/{slug:str}/map/features/{feature_id:int}/delete", include_in_schema=False, guards=[requires_organiser])
 async def admin_delete_feature(
-    slug: FromPath[str], feature_id: FromPath[int], db_session: NamedDependency[AsyncSession]
-) -> Redirect:
-    expo = await _expo(db_session, slug)
-    feature = await features.get_feature(db_session, feature_id)
-    if feature.expo_id != expo.id:
-        raise NotFound(N_("No such venue feature."), code="feature_not_found")
-    await features.delete_feature(db_session, feature_id)
-    await db_session.commit()
-    return redirect(_back(slug, "feature_deleted"))
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    feature_id: FromPath[int],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[Any]:
+    async def delete() -> None:
+        expo = await _expo(db_session, slug)
+        feature = await features.get_feature(db_session, feature_id)
+        if feature.expo_id != expo.id:
+            raise NotFound(N_("No such venue feature."), code="feature_not_found")
+        await features.delete_feature(db_session, feature_id)
+
+    return await submit(
+        db_session, delete, rerender=_admin_again(request, db_session, slug), done=_back(slug, "feature_deleted")
+    )
 
 
 @post(

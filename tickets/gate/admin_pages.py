@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from qrcode import constants
 from qrcode.main import QRCode
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +21,7 @@ from expo.formatting import as_utc, format_datetime, utcnow
 from expo.forms import FormErrors, Rerender, submit
 from expo.i18n import N_, gettext
 from expo.public_url import public_base_url
-from expo.web import page, redirect
+from expo.web import page
 from tickets.gate import devices
 from tickets.gate import staff as gate_staff
 from tickets.gate.models import Gate, GateDevice, GateDirections
@@ -242,15 +242,21 @@ async def gate_pair(
     guards=[requires_organiser],
 )
 async def gate_revoke(
-    slug: FromPath[str], device_id: FromPath[Id], db_session: NamedDependency[AsyncSession]
-) -> Redirect:
-    expo = await get_expo_by_slug(db_session, slug)
-    device = await db_session.get(GateDevice, device_id)
-    if device is None or device.expo_id != expo.id:
-        raise NotFound("No such device.", code="device_not_found")
-    await devices.revoke_device(db_session, device_id)
-    await db_session.commit()
-    return redirect(_setup_url(slug, "revoked"))
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    device_id: FromPath[Id],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[Any]:
+    async def revoke() -> None:
+        expo = await get_expo_by_slug(db_session, slug)
+        device = await db_session.get(GateDevice, device_id)
+        if device is None or device.expo_id != expo.id:
+            raise NotFound("No such device.", code="device_not_found")
+        await devices.revoke_device(db_session, device_id)
+
+    return await submit(
+        db_session, revoke, rerender=_setup_again(request, db_session, slug), done=_setup_url(slug, "revoked")
+    )
 
 
 @post(
@@ -293,12 +299,19 @@ def _setup_again(request: Request[Any, Any, Any], db_session: AsyncSession, slug
     guards=[requires_organiser],
 )
 async def gate_staff_remove(
-    slug: FromPath[str], gate_id: FromPath[Id], user_id: FromPath[Id], db_session: NamedDependency[AsyncSession]
-) -> Redirect:
-    await _expo_gate(db_session, slug, gate_id)
-    await gate_staff.unassign(db_session, gate_id, user_id)
-    await db_session.commit()
-    return redirect(_setup_url(slug, "unstaffed"))
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    gate_id: FromPath[Id],
+    user_id: FromPath[Id],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[Any]:
+    async def remove() -> None:
+        await _expo_gate(db_session, slug, gate_id)
+        await gate_staff.unassign(db_session, gate_id, user_id)
+
+    return await submit(
+        db_session, remove, rerender=_setup_again(request, db_session, slug), done=_setup_url(slug, "unstaffed")
+    )
 
 
 PAGE_HANDLERS = [gate_setup, gate_create, gate_pair, gate_revoke, gate_staff_assign, gate_staff_remove]
