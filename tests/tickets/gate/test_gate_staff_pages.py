@@ -1,0 +1,30 @@
+"""The gate-staff page's buttons: a refused one shows the staff page again with why, in Indonesian."""
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from markupsafe import escape
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expo.i18n import translate
+from tests.support.factories import make_venue
+from tests.support.gate import gate_staff_token
+from tests.support.passes import log_in_as, post_form
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_unpairing_a_phone_that_is_not_ones_own_shows_the_staff_page_with_why(
+    client: AsyncTestClient[Litestar], session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    log_in_as(client, await gate_staff_token(session, venue.expo_id, "Gerbang Utara"))
+
+    refused = await post_form(client, "/gate/staff/devices/999999/unpair", {}, from_page="/gate/staff")
+    assert refused.status_code == 404
+    assert str(escape(translate("No such device.", locale="id"))) in refused.text
+    assert "Gerbang Utara" in refused.text  # the staff page itself, not an error page
+
+    paired = await post_form(client, "/gate/staff/pair", {"name": "HP Budi"}, from_page="/gate/staff")
+    assert paired.status_code == 200
+    assert "HP Budi" in paired.text
