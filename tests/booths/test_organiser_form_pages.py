@@ -1,27 +1,19 @@
 """Organiser forms refused by a rule or by validation show the same page again, with the reason in the
 reader's language and a 4xx status (the one form helper, expo/forms.py, over HTTP)."""
 
-from typing import Any
-
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from markupsafe import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expo.i18n import translate
 from expo.models import Role
 from tests.support.factories import bearer, make_user_token, make_venue, signup_exhibitor
+from tests.support.pages import shown as t
 from tests.support.passes import log_in_as, post_form
 
 pytestmark = pytest.mark.anyio
 
 Client = AsyncTestClient[Litestar]
-
-
-def t(message: str, **params: Any) -> str:
-    """A message as the pages show it by default (Bahasa Indonesia), HTML-escaped like Jinja does."""
-    return str(escape(translate(message, params, locale="id")))
 
 
 async def test_blocking_a_booked_booth_shows_the_booths_list_with_why(client: Client, session: AsyncSession) -> None:
