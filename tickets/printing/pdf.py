@@ -10,14 +10,14 @@ import io
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from expo.fonts import FontNames, draw_text, register_fonts, text_width
+from expo.fonts import FontNames, draw_text, register_fonts
+from expo.pdf_text import fit, fit_line
 from tickets.printing import qr
 
 Paper = Literal["a4", "f4"]
@@ -94,80 +94,13 @@ def _on(color: tuple[float, float, float]) -> tuple[float, float, float]:
     return (0.0, 0.0, 0.0) if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.6 else (1.0, 1.0, 1.0)
 
 
-# --- fitting text ------------------------------------------------------------------------------
-@lru_cache(maxsize=4096)
-def _unit_width(text: str, font: str) -> float:
-    """Width at size 1 of ``text`` as drawn (shaped, each character in the font that has it); widths
-    scale linearly with the size."""
-    return text_width(text, font, 1.0)
-
-
-def _width(text: str, font: str, size: float) -> float:
-    # Shaping joins letters within a word only and reordering keeps the sum, so a line is its words
-    # plus its spaces: each word is measured once, whatever the size or the line it lands on.
-    words = text.split(" ")
-    return size * (sum(_unit_width(w, font) for w in words) + (len(words) - 1) * _unit_width(" ", font))
-
-
-def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
-    parts, current = [], ""
-    for char in word:
-        if current and size * _unit_width(current + char, font) > width:
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    return [*parts, current] if current else parts
-
-
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap; a word wider than the line is broken between characters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if _width(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        if _width(word, font, size) <= width:
-            current = word
-        else:
-            *full, current = _break_word(word, font, size, width)
-            lines.extend(full)
-    if current:
-        lines.append(current)
-    return lines
-
-
-def fit(
-    text: str, font: str, width: float, *, max_size: float, min_size: float, max_lines: int
+def _fit(
+    text: str, font: str, width: float, max_size: float, min_size: float, max_lines: int
 ) -> tuple[float, list[str]]:
-    """The largest size at which ``text`` fits in ``max_lines`` lines of ``width``; at the smallest size
-    the last line is cut with an ellipsis, so text never runs out of its box."""
-    text = " ".join(text.split())
-    if _width(text, font, max_size) <= width:
-        return max_size, [text] if text else []
-    size = max_size
-    while size >= min_size:
-        lines = wrap(text, font, size, width)
-        if len(lines) <= max_lines:
-            return size, lines
-        size -= 1
-    lines = wrap(text, font, min_size, width)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and _width(last + "…", font, min_size) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return min_size, lines
-
-
-def _fit_one_line(text: str, font: str, width: float, max_size: float, min_size: float) -> tuple[float, str]:
-    size, lines = fit(text, font, width, max_size=max_size, min_size=min_size, max_lines=1)
-    return size, lines[0] if lines else ""
+    """``text`` in at most ``max_lines`` lines of ``width`` (see ``expo.pdf_text.fit``); no text, no lines.
+    A name is not abbreviated: it is cut."""
+    fitted = fit(text, font, max_size=max_size, min_size=min_size, box_w=width, max_lines=max_lines, shorten=False)
+    return (fitted.size, list(fitted.lines)) if fitted else (max_size, [])
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -199,8 +132,8 @@ def _header(doc: _Doc, card: PassCard) -> None:
     """The part every card of a kind shares: expo name, dates and venue, the coloured band."""
     f = doc.fonts
     width = CARD_W - 2 * MARGIN - 2 * mm
-    size, lines = fit(card.expo_name, f.bold, width, max_size=10.5, min_size=7, max_lines=2)
-    sub_size, sub = _fit_one_line(card.expo_line, f.regular, width, 7.5, 5.5)
+    size, lines = _fit(card.expo_name, f.bold, width, 10.5, 7, 2)
+    sub_size, sub = fit_line(card.expo_line, f.regular, max_size=7.5, min_size=5.5, box_w=width)
     # The header sits between the card's top margin and the band (17 mm from the top).
     y = CARD_H - MARGIN - 1.2 * mm - size
     for line in lines:
@@ -211,7 +144,7 @@ def _header(doc: _Doc, card: PassCard) -> None:
     c = doc.c
     c.setFillColorRGB(*band)
     c.rect(MARGIN, CARD_H - 31 * mm, CARD_W - 2 * MARGIN, 14 * mm, stroke=0, fill=1)
-    label_size, label = _fit_one_line(card.band_label, f.bold, CARD_W - 2 * MARGIN - 6 * mm, 21, 9)
+    label_size, label = fit_line(card.band_label, f.bold, max_size=21, min_size=9, box_w=CARD_W - 2 * MARGIN - 6 * mm)
     doc.text(CARD_W / 2, CARD_H - 31 * mm + 7 * mm - label_size * 0.36, label, f.bold, label_size, _on(band), "c")
     c.setStrokeColorRGB(*LIGHT)
     c.setLineWidth(0.5)
@@ -257,12 +190,12 @@ def _staff_block(doc: _Doc, card: PassCard, top: float) -> None:
     f = doc.fonts
     x = MARGIN + 1 * mm
     doc.text(x, top - 3.5 * mm, card.labels.booth, f.bold, 7, GREY)
-    size, code = _fit_one_line(card.booth_code or "", f.bold, 46 * mm, 22, 10)
+    size, code = fit_line(card.booth_code or "", f.bold, max_size=22, min_size=10, box_w=46 * mm)
     doc.text(x, top - 11.5 * mm, code, f.bold, size, INK)
     hall = card.hall
     if hall is None:
         return
-    hall_size, hall_name = _fit_one_line(hall.name, f.regular, 46 * mm, 7, 5.5)
+    hall_size, hall_name = fit_line(hall.name, f.regular, max_size=7, min_size=5.5, box_w=46 * mm)
     doc.text(x, top - 15.5 * mm, hall_name, f.regular, hall_size, GREY)
     w, h = 47 * mm, 24 * mm
     px, py = x, top - 17.5 * mm - h
@@ -327,9 +260,9 @@ def draw_card(doc: _Doc, card: PassCard) -> None:
     f = doc.fonts
     doc.form(f"head-{card.kind_key}", lambda d: _header(d, card))
     inner = CARD_W - 2 * MARGIN - 4 * mm
-    size, lines = fit(card.holder_name, f.bold, inner, max_size=22, min_size=10, max_lines=2)
+    size, lines = _fit(card.holder_name, f.bold, inner, 22, 10, 2)
     if size <= 12:
-        size, lines = fit(card.holder_name, f.bold, inner, max_size=12, min_size=9, max_lines=3)
+        size, lines = _fit(card.holder_name, f.bold, inner, 12, 9, 3)
     leading = size * 1.15
     name_mid = CARD_H - 43.5 * mm
     y = name_mid + (len(lines) - 1) * leading / 2 - size * 0.35
@@ -337,7 +270,7 @@ def draw_card(doc: _Doc, card: PassCard) -> None:
         doc.text(CARD_W / 2, y, line, f.bold, size, INK, "c")
         y -= leading
     if card.organisation:
-        org_size, org = _fit_one_line(card.organisation, f.regular, inner, 9.5, 6.5)
+        org_size, org = fit_line(card.organisation, f.regular, max_size=9.5, min_size=6.5, box_w=inner)
         doc.text(CARD_W / 2, CARD_H - 58.5 * mm, org, f.regular, org_size, GREY, "c")
     top = CARD_H - 62 * mm
     staff = card.booth_code is not None
@@ -351,7 +284,9 @@ def draw_card(doc: _Doc, card: PassCard) -> None:
     if staff:
         _staff_block(doc, card, top)
     _days(doc, card, qy - 5.5 * mm)
-    foot_size, foot = _fit_one_line(card.labels.footer, f.regular, CARD_W - 2 * MARGIN - 4 * mm, 6, 4.5)
+    foot_size, foot = fit_line(
+        card.labels.footer, f.regular, max_size=6, min_size=4.5, box_w=CARD_W - 2 * MARGIN - 4 * mm
+    )
     doc.text(CARD_W / 2, MARGIN + 2.2 * mm, foot, f.regular, foot_size, GREY, "c")
 
 

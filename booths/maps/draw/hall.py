@@ -21,9 +21,9 @@ from booths.maps.draw.layout import (
     code_size,
     inner_pad,
 )
-from booths.maps.draw.text import LEADING, cut, fit, width
 from expo.fonts import FontNames, draw_text
 from expo.i18n import N_, translate
+from expo.pdf_text import LEADING, cut, fit, width
 
 
 def tint(hex_colour: str, amount: float) -> Color:

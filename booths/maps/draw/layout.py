@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
 
-from booths.maps.draw.text import width
 from expo.errors import FieldProblem, InvalidInput
 from expo.fonts import FontNames, register_fonts
 from expo.i18n import N_, translate
+from expo.pdf_text import width
 
 PAPERS_MM: dict[str, tuple[float, float]] = {
     "a4": (210, 297),

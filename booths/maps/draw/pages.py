@@ -21,9 +21,9 @@ from booths.maps.draw.hall import (
 )
 from booths.maps.draw.index import IndexPage
 from booths.maps.draw.layout import STATUS_LABELS, STATUSES, Frame, HallLayout, MapHall, num
-from booths.maps.draw.text import width
 from expo.fonts import draw_text
 from expo.i18n import N_
+from expo.pdf_text import width
 
 __all__ = ["Doc", "draw_index_page", "map_page", "new_page", "rupiah"]
 

@@ -13,6 +13,7 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from reportlab.lib.units import mm
 
+from expo.pdf_text import fit
 from tests.support.passes import decode_qr_codes, pdf_text
 from tickets.passes.rendering import pdf_to_png
 from tickets.printing import batch, pdf
@@ -132,10 +133,19 @@ def test_long_names_shrink_or_wrap_and_never_leave_the_card(name: str) -> None:
             assert bottom >= 0
             assert top <= height
     document.close()
-    size, lines = pdf.fit(name, "DejaVuSansCondensed-Bold", 85 * mm, max_size=12, min_size=9, max_lines=3)
-    assert 9 <= size <= 12
-    assert 1 <= len(lines) <= 3
+    fitted = fit(name, "DejaVuSansCondensed-Bold", max_size=12, min_size=9, box_w=85 * mm, max_lines=3, shorten=False)
+    assert fitted is not None
+    assert 9 <= fitted.size <= 12
+    assert 1 <= len(fitted.lines) <= 3
     assert serials(data) == [[9]]
+
+
+def test_a_long_word_in_a_name_shrinks_before_it_is_broken() -> None:
+    """Passes lay text out like booth maps (expo.pdf_text): a name is shrunk while that keeps each word
+    whole; it used to be broken in the middle of a word at a larger size."""
+    word = "Muhammadiyahsupercalifragilisticexpialidocious"
+    [text] = pdf_text(pdf.single_pdf(card(11, f"Ahmad Dahlan {word}")))
+    assert word in text.replace("\r\n", " ").split()
 
 
 @pytest.mark.parametrize(("count", "paper"), [(1, "a4"), (4, "a4"), (5, "f4"), (9, "a4")])
