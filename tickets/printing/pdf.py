@@ -1,14 +1,12 @@
 """Pass PDFs: pass data in, PDF bytes out (reportlab). No database, no web.
 
-One pass is an A6 card (lanyard size); sheets put four cards on A4 (edge to edge, cut along the
-marks) or on F4/folio (centred, with crop marks in the margin). What every card of a kind shares
-(header, band) and each hall's plan are drawn once per document as form XObjects; the QR code is
-one path of merged module runs written straight into the page stream.
+One pass is an A6 card (lanyard size), drawn here; ``tickets.printing.sheets`` puts four to a sheet.
+What every card of a kind shares (header, band) and each hall's plan are drawn once per document as
+form XObjects; the QR code is one path of merged module runs written straight into the page stream.
 """
 
 import io
 import threading
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +21,6 @@ from tickets.printing import qr
 Paper = Literal["a4", "f4"]
 CARD_W, CARD_H = 105 * mm, 148 * mm  # A6 portrait
 PAPERS: dict[str, tuple[float, float]] = {"a4": (210 * mm, 297 * mm), "f4": (215 * mm, 330 * mm)}
-PER_SHEET = 4
 MARGIN = 5 * mm  # white border inside the card: printers cannot print to the edge
 QR_SYMBOL_STAFF = 34 * mm  # the symbol without its quiet zone; at least 30 mm
 QR_SYMBOL_OTHER = 40 * mm
@@ -104,7 +101,7 @@ def _fit(
 
 
 # --- drawing -----------------------------------------------------------------------------------
-class _Doc:
+class Doc:
     """A canvas plus the forms already defined in it."""
 
     def __init__(self, canvas: Canvas, fonts: FontNames) -> None:
@@ -128,7 +125,7 @@ class _Doc:
         self.c.doForm(name)
 
 
-def _header(doc: _Doc, card: PassCard) -> None:
+def _header(doc: Doc, card: PassCard) -> None:
     """The part every card of a kind shares: expo name, dates and venue, the coloured band."""
     f = doc.fonts
     width = CARD_W - 2 * MARGIN - 2 * mm
@@ -151,7 +148,7 @@ def _header(doc: _Doc, card: PassCard) -> None:
     c.roundRect(MARGIN * 0.5, MARGIN * 0.5, CARD_W - MARGIN, CARD_H - MARGIN, 3 * mm, stroke=1, fill=0)
 
 
-def _qr(doc: _Doc, token: str, x: float, y: float, symbol: float) -> float:
+def _qr(doc: Doc, token: str, x: float, y: float, symbol: float) -> float:
     """The QR symbol with its quiet zone, bottom-left at (x, y); returns the box's side."""
     n = qr.size()
     module = symbol / n
@@ -167,7 +164,7 @@ def _qr(doc: _Doc, token: str, x: float, y: float, symbol: float) -> float:
 
 
 def _plan_form(hall: HallPlan, w: float, h: float) -> Any:
-    def draw(doc: _Doc) -> None:
+    def draw(doc: Doc) -> None:
         c = doc.c
         scale = min(w / hall.width_m, h / hall.depth_m)
         pw, ph = hall.width_m * scale, hall.depth_m * scale
@@ -186,7 +183,7 @@ def _plan_form(hall: HallPlan, w: float, h: float) -> Any:
     return draw
 
 
-def _staff_block(doc: _Doc, card: PassCard, top: float) -> None:
+def _staff_block(doc: Doc, card: PassCard, top: float) -> None:
     f = doc.fonts
     x = MARGIN + 1 * mm
     doc.text(x, top - 3.5 * mm, card.labels.booth, f.bold, 7, GREY)
@@ -215,7 +212,7 @@ def _staff_block(doc: _Doc, card: PassCard, top: float) -> None:
     c.restoreState()
 
 
-def _days(doc: _Doc, card: PassCard, top: float) -> None:
+def _days(doc: Doc, card: PassCard, top: float) -> None:
     """The valid days as chips (valid ones filled) and the hours: one form per kind and set of days."""
     pattern = "".join("1" if chip.valid else "0" for chip in card.days)
     doc.c.saveState()
@@ -224,7 +221,7 @@ def _days(doc: _Doc, card: PassCard, top: float) -> None:
     doc.c.restoreState()
 
 
-def _draw_days(doc: _Doc, card: PassCard, top: float) -> None:
+def _draw_days(doc: Doc, card: PassCard, top: float) -> None:
     f = doc.fonts
     c = doc.c
     doc.text(CARD_W / 2, top - 3 * mm, card.labels.valid, f.bold, 6.5, GREY, "c")
@@ -255,7 +252,7 @@ def _draw_days(doc: _Doc, card: PassCard, top: float) -> None:
     doc.text(CARD_W / 2, top - 20.5 * mm, card.hours, f.regular, 7.5, INK, "c")
 
 
-def draw_card(doc: _Doc, card: PassCard) -> None:
+def draw_card(doc: Doc, card: PassCard) -> None:
     """One pass with its bottom-left corner at the current origin."""
     f = doc.fonts
     doc.form(f"head-{card.kind_key}", lambda d: _header(d, card))
@@ -293,7 +290,7 @@ def draw_card(doc: _Doc, card: PassCard) -> None:
 _save_lock = threading.Lock()
 
 
-def _save(canvas: Canvas) -> None:
+def save(canvas: Canvas) -> None:
     """Save with binary (not ASCII85) streams: a quarter smaller and faster to write."""
     with _save_lock:
         before = rl_config.useA85
@@ -304,7 +301,7 @@ def _save(canvas: Canvas) -> None:
             rl_config.useA85 = before
 
 
-def _canvas(buffer: io.BytesIO, pagesize: tuple[float, float], title: str) -> Canvas:
+def new_canvas(buffer: io.BytesIO, pagesize: tuple[float, float], title: str) -> Canvas:
     canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, invariant=1)
     canvas.setTitle(title)
     canvas.setCreator("expo")
@@ -314,91 +311,8 @@ def _canvas(buffer: io.BytesIO, pagesize: tuple[float, float], title: str) -> Ca
 def single_pdf(card: PassCard) -> bytes:
     """One A6 pass."""
     buffer = io.BytesIO()
-    doc = _Doc(_canvas(buffer, (CARD_W, CARD_H), card.holder_name), register_fonts())
+    doc = Doc(new_canvas(buffer, (CARD_W, CARD_H), card.holder_name), register_fonts())
     draw_card(doc, card)
     doc.c.showPage()
-    _save(doc.c)
+    save(doc.c)
     return buffer.getvalue()
-
-
-# --- sheets ------------------------------------------------------------------------------------
-def sheet_origins(paper: Paper) -> list[tuple[float, float]]:
-    """Bottom-left corners of the four cards on a sheet, in reading order."""
-    page_w, page_h = PAPERS[paper]
-    left = (page_w - 2 * CARD_W) / 2
-    bottom = (page_h - 2 * CARD_H) / 2
-    return [
-        (left, bottom + CARD_H),
-        (left + CARD_W, bottom + CARD_H),
-        (left, bottom),
-        (left + CARD_W, bottom),
-    ]
-
-
-def cut_marks(paper: Paper) -> list[tuple[float, float, float, float]]:
-    """The cut and crop mark segments of a sheet, ``(x1, y1, x2, y2)`` in points."""
-    page_w, page_h = PAPERS[paper]
-    left = (page_w - 2 * CARD_W) / 2
-    bottom = (page_h - 2 * CARD_H) / 2
-    xs = [left, left + CARD_W, left + 2 * CARD_W]
-    ys = [bottom, bottom + CARD_H, bottom + 2 * CARD_H]
-    tick = 4 * mm
-    marks: list[tuple[float, float, float, float]] = []
-    for x in xs:
-        if 0 < x < page_w:
-            marks.append((x, 0, x, min(tick, bottom) if bottom > 1 * mm else tick))
-            marks.append((x, page_h - (min(tick, bottom) if bottom > 1 * mm else tick), x, page_h))
-    for y in ys:
-        if 0 < y < page_h:
-            marks.append((0, y, min(tick, left) if left > 1 * mm else tick, y))
-            marks.append((page_w - (min(tick, left) if left > 1 * mm else tick), y, page_w, y))
-    mid_x, mid_y = xs[1], ys[1]
-    marks.append((mid_x - 3 * mm, mid_y, mid_x + 3 * mm, mid_y))
-    marks.append((mid_x, mid_y - 3 * mm, mid_x, mid_y + 3 * mm))
-    return marks
-
-
-def _draw_marks(c: Canvas, paper: Paper) -> None:
-    page_w, page_h = PAPERS[paper]
-    left = (page_w - 2 * CARD_W) / 2
-    bottom = (page_h - 2 * CARD_H) / 2
-    c.saveState()
-    c.setStrokeColorRGB(0.75, 0.75, 0.75)
-    c.setLineWidth(0.3)
-    c.setDash(2, 2)  # a light guide along every cut
-    c.line(left + CARD_W, bottom, left + CARD_W, bottom + 2 * CARD_H)
-    c.line(left, bottom + CARD_H, left + 2 * CARD_W, bottom + CARD_H)
-    c.setDash()
-    c.setStrokeColorRGB(0, 0, 0)
-    c.setLineWidth(0.5)
-    for x1, y1, x2, y2 in cut_marks(paper):
-        c.line(x1, y1, x2, y2)
-    c.restoreState()
-
-
-def sheets_pdf(cards: Iterable[PassCard], paper: Paper, title: str = "Passes") -> bytes:
-    """Cards four to a sheet, in order; the last sheet may be part full."""
-    buffer = io.BytesIO()
-    doc = _Doc(_canvas(buffer, PAPERS[paper], title), register_fonts())
-    origins = sheet_origins(paper)
-    placed = 0
-    for card in cards:
-        slot = placed % PER_SHEET
-        if slot == 0 and placed:
-            _draw_marks(doc.c, paper)
-            doc.c.showPage()
-        x, y = origins[slot]
-        doc.c.saveState()
-        doc.c.translate(x, y)
-        draw_card(doc, card)
-        doc.c.restoreState()
-        placed += 1
-    if placed:
-        _draw_marks(doc.c, paper)
-        doc.c.showPage()
-    _save(doc.c)
-    return buffer.getvalue()
-
-
-def chunked(cards: Sequence[PassCard], size: int) -> list[Sequence[PassCard]]:
-    return [cards[i : i + size] for i in range(0, len(cards), size)]

@@ -6,17 +6,19 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.pdfgen.canvas import Canvas
 
-from booths.maps.draw.layout import (
-    MIN_CODE_PT,
-    MIN_NAME_PT,
+from booths.maps.draw.data import (
     STATUS_LABELS,
-    HallLayout,
     MapBooth,
     MapCluster,
     MapData,
     MapFeature,
     MapHall,
     PrintOptions,
+)
+from booths.maps.draw.layout import (
+    MIN_CODE_PT,
+    MIN_NAME_PT,
+    HallLayout,
     band_height,
     code_size,
     inner_pad,
