@@ -1,5 +1,5 @@
-"""What the demo publishes: its address (slug), its log-ins (shown on the log-in page and in the
-README) and its dates, which follow the day it is seeded (in the expo's time zone): the expo opens
+"""What the demo publishes: its address (slug), its log-ins (listed in the README; a test logs
+in with each) and its dates, which follow the day it is seeded (in the expo's time zone): the expo opens
 four weeks later for six days, and the seeding day itself is a gate rehearsal day (*gladi resik*),
 open all day, so passes scan at the gate on the day of ``make run``."""
 
