@@ -74,7 +74,8 @@ def generated_venue(count: int) -> MapData:
 
 
 async def demo_data() -> MapData:
-    from booths.demo.expo import DEMO_SLUG, seed_demo
+    from booths.demo.expo import seed_demo
+    from booths.demo.published import DEMO_SLUG
     from booths.maps.service import load_map_data
     from booths.venue.service import get_expo_by_slug
     from expo.database import create_engine, session_scope

@@ -108,7 +108,8 @@ def user_create(role: str, email: str, name: str, password: str | None) -> None:
 
 async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str:
     # The CLI, like expo.app, is a composition root: it may reach into the domains.
-    from booths.demo.expo import demo_dates, demo_today, is_empty, reset_demo, seed_demo
+    from booths.demo.expo import is_empty, reset_demo, seed_demo
+    from booths.demo.published import demo_dates, demo_today
     from expo.database import create_engine, session_scope
     from expo.security import Passwords
     from tickets.demo.passes import seed_demo_passes  # also registers the passes tables, which a reset empties

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from booths.demo.expo import DEMO_SLUG, ORGANISER_EMAIL
+from booths.demo.published import DEMO_SLUG, ORGANISER_EMAIL
 from booths.venue.service import expo_days, get_expo_by_slug
 from expo.accounts import start_session
 from expo.auth import SESSION_COOKIE

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from booths.demo.expo import DEMO_SLUG, seed_demo
+from booths.demo.expo import seed_demo
+from booths.demo.published import DEMO_SLUG
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
 from tests.support.browser import SHOTS, chromium_or_skip, launch, serve

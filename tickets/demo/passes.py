@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.bookings.models import Booking, BookingStatus
-from booths.demo.expo import FIRST_NAMES, GATE_EMAIL, LAST_NAMES, ORGANISER_EMAIL
-from booths.venue.service import expo_days, get_expo
+from booths.demo.exhibitors import FIRST_NAMES, LAST_NAMES
+from booths.demo.published import DEMO_SLUG, GATE_EMAIL, ORGANISER_EMAIL
+from booths.venue.service import expo_days, get_expo, get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.models import Role, User
 from tickets.gate import devices
@@ -161,9 +162,6 @@ async def seed_gates(session: AsyncSession, expo_id: int) -> None:
 
 async def seed_demo_passes(session: AsyncSession) -> dict[str, int]:
     """Seed the passes and gates of the demo expo (after ``booths.demo.expo.seed_demo``) and commit."""
-    from booths.demo.expo import DEMO_SLUG
-    from booths.venue.service import get_expo_by_slug
-
     expo = await get_expo_by_slug(session, DEMO_SLUG)
     assert expo.id is not None
     counts = await seed_passes(session, expo.id)

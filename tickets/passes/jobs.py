@@ -32,7 +32,7 @@ from tickets.passes.kinds import kind_by_code
 from tickets.passes.models import ExpoPass, JobStatus, PassBatchJob, PassKind
 from tickets.passes.schemas import BatchRequest, JobRead
 from tickets.passes.validity import valid_pass_clause
-from tickets.printing import batch, pdf
+from tickets.printing import batch, pdf, sheets
 from tickets.signing.keys import load_keys
 
 log = logging.getLogger("expo.passes")
@@ -92,7 +92,7 @@ async def render_now(
     """A small batch as PDF bytes, rendered in a worker thread."""
     ctx = await card_context(session, expo_id, load_keys(settings.signing_key_file), locale)
     cards = await cards_for(session, ctx, ids)
-    return await anyio.to_thread.run_sync(pdf.sheets_pdf, cards, paper, f"{ctx.expo.name} – passes")
+    return await anyio.to_thread.run_sync(sheets.sheets_pdf, cards, paper, f"{ctx.expo.name} – passes")
 
 
 async def create_job(

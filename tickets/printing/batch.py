@@ -14,11 +14,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from tickets.printing import pdf
+from tickets.printing import pdf, sheets
 from tickets.printing.splice import PdfSplicer
 
 CHUNK_PASSES = 64  # 16 sheets: big enough to share fonts and forms, small enough to stream
-assert CHUNK_PASSES % pdf.PER_SHEET == 0  # a sheet never spans two chunks
+assert CHUNK_PASSES % sheets.PER_SHEET == 0  # a sheet never spans two chunks
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class BatchResult:
 
 def render_chunk(cards: Sequence[pdf.PassCard], paper: pdf.Paper) -> bytes:
     """One chunk of sheets (runs in a worker process)."""
-    return pdf.sheets_pdf(cards, paper)
+    return sheets.sheets_pdf(cards, paper)
 
 
 def _warm() -> None:

@@ -1,29 +1,26 @@
 """Pass PDFs: pass data in, PDF bytes out (reportlab). No database, no web.
 
-One pass is an A6 card (lanyard size); sheets put four cards on A4 (edge to edge, cut along the
-marks) or on F4/folio (centred, with crop marks in the margin). What every card of a kind shares
-(header, band) and each hall's plan are drawn once per document as form XObjects; the QR code is
-one path of merged module runs written straight into the page stream.
+One pass is an A6 card (lanyard size), drawn here; ``tickets.printing.sheets`` puts four to a sheet.
+What every card of a kind shares (header, band) and each hall's plan are drawn once per document as
+form XObjects; the QR code is one path of merged module runs written straight into the page stream.
 """
 
 import io
 import threading
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from expo.fonts import FontNames, draw_text, register_fonts, text_width
+from expo.fonts import FontNames, draw_text, register_fonts
+from expo.pdf_text import fit, fit_line
 from tickets.printing import qr
 
 Paper = Literal["a4", "f4"]
 CARD_W, CARD_H = 105 * mm, 148 * mm  # A6 portrait
 PAPERS: dict[str, tuple[float, float]] = {"a4": (210 * mm, 297 * mm), "f4": (215 * mm, 330 * mm)}
-PER_SHEET = 4
 MARGIN = 5 * mm  # white border inside the card: printers cannot print to the edge
 QR_SYMBOL_STAFF = 34 * mm  # the symbol without its quiet zone; at least 30 mm
 QR_SYMBOL_OTHER = 40 * mm
@@ -94,84 +91,17 @@ def _on(color: tuple[float, float, float]) -> tuple[float, float, float]:
     return (0.0, 0.0, 0.0) if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.6 else (1.0, 1.0, 1.0)
 
 
-# --- fitting text ------------------------------------------------------------------------------
-@lru_cache(maxsize=4096)
-def _unit_width(text: str, font: str) -> float:
-    """Width at size 1 of ``text`` as drawn (shaped, each character in the font that has it); widths
-    scale linearly with the size."""
-    return text_width(text, font, 1.0)
-
-
-def _width(text: str, font: str, size: float) -> float:
-    # Shaping joins letters within a word only and reordering keeps the sum, so a line is its words
-    # plus its spaces: each word is measured once, whatever the size or the line it lands on.
-    words = text.split(" ")
-    return size * (sum(_unit_width(w, font) for w in words) + (len(words) - 1) * _unit_width(" ", font))
-
-
-def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
-    parts, current = [], ""
-    for char in word:
-        if current and size * _unit_width(current + char, font) > width:
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    return [*parts, current] if current else parts
-
-
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap; a word wider than the line is broken between characters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if _width(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        if _width(word, font, size) <= width:
-            current = word
-        else:
-            *full, current = _break_word(word, font, size, width)
-            lines.extend(full)
-    if current:
-        lines.append(current)
-    return lines
-
-
-def fit(
-    text: str, font: str, width: float, *, max_size: float, min_size: float, max_lines: int
+def _fit(
+    text: str, font: str, width: float, max_size: float, min_size: float, max_lines: int
 ) -> tuple[float, list[str]]:
-    """The largest size at which ``text`` fits in ``max_lines`` lines of ``width``; at the smallest size
-    the last line is cut with an ellipsis, so text never runs out of its box."""
-    text = " ".join(text.split())
-    if _width(text, font, max_size) <= width:
-        return max_size, [text] if text else []
-    size = max_size
-    while size >= min_size:
-        lines = wrap(text, font, size, width)
-        if len(lines) <= max_lines:
-            return size, lines
-        size -= 1
-    lines = wrap(text, font, min_size, width)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and _width(last + "…", font, min_size) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return min_size, lines
-
-
-def _fit_one_line(text: str, font: str, width: float, max_size: float, min_size: float) -> tuple[float, str]:
-    size, lines = fit(text, font, width, max_size=max_size, min_size=min_size, max_lines=1)
-    return size, lines[0] if lines else ""
+    """``text`` in at most ``max_lines`` lines of ``width`` (see ``expo.pdf_text.fit``); no text, no lines.
+    A name is not abbreviated: it is cut."""
+    fitted = fit(text, font, max_size=max_size, min_size=min_size, box_w=width, max_lines=max_lines, shorten=False)
+    return (fitted.size, list(fitted.lines)) if fitted else (max_size, [])
 
 
 # --- drawing -----------------------------------------------------------------------------------
-class _Doc:
+class Doc:
     """A canvas plus the forms already defined in it."""
 
     def __init__(self, canvas: Canvas, fonts: FontNames) -> None:
@@ -195,12 +125,12 @@ class _Doc:
         self.c.doForm(name)
 
 
-def _header(doc: _Doc, card: PassCard) -> None:
+def _header(doc: Doc, card: PassCard) -> None:
     """The part every card of a kind shares: expo name, dates and venue, the coloured band."""
     f = doc.fonts
     width = CARD_W - 2 * MARGIN - 2 * mm
-    size, lines = fit(card.expo_name, f.bold, width, max_size=10.5, min_size=7, max_lines=2)
-    sub_size, sub = _fit_one_line(card.expo_line, f.regular, width, 7.5, 5.5)
+    size, lines = _fit(card.expo_name, f.bold, width, 10.5, 7, 2)
+    sub_size, sub = fit_line(card.expo_line, f.regular, max_size=7.5, min_size=5.5, box_w=width)
     # The header sits between the card's top margin and the band (17 mm from the top).
     y = CARD_H - MARGIN - 1.2 * mm - size
     for line in lines:
@@ -211,14 +141,14 @@ def _header(doc: _Doc, card: PassCard) -> None:
     c = doc.c
     c.setFillColorRGB(*band)
     c.rect(MARGIN, CARD_H - 31 * mm, CARD_W - 2 * MARGIN, 14 * mm, stroke=0, fill=1)
-    label_size, label = _fit_one_line(card.band_label, f.bold, CARD_W - 2 * MARGIN - 6 * mm, 21, 9)
+    label_size, label = fit_line(card.band_label, f.bold, max_size=21, min_size=9, box_w=CARD_W - 2 * MARGIN - 6 * mm)
     doc.text(CARD_W / 2, CARD_H - 31 * mm + 7 * mm - label_size * 0.36, label, f.bold, label_size, _on(band), "c")
     c.setStrokeColorRGB(*LIGHT)
     c.setLineWidth(0.5)
     c.roundRect(MARGIN * 0.5, MARGIN * 0.5, CARD_W - MARGIN, CARD_H - MARGIN, 3 * mm, stroke=1, fill=0)
 
 
-def _qr(doc: _Doc, token: str, x: float, y: float, symbol: float) -> float:
+def _qr(doc: Doc, token: str, x: float, y: float, symbol: float) -> float:
     """The QR symbol with its quiet zone, bottom-left at (x, y); returns the box's side."""
     n = qr.size()
     module = symbol / n
@@ -234,7 +164,7 @@ def _qr(doc: _Doc, token: str, x: float, y: float, symbol: float) -> float:
 
 
 def _plan_form(hall: HallPlan, w: float, h: float) -> Any:
-    def draw(doc: _Doc) -> None:
+    def draw(doc: Doc) -> None:
         c = doc.c
         scale = min(w / hall.width_m, h / hall.depth_m)
         pw, ph = hall.width_m * scale, hall.depth_m * scale
@@ -253,16 +183,16 @@ def _plan_form(hall: HallPlan, w: float, h: float) -> Any:
     return draw
 
 
-def _staff_block(doc: _Doc, card: PassCard, top: float) -> None:
+def _staff_block(doc: Doc, card: PassCard, top: float) -> None:
     f = doc.fonts
     x = MARGIN + 1 * mm
     doc.text(x, top - 3.5 * mm, card.labels.booth, f.bold, 7, GREY)
-    size, code = _fit_one_line(card.booth_code or "", f.bold, 46 * mm, 22, 10)
+    size, code = fit_line(card.booth_code or "", f.bold, max_size=22, min_size=10, box_w=46 * mm)
     doc.text(x, top - 11.5 * mm, code, f.bold, size, INK)
     hall = card.hall
     if hall is None:
         return
-    hall_size, hall_name = _fit_one_line(hall.name, f.regular, 46 * mm, 7, 5.5)
+    hall_size, hall_name = fit_line(hall.name, f.regular, max_size=7, min_size=5.5, box_w=46 * mm)
     doc.text(x, top - 15.5 * mm, hall_name, f.regular, hall_size, GREY)
     w, h = 47 * mm, 24 * mm
     px, py = x, top - 17.5 * mm - h
@@ -282,7 +212,7 @@ def _staff_block(doc: _Doc, card: PassCard, top: float) -> None:
     c.restoreState()
 
 
-def _days(doc: _Doc, card: PassCard, top: float) -> None:
+def _days(doc: Doc, card: PassCard, top: float) -> None:
     """The valid days as chips (valid ones filled) and the hours: one form per kind and set of days."""
     pattern = "".join("1" if chip.valid else "0" for chip in card.days)
     doc.c.saveState()
@@ -291,7 +221,7 @@ def _days(doc: _Doc, card: PassCard, top: float) -> None:
     doc.c.restoreState()
 
 
-def _draw_days(doc: _Doc, card: PassCard, top: float) -> None:
+def _draw_days(doc: Doc, card: PassCard, top: float) -> None:
     f = doc.fonts
     c = doc.c
     doc.text(CARD_W / 2, top - 3 * mm, card.labels.valid, f.bold, 6.5, GREY, "c")
@@ -322,14 +252,14 @@ def _draw_days(doc: _Doc, card: PassCard, top: float) -> None:
     doc.text(CARD_W / 2, top - 20.5 * mm, card.hours, f.regular, 7.5, INK, "c")
 
 
-def draw_card(doc: _Doc, card: PassCard) -> None:
+def draw_card(doc: Doc, card: PassCard) -> None:
     """One pass with its bottom-left corner at the current origin."""
     f = doc.fonts
     doc.form(f"head-{card.kind_key}", lambda d: _header(d, card))
     inner = CARD_W - 2 * MARGIN - 4 * mm
-    size, lines = fit(card.holder_name, f.bold, inner, max_size=22, min_size=10, max_lines=2)
+    size, lines = _fit(card.holder_name, f.bold, inner, 22, 10, 2)
     if size <= 12:
-        size, lines = fit(card.holder_name, f.bold, inner, max_size=12, min_size=9, max_lines=3)
+        size, lines = _fit(card.holder_name, f.bold, inner, 12, 9, 3)
     leading = size * 1.15
     name_mid = CARD_H - 43.5 * mm
     y = name_mid + (len(lines) - 1) * leading / 2 - size * 0.35
@@ -337,7 +267,7 @@ def draw_card(doc: _Doc, card: PassCard) -> None:
         doc.text(CARD_W / 2, y, line, f.bold, size, INK, "c")
         y -= leading
     if card.organisation:
-        org_size, org = _fit_one_line(card.organisation, f.regular, inner, 9.5, 6.5)
+        org_size, org = fit_line(card.organisation, f.regular, max_size=9.5, min_size=6.5, box_w=inner)
         doc.text(CARD_W / 2, CARD_H - 58.5 * mm, org, f.regular, org_size, GREY, "c")
     top = CARD_H - 62 * mm
     staff = card.booth_code is not None
@@ -351,14 +281,16 @@ def draw_card(doc: _Doc, card: PassCard) -> None:
     if staff:
         _staff_block(doc, card, top)
     _days(doc, card, qy - 5.5 * mm)
-    foot_size, foot = _fit_one_line(card.labels.footer, f.regular, CARD_W - 2 * MARGIN - 4 * mm, 6, 4.5)
+    foot_size, foot = fit_line(
+        card.labels.footer, f.regular, max_size=6, min_size=4.5, box_w=CARD_W - 2 * MARGIN - 4 * mm
+    )
     doc.text(CARD_W / 2, MARGIN + 2.2 * mm, foot, f.regular, foot_size, GREY, "c")
 
 
 _save_lock = threading.Lock()
 
 
-def _save(canvas: Canvas) -> None:
+def save(canvas: Canvas) -> None:
     """Save with binary (not ASCII85) streams: a quarter smaller and faster to write."""
     with _save_lock:
         before = rl_config.useA85
@@ -369,7 +301,7 @@ def _save(canvas: Canvas) -> None:
             rl_config.useA85 = before
 
 
-def _canvas(buffer: io.BytesIO, pagesize: tuple[float, float], title: str) -> Canvas:
+def new_canvas(buffer: io.BytesIO, pagesize: tuple[float, float], title: str) -> Canvas:
     canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, invariant=1)
     canvas.setTitle(title)
     canvas.setCreator("expo")
@@ -379,91 +311,8 @@ def _canvas(buffer: io.BytesIO, pagesize: tuple[float, float], title: str) -> Ca
 def single_pdf(card: PassCard) -> bytes:
     """One A6 pass."""
     buffer = io.BytesIO()
-    doc = _Doc(_canvas(buffer, (CARD_W, CARD_H), card.holder_name), register_fonts())
+    doc = Doc(new_canvas(buffer, (CARD_W, CARD_H), card.holder_name), register_fonts())
     draw_card(doc, card)
     doc.c.showPage()
-    _save(doc.c)
+    save(doc.c)
     return buffer.getvalue()
-
-
-# --- sheets ------------------------------------------------------------------------------------
-def sheet_origins(paper: Paper) -> list[tuple[float, float]]:
-    """Bottom-left corners of the four cards on a sheet, in reading order."""
-    page_w, page_h = PAPERS[paper]
-    left = (page_w - 2 * CARD_W) / 2
-    bottom = (page_h - 2 * CARD_H) / 2
-    return [
-        (left, bottom + CARD_H),
-        (left + CARD_W, bottom + CARD_H),
-        (left, bottom),
-        (left + CARD_W, bottom),
-    ]
-
-
-def cut_marks(paper: Paper) -> list[tuple[float, float, float, float]]:
-    """The cut and crop mark segments of a sheet, ``(x1, y1, x2, y2)`` in points."""
-    page_w, page_h = PAPERS[paper]
-    left = (page_w - 2 * CARD_W) / 2
-    bottom = (page_h - 2 * CARD_H) / 2
-    xs = [left, left + CARD_W, left + 2 * CARD_W]
-    ys = [bottom, bottom + CARD_H, bottom + 2 * CARD_H]
-    tick = 4 * mm
-    marks: list[tuple[float, float, float, float]] = []
-    for x in xs:
-        if 0 < x < page_w:
-            marks.append((x, 0, x, min(tick, bottom) if bottom > 1 * mm else tick))
-            marks.append((x, page_h - (min(tick, bottom) if bottom > 1 * mm else tick), x, page_h))
-    for y in ys:
-        if 0 < y < page_h:
-            marks.append((0, y, min(tick, left) if left > 1 * mm else tick, y))
-            marks.append((page_w - (min(tick, left) if left > 1 * mm else tick), y, page_w, y))
-    mid_x, mid_y = xs[1], ys[1]
-    marks.append((mid_x - 3 * mm, mid_y, mid_x + 3 * mm, mid_y))
-    marks.append((mid_x, mid_y - 3 * mm, mid_x, mid_y + 3 * mm))
-    return marks
-
-
-def _draw_marks(c: Canvas, paper: Paper) -> None:
-    page_w, page_h = PAPERS[paper]
-    left = (page_w - 2 * CARD_W) / 2
-    bottom = (page_h - 2 * CARD_H) / 2
-    c.saveState()
-    c.setStrokeColorRGB(0.75, 0.75, 0.75)
-    c.setLineWidth(0.3)
-    c.setDash(2, 2)  # a light guide along every cut
-    c.line(left + CARD_W, bottom, left + CARD_W, bottom + 2 * CARD_H)
-    c.line(left, bottom + CARD_H, left + 2 * CARD_W, bottom + CARD_H)
-    c.setDash()
-    c.setStrokeColorRGB(0, 0, 0)
-    c.setLineWidth(0.5)
-    for x1, y1, x2, y2 in cut_marks(paper):
-        c.line(x1, y1, x2, y2)
-    c.restoreState()
-
-
-def sheets_pdf(cards: Iterable[PassCard], paper: Paper, title: str = "Passes") -> bytes:
-    """Cards four to a sheet, in order; the last sheet may be part full."""
-    buffer = io.BytesIO()
-    doc = _Doc(_canvas(buffer, PAPERS[paper], title), register_fonts())
-    origins = sheet_origins(paper)
-    placed = 0
-    for card in cards:
-        slot = placed % PER_SHEET
-        if slot == 0 and placed:
-            _draw_marks(doc.c, paper)
-            doc.c.showPage()
-        x, y = origins[slot]
-        doc.c.saveState()
-        doc.c.translate(x, y)
-        draw_card(doc, card)
-        doc.c.restoreState()
-        placed += 1
-    if placed:
-        _draw_marks(doc.c, paper)
-        doc.c.showPage()
-    _save(doc.c)
-    return buffer.getvalue()
-
-
-def chunked(cards: Sequence[PassCard], size: int) -> list[Sequence[PassCard]]:
-    return [cards[i : i + size] for i in range(0, len(cards), size)]

@@ -14,17 +14,13 @@ from dataclasses import replace
 
 from reportlab.pdfgen.canvas import Canvas
 
-from booths.maps.draw.index import Entry, IndexPage, Section, layout_index
-from booths.maps.draw.layout import (
-    MIN_CODE_PT,
-    MIN_NAME_PT,
+from booths.maps.draw.data import (
     ORIENTATIONS,
     PAPERS_MM,
     PATTERNS,
     SCALES,
     STATUS_LABELS,
     VIEWS,
-    HallLayout,
     MapBooth,
     MapCluster,
     MapData,
@@ -33,13 +29,19 @@ from booths.maps.draw.layout import (
     MapPackage,
     PrintOptions,
     check_options,
-    code_size,
     map_version,
     natural,
     normalise_scale,
+    shown,
+)
+from booths.maps.draw.index import Entry, IndexPage, Section, layout_index
+from booths.maps.draw.layout import (
+    MIN_CODE_PT,
+    MIN_NAME_PT,
+    HallLayout,
+    code_size,
     paper_size,
     plan_hall,
-    shown,
 )
 from booths.maps.draw.pages import Doc, draw_index_page, map_page, rupiah
 from expo.errors import InvalidInput

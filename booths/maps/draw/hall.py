@@ -6,24 +6,26 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.pdfgen.canvas import Canvas
 
-from booths.maps.draw.layout import (
-    MIN_CODE_PT,
-    MIN_NAME_PT,
+from booths.maps.draw.data import (
     STATUS_LABELS,
-    HallLayout,
     MapBooth,
     MapCluster,
     MapData,
     MapFeature,
     MapHall,
     PrintOptions,
+)
+from booths.maps.draw.layout import (
+    MIN_CODE_PT,
+    MIN_NAME_PT,
+    HallLayout,
     band_height,
     code_size,
     inner_pad,
 )
-from booths.maps.draw.text import LEADING, cut, fit, width
 from expo.fonts import FontNames, draw_text
 from expo.i18n import N_, translate
+from expo.pdf_text import LEADING, cut, fit, width
 
 
 def tint(hex_colour: str, amount: float) -> Color:

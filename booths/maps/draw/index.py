@@ -7,8 +7,8 @@ from typing import Literal
 
 from reportlab.lib.units import mm
 
-from booths.maps.draw.text import LEADING, width, wrap
 from expo.fonts import FontNames
+from expo.pdf_text import LEADING, width, wrap
 
 OpKind = Literal["text", "bold", "right", "muted", "heading", "subheading", "swatch"]
 

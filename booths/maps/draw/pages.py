@@ -8,6 +8,11 @@ from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from booths.maps.draw.data import (
+    STATUS_LABELS,
+    STATUSES,
+    MapHall,
+)
 from booths.maps.draw.hall import (
     FEATURE_STYLES,
     STATUS_FILL,
@@ -20,10 +25,14 @@ from booths.maps.draw.hall import (
     tint,
 )
 from booths.maps.draw.index import IndexPage
-from booths.maps.draw.layout import STATUS_LABELS, STATUSES, Frame, HallLayout, MapHall, num
-from booths.maps.draw.text import width
+from booths.maps.draw.layout import (
+    Frame,
+    HallLayout,
+    num,
+)
 from expo.fonts import draw_text
 from expo.i18n import N_
+from expo.pdf_text import width
 
 __all__ = ["Doc", "draw_index_page", "map_page", "new_page", "rupiah"]
 

@@ -11,17 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.bookings.models import BookingStatus
 from booths.bookings.service import list_bookings
-from booths.demo.expo import (
-    DEMO_LOGINS,
-    DEMO_SLUG,
-    EXHIBITOR_EMAIL,
-    GATE_EMAIL,
-    GATE_PASSWORD,
-    demo_today,
-    is_empty,
-    reset_demo,
-    seed_demo,
-)
+from booths.demo.expo import is_empty, reset_demo, seed_demo
+from booths.demo.published import DEMO_LOGINS, DEMO_SLUG, EXHIBITOR_EMAIL, GATE_EMAIL, GATE_PASSWORD, demo_today
 from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import exhibitor_of_user
 from booths.venue import geometry

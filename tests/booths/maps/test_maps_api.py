@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.bookings import service as bookings
 from booths.bookings.schemas import PaymentIn
-from booths.demo.expo import DEMO_SLUG, seed_demo
+from booths.demo.expo import seed_demo
+from booths.demo.published import DEMO_SLUG
 from booths.exhibitors.schemas import ExhibitorCreate
 from booths.exhibitors.service import create_exhibitor
 from booths.maps.features import list_features

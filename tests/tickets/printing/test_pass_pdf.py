@@ -13,9 +13,10 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from reportlab.lib.units import mm
 
+from expo.pdf_text import fit
 from tests.support.passes import decode_qr_codes, pdf_text
 from tickets.passes.rendering import pdf_to_png
-from tickets.printing import batch, pdf
+from tickets.printing import batch, pdf, sheets
 from tickets.printing.splice import PdfSplicer
 from tickets.signing import tokens
 
@@ -132,15 +133,24 @@ def test_long_names_shrink_or_wrap_and_never_leave_the_card(name: str) -> None:
             assert bottom >= 0
             assert top <= height
     document.close()
-    size, lines = pdf.fit(name, "DejaVuSansCondensed-Bold", 85 * mm, max_size=12, min_size=9, max_lines=3)
-    assert 9 <= size <= 12
-    assert 1 <= len(lines) <= 3
+    fitted = fit(name, "DejaVuSansCondensed-Bold", max_size=12, min_size=9, box_w=85 * mm, max_lines=3, shorten=False)
+    assert fitted is not None
+    assert 9 <= fitted.size <= 12
+    assert 1 <= len(fitted.lines) <= 3
     assert serials(data) == [[9]]
+
+
+def test_a_long_word_in_a_name_shrinks_before_it_is_broken() -> None:
+    """Passes lay text out like booth maps (expo.pdf_text): a name is shrunk while that keeps each word
+    whole; it used to be broken in the middle of a word at a larger size."""
+    word = "Muhammadiyahsupercalifragilisticexpialidocious"
+    [text] = pdf_text(pdf.single_pdf(card(11, f"Ahmad Dahlan {word}")))
+    assert word in text.replace("\r\n", " ").split()
 
 
 @pytest.mark.parametrize(("count", "paper"), [(1, "a4"), (4, "a4"), (5, "f4"), (9, "a4")])
 def test_sheets_hold_four_passes_each_in_order(count: int, paper: pdf.Paper) -> None:
-    data = pdf.sheets_pdf([card(100 + i, f"Panitia {i}") for i in range(count)], paper)
+    data = sheets.sheets_pdf([card(100 + i, f"Panitia {i}") for i in range(count)], paper)
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == -(-count // 4)
     width, height = pdf.PAPERS[paper]
@@ -163,16 +173,16 @@ def _segments(content: bytes) -> set[tuple[float, float, float, float]]:
 
 @pytest.mark.parametrize("paper", ["a4", "f4"])
 def test_every_sheet_has_its_cut_marks(paper: pdf.Paper) -> None:
-    data = pdf.sheets_pdf([card(i + 1, f"P {i}") for i in range(6)], paper)
+    data = sheets.sheets_pdf([card(i + 1, f"P {i}") for i in range(6)], paper)
     reader = pypdf.PdfReader(io.BytesIO(data))
-    expected = {tuple(round(v, 1) for v in mark) for mark in pdf.cut_marks(paper)}
+    expected = {tuple(round(v, 1) for v in mark) for mark in sheets.cut_marks(paper)}
     assert len(expected) >= 10
     for page in reader.pages:
         assert expected <= _segments(page.get_contents().get_data())  # type: ignore[union-attr]
     width, height = pdf.PAPERS[paper]
-    xs = {mark[0] for mark in pdf.cut_marks(paper) if mark[0] == mark[2]}
+    xs = {mark[0] for mark in sheets.cut_marks(paper) if mark[0] == mark[2]}
     assert any(abs(x - width / 2) < 0.01 for x in xs)  # the vertical cut between the two columns
-    origins = pdf.sheet_origins(paper)
+    origins = sheets.sheet_origins(paper)
     assert all(
         x >= 0 and x + pdf.CARD_W <= width + 0.01 and y >= 0 and y + pdf.CARD_H <= height + 0.01 for x, y in origins
     )
@@ -186,7 +196,7 @@ def test_spliced_chunks_make_one_valid_pdf() -> None:
         [staff_card(10 + i, f"B{i}") for i in range(5)],
         [card(99, "C")],
     ]
-    pages = sum(splicer.add(pdf.sheets_pdf(chunk, "a4")) for chunk in chunks)
+    pages = sum(splicer.add(sheets.sheets_pdf(chunk, "a4")) for chunk in chunks)
     splicer.close()
     data = out.getvalue()
     reader = pypdf.PdfReader(io.BytesIO(data), strict=True)

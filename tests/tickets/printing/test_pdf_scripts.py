@@ -21,7 +21,7 @@ from booths.maps.draw.document import MapBooth, MapCluster, MapData, MapHall, Pr
 from booths.venue.geometry import BlockSpec, block_layout
 from expo import fonts
 from tests.support.glyphs import notdef_boxes, shown_glyphs
-from tickets.printing import pdf
+from tickets.printing import pdf, sheets
 from tickets.signing import tokens
 
 ABDULLAH = "عبد الله"  # shaped into the ligature U+FDF2 that DejaVu lacks
@@ -142,7 +142,7 @@ def test_a_latin_pass_embeds_no_arabic_font() -> None:
 
 
 def test_sheets_of_passes_with_arabic_and_emoji_have_real_glyphs() -> None:
-    data = pdf.sheets_pdf([_card(name) for name in NAMES], "a4")
+    data = sheets.sheets_pdf([_card(name) for name in NAMES], "a4")
     _assert_real_glyphs(data, arabic=True)
 
 

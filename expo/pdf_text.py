@@ -1,7 +1,14 @@
-"""Fitting text into boxes for the booth map: wrap, shrink to a minimum, abbreviate, then cut.
+"""Laying text out in PDF boxes, for every PDF (passes and booth maps): measure, wrap, shrink to fit,
+abbreviate, cut.
 
-Widths are measured as ``expo.fonts.draw_text`` draws (shaped, each character in the font that has
-it), so Arabic names fit as drawn. Lines come back in logical order: draw them with ``draw_text``.
+Pure: strings and numbers in, lines and a size out; it draws nothing. Widths are measured as
+``expo.fonts.draw_text`` draws (shaped, each character in the font that has it), so Arabic names fit
+as drawn. Lines come back in logical order: draw each with ``draw_text``.
+
+Shrinking tries sizes from the largest down and keeps the first at which the text fits; a word is
+broken between letters only at the smallest size (shrinking first keeps names whole). Below the
+smallest size the text is abbreviated (``shorten``) and its last line cut with an ellipsis, so text
+never runs out of its box.
 """
 
 import math
@@ -94,34 +101,59 @@ class Fitted:
         return len(self.lines) * self.size * LEADING
 
 
-def _steps(start: float, stop: float) -> list[float]:
-    if start <= stop:
-        return [stop]
-    count = max(1, min(10, math.ceil((start - stop) / 0.5)))
-    return [start - (start - stop) * i / count for i in range(count + 1)]
+def _sizes(text: str, font: str, max_size: float, min_size: float, box_w: float, box_h: float | None) -> list[float]:
+    """The sizes to try, largest first.
+
+    In a box with a height (a booth on a map) the area gives a first guess, and at most ten even
+    steps lead from it down to the smallest size: a map has hundreds of boxes. Without a height (a
+    line on a pass) whole points down from the largest size: a pass has a few lines of a few words.
+    """
+    if box_h is None:
+        return [max_size - step for step in range(int(max_size - min_size) + 1)]
+    one_pt = max(width(text, font, 1.0), 1e-6)
+    start = min(max_size, max(math.sqrt(box_w * box_h / (one_pt * LEADING)) * 1.1, min_size))
+    if start <= min_size:
+        return [min_size]
+    count = max(1, min(10, math.ceil((start - min_size) / 0.5)))
+    return [start - (start - min_size) * i / count for i in range(count + 1)]
 
 
 def fit(
-    text: str, font: str, *, max_size: float, min_size: float, box_w: float, box_h: float, max_lines: int = 4
+    text: str,
+    font: str,
+    *,
+    max_size: float,
+    min_size: float,
+    box_w: float,
+    box_h: float | None = None,
+    max_lines: int = 4,
+    shorten: bool = True,
 ) -> Fitted | None:
-    """The largest size at which ``text`` fits the box, wrapped; at the minimum size abbreviated and
-    then cut with an ellipsis. None when not even one line fits."""
+    """The largest size at which ``text`` fits the box (``box_w`` wide, ``box_h`` high if given, at
+    most ``max_lines`` lines), wrapped; at the smallest size abbreviated (if ``shorten``) and then cut
+    with an ellipsis. None when there is no text or not even one line fits."""
     text = " ".join(text.split())
-    if not text or box_w <= 0 or box_h < min_size * LEADING:
+    if not text or box_w <= 0 or (box_h is not None and box_h < min_size * LEADING):
         return None
-    one_pt = max(width(text, font, 1.0), 1e-6)
-    estimate = math.sqrt(box_w * box_h / (one_pt * LEADING)) * 1.1
+    if width(text, font, max_size) <= box_w and (box_h is None or max_size * LEADING <= box_h):
+        return Fitted((text,), max_size, shortened=False)  # most text: one line at the largest size
     longest_word = max(width(word, font, 1.0) for word in text.split())
-    for size in _steps(min(max_size, max(estimate, min_size)), min_size):
+    for size in _sizes(text, font, max_size, min_size, box_w, box_h):
         if longest_word * size > box_w and size > min_size:
             continue  # shrink rather than break a word
         lines = wrap(text, font, size, box_w)
-        if len(lines) <= max_lines and len(lines) * size * LEADING <= box_h:
+        if len(lines) <= max_lines and (box_h is None or len(lines) * size * LEADING <= box_h):
             return Fitted(tuple(lines), size, shortened=False)
-    short = abbreviate(text)
+    short = abbreviate(text) if shorten else text
     lines = wrap(short, font, min_size, box_w)
-    room = min(max_lines, int(box_h // (min_size * LEADING)))
+    room = max_lines if box_h is None else min(max_lines, int(box_h // (min_size * LEADING)))
     if len(lines) > room:
         last = " ".join(lines[room - 1 :])
         lines = [*lines[: room - 1], cut(last, font, min_size, box_w)]
     return Fitted(tuple(lines), min_size, shortened=True)
+
+
+def fit_line(text: str, font: str, *, max_size: float, min_size: float, box_w: float) -> tuple[float, str]:
+    """``text`` on one line: the largest size at which it fits, else cut at the smallest size."""
+    fitted = fit(text, font, max_size=max_size, min_size=min_size, box_w=box_w, max_lines=1, shorten=False)
+    return (fitted.size, fitted.lines[0]) if fitted else (max_size, "")
