@@ -13,11 +13,12 @@ from booths.allocation import solver as alloc
 from booths.allocation.models import AllocationSetting, BoothAllocation
 from booths.applications.models import ApplicationStatus, BookingCoExhibitor, BoothApplication
 from booths.applications.schemas import WeightsIn
+from booths.bookings.holds import active_booking_clause
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor
 from booths.maps.models import FeatureKind, VenueFeature
 from booths.venue.models import BoothPackage, Hall, HallKind
-from booths.venue.service import active_booking_clause, list_booths, list_halls, list_packages, price_for
+from booths.venue.service import list_booths, list_halls, list_packages, price_for
 from expo.formatting import as_utc
 
 

@@ -9,7 +9,6 @@ what changed. Existing bookings are never moved: they are inputs the allocator k
 
 import dataclasses
 import secrets
-from datetime import timedelta
 from typing import Any
 
 import anyio.to_thread
@@ -29,7 +28,7 @@ from booths.allocation.models import AllocationRun, AllocationSetting
 from booths.applications.models import ApplicationStatus, BookingCoExhibitor, BoothApplication
 from booths.applications.schemas import CommitRead, DryRunIn
 from booths.applications.service import get_settings
-from booths.bookings.models import Booking, BookingStatus
+from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
 from booths.exhibitors.models import Exhibitor
 from booths.venue.models import BoothPackage
@@ -254,13 +253,12 @@ async def _book_stand(
             actor,
             confirm=price == 0,
             note=f"allocation run {run.id}",
+            hold_days=setting.payment_days,
         )
     except Conflict as exc:
         if exc.code == "booth_taken":
             raise _stale([("booth_now_booked", {"booth": stand["booth_code"]})]) from exc
         raise
-    if booking.status == BookingStatus.HELD:
-        booking.hold_expires_at = booking.held_at + timedelta(days=setting.payment_days)
     return booking
 
 

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
-from booths.exhibitors import approval
 from booths.exhibitors import service as exhibitors
 from booths.exhibitors.models import ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorSignup
@@ -26,7 +25,7 @@ from booths.venue.schemas import BoothRead, ClusterRead
 from expo.accounts import CurrentUser, start_session
 from expo.auth import current_user, requires_exhibitor
 from expo.auth_api import session_cookie
-from expo.errors import DomainError, Forbidden
+from expo.errors import DomainError
 from expo.formatting import as_utc, format_date_range, format_rupiah, utcnow
 from expo.i18n import current_locale, gettext, translate
 from expo.models import Role
@@ -473,24 +472,16 @@ async def hold_submit(
 ) -> Template | Redirect:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo.id)
     try:
-        if exhibitor is None or exhibitor.id is None:
-            raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
-        booking = await bookings.hold_booth(db_session, expo.id, booth_id, exhibitor.id, user)
+        held = await bookings.hold_for_user(db_session, user, booth_id, expo.id)
     except DomainError as exc:
         await db_session.rollback()
         message = translate(exc.message, exc.params)
         return await _render_picker(
             request, db_session, slug, selected_id=booth_id, error=message, status_code=exc.status
         )
-    package = await venue.get_package(db_session, (await venue.get_booth(db_session, booth_id)).package_id)
-    free_on_approval = booking.price == 0 and approval.awaits_approval(package, exhibitor)
-    confirmed = booking.status == BookingStatus.CONFIRMED
     await db_session.commit()
-    if confirmed:
-        return redirect("/my-booking?msg=confirmed_free")
-    return redirect("/my-booking?msg=" + ("held_for_approval" if free_on_approval else "held"))
+    return redirect("/my-booking?msg=" + held.outcome)
 
 
 # --- my booking ----------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from sqlmodel import col
 from booths.applications import service as applications
 from booths.applications.models import BoothApplication
 from booths.applications.schemas import AllocationSettingsIn, ApplicationCreate, QuotaIn, ZoneRuleIn
+from booths.bookings.holds import active_booking_clause
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor, ExhibitorClass
-from booths.venue.service import active_booking_clause, list_booths
+from booths.venue.service import list_booths
 from expo.accounts import CurrentUser
 from expo.formatting import utcnow
 

@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from booths.bookings.holds import effective_status
 from booths.bookings.models import Booking, BookingStatus
 from booths.bookings.schemas import PaymentIn, PaymentMethod
-from booths.bookings.service import assign_booth, cancel_booking, confirm_booking, hold_booth, hold_has_expired
+from booths.bookings.service import assign_booth, cancel_booking, confirm_booking, hold_booth
 from booths.demo.applications import seed_demo_applications
 from booths.demo.map import seed_demo_map
 from booths.exhibitors import approval
@@ -734,7 +735,7 @@ class _Demo:
         for status in BookingStatus:
             out[f"bookings_{status.value}"] = 0
         for booking in bookings:
-            status = BookingStatus.EXPIRED if hold_has_expired(booking) else BookingStatus(booking.status)
+            status = effective_status(booking)
             out[f"bookings_{status.value}"] += 1
         return out
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.bookings.holds import live_hold_clause
 from booths.bookings.models import Booking, BookingEvent, BookingStatus
 from booths.exhibitors.models import Approval, Exhibitor
 from booths.venue.models import Booth, BoothPackage, Expo
@@ -83,8 +84,7 @@ async def decide(
             .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
             .where(
                 col(Booking.exhibitor_id) == exhibitor_id,
-                col(Booking.status) == BookingStatus.HELD,
-                col(Booking.hold_expires_at) > now,
+                live_hold_clause(now),
             )
         )
     ).all()
