@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from booths.allocation.models import RunStatus
 from booths.applications.models import ApplicationStatus, OfferStatus
 from booths.exhibitors.models import ExhibitorClass
 from booths.fields import ShortCode, Strict
@@ -188,7 +189,7 @@ class GroupFairnessRead(BaseModel):
 class RunSummary(BaseModel):
     id: int
     expo_id: int
-    status: str
+    status: RunStatus
     seed: int
     created_at: UtcDateTime
     committed_at: UtcDateTime | None
