@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from booths.bookings.models import BookingStatus
+from booths.bookings.models import BookingAction, BookingStatus
 from booths.fields import Rupiah, Strict
 from expo.text import MULTI_LINE
 from expo.timestamps import UtcDateTime
@@ -58,10 +58,10 @@ class BookingRead(BaseModel):
 
 class BookingEventRead(BaseModel):
     at: UtcDateTime
-    action: str
+    action: BookingAction
     actor_user_id: int | None
-    from_status: str | None
-    to_status: str | None
+    from_status: BookingStatus | None
+    to_status: BookingStatus | None
     from_booth_code: str | None
     to_booth_code: str | None
     note: str | None

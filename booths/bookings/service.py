@@ -31,7 +31,7 @@ from booths.bookings.holds import (
     lapsed_hold_clause,
     live_hold_clause,
 )
-from booths.bookings.models import Booking, BookingEvent, BookingStatus
+from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus
 from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
 from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_price
 from booths.exhibitors.models import Exhibitor
@@ -77,8 +77,8 @@ async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUse
 def _event(
     booking: Booking,
     actor: CurrentUser | None,
-    action: str,
-    from_status: str | None,
+    action: BookingAction,
+    from_status: BookingStatus | None,
     note: str | None = None,
     from_booth_id: int | None = None,
 ) -> BookingEvent:
@@ -105,7 +105,7 @@ async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
         booking.status = BookingStatus.EXPIRED
         booking.ended_at = now
         booking.updated_at = now
-        session.add(_event(booking, None, "expire", BookingStatus.HELD))
+        session.add(_event(booking, None, BookingAction.EXPIRE, BookingStatus.HELD))
         await booking_ended(session, booking)
     if stale:
         await session.flush()
@@ -204,7 +204,7 @@ def _new_booking(expo: Expo, booth: Booth, exhibitor: Exhibitor, price: int, hol
 
 
 async def _place(
-    session: AsyncSession, booking: Booking, booth: Booth, actor: CurrentUser, action: str, note: str = ""
+    session: AsyncSession, booking: Booking, booth: Booth, actor: CurrentUser, action: BookingAction, note: str = ""
 ) -> Booking:
     """Store a new booking (the unique index decides a race) and the first line of its history."""
     session.add(booking)
@@ -245,9 +245,9 @@ async def hold_booth(
     assert package is not None
     booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
     if not confirms_itself(package, exhibitor, expo):
-        return await _place(session, booking, booth, actor, "hold")
+        return await _place(session, booking, booth, actor, BookingAction.HOLD)
     booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, booking.held_at, None
-    return await _place(session, booking, booth, actor, "hold_confirm_free")
+    return await _place(session, booking, booth, actor, BookingAction.HOLD_CONFIRM_FREE)
 
 
 def _check_payment(booking: Booking, payment: PaymentIn | None) -> None:
@@ -303,7 +303,7 @@ async def confirm_booking(
         _event(
             booking,
             actor,
-            "confirm",
+            BookingAction.CONFIRM,
             BookingStatus.HELD,
             note=f"{payment.method} {payment.amount} {payment.reference}".strip() if payment else None,
         )
@@ -320,7 +320,7 @@ async def cancel_booking(session: AsyncSession, booking_id: int, actor: CurrentU
     booking.status = BookingStatus.CANCELLED
     booking.ended_at = booking.updated_at = utcnow()
     booking.cancel_reason = reason or None
-    session.add(_event(booking, actor, "cancel", before, note=reason))
+    session.add(_event(booking, actor, BookingAction.CANCEL, before, note=reason))
     await session.flush()
     await booking_ended(session, booking)  # its staff passes stop now, in this transaction
     return booking
@@ -344,7 +344,7 @@ async def move_booking(
     booking.booth_id = to_booth_id
     booking.updated_at = utcnow()
     await _flush_or_taken(session, target)
-    session.add(_event(booking, actor, "move", booking.status, note=note, from_booth_id=from_booth))
+    session.add(_event(booking, actor, BookingAction.MOVE, booking.status, note=note, from_booth_id=from_booth))
     await session.flush()
     return booking
 
@@ -375,7 +375,7 @@ async def assign_booth(
     if confirm:
         _check_payment(booking, payment)
         _apply_payment(booking, payment)
-    return await _place(session, booking, booth, actor, "assign", note)
+    return await _place(session, booking, booth, actor, BookingAction.ASSIGN, note)
 
 
 # --- reading ----------------------------------------------------------------------------------

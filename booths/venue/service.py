@@ -1,4 +1,11 @@
-"""Rules for the expo, its days, halls, clusters, packages and booths."""
+"""Rules for the expo, its days, halls, clusters, packages and booths.
+
+Over 400 lines on purpose: the venue is one aggregate whose rules check each other (a booth against its
+hall's size, its neighbours and its package; a hall against the booths on it; a package and a cluster
+against their expo), and every caller (API, pages, CSV import, maps, the demo, the test factories) uses
+it as the one ``venue`` module. Sections below: expo, halls and clusters, packages, booths. Whether a
+booking holds a booth is ``booths.bookings.holds``.
+"""
 
 from collections.abc import Sequence
 from datetime import timedelta
