@@ -31,6 +31,15 @@ class Reentry(StrEnum):
     ONCE = "once"
 
 
+class DeviceStatus(StrEnum):
+    """Where a paired scanner stands (``tickets.gate.devices.device_status``)."""
+
+    REVOKED = "revoked"
+    PAIRED = "paired"
+    WAITING = "waiting"  # a pairing code is out and not yet used
+    EXPIRED = "expired"  # the pairing code ran out unused
+
+
 class ScanStatus(StrEnum):
     OK = "ok"
     REFUSED = "refused"
