@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.allocation import solver as alloc
-from booths.allocation.models import AllocationSetting, BoothAllocation
+from booths.allocation.models import AllocationSetting, BoothAllocation, FairnessBy
 from booths.applications.models import ApplicationStatus, BookingCoExhibitor, BoothApplication
 from booths.applications.schemas import WeightsIn
 from booths.bookings.holds import active_booking_clause
@@ -146,7 +146,7 @@ def applicant_input(
     assert exhibitor.id is not None
     wanted = [packages[c] for c in application.packages if c in packages] or list(packages.values())
     free = all(price_for(p, exhibitor.exhibitor_class) == 0 for p in wanted)
-    group = ("free" if free else "paid") if fairness_by == "payment" else str(exhibitor.exhibitor_class)
+    group = ("free" if free else "paid") if fairness_by == FairnessBy.PAYMENT else str(exhibitor.exhibitor_class)
     return alloc.ApplicantIn(
         id=application.id,
         exhibitor_id=exhibitor.id,

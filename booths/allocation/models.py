@@ -13,6 +13,19 @@ from expo.metadata import TIMESTAMP
 from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
 
 
+class FairnessBy(StrEnum):
+    """Which groups the fairness goal compares: exhibitor classes, or free against paying stands."""
+
+    CLASS = "class"
+    PAYMENT = "payment"
+
+
+class RunStatus(StrEnum):
+    DRAFT = "draft"
+    COMMITTED = "committed"
+    SUPERSEDED = "superseded"
+
+
 class AllocationSetting(SQLModel, table=True):
     """One expo's application window and allocation rules (weights, quotas, zone rules as JSON)."""
 
@@ -29,7 +42,7 @@ class AllocationSetting(SQLModel, table=True):
     weights: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     quotas: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
     zone_rules: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
-    fairness_by: str = Field(default="class", sa_type=sa.String(16))
+    fairness_by: FairnessBy = Field(default=FairnessBy.CLASS, sa_type=sa.String(16))
     fairness_max_gap: int = 10
     max_per_stand: int = 3
     time_limit_s: float = 5.0
@@ -46,12 +59,6 @@ class BoothAllocation(SQLModel, table=True):
     position_score: int | None = None
     accessible: bool | None = None
     capacity: int | None = None
-
-
-class RunStatus(StrEnum):
-    DRAFT = "draft"
-    COMMITTED = "committed"
-    SUPERSEDED = "superseded"
 
 
 # --- the stored result of a run (``AllocationRun.result``): the solver's Outcome as JSON -------------

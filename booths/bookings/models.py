@@ -18,6 +18,14 @@ class BookingStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class PaymentMethod(StrEnum):
+    TRANSFER = "transfer"
+    CASH = "cash"
+    QRIS = "qris"
+    WAIVED = "waived"  # the organiser lets the exhibitor off (any amount)
+    OTHER = "other"
+
+
 class BookingAction(StrEnum):
     """What a line of a booking's history records."""
 
@@ -61,7 +69,7 @@ class Booking(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     cancel_reason: str | None = Field(default=None, sa_type=sa.String(300))
     payment_amount: int | None = None
-    payment_method: str | None = Field(default=None, sa_type=sa.String(32))
+    payment_method: PaymentMethod | None = Field(default=None, sa_type=sa.String(32))
     payment_reference: str | None = Field(default=None, sa_type=sa.String(120))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 

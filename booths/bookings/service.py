@@ -31,7 +31,7 @@ from booths.bookings.holds import (
     lapsed_hold_clause,
     live_hold_clause,
 )
-from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus
+from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus, PaymentMethod
 from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
 from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_price
 from booths.exhibitors.models import Exhibitor
@@ -259,7 +259,7 @@ def _check_payment(booking: Booking, payment: PaymentIn | None) -> None:
             code="payment_required",
             fields=[FieldProblem("payment", "Record the payment to confirm a paid stand.")],
         )
-    if payment.method != "waived" and payment.amount < booking.price:
+    if payment.method != PaymentMethod.WAIVED and payment.amount < booking.price:
         raise InvalidInput(
             "The payment is less than the price.",
             code="payment_insufficient",
@@ -421,10 +421,12 @@ async def list_bookings(
 
 
 def booking_read(booking: Booking, booth_code: str, hall_code: str, exhibitor_name: str) -> BookingRead:
-    data = booking.model_dump(exclude={"updated_at", "status"})
+    # Enum columns read back as plain strings: the read model validates them (model_dump would warn).
+    data = booking.model_dump(exclude={"updated_at", "status", "payment_method"})
     return BookingRead(
         **data,
         status=effective_status(booking),
+        payment_method=booking.payment_method,
         booth_code=booth_code,
         hall_code=hall_code,
         exhibitor_name=exhibitor_name,

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
 from booths.bookings.holds import effective_status
-from booths.bookings.models import Booking, BookingStatus
-from booths.bookings.schemas import PaymentIn, PaymentMethod
+from booths.bookings.models import Booking, BookingStatus, PaymentMethod
+from booths.bookings.schemas import PaymentIn
 from booths.bookings.service import assign_booth, cancel_booking, confirm_booking, hold_booth
 from booths.demo.applications import seed_demo_applications
 from booths.demo.map import seed_demo_map
@@ -642,7 +642,7 @@ class _Demo:
         return await confirm_booking(self.session, booking.id, self.payment(booking.price, method), self.org)
 
     async def assign(
-        self, exhibitor: Exhibitor, booth: Booth, method: PaymentMethod = "transfer", note: str = ""
+        self, exhibitor: Exhibitor, booth: Booth, method: PaymentMethod = PaymentMethod.TRANSFER, note: str = ""
     ) -> Booking:
         """The organiser places an exhibitor and confirms at once, with a payment when the stand is not free."""
         assert exhibitor.id is not None
@@ -678,7 +678,7 @@ class _Demo:
         await self.cancel(booking, "Pesantren mengundurkan diri: bentrok dengan acara haul.")
 
     async def koperasi_bookings(self, rows: list[tuple[Exhibitor, CurrentUser | None]]) -> None:
-        methods: tuple[PaymentMethod, ...] = ("transfer", "qris", "cash")
+        methods = (PaymentMethod.TRANSFER, PaymentMethod.QRIS, PaymentMethod.CASH)
         (demo, demo_user), *others = rows
         await self.hold(demo, self.booth(demo.cluster, ("standar",)), demo_user)  # live: the countdown page
         for i, (exhibitor, _) in enumerate(others[:7]):
@@ -692,7 +692,7 @@ class _Demo:
         exhibitor = others[9][0]
         await self.lapse(await self.hold(exhibitor, self.booth(exhibitor.cluster)), hours_ago=5)
         exhibitor = others[10][0]
-        booking = await self.assign(exhibitor, self.booth(exhibitor.cluster), "transfer")
+        booking = await self.assign(exhibitor, self.booth(exhibitor.cluster), PaymentMethod.TRANSFER)
         await self.cancel(booking, "Pindah ke pameran lain; dana dikembalikan.")
 
     async def umkm_bookings(self, rows: list[tuple[Exhibitor, CurrentUser | None]]) -> None:
@@ -701,19 +701,23 @@ class _Demo:
         # lapsed hold as expired), and the first chose a free UMKM stand instead.
         tent = self.booth("kuliner", ("tenda",))
         await self.lapse(await self.hold(first, tent, first_user), hours_ago=26)
-        await self.assign(taker, tent, "qris")
+        await self.assign(taker, tent, PaymentMethod.QRIS)
         await self.hold(first, self.booth("kuliner", ("gratis-umkm",)), first_user)
         for exhibitor, _ in others[:5]:
             await self.assign(exhibitor, self.booth("kuliner", ("gratis-umkm",)), note="UMKM binaan.")
         for i, (exhibitor, _) in enumerate(others[5:8]):
-            await self.assign(exhibitor, self.booth(exhibitor.cluster), ("transfer", "cash", "qris")[i])
+            await self.assign(
+                exhibitor,
+                self.booth(exhibitor.cluster),
+                (PaymentMethod.TRANSFER, PaymentMethod.CASH, PaymentMethod.QRIS)[i],
+            )
         await self.hold(others[8][0], self.booth(others[8][0].cluster))
         booking = await self.hold(others[9][0], self.booth(others[9][0].cluster))
         await self.cancel(booking, "Tidak ada penjaga stan pada tanggal pameran.")
 
     async def other_bookings(self, rows: list[tuple[Exhibitor, CurrentUser | None]]) -> None:
         for exhibitor, _ in rows:
-            await self.assign(exhibitor, self.booth("instansi", ("sponsor",)), "transfer")
+            await self.assign(exhibitor, self.booth("instansi", ("sponsor",)), PaymentMethod.TRANSFER)
 
     async def counts(self) -> dict[str, int]:
         async def count(model: type[SQLModel], *where: sa.ColumnElement[bool]) -> int:

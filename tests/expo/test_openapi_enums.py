@@ -7,8 +7,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from booths.allocation.models import RunStatus
-from booths.bookings.models import BookingAction, BookingStatus
+from booths.allocation.models import FairnessBy, RunStatus
+from booths.bookings.models import BookingAction, BookingStatus, PaymentMethod
 from tickets.gate.models import ScanReason, ScanStatus
 from tickets.passes.models import JobStatus, PassAction, PassStatus
 
@@ -39,6 +39,8 @@ def _values(root: dict[str, Any], model: str, field: str) -> list[str]:
         ("PassEventRead", "action", PassAction),
         ("PassRead", "status", PassStatus),
         ("JobRead", "status", JobStatus),
+        ("BookingRead", "payment_method", PaymentMethod),
+        ("AllocationSettingsRead", "fairness_by", FairnessBy),
     ],
 )
 async def test_the_openapi_lists_the_values(
