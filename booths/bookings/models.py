@@ -40,6 +40,8 @@ class BookingAction(StrEnum):
     APPROVE_CONFIRM_FREE = "approve_confirm_free"  # the class was approved: a free stand confirmed
 
 
+# The stored statuses the unique index below covers (a lapsed hold still counts here until a write
+# turns it): what a race check counts. Whether a booking holds its booth now is booths.bookings.holds.
 ACTIVE_BOOKING_STATUSES = (BookingStatus.HELD.value, BookingStatus.CONFIRMED.value)
 
 
