@@ -78,10 +78,6 @@ class Settings(BaseSettings):
             raise ValueError("EXPO_PUBLIC_URL must start with http:// or https://")
         return value
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
     def resolved_secret_key(self) -> str:
         """The CSRF signing secret: the setting, or a file created on first run."""
         if self.secret_key:

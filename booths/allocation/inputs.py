@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.allocation import solver as alloc
-from booths.allocation.models import AllocationSetting, BoothAllocation
+from booths.allocation.models import AllocationSetting, BoothAllocation, FairnessBy
 from booths.applications.models import ApplicationStatus, BookingCoExhibitor, BoothApplication
 from booths.applications.schemas import WeightsIn
+from booths.bookings.holds import active_booking_clause
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor
 from booths.maps.models import FeatureKind, VenueFeature
 from booths.venue.models import BoothPackage, Hall, HallKind
-from booths.venue.service import active_booking_clause, list_booths, list_halls, list_packages, price_for
+from booths.venue.service import list_booths, list_halls, list_packages, price_for
 from expo.formatting import as_utc
 
 
@@ -145,7 +146,7 @@ def applicant_input(
     assert exhibitor.id is not None
     wanted = [packages[c] for c in application.packages if c in packages] or list(packages.values())
     free = all(price_for(p, exhibitor.exhibitor_class) == 0 for p in wanted)
-    group = ("free" if free else "paid") if fairness_by == "payment" else str(exhibitor.exhibitor_class)
+    group = ("free" if free else "paid") if fairness_by == FairnessBy.PAYMENT else str(exhibitor.exhibitor_class)
     return alloc.ApplicantIn(
         id=application.id,
         exhibitor_id=exhibitor.id,

@@ -9,7 +9,6 @@ what changed. Existing bookings are never moved: they are inputs the allocator k
 
 import dataclasses
 import secrets
-from datetime import timedelta
 from typing import Any
 
 import anyio.to_thread
@@ -25,11 +24,11 @@ from booths.allocation.inputs import (
     load_venue,
     options_for,
 )
-from booths.allocation.models import AllocationRun, AllocationSetting
+from booths.allocation.models import AllocationRun, AllocationSetting, RunResult, RunStatus, StoredStand
 from booths.applications.models import ApplicationStatus, BookingCoExhibitor, BoothApplication
 from booths.applications.schemas import CommitRead, DryRunIn
 from booths.applications.service import get_settings
-from booths.bookings.models import Booking, BookingStatus
+from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
 from booths.exhibitors.models import Exhibitor
 from booths.venue.models import BoothPackage
@@ -96,14 +95,13 @@ async def dry_run(session: AsyncSession, expo_id: int, data: DryRunIn, actor: Cu
     prepared = await prepare(session, expo_id, data)
     await session.commit()
     outcome = await anyio.to_thread.run_sync(alloc.solve, prepared.problem)
-    result = dataclasses.asdict(outcome)
     run = AllocationRun(
         expo_id=expo_id,
         seed=prepared.problem.options.seed,
         settings=prepared.settings,
         pins={str(k): v for k, v in prepared.problem.pins.items()},
         basis=prepared.basis,
-        result=result,
+        result=RunResult.model_validate(dataclasses.asdict(outcome)).model_dump(mode="json"),
         objective=outcome.objective,
         bound=outcome.bound,
         placed=outcome.placed,
@@ -133,7 +131,7 @@ async def list_runs(session: AsyncSession, expo_id: int, limit: int = 50) -> lis
     return list((await session.scalars(stmt)).all())
 
 
-async def latest_run(session: AsyncSession, expo_id: int, status: str | None = None) -> AllocationRun | None:
+async def latest_run(session: AsyncSession, expo_id: int, status: RunStatus | None = None) -> AllocationRun | None:
     stmt = sa.select(AllocationRun).where(col(AllocationRun.expo_id) == expo_id)
     if status is not None:
         stmt = stmt.where(col(AllocationRun.status) == status)
@@ -147,14 +145,13 @@ async def changes_since(session: AsyncSession, run: AllocationRun) -> list[tuple
     venue = await load_venue(session, run.expo_id, setting)
     codes = {b.id: b.code for b in venue.booths}
     names = await exhibitor_names(session, run.expo_id)
-    stands = run.result.get("stands", [])
     changes: list[tuple[str, dict[str, object]]] = []
-    for stand in stands:
-        if stand["booth_id"] in venue.booked_booths:
-            changes.append(("booth_now_booked", {"booth": stand["booth_code"]}))
-        elif stand["booth_id"] not in codes:
-            changes.append(("booth_unavailable", {"booth": stand["booth_code"]}))
-        for exhibitor_id in stand["exhibitor_ids"]:
+    for stand in run.outcome.stands:
+        if stand.booth_id in venue.booked_booths:
+            changes.append(("booth_now_booked", {"booth": stand.booth_code}))
+        elif stand.booth_id not in codes:
+            changes.append(("booth_unavailable", {"booth": stand.booth_code}))
+        for exhibitor_id in stand.exhibitor_ids:
             if exhibitor_id in venue.booked_exhibitors:
                 changes.append(("exhibitor_now_booked", {"name": names.get(exhibitor_id, "?")}))
     seen = {int(k): v for k, v in run.basis.get("applications", {}).items()}
@@ -182,8 +179,8 @@ async def commit_run(session: AsyncSession, run_id: int, actor: CurrentUser) -> 
     now = utcnow()
     claimed = await session.execute(  # the first statement is a write: it serialises commits of one expo's runs
         sa.update(AllocationRun)
-        .where(col(AllocationRun.id) == run_id, col(AllocationRun.status) == "draft")
-        .values(status="committed", committed_at=now, committed_by=actor.id)
+        .where(col(AllocationRun.id) == run_id, col(AllocationRun.status) == RunStatus.DRAFT)
+        .values(status=RunStatus.COMMITTED, committed_at=now, committed_by=actor.id)
     )
     run = await session.get(AllocationRun, run_id, populate_existing=True)
     if run is None:
@@ -202,29 +199,30 @@ async def commit_run(session: AsyncSession, run_id: int, actor: CurrentUser) -> 
     booths = {b.id: b for b in await list_booths(session, run.expo_id, organiser=True)}
     applications = {a.id or 0: (a, e) for a, e in await accepted_applications(session, run.expo_id)}
     bookings = co_count = 0
-    for stand in run.result.get("stands", []):
+    result = run.outcome
+    for stand in result.stands:
         booking = await _book_stand(session, run, stand, booths, packages, applications, setting, actor)
         bookings += 1
         assert booking.id is not None
-        for exhibitor_id, share in list(zip(stand["exhibitor_ids"], stand["staff_quota_shares"], strict=True))[1:]:
+        for exhibitor_id, share in list(zip(stand.exhibitor_ids, stand.staff_quota_shares, strict=True))[1:]:
             session.add(BookingCoExhibitor(booking_id=booking.id, exhibitor_id=exhibitor_id, staff_quota_share=share))
             co_count += 1
-        for app_id in stand["application_ids"]:
+        for app_id in stand.application_ids:
             application = applications[app_id][0]
             application.status, application.updated_at, application.waitlist_rank = ApplicationStatus.PLACED, now, None
     waitlisted = 0
-    for explanation in run.result.get("explanations", []):
-        found = applications.get(explanation["application_id"])
-        if found is not None and not explanation["placed"]:
-            found[0].status, found[0].waitlist_rank = ApplicationStatus.WAITLISTED, explanation["rank"]
+    for explanation in result.explanations:
+        found = applications.get(explanation.application_id)
+        if found is not None and not explanation.placed:
+            found[0].status, found[0].waitlist_rank = ApplicationStatus.WAITLISTED, explanation.rank
             found[0].updated_at = now
             waitlisted += 1
-        elif found is not None and explanation["reason"]["code"] == "kept_existing_booking":
+        elif found is not None and explanation.reason.code == "kept_existing_booking":
             found[0].status, found[0].updated_at = ApplicationStatus.PLACED, now
     await session.execute(
         sa.update(AllocationRun)
-        .where(col(AllocationRun.expo_id) == run.expo_id, col(AllocationRun.status) == "draft")
-        .values(status="superseded")
+        .where(col(AllocationRun.expo_id) == run.expo_id, col(AllocationRun.status) == RunStatus.DRAFT)
+        .values(status=RunStatus.SUPERSEDED)
     )
     await session.flush()
     return CommitRead(run_id=run_id, bookings=bookings, co_exhibitors=co_count, waitlisted=waitlisted)
@@ -233,7 +231,7 @@ async def commit_run(session: AsyncSession, run_id: int, actor: CurrentUser) -> 
 async def _book_stand(
     session: AsyncSession,
     run: AllocationRun,
-    stand: dict[str, Any],
+    stand: StoredStand,
     booths: dict[int, Any],
     packages: dict[int, BoothPackage],
     applications: dict[int, tuple[BoothApplication, Exhibitor]],
@@ -242,25 +240,24 @@ async def _book_stand(
 ) -> Booking:
     """One stand's booking for its main exhibitor: confirmed when free for its class, else held until the
     payment deadline. A booth taken meanwhile (the unique index decides) raises 409 with the change."""
-    main = applications[stand["application_ids"][0]][1]
+    main = applications[stand.application_ids[0]][1]
     assert main.id is not None
-    price = price_for(packages[booths[stand["booth_id"]].package_id], main.exhibitor_class)
+    price = price_for(packages[booths[stand.booth_id].package_id], main.exhibitor_class)
     try:
         booking = await assign_booth(
             session,
             run.expo_id,
-            stand["booth_id"],
+            stand.booth_id,
             main.id,
             actor,
             confirm=price == 0,
             note=f"allocation run {run.id}",
+            hold_days=setting.payment_days,
         )
     except Conflict as exc:
         if exc.code == "booth_taken":
-            raise _stale([("booth_now_booked", {"booth": stand["booth_code"]})]) from exc
+            raise _stale([("booth_now_booked", {"booth": stand.booth_code})]) from exc
         raise
-    if booking.status == BookingStatus.HELD:
-        booking.hold_expires_at = booking.held_at + timedelta(days=setting.payment_days)
     return booking
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.allocation import inputs as allocation_inputs
 from booths.allocation import service as allocation_runs
+from booths.allocation.models import RunStatus
 from booths.allocation.views import explanation_of, explanation_read, run_read, run_summary
 from booths.applications import service as applications
 from booths.applications import shared_stands, waitlist
@@ -189,7 +190,7 @@ class ApplicationController(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> ExplanationRead:
         application = await applications.get_application(db_session, application_id, user)
-        status = None if user.is_organiser else "committed"
+        status = None if user.is_organiser else RunStatus.COMMITTED
         run = await allocation_runs.latest_run(db_session, application.expo_id, status)
         found = explanation_of(run, application_id) if run else None
         if run is None or found is None:

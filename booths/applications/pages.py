@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.allocation import inputs as allocation_inputs
 from booths.allocation import service as allocation_runs
+from booths.allocation.models import RunStatus
 from booths.allocation.views import explanation_of, explanation_read
 from booths.applications import service as applications
 from booths.applications import waitlist
@@ -134,7 +135,7 @@ async def _render_apply(
         found = await applications.application_of(db_session, expo.id, exhibitor.id)
         if found is not None:
             application = applications.application_read(found, exhibitor)
-            run = await allocation_runs.latest_run(db_session, expo.id, "committed")
+            run = await allocation_runs.latest_run(db_session, expo.id, RunStatus.COMMITTED)
             raw = explanation_of(run, application.id) if run else None
             if raw is not None:
                 explanation = explanation_read(raw, await allocation_inputs.exhibitor_names(db_session, expo.id))

@@ -1,10 +1,11 @@
 """What the applications and allocation API accepts and promises (non-table models)."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
+from booths.allocation.models import FairnessBy, RunStatus
 from booths.applications.models import ApplicationStatus, OfferStatus
 from booths.exhibitors.models import ExhibitorClass
 from booths.fields import ShortCode, Strict
@@ -106,7 +107,7 @@ class AllocationSettingsIn(Strict):
     weights: WeightsIn = Field(default_factory=WeightsIn)
     quotas: list[QuotaIn] = Field(default_factory=list, max_length=10)
     zone_rules: list[ZoneRuleIn] = Field(default_factory=list, max_length=50)
-    fairness_by: Literal["class", "payment"] = "class"
+    fairness_by: FairnessBy = FairnessBy.CLASS
     fairness_max_gap: Annotated[int, Field(ge=0, le=100)] = 10
     max_per_stand: Annotated[int, Field(ge=1, le=10)] = 3
     time_limit_s: Annotated[float, Field(ge=0.5, le=60)] = 5.0
@@ -188,7 +189,7 @@ class GroupFairnessRead(BaseModel):
 class RunSummary(BaseModel):
     id: int
     expo_id: int
-    status: str
+    status: RunStatus
     seed: int
     created_at: UtcDateTime
     committed_at: UtcDateTime | None

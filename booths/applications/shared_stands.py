@@ -15,11 +15,10 @@ from booths.allocation.solver import stand_capacity
 from booths.applications.models import BookingCoExhibitor
 from booths.applications.schemas import CoExhibitorIn, CoExhibitorRead, SharedStandRead
 from booths.applications.service import get_settings
-from booths.bookings.models import Booking, BookingStatus
-from booths.bookings.service import hold_has_expired
+from booths.bookings.holds import active_booking_clause, is_active
+from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor
 from booths.venue.models import Booth, BoothPackage
-from booths.venue.service import active_booking_clause
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
@@ -94,7 +93,7 @@ async def _on_active_stand(session: AsyncSession, exhibitor_id: int) -> bool:
 async def add_co_exhibitor(session: AsyncSession, booking_id: int, data: CoExhibitorIn, actor: CurrentUser) -> None:
     """Organisers put another exhibitor of the expo on an active stand, with a share of its passes."""
     booking = await _booking(session, booking_id, lock=True)
-    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED) or hold_has_expired(booking):
+    if not is_active(booking):
         raise Conflict("This booking is no longer active.", code="booking_not_active")
     exhibitor = await session.get(Exhibitor, data.exhibitor_id)
     if exhibitor is None or exhibitor.expo_id != booking.expo_id:

@@ -19,7 +19,7 @@ from booths.allocation.inputs import accepted_applications, applicant_input, loa
 from booths.applications.models import ApplicationStatus, BoothApplication, BoothOffer, OfferStatus
 from booths.applications.schemas import OfferRead
 from booths.applications.service import get_settings
-from booths.bookings.models import Booking, BookingStatus
+from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
 from booths.exhibitors.models import Exhibitor
 from booths.venue.models import Booth
@@ -216,12 +216,17 @@ async def accept_offer(session: AsyncSession, offer_id: int, user: CurrentUser) 
     assert exhibitor.id is not None
     assert booth is not None
     price = price_for(await get_package(session, booth.package_id), exhibitor.exhibitor_class)
+    setting = await get_settings(session, offer.expo_id)
     booking = await assign_booth(
-        session, offer.expo_id, booth.id or 0, exhibitor.id, user, confirm=price == 0, note=f"waitlist offer {offer.id}"
+        session,
+        offer.expo_id,
+        booth.id or 0,
+        exhibitor.id,
+        user,
+        confirm=price == 0,
+        note=f"waitlist offer {offer.id}",
+        hold_days=setting.payment_days,
     )
-    if booking.status == BookingStatus.HELD:
-        setting = await get_settings(session, offer.expo_id)
-        booking.hold_expires_at = booking.held_at + timedelta(days=setting.payment_days)
     offer.booking_id = booking.id
     application.status, application.waitlist_rank, application.updated_at = ApplicationStatus.PLACED, None, utcnow()
     await session.flush()

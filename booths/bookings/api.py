@@ -15,7 +15,6 @@ from booths.fields import NO_NUL
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
 from expo.auth import requires_exhibitor, requires_exhibitor_or_organiser, requires_organiser
-from expo.errors import NotFound
 
 
 class BookingController(Controller):
@@ -30,14 +29,10 @@ class BookingController(Controller):
     async def hold(
         self, booth_id: FromPath[int], user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
     ) -> BookingRead:
-        booth = await venue.get_booth(db_session, booth_id)
-        exhibitor = await exhibitor_of_user(db_session, user.id, booth.expo_id)
-        if exhibitor is None or exhibitor.id is None:
-            raise NotFound("No such booth.", code="booth_not_found")
-        booking = await bookings.hold_booth(db_session, booth.expo_id, booth_id, exhibitor.id, user)
+        held = await bookings.hold_for_user(db_session, user, booth_id)
         await db_session.commit()
-        assert booking.id is not None
-        return await bookings.get_booking(db_session, booking.id, user)
+        assert held.booking.id is not None
+        return await bookings.get_booking(db_session, held.booking.id, user)
 
     @get(
         "/api/expos/{expo_id:int}/bookings",

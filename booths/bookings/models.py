@@ -18,6 +18,30 @@ class BookingStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class PaymentMethod(StrEnum):
+    TRANSFER = "transfer"
+    CASH = "cash"
+    QRIS = "qris"
+    WAIVED = "waived"  # the organiser lets the exhibitor off (any amount)
+    OTHER = "other"
+
+
+class BookingAction(StrEnum):
+    """What a line of a booking's history records."""
+
+    HOLD = "hold"
+    HOLD_CONFIRM_FREE = "hold_confirm_free"  # a free stand that confirmed itself on hold
+    ASSIGN = "assign"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+    MOVE = "move"
+    EXPIRE = "expire"
+    REPRICE = "reprice"  # the exhibitor's class was rejected: the regular price
+    APPROVE_CONFIRM_FREE = "approve_confirm_free"  # the class was approved: a free stand confirmed
+
+
+# The stored statuses the unique index below covers (a lapsed hold still counts here until a write
+# turns it): what a race check counts. Whether a booking holds its booth now is booths.bookings.holds.
 ACTIVE_BOOKING_STATUSES = (BookingStatus.HELD.value, BookingStatus.CONFIRMED.value)
 
 
@@ -47,7 +71,7 @@ class Booking(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     cancel_reason: str | None = Field(default=None, sa_type=sa.String(300))
     payment_amount: int | None = None
-    payment_method: str | None = Field(default=None, sa_type=sa.String(32))
+    payment_method: PaymentMethod | None = Field(default=None, sa_type=sa.String(32))
     payment_reference: str | None = Field(default=None, sa_type=sa.String(120))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
@@ -61,9 +85,9 @@ class BookingEvent(SQLModel, table=True):
     booking_id: int = Field(foreign_key="booking.id", ondelete="CASCADE", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     actor_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    action: str = Field(sa_type=sa.String(24))
-    from_status: str | None = Field(default=None, sa_type=sa.String(16))
-    to_status: str | None = Field(default=None, sa_type=sa.String(16))
+    action: BookingAction = Field(sa_type=sa.String(24))
+    from_status: BookingStatus | None = Field(default=None, sa_type=sa.String(16))
+    to_status: BookingStatus | None = Field(default=None, sa_type=sa.String(16))
     from_booth_id: int | None = Field(default=None, foreign_key="booth.id", ondelete="SET NULL")
     to_booth_id: int | None = Field(default=None, foreign_key="booth.id", ondelete="SET NULL")
     note: str | None = Field(default=None, sa_type=sa.String(300))

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
-from booths.exhibitors import approval
 from booths.exhibitors import service as exhibitors
 from booths.labels import booth_type_label, notice_text, number, status_label
 from booths.venue import service as venue
@@ -20,7 +19,6 @@ from booths.venue.models import BoothPackage, Expo
 from booths.venue.schemas import BoothRead, ClusterRead
 from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_exhibitor
-from expo.errors import Forbidden
 from expo.formatting import as_utc, format_rupiah, utcnow
 from expo.forms import FormErrors, submit
 from expo.i18n import gettext
@@ -203,15 +201,8 @@ async def hold_submit(
     expo_id = expo.id
 
     async def hold() -> str:
-        exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo_id)
-        if exhibitor is None or exhibitor.id is None:
-            raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
-        booking = await bookings.hold_booth(db_session, expo_id, booth_id, exhibitor.id, user)
-        if booking.status == BookingStatus.CONFIRMED:
-            return "/my-booking?msg=confirmed_free"
-        package = await venue.get_package(db_session, (await venue.get_booth(db_session, booth_id)).package_id)
-        free_on_approval = booking.price == 0 and approval.awaits_approval(package, exhibitor)
-        return "/my-booking?msg=" + ("held_for_approval" if free_on_approval else "held")
+        held = await bookings.hold_for_user(db_session, user, booth_id, expo_id)
+        return "/my-booking?msg=" + held.outcome
 
     async def again(errors: FormErrors, status: int) -> Template:
         return await _render_picker(

@@ -1,18 +1,16 @@
 """What the bookings API accepts and promises: payments, cancel, move, assign, booking reads."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from booths.bookings.models import BookingStatus
+from booths.bookings.models import BookingAction, BookingStatus, PaymentMethod
 from booths.fields import Rupiah, Strict
 from expo.text import MULTI_LINE
 from expo.timestamps import UtcDateTime
 
+
 # --- bookings ---------------------------------------------------------------------------------
-PaymentMethod = Literal["transfer", "cash", "qris", "waived", "other"]
-
-
 class PaymentIn(Strict):
     amount: Rupiah
     method: PaymentMethod
@@ -52,16 +50,16 @@ class BookingRead(BaseModel):
     ended_at: UtcDateTime | None
     cancel_reason: str | None
     payment_amount: int | None
-    payment_method: str | None
+    payment_method: PaymentMethod | None
     payment_reference: str | None
 
 
 class BookingEventRead(BaseModel):
     at: UtcDateTime
-    action: str
+    action: BookingAction
     actor_user_id: int | None
-    from_status: str | None
-    to_status: str | None
+    from_status: BookingStatus | None
+    to_status: BookingStatus | None
     from_booth_code: str | None
     to_booth_code: str | None
     note: str | None

@@ -1,12 +1,19 @@
 """Booking rules: hold, confirm, cancel, assign, move; expiry without a background job.
 
+The one module of booking rules, called by the API, the pages, allocation, the waiting list and the
+demo alike: one hold entry point (``hold_for_user``), one builder of a new booking (``_new_booking``),
+and the live-hold rule from ``booths.bookings.holds``. It is over 400 lines on purpose: every change
+shares the same locks and race handling, and the reads at the end shape what those changes leave.
+
 Every change starts with a write that locks what it decides on (the exhibitor row or the booking
 row): on PostgreSQL a row lock, on SQLite the database write lock, taken before anything is read.
 The partial unique index ``uq_booking_active_booth`` makes "one active booking per booth" true
 under any concurrency; the checks here only give the friendly message first.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -15,17 +22,27 @@ from sqlmodel import col
 
 from booths.allocation.models import AllocationSetting
 from booths.bookings.events import booking_ended
-from booths.bookings.models import Booking, BookingEvent, BookingStatus
+from booths.bookings.holds import (
+    active_booking_clause,
+    booth_is_booked,
+    effective_status,
+    expired_clause,
+    is_active,
+    lapsed_hold_clause,
+    live_hold_clause,
+)
+from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus, PaymentMethod
 from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
-from booths.exhibitors.approval import confirms_itself, stand_price
+from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_price
 from booths.exhibitors.models import Exhibitor
+from booths.exhibitors.service import exhibitor_of_user
 from booths.venue.lifecycle import check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
-from booths.venue.service import active_booking_clause, booth_is_booked, get_booth, get_expo, price_for
+from booths.venue.service import get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
 from expo.database import contains_pattern
-from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from expo.formatting import as_utc, utcnow
+from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from expo.formatting import utcnow
 from expo.i18n import N_
 
 _TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
@@ -60,8 +77,8 @@ async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUse
 def _event(
     booking: Booking,
     actor: CurrentUser | None,
-    action: str,
-    from_status: str | None,
+    action: BookingAction,
+    from_status: BookingStatus | None,
     note: str | None = None,
     from_booth_id: int | None = None,
 ) -> BookingEvent:
@@ -78,31 +95,17 @@ def _event(
     )
 
 
-def hold_has_expired(booking: Booking) -> bool:
-    return (
-        booking.status == BookingStatus.HELD
-        and booking.hold_expires_at is not None
-        and as_utc(booking.hold_expires_at) <= utcnow()
-    )
-
-
 async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
     """Turn lapsed holds on a booth into 'expired' so that the unique index lets a new booking in."""
     now = utcnow()
     stale = (
-        await session.scalars(
-            sa.select(Booking).where(
-                col(Booking.booth_id) == booth_id,
-                col(Booking.status) == BookingStatus.HELD,
-                col(Booking.hold_expires_at) <= now,
-            )
-        )
+        await session.scalars(sa.select(Booking).where(col(Booking.booth_id) == booth_id, lapsed_hold_clause(now)))
     ).all()
     for booking in stale:
         booking.status = BookingStatus.EXPIRED
         booking.ended_at = now
         booking.updated_at = now
-        session.add(_event(booking, None, "expire", BookingStatus.HELD))
+        session.add(_event(booking, None, BookingAction.EXPIRE, BookingStatus.HELD))
         await booking_ended(session, booking)
     if stale:
         await session.flush()
@@ -138,6 +141,79 @@ async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
     return int(await session.scalar(stmt) or 0)
 
 
+class HoldOutcome(StrEnum):
+    """What a hold became; the page's notice after it (``/my-booking?msg=...``) is named the same."""
+
+    HELD = "held"
+    HELD_FOR_APPROVAL = "held_for_approval"
+    CONFIRMED_FREE = "confirmed_free"
+
+
+@dataclass(frozen=True)
+class Hold:
+    booking: Booking
+    outcome: HoldOutcome
+
+
+async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int, expo_id: int | None = None) -> Hold:
+    """The one way a logged-in exhibitor holds a booth, for the API and the booth picker alike: the
+    booth (in ``expo_id`` when the caller names the expo), then the user's exhibitor record in the
+    booth's expo, then ``hold_booth``'s rules."""
+    booth = await get_booth(session, booth_id, expo_id)
+    exhibitor = await exhibitor_of_user(session, user.id, booth.expo_id)
+    if exhibitor is None or exhibitor.id is None:
+        raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
+    booking = await hold_booth(session, booth.expo_id, booth_id, exhibitor.id, user)
+    if booking.status == BookingStatus.CONFIRMED:
+        return Hold(booking, HoldOutcome.CONFIRMED_FREE)
+    package = await session.get(BoothPackage, booth.package_id)
+    assert package is not None
+    waits = booking.price == 0 and awaits_approval(package, exhibitor)
+    return Hold(booking, HoldOutcome.HELD_FOR_APPROVAL if waits else HoldOutcome.HELD)
+
+
+async def _locked_parties(
+    session: AsyncSession, expo_id: int, exhibitor_id: int, not_found: NotFound
+) -> tuple[Exhibitor, Expo]:
+    """Lock the exhibitor (every booking change of theirs queues here), check it belongs to the expo
+    and that the expo is not over."""
+    exhibitor = await _lock_exhibitor(session, exhibitor_id)
+    expo = await get_expo(session, expo_id)
+    if exhibitor.expo_id != expo_id:
+        raise not_found
+    check_not_over(expo)
+    return exhibitor, expo
+
+
+def _new_booking(expo: Expo, booth: Booth, exhibitor: Exhibitor, price: int, hold_for: timedelta | None) -> Booking:
+    """The one builder of a booking: held from now for ``hold_for`` (the expo's hold time by default)."""
+    assert exhibitor.id is not None
+    assert booth.id is not None
+    assert expo.id is not None
+    now = utcnow()
+    return Booking(
+        expo_id=expo.id,
+        booth_id=booth.id,
+        exhibitor_id=exhibitor.id,
+        status=BookingStatus.HELD,
+        price=price,
+        held_at=now,
+        hold_expires_at=now + (hold_for or timedelta(minutes=expo.hold_minutes)),
+        updated_at=now,
+    )
+
+
+async def _place(
+    session: AsyncSession, booking: Booking, booth: Booth, actor: CurrentUser, action: BookingAction, note: str = ""
+) -> Booking:
+    """Store a new booking (the unique index decides a race) and the first line of its history."""
+    session.add(booking)
+    await _flush_or_taken(session, booth)
+    session.add(_event(booking, actor, action, None, note=note))
+    await session.flush()
+    return booking
+
+
 async def hold_booth(
     session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
 ) -> Booking:
@@ -150,11 +226,9 @@ async def hold_booth(
     if await booth_is_booked(session, booth_id):
         booth = await get_booth(session, booth_id, expo_id)
         raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
-    exhibitor = await _lock_exhibitor(session, exhibitor_id)
-    expo = await get_expo(session, expo_id)
-    if exhibitor.expo_id != expo_id:
-        raise NotFound("No such booth.", code="booth_not_found")
-    check_not_over(expo)
+    exhibitor, expo = await _locked_parties(
+        session, expo_id, exhibitor_id, NotFound("No such booth.", code="booth_not_found")
+    )
     by_application = sa.select(col(AllocationSetting.applications_only)).where(
         col(AllocationSetting.expo_id) == expo_id
     )
@@ -169,25 +243,11 @@ async def hold_booth(
         )
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
-    price = stand_price(package, exhibitor)
-    now = utcnow()
-    booking = Booking(
-        expo_id=expo_id,
-        booth_id=booth_id,
-        exhibitor_id=exhibitor_id,
-        status=BookingStatus.HELD,
-        price=price,
-        held_at=now,
-        hold_expires_at=now + timedelta(minutes=expo.hold_minutes),
-        updated_at=now,
-    )
-    if confirms_itself(package, exhibitor, expo):
-        booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
-    session.add(booking)
-    await _flush_or_taken(session, booth)
-    session.add(_event(booking, actor, "hold" if booking.status == BookingStatus.HELD else "hold_confirm_free", None))
-    await session.flush()
-    return booking
+    booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
+    if not confirms_itself(package, exhibitor, expo):
+        return await _place(session, booking, booth, actor, BookingAction.HOLD)
+    booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, booking.held_at, None
+    return await _place(session, booking, booth, actor, BookingAction.HOLD_CONFIRM_FREE)
 
 
 def _check_payment(booking: Booking, payment: PaymentIn | None) -> None:
@@ -199,7 +259,7 @@ def _check_payment(booking: Booking, payment: PaymentIn | None) -> None:
             code="payment_required",
             fields=[FieldProblem("payment", "Record the payment to confirm a paid stand.")],
         )
-    if payment.method != "waived" and payment.amount < booking.price:
+    if payment.method != PaymentMethod.WAIVED and payment.amount < booking.price:
         raise InvalidInput(
             "The payment is less than the price.",
             code="payment_insufficient",
@@ -235,7 +295,7 @@ async def confirm_booking(
             code="booking_not_active",
             params={"status": booking.status},
         )
-    if hold_has_expired(booking):
+    if not is_active(booking):
         raise Conflict("The hold expired; the booth must be held again.", code="hold_expired")
     _check_payment(booking, payment)
     _apply_payment(booking, payment)
@@ -243,7 +303,7 @@ async def confirm_booking(
         _event(
             booking,
             actor,
-            "confirm",
+            BookingAction.CONFIRM,
             BookingStatus.HELD,
             note=f"{payment.method} {payment.amount} {payment.reference}".strip() if payment else None,
         )
@@ -254,13 +314,13 @@ async def confirm_booking(
 
 async def cancel_booking(session: AsyncSession, booking_id: int, actor: CurrentUser, reason: str = "") -> Booking:
     booking = await _lock_booking(session, booking_id, actor)
-    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED) or hold_has_expired(booking):
+    if not is_active(booking):
         raise Conflict("This booking is no longer active.", code="booking_not_active")
     before = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.ended_at = booking.updated_at = utcnow()
     booking.cancel_reason = reason or None
-    session.add(_event(booking, actor, "cancel", before, note=reason))
+    session.add(_event(booking, actor, BookingAction.CANCEL, before, note=reason))
     await session.flush()
     await booking_ended(session, booking)  # its staff passes stop now, in this transaction
     return booking
@@ -271,7 +331,7 @@ async def move_booking(
 ) -> Booking:
     """Move an active booking to another free booth, keeping its history and price."""
     booking = await _lock_booking(session, booking_id, actor)
-    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED) or hold_has_expired(booking):
+    if not is_active(booking):
         raise Conflict("This booking is no longer active.", code="booking_not_active")
     if booking.booth_id == to_booth_id:
         raise InvalidInput(
@@ -284,7 +344,7 @@ async def move_booking(
     booking.booth_id = to_booth_id
     booking.updated_at = utcnow()
     await _flush_or_taken(session, target)
-    session.add(_event(booking, actor, "move", booking.status, note=note, from_booth_id=from_booth))
+    session.add(_event(booking, actor, BookingAction.MOVE, booking.status, note=note, from_booth_id=from_booth))
     await session.flush()
     return booking
 
@@ -299,43 +359,26 @@ async def assign_booth(
     confirm: bool = True,
     payment: PaymentIn | None = None,
     note: str = "",
+    hold_days: int | None = None,
 ) -> Booking:
     """The organiser places an exhibitor on a booth directly (the per-exhibitor limit is the
-    exhibitors' self-service rule; organisers decide for themselves)."""
-    exhibitor = await _lock_exhibitor(session, exhibitor_id)
-    expo: Expo = await get_expo(session, expo_id)
-    if exhibitor.expo_id != expo_id:
-        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
-    check_not_over(expo)
+    exhibitors' self-service rule; organisers decide for themselves). Unless confirmed at once, it is
+    held for the expo's hold time, or ``hold_days`` (the payment deadline of allocations and offers)."""
+    exhibitor, expo = await _locked_parties(
+        session, expo_id, exhibitor_id, NotFound("No such exhibitor.", code="exhibitor_not_found")
+    )
     booth = await _bookable_booth(session, expo_id, booth_id)
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
-    now = utcnow()
-    booking = Booking(
-        expo_id=expo_id,
-        booth_id=booth_id,
-        exhibitor_id=exhibitor_id,
-        status=BookingStatus.HELD,
-        price=price_for(package, exhibitor.exhibitor_class),
-        held_at=now,
-        hold_expires_at=now + timedelta(minutes=expo.hold_minutes),
-        updated_at=now,
-    )
+    hold_for = None if hold_days is None else timedelta(days=hold_days)
+    booking = _new_booking(expo, booth, exhibitor, price_for(package, exhibitor.exhibitor_class), hold_for)
     if confirm:
         _check_payment(booking, payment)
         _apply_payment(booking, payment)
-    session.add(booking)
-    await _flush_or_taken(session, booth)
-    session.add(_event(booking, actor, "assign", None, note=note))
-    await session.flush()
-    return booking
+    return await _place(session, booking, booth, actor, BookingAction.ASSIGN, note)
 
 
 # --- reading ----------------------------------------------------------------------------------
-def _effective_status(booking: Booking) -> BookingStatus:
-    return BookingStatus.EXPIRED if hold_has_expired(booking) else BookingStatus(booking.status)
-
-
 async def list_bookings(
     session: AsyncSession,
     expo_id: int,
@@ -367,16 +410,10 @@ async def list_bookings(
                 sa.func.lower(col(Booth.code)).like(like, escape="\\"),
             )
         )
-    now = utcnow()
     if status == BookingStatus.HELD:
-        stmt = stmt.where(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > now)
+        stmt = stmt.where(live_hold_clause())
     elif status == BookingStatus.EXPIRED:
-        stmt = stmt.where(
-            sa.or_(
-                col(Booking.status) == BookingStatus.EXPIRED,
-                sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) <= now),
-            )
-        )
+        stmt = stmt.where(expired_clause())
     elif status is not None:
         stmt = stmt.where(col(Booking.status) == status)
     rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
@@ -384,10 +421,12 @@ async def list_bookings(
 
 
 def booking_read(booking: Booking, booth_code: str, hall_code: str, exhibitor_name: str) -> BookingRead:
-    data = booking.model_dump(exclude={"updated_at", "status"})
+    # Enum columns read back as plain strings: the read model validates them (model_dump would warn).
+    data = booking.model_dump(exclude={"updated_at", "status", "payment_method"})
     return BookingRead(
         **data,
-        status=_effective_status(booking),
+        status=effective_status(booking),
+        payment_method=booking.payment_method,
         booth_code=booth_code,
         hall_code=hall_code,
         exhibitor_name=exhibitor_name,

@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.allocation.models import FairnessBy
 from booths.applications import service as applications
 from booths.applications.models import BoothApplication
 from booths.applications.schemas import AllocationSettingsIn, ApplicationCreate, QuotaIn, ZoneRuleIn
+from booths.bookings.holds import active_booking_clause
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor, ExhibitorClass
-from booths.venue.service import active_booking_clause, list_booths
+from booths.venue.service import list_booths
 from expo.accounts import CurrentUser
 from expo.formatting import utcnow
 
@@ -41,7 +43,7 @@ async def seed_demo_applications(session: AsyncSession, expo_id: int, organiser:
                 ZoneRuleIn(zone="package:gratis-umkm", classes=[ExhibitorClass.UMKM]),
                 ZoneRuleIn(zone="hall:T", clusters=["kuliner"]),
             ],
-            fairness_by="payment",
+            fairness_by=FairnessBy.PAYMENT,
             time_limit_s=3.0,
         ),
     )

@@ -4,8 +4,7 @@ confirmed, assigned and cancelled through the booking services; only ``lapse`` w
 
 from datetime import timedelta
 
-from booths.bookings.models import Booking
-from booths.bookings.schemas import PaymentMethod
+from booths.bookings.models import Booking, PaymentMethod
 from booths.bookings.service import assign_booth, cancel_booking, confirm_booking, hold_booth
 from booths.demo.context import Demo
 from booths.exhibitors.models import Exhibitor
@@ -26,7 +25,7 @@ async def confirm(demo: Demo, booking: Booking, method: PaymentMethod) -> Bookin
 
 
 async def assign(
-    demo: Demo, exhibitor: Exhibitor, booth: Booth, method: PaymentMethod = "transfer", note: str = ""
+    demo: Demo, exhibitor: Exhibitor, booth: Booth, method: PaymentMethod = PaymentMethod.TRANSFER, note: str = ""
 ) -> Booking:
     """The organiser places an exhibitor and confirms at once, with a payment when the stand is not free."""
     assert exhibitor.id is not None
@@ -68,7 +67,7 @@ async def pesantren_bookings(demo: Demo, rows: list[tuple[Exhibitor, CurrentUser
 
 
 async def koperasi_bookings(demo: Demo, rows: list[tuple[Exhibitor, CurrentUser | None]]) -> None:
-    methods: tuple[PaymentMethod, ...] = ("transfer", "qris", "cash")
+    methods = (PaymentMethod.TRANSFER, PaymentMethod.QRIS, PaymentMethod.CASH)
     (published, published_user), *others = rows  # the exhibitor of the published log-in
     await hold(demo, published, demo.booth(published.cluster, ("standar",)), published_user)  # live: countdown page
     for i, (exhibitor, _) in enumerate(others[:7]):
@@ -82,7 +81,7 @@ async def koperasi_bookings(demo: Demo, rows: list[tuple[Exhibitor, CurrentUser 
     exhibitor = others[9][0]
     await lapse(demo, await hold(demo, exhibitor, demo.booth(exhibitor.cluster)), hours_ago=5)
     exhibitor = others[10][0]
-    booking = await assign(demo, exhibitor, demo.booth(exhibitor.cluster), "transfer")
+    booking = await assign(demo, exhibitor, demo.booth(exhibitor.cluster), PaymentMethod.TRANSFER)
     await cancel(demo, booking, "Pindah ke pameran lain; dana dikembalikan.")
 
 
@@ -92,12 +91,17 @@ async def umkm_bookings(demo: Demo, rows: list[tuple[Exhibitor, CurrentUser | No
     # lapsed hold as expired), and the first chose a free UMKM stand instead.
     tent = demo.booth("kuliner", ("tenda",))
     await lapse(demo, await hold(demo, first, tent, first_user), hours_ago=26)
-    await assign(demo, taker, tent, "qris")
+    await assign(demo, taker, tent, PaymentMethod.QRIS)
     await hold(demo, first, demo.booth("kuliner", ("gratis-umkm",)), first_user)
     for exhibitor, _ in others[:5]:
         await assign(demo, exhibitor, demo.booth("kuliner", ("gratis-umkm",)), note="UMKM binaan.")
     for i, (exhibitor, _) in enumerate(others[5:8]):
-        await assign(demo, exhibitor, demo.booth(exhibitor.cluster), ("transfer", "cash", "qris")[i])
+        await assign(
+            demo,
+            exhibitor,
+            demo.booth(exhibitor.cluster),
+            (PaymentMethod.TRANSFER, PaymentMethod.CASH, PaymentMethod.QRIS)[i],
+        )
     await hold(demo, others[8][0], demo.booth(others[8][0].cluster))
     booking = await hold(demo, others[9][0], demo.booth(others[9][0].cluster))
     await cancel(demo, booking, "Tidak ada penjaga stan pada tanggal pameran.")
@@ -105,4 +109,4 @@ async def umkm_bookings(demo: Demo, rows: list[tuple[Exhibitor, CurrentUser | No
 
 async def other_bookings(demo: Demo, rows: list[tuple[Exhibitor, CurrentUser | None]]) -> None:
     for exhibitor, _ in rows:
-        await assign(demo, exhibitor, demo.booth("instansi", ("sponsor",)), "transfer")
+        await assign(demo, exhibitor, demo.booth("instansi", ("sponsor",)), PaymentMethod.TRANSFER)

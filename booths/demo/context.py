@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.bookings.schemas import PaymentIn, PaymentMethod
+from booths.bookings.models import PaymentMethod
+from booths.bookings.schemas import PaymentIn
 from booths.venue.models import Booth, BoothPackage
 from expo.accounts import CurrentUser
 from expo.models import Role, User

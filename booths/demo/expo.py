@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from booths.bookings.holds import effective_status
 from booths.bookings.models import Booking, BookingStatus
-from booths.bookings.service import hold_has_expired
 from booths.demo import bookings
 from booths.demo.applications import seed_demo_applications
 from booths.demo.context import Demo
@@ -60,7 +60,7 @@ async def counts(demo: Demo) -> dict[str, int]:
     for status in BookingStatus:
         out[f"bookings_{status.value}"] = 0
     for booking in rows:
-        status = BookingStatus.EXPIRED if hold_has_expired(booking) else BookingStatus(booking.status)
+        status = effective_status(booking)
         out[f"bookings_{status.value}"] += 1
     return out
 

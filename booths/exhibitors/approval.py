@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.bookings.models import Booking, BookingEvent, BookingStatus
+from booths.bookings.holds import live_hold_clause
+from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus
 from booths.exhibitors.models import Approval, Exhibitor
 from booths.venue.models import Booth, BoothPackage, Expo
 from booths.venue.service import get_expo, price_for
@@ -83,8 +84,7 @@ async def decide(
             .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
             .where(
                 col(Booking.exhibitor_id) == exhibitor_id,
-                col(Booking.status) == BookingStatus.HELD,
-                col(Booking.hold_expires_at) > now,
+                live_hold_clause(now),
             )
         )
     ).all()
@@ -93,7 +93,11 @@ async def decide(
         if decision == Decision.REJECTED and booking.price != stand_price(package, exhibitor):
             booking.price, booking.updated_at = stand_price(package, exhibitor), now
             note_text = f"class rejected: {booking.price}"
-            session.add(BookingEvent(booking_id=booking.id, actor_user_id=actor.id, action="reprice", note=note_text))
+            session.add(
+                BookingEvent(
+                    booking_id=booking.id, actor_user_id=actor.id, action=BookingAction.REPRICE, note=note_text
+                )
+            )
         elif decision == Decision.APPROVED and confirms_itself(package, exhibitor, expo):
             booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
             booking.updated_at = now
@@ -101,7 +105,7 @@ async def decide(
                 BookingEvent(
                     booking_id=booking.id,
                     actor_user_id=actor.id,
-                    action="approve_confirm_free",
+                    action=BookingAction.APPROVE_CONFIRM_FREE,
                     from_status=BookingStatus.HELD,
                     to_status=BookingStatus.CONFIRMED,
                     to_booth_id=booking.booth_id,

@@ -13,6 +13,7 @@ from booths.maps import service as maps
 from booths.maps.draw.document import PrintOptions
 from booths.maps.schemas import (
     FeatureCreate,
+    FeatureImportResult,
     FeatureRead,
     FeatureUpdate,
     LayoutCheckRead,
@@ -83,11 +84,11 @@ class MapController(Controller):
         expo_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
-    ) -> dict[str, int]:
+    ) -> FeatureImportResult:
         raw = await read_upload(request, settings.max_csv_bytes)
         count = await features.import_features(db_session, expo_id, raw)
         await db_session.commit()
-        return {"features": count}
+        return FeatureImportResult(features=count)
 
     @get("/map/rules", guards=[requires_organiser], summary="Thresholds of the layout check")
     async def get_rules(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> MapRules:

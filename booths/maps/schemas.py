@@ -135,3 +135,7 @@ class PublicMap(BaseModel):
     version: str
     halls: list[PublicHall]
     clusters: list[PublicCluster]
+
+
+class FeatureImportResult(BaseModel):
+    features: int

@@ -9,10 +9,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.bookings.holds import booth_is_booked
 from booths.venue import geometry
 from booths.venue.models import Booth, BoothPackage, Hall, ProductCluster
 from booths.venue.schemas import BoothCreate, CsvImportResult
-from booths.venue.service import booth_is_booked, get_expo
+from booths.venue.service import get_expo
 from expo.csv_export import csv_text, restore
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import utcnow

@@ -1,4 +1,11 @@
-"""Rules for the expo, its days, halls, clusters, packages and booths."""
+"""Rules for the expo, its days, halls, clusters, packages and booths.
+
+Over 400 lines on purpose: the venue is one aggregate whose rules check each other (a booth against its
+hall's size, its neighbours and its package; a hall against the booths on it; a package and a cluster
+against their expo), and every caller (API, pages, CSV import, maps, the demo, the test factories) uses
+it as the one ``venue`` module. Sections below: expo, halls and clusters, packages, booths. Whether a
+booking holds a booth is ``booths.bookings.holds``.
+"""
 
 from collections.abc import Sequence
 from datetime import timedelta
@@ -8,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.bookings.holds import active_booking_clause, booth_is_booked
 from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.models import Exhibitor
 from booths.venue import geometry
@@ -273,19 +281,6 @@ async def get_booth(session: AsyncSession, booth_id: int, expo_id: int | None = 
     if booth is None or (expo_id is not None and booth.expo_id != expo_id):
         raise NotFound("No such booth.", code="booth_not_found")
     return booth
-
-
-def active_booking_clause() -> sa.ColumnElement[bool]:
-    """A booking that holds its booth now: confirmed, or held and not yet expired."""
-    return sa.or_(
-        col(Booking.status) == BookingStatus.CONFIRMED,
-        sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > utcnow()),
-    )
-
-
-async def booth_is_booked(session: AsyncSession, booth_id: int) -> bool:
-    stmt = sa.select(col(Booking.id)).where(col(Booking.booth_id) == booth_id, active_booking_clause()).limit(1)
-    return await session.scalar(stmt) is not None
 
 
 def check_geometry(

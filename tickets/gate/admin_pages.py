@@ -24,6 +24,7 @@ from expo.public_url import public_base_url
 from expo.web import page
 from tickets.gate import devices
 from tickets.gate import staff as gate_staff
+from tickets.gate.devices import device_status
 from tickets.gate.models import Gate, GateDevice, GateDirections
 from tickets.gate.schemas import GateCreate
 from tickets.passes.kinds import ensure_kinds
@@ -73,16 +74,6 @@ LABELS = {  # shown for the stored codes; translated in the template
     "waiting": N_("waiting for the phone"),
     "expired": N_("code expired"),
 }
-
-
-def device_status(device: GateDevice, now: datetime) -> str:
-    if device.revoked_at is not None:
-        return "revoked"
-    if device.paired_at is not None:
-        return "paired"
-    if device.pairing_expires_at is not None and as_utc(device.pairing_expires_at) > now:
-        return "waiting"
-    return "expired"
 
 
 def _setup_url(slug: str, msg: str = "") -> str:

@@ -38,6 +38,7 @@ from tickets.gate.schemas import (
     RecentScan,
     ReentryIn,
     ResetIn,
+    ResetResult,
     ScanIn,
     ScanResult,
     SyncIn,
@@ -144,11 +145,11 @@ class GateAdminController(Controller):
         data: JSONBody[ResetIn],
         db_session: NamedDependency[AsyncSession],
         checkin_notices: NamedDependency[CheckinNotices],
-    ) -> dict[str, int]:
+    ) -> ResetResult:
         deleted = await checkin_ops.reset_checkins(db_session, expo_id)
         await db_session.commit()
         checkin_notices.changed(expo_id)
-        return {"deleted_scans": deleted}
+        return ResetResult(deleted_scans=deleted)
 
     @post("/api/expos/{expo_id:int}/checkins/close-day", status_code=200, summary="Check everyone out")
     async def close_day(

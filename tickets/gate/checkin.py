@@ -12,6 +12,11 @@ Entry decision order, first failing check wins:
  8. ``kind_not_admitted``  the gate admits other kinds only
  9. ``already_inside``     inside and the kind may not re-enter (or ``once`` and entered before)
 An exit checks 1-4 only: nobody is kept inside.
+
+Over 400 lines on purpose: the decision is one transaction read top to bottom in the order above
+(read the text, find the pass, the checks, store the scan, the presence row), online and offline
+alike; split, the order would have to be pieced together from several files. The facts it reads are
+``scan_facts``, the validity rule ``tickets.passes.validity``.
 """
 
 import unicodedata
@@ -33,37 +38,33 @@ from expo.database import sqlite_write_turn
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc, utcnow
 from expo.metadata import table_of
-from tickets.gate.models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
+from tickets.gate.models import (
+    Direction,
+    GateDevice,
+    GateDirections,
+    PassPresence,
+    Reentry,
+    Scan,
+    ScanReason,
+    ScanStatus,
+)
 from tickets.gate.scan_facts import GateFacts, PassFacts, PassIndex, find_passes, pass_by_id
 from tickets.gate.schemas import OfflineScanIn, ScanIn, ScanResult
 from tickets.passes.service import CODE_LENGTH, format_code, normalise_code
 from tickets.signing import tokens
 from tickets.signing.keys import KeyRing
 
-OK = "ok"
-REFUSED = "refused"
-REASONS = (
-    "ok",
-    "invalid",
-    "invalid_signature",
-    "wrong_expo",
-    "wrong_direction",
-    "revoked",
-    "not_valid_today",
-    "outside_hours",
-    "kind_not_admitted",
-    "already_inside",
-)
+REASONS = tuple(ScanReason)
 # A device clock further than this from the server's is wrong (an online answer takes 2 s at most).
 CLOCK_TOLERANCE = timedelta(minutes=2)
 MAX_PAST = timedelta(days=7)  # an offline scan older than this is not plausible: placed at receipt
 SEEN_EVERY = timedelta(minutes=1)
-_TOKEN_ERRORS = {
-    "malformed": "invalid",
-    "unsupported_version": "invalid",
-    "unknown_key": "invalid_signature",
-    "bad_signature": "invalid_signature",
-    "wrong_expo": "wrong_expo",
+_TOKEN_ERRORS: dict[str, ScanReason] = {
+    "malformed": ScanReason.INVALID,
+    "unsupported_version": ScanReason.INVALID,
+    "unknown_key": ScanReason.INVALID_SIGNATURE,
+    "bad_signature": ScanReason.INVALID_SIGNATURE,
+    "wrong_expo": ScanReason.WRONG_EXPO,
 }
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 _scan = table_of(Scan)
@@ -75,7 +76,7 @@ _device = table_of(GateDevice)
 class Scanned:
     """What the scanned text says before any lookup: a refusal, a token's serial and days, or a code."""
 
-    reason: str | None
+    reason: ScanReason | None
     serial: int | None = None
     days: tuple[date, ...] = ()
     code: str | None = None
@@ -85,7 +86,7 @@ class Scanned:
 class _Found:
     """The pass the text names (``reason``: a refusal found before the decision's later checks)."""
 
-    reason: str | None
+    reason: ScanReason | None
     pass_: PassFacts | None = None
     serial: int | None = None
     days: tuple[date, ...] = ()
@@ -99,17 +100,17 @@ def read_text(text: str, public_keys: Mapping[int, Ed25519PublicKey], expo_id: i
     """Check 1-3 on the text alone: a genuine token of this expo, or the shape of a printed code."""
     text = text.strip()
     if not text or not _printable(text):
-        return Scanned("invalid")
+        return Scanned(ScanReason.INVALID)
     if len(text) > 3 * CODE_LENGTH and _TOKEN_CHARS.issuperset(text):
         try:
             claims = tokens.verify(text, public_keys, expo_id)
         except tokens.TokenError as exc:
-            return Scanned(_TOKEN_ERRORS.get(exc.code, "invalid"))
+            return Scanned(_TOKEN_ERRORS.get(exc.code, ScanReason.INVALID))
         return Scanned(None, serial=claims.serial, days=claims.days)
     compact = normalise_code(text)
     if len(compact) == CODE_LENGTH and len(text) <= 2 * CODE_LENGTH:
         return Scanned(None, code=compact)
-    return Scanned("invalid")
+    return Scanned(ScanReason.INVALID)
 
 
 def _found(scanned: Scanned, index: PassIndex) -> _Found:
@@ -119,11 +120,11 @@ def _found(scanned: Scanned, index: PassIndex) -> _Found:
         if (pass_ := index.by_serial.get(scanned.serial)) is not None:
             return _Found(None, pass_=pass_, serial=scanned.serial, days=scanned.days)
         if (retired := index.retired.get(scanned.serial)) is not None:  # the token of a re-issued pass
-            return _Found("revoked", pass_=retired, serial=scanned.serial)
-        return _Found("invalid", serial=scanned.serial)
+            return _Found(ScanReason.REVOKED, pass_=retired, serial=scanned.serial)
+        return _Found(ScanReason.INVALID, serial=scanned.serial)
     if scanned.code is not None and (pass_ := index.by_code.get(scanned.code)) is not None:
         return _Found(None, pass_=pass_, serial=pass_.serial, days=pass_.days)
-    return _Found("invalid")
+    return _Found(ScanReason.INVALID)
 
 
 def day_start(zone: ZoneInfo, at: datetime) -> datetime:
@@ -138,21 +139,21 @@ def _within(moment: time, opens: time | None, closes: time | None) -> bool:
     return not (closes is not None and moment >= closes)
 
 
-def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: datetime) -> str | None:  # noqa: PLR0911
+def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: datetime) -> ScanReason | None:  # noqa: PLR0911
     """Checks 1-8, which need no lock (the documented order, one return per check)."""
-    if found.reason in {"invalid", "invalid_signature", "wrong_expo"}:
+    if found.reason in {ScanReason.INVALID, ScanReason.INVALID_SIGNATURE, ScanReason.WRONG_EXPO}:
         return found.reason
     if gate.directions not in {GateDirections.BOTH, direction.value}:
-        return "wrong_direction"
+        return ScanReason.WRONG_DIRECTION
     if direction == Direction.EXIT:
         return None
     pass_ = found.pass_
     assert pass_ is not None
-    if found.reason == "revoked" or pass_.revoked:
-        return "revoked"
+    if found.reason == ScanReason.REVOKED or pass_.revoked:
+        return ScanReason.REVOKED
     local = at.astimezone(gate.zone)
     if local.date() not in found.days:
-        return "not_valid_today"
+        return ScanReason.NOT_VALID_TODAY
     moment = local.time()
     if pass_.kind_hours != (None, None):
         hours_ok = _within(moment, *pass_.kind_hours)
@@ -160,9 +161,9 @@ def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: dat
         day = gate.day_hours.get(local.date())
         hours_ok = day is None or _within(moment, *day)
     if not hours_ok or not _within(moment, *gate.gate_hours):
-        return "outside_hours"
+        return ScanReason.OUTSIDE_HOURS
     if gate.kind_codes and pass_.kind_code not in gate.kind_codes:
-        return "kind_not_admitted"
+        return ScanReason.KIND_NOT_ADMITTED
     return None
 
 
@@ -391,11 +392,11 @@ async def _decide_and_store(
         "serial": found.serial,
         "kind_code": pass_.kind_code if pass_ is not None else None,
         "direction": data.direction.value,
-        "status": OK if reason is None else REFUSED,
-        "reason": reason or OK,
+        "status": ScanStatus.OK if reason is None else ScanStatus.REFUSED,
+        "reason": reason or ScanReason.OK,
         "offline": offline,
         "device_status": device_status,
-        "conflict": device_status == OK and reason is not None,
+        "conflict": device_status == ScanStatus.OK and reason is not None,
         "scanned_at": scanned_at,
         "device_scanned_at": placed.claimed,
         "clock_skewed": placed.skewed,
@@ -411,7 +412,11 @@ async def _decide_and_store(
         and pass_ is not None
         and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now, zone=gate.zone)
     ):
-        values |= {"status": REFUSED, "reason": "already_inside", "conflict": device_status == OK}
+        values |= {
+            "status": ScanStatus.REFUSED,
+            "reason": ScanReason.ALREADY_INSIDE,
+            "conflict": device_status == ScanStatus.OK,
+        }
         refusal = {k: values[k] for k in ("status", "reason", "conflict")}
         await conn.execute(writes["refuse"].values(**refusal), {"scan_id": scan_id})
     await session.commit()

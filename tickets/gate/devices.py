@@ -12,8 +12,8 @@ from booths.venue.models import Hall
 from booths.venue.service import get_expo
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, Unauthenticated
-from expo.formatting import utcnow
-from tickets.gate.models import Gate, GateDevice, KindEntryRule, Reentry
+from expo.formatting import as_utc, utcnow
+from tickets.gate.models import DeviceStatus, Gate, GateDevice, KindEntryRule, Reentry
 from tickets.gate.schemas import DeviceRead, GateCreate, GateRead
 from tickets.passes.kinds import ensure_kinds, kind_by_code
 from tickets.passes.service import CODE_ALPHABET
@@ -200,3 +200,14 @@ async def set_reentry(session: AsyncSession, expo_id: int, kind_code: str, reent
     else:
         rule.reentry = reentry
     await session.flush()
+
+
+def device_status(device: GateDevice, now: datetime) -> DeviceStatus:
+    """Revoked, paired, waiting for the phone (its code still runs) or the code expired unused."""
+    if device.revoked_at is not None:
+        return DeviceStatus.REVOKED
+    if device.paired_at is not None:
+        return DeviceStatus.PAIRED
+    if device.pairing_expires_at is not None and as_utc(device.pairing_expires_at) > now:
+        return DeviceStatus.WAITING
+    return DeviceStatus.EXPIRED

@@ -31,6 +31,35 @@ class Reentry(StrEnum):
     ONCE = "once"
 
 
+class DeviceStatus(StrEnum):
+    """Where a paired scanner stands (``tickets.gate.devices.device_status``)."""
+
+    REVOKED = "revoked"
+    PAIRED = "paired"
+    WAITING = "waiting"  # a pairing code is out and not yet used
+    EXPIRED = "expired"  # the pairing code ran out unused
+
+
+class ScanStatus(StrEnum):
+    OK = "ok"
+    REFUSED = "refused"
+
+
+class ScanReason(StrEnum):
+    """Why a scan was refused, in the order the decision checks (tickets/gate/checkin.py); ``ok``: admitted."""
+
+    OK = "ok"
+    INVALID = "invalid"
+    INVALID_SIGNATURE = "invalid_signature"
+    WRONG_EXPO = "wrong_expo"
+    WRONG_DIRECTION = "wrong_direction"
+    REVOKED = "revoked"
+    NOT_VALID_TODAY = "not_valid_today"
+    OUTSIDE_HOURS = "outside_hours"
+    KIND_NOT_ADMITTED = "kind_not_admitted"
+    ALREADY_INSIDE = "already_inside"
+
+
 class Gate(SQLModel, table=True):
     """A gate: its hall, which directions it scans, which pass kinds it admits (empty: all) and its hours
     (``None``: each kind's or day's own)."""
@@ -130,10 +159,10 @@ class Scan(SQLModel, table=True):
     serial: int | None = Field(default=None, sa_type=sa.BigInteger())
     kind_code: str | None = Field(default=None, sa_type=sa.String(24))
     direction: Direction = Field(sa_type=sa.String(8))
-    status: str = Field(sa_type=sa.String(8))
-    reason: str = Field(sa_type=sa.String(24))
+    status: ScanStatus = Field(sa_type=sa.String(8))
+    reason: ScanReason = Field(sa_type=sa.String(24))
     offline: bool = False
-    device_status: str | None = Field(default=None, sa_type=sa.String(8))
+    device_status: ScanStatus | None = Field(default=None, sa_type=sa.String(8))
     conflict: bool = False
     scanned_at: datetime = Field(sa_type=TIMESTAMP)
     device_scanned_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)

@@ -20,7 +20,8 @@ from expo.i18n import gettext
 from expo.web import page
 from tickets.gate import staff as gate_staff
 from tickets.gate import supervision as checkin_ops
-from tickets.gate.admin_pages import LABELS, device_status, url_qr
+from tickets.gate.admin_pages import LABELS, url_qr
+from tickets.gate.devices import device_status
 from tickets.gate.texts import dashboard_texts, scanner_texts
 
 Id = Annotated[int, Parameter(ge=1, le=2**31 - 1)]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from expo.formatting import utcnow
 from expo.text import RAW, CleanInput
 from expo.timestamps import UtcDateTime
-from tickets.gate.models import Direction, GateDirections, Reentry
+from tickets.gate.models import Direction, GateDirections, Reentry, ScanReason, ScanStatus
 
 MAX_SCAN_TEXT = 1024  # a pass token is ~100 characters; anything over 1 KB is refused with 422
 MAX_SYNC_BATCH = 500
@@ -116,8 +116,8 @@ class SyncIn(_In):
 class ScanResult(BaseModel):
     scan_id: int
     client_scan_id: str
-    status: str  # ok | refused
-    reason: str  # ok or a refusal code (docs/gate.md)
+    status: ScanStatus
+    reason: ScanReason  # ok or a refusal code (docs/gate.md)
     direction: Direction
     gate_id: int
     holder_name: str | None = None
@@ -156,6 +156,10 @@ class ResetIn(_In):
 
 class CloseDayResult(BaseModel):
     checked_out: int
+
+
+class ResetResult(BaseModel):
+    deleted_scans: int
 
 
 class OfflineKind(BaseModel):
@@ -223,8 +227,8 @@ class RecentScan(BaseModel):
     scanned_at: UtcDateTime
     gate: str
     direction: Direction
-    status: str
-    reason: str
+    status: ScanStatus
+    reason: ScanReason
     holder_name: str | None
     pass_code: str | None
     kind: str | None

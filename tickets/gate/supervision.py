@@ -15,8 +15,8 @@ from expo.csv_export import Cell
 from expo.errors import Conflict, NotFound
 from expo.formatting import as_utc, utcnow
 from expo.timestamps import utc_z
-from tickets.gate.checkin import OK, day_start
-from tickets.gate.models import Direction, Gate, PassPresence, Scan
+from tickets.gate.checkin import day_start
+from tickets.gate.models import Direction, Gate, PassPresence, Scan, ScanStatus
 from tickets.gate.schemas import CheckinStats, RecentScan
 from tickets.passes.models import ExpoPass
 from tickets.passes.service import format_code
@@ -33,7 +33,7 @@ async def annul_scan(session: AsyncSession, scan_id: int, user: CurrentUser, rea
         raise Conflict("This scan was annulled already.", code="scan_annulled")
     scan.annulled_at = utcnow()
     scan.annulled_by_user_id = user.id
-    if scan.status == OK and scan.pass_id is not None:
+    if scan.status == ScanStatus.OK and scan.pass_id is not None:
         undo: dict[str, object] = {"inside": scan.direction == Direction.EXIT, "last_scan_id": None}
         if scan.direction == Direction.ENTRY:
             undo["entries"] = sa.case((col(PassPresence.entries) > 0, col(PassPresence.entries) - 1), else_=0)
@@ -112,7 +112,7 @@ async def stats(
     )
     result = CheckinStats(day=local.date(), inside_now=await inside_now(session, expo_id, now))
     for scan_gate, kind, direction, status, reason, count in grouped.all():
-        if status != OK:
+        if status != ScanStatus.OK:
             result.refused_by_reason[reason] = result.refused_by_reason.get(reason, 0) + count
             continue
         gate = result.per_gate.setdefault(names.get(scan_gate, str(scan_gate)), {"entries": 0, "exits": 0})
@@ -124,7 +124,9 @@ async def stats(
             result.exits_today += count
             gate["exits"] += count
     times = await session.scalars(
-        sa.select(col(Scan.scanned_at)).where(*today, col(Scan.status) == OK, col(Scan.direction) == Direction.ENTRY)
+        sa.select(col(Scan.scanned_at)).where(
+            *today, col(Scan.status) == ScanStatus.OK, col(Scan.direction) == Direction.ENTRY
+        )
     )
     hours = [0] * 24
     for at in times:

@@ -94,6 +94,15 @@ class ExpoPass(SQLModel, table=True):
     revoke_reason: str | None = Field(default=None, sa_type=sa.String(200))
 
 
+class PassAction(StrEnum):
+    """What a line of a pass's history records."""
+
+    ISSUE = "issue"
+    RENAME = "rename"
+    REVOKE = "revoke"
+    REISSUE = "reissue"
+
+
 class PassEvent(SQLModel, table=True):
     """One line of a pass's history: issued, renamed, reissued, revoked; who and when."""
 
@@ -103,7 +112,7 @@ class PassEvent(SQLModel, table=True):
     pass_id: int = Field(foreign_key="expo_pass.id", ondelete="CASCADE", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     actor_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    action: str = Field(sa_type=sa.String(24))
+    action: PassAction = Field(sa_type=sa.String(24))
     serial: int | None = Field(default=None, sa_type=sa.BigInteger())
     note: str | None = Field(default=None, sa_type=sa.String(300))
 

@@ -15,7 +15,6 @@ from expo.settings import Settings
 from tickets.gate import staff as gate_staff
 from tickets.passes import rendering, visitor
 from tickets.passes import service as passes
-from tickets.passes import verify as gate
 from tickets.passes.api import download, file_stem, with_token
 from tickets.passes.schemas import (
     PassWithToken,
@@ -27,6 +26,7 @@ from tickets.passes.schemas import (
     VisitorPass,
     VisitorRegistration,
 )
+from tickets.passes.verify import verify_online
 from tickets.signing.keys import load_keys
 from tickets.signing.tokens import FORMAT_VERSION
 
@@ -132,4 +132,4 @@ class GateController(Controller):
     ) -> VerifyResult:
         await get_expo(db_session, expo_id)
         await gate_staff.check_expo(db_session, user, expo_id)
-        return await gate.verify_online(db_session, expo_id, data.token, load_keys(settings.signing_key_file))
+        return await verify_online(db_session, expo_id, data.token, load_keys(settings.signing_key_file))

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from booths.exhibitors.validation import normalise_whatsapp
 from expo.text import CleanInput
 from expo.timestamps import UtcDateTime
+from tickets.passes.models import JobStatus, PassAction, PassStatus
 
 VISITOR_CATEGORIES = ("umum", "santri", "pelajar", "mahasiswa")
 VisitorCategory = Literal["umum", "santri", "pelajar", "mahasiswa"]
@@ -153,7 +154,7 @@ class PassRead(BaseModel):
     booking_id: int | None
     booth_code: str | None
     days: list[date]
-    status: str
+    status: PassStatus
     issued_at: UtcDateTime
     revoked_at: UtcDateTime | None
     revoke_reason: str | None
@@ -165,7 +166,7 @@ class PassWithToken(PassRead):
 
 class PassEventRead(BaseModel):
     at: UtcDateTime
-    action: str
+    action: PassAction
     actor_user_id: int | None
     serial: int | None
     note: str | None
@@ -259,7 +260,7 @@ class BatchRequest(Strict):
 
 class JobRead(BaseModel):
     id: int
-    status: str
+    status: JobStatus
     paper: str
     total: int
     done: int

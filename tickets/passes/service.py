@@ -21,7 +21,7 @@ from expo.accounts import CurrentUser
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
 from tickets.passes.kinds import ensure_kinds
-from tickets.passes.models import ExpoPass, PassCounter, PassEvent, PassKind, PassRevocation, PassStatus
+from tickets.passes.models import ExpoPass, PassAction, PassCounter, PassEvent, PassKind, PassRevocation, PassStatus
 from tickets.passes.schemas import (
     PassEventRead,
     PassRead,
@@ -75,7 +75,7 @@ async def unused_code(session: AsyncSession, expo_id: int, taken: set[str] | Non
     raise Conflict("Could not draw a free pass code; try again.", code="code_exhausted")
 
 
-def _event(pass_: ExpoPass, actor: CurrentUser | None, action: str, note: str | None = None) -> PassEvent:
+def _event(pass_: ExpoPass, actor: CurrentUser | None, action: PassAction, note: str | None = None) -> PassEvent:
     assert pass_.id is not None
     return PassEvent(
         pass_id=pass_.id, actor_user_id=actor.id if actor else None, action=action, serial=pass_.serial, note=note
@@ -140,7 +140,7 @@ async def issue(
     )
     session.add(pass_)
     await session.flush()
-    session.add(_event(pass_, actor, "issue", note))
+    session.add(_event(pass_, actor, PassAction.ISSUE, note))
     return pass_
 
 
@@ -176,7 +176,7 @@ async def update_pass(session: AsyncSession, pass_id: int, data: PassUpdate, use
         setattr(pass_, key, value)
     pass_.updated_at = utcnow()
     if pass_.holder_name != before:
-        session.add(_event(pass_, user, "rename", f"{before} -> {pass_.holder_name}"[:300]))
+        session.add(_event(pass_, user, PassAction.RENAME, f"{before} -> {pass_.holder_name}"[:300]))
     await session.flush()
     return pass_
 
@@ -217,7 +217,7 @@ async def revoke_as(session: AsyncSession, pass_: ExpoPass, user: CurrentUser | 
     now = utcnow()
     pass_.status, pass_.revoked_at, pass_.updated_at = PassStatus.REVOKED, now, now
     pass_.revoke_reason = note[:200] or None
-    session.add(_event(pass_, user, "revoke", note or why))
+    session.add(_event(pass_, user, PassAction.REVOKE, note or why))
 
 
 async def reissue_pass(session: AsyncSession, pass_id: int, user: CurrentUser) -> ExpoPass:
@@ -230,7 +230,7 @@ async def reissue_pass(session: AsyncSession, pass_id: int, user: CurrentUser) -
     pass_.code = await unused_code(session, pass_.expo_id)
     pass_.updated_at = utcnow()
     await session.flush()
-    session.add(_event(pass_, user, "reissue"))
+    session.add(_event(pass_, user, PassAction.REISSUE))
     await session.flush()
     return pass_
 

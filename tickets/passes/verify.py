@@ -4,8 +4,6 @@ Offline, a scanner does the same with the public keys and its copy of the revoca
 does not admit anyone (check-ins are their own service).
 """
 
-from datetime import date
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tickets.passes.kinds import ensure_kinds
@@ -34,7 +32,3 @@ async def verify_online(session: AsyncSession, expo_id: int, token: str, keys: K
     if revoked or not await is_valid(session, pass_):
         return found.model_copy(update={"code": "revoked"})
     return found.model_copy(update={"valid": True})
-
-
-def valid_today(days: list[date], today: date) -> bool:
-    return today in days

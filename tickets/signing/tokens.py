@@ -43,9 +43,6 @@ class Claims:
     kind: int
     days: tuple[date, ...]
 
-    def valid_on(self, day: date) -> bool:
-        return day in self.days
-
 
 def _day_mask(days: Iterable[date]) -> tuple[int, bytes]:
     ordered = sorted(set(days))
