@@ -22,7 +22,7 @@ from booths.applications.schemas import (
     BoothAllocationIn,
 )
 from booths.exhibitors.models import Exhibitor
-from booths.exhibitors.service import exhibitor_of_user
+from booths.exhibitors.service import exhibitor_of_user, lock_exhibitor
 from booths.venue.models import Booth, BoothPackage, Hall, ProductCluster
 from booths.venue.service import check_cluster, get_booth, get_expo
 from expo.accounts import CurrentUser
@@ -229,19 +229,6 @@ def _apply(application: BoothApplication, data: ApplicationIn) -> None:
     application.updated_at = utcnow()
 
 
-async def _touch_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
-    """Start the write with a write: the exhibitor's row lock serialises its changes."""
-    await session.execute(
-        sa.update(Exhibitor)
-        .where(col(Exhibitor.id) == exhibitor_id)
-        .values(lock_version=col(Exhibitor.lock_version) + 1)
-    )
-    exhibitor = await session.get(Exhibitor, exhibitor_id, populate_existing=True)
-    if exhibitor is None:
-        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
-    return exhibitor
-
-
 async def _acting_exhibitor(session: AsyncSession, expo_id: int, data: ApplicationCreate, user: CurrentUser) -> int:
     if user.is_organiser:
         if data.exhibitor_id is None:
@@ -259,7 +246,7 @@ async def submit_application(
 ) -> BoothApplication:
     """An exhibitor applies while the window is open (organisers may enter one at any time)."""
     exhibitor_id = await _acting_exhibitor(session, expo_id, data, user)
-    exhibitor = await _touch_exhibitor(session, exhibitor_id)
+    exhibitor = await lock_exhibitor(session, exhibitor_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such exhibitor.", code="exhibitor_not_found")
     if not user.is_organiser and not window_open(await get_settings(session, expo_id)):
@@ -286,7 +273,7 @@ async def update_application(
 ) -> BoothApplication:
     """Change an application before it is placed (exhibitors only while the window is open)."""
     found = await get_application(session, application_id, user)
-    await _touch_exhibitor(session, found.exhibitor_id)
+    await lock_exhibitor(session, found.exhibitor_id)
     application = await session.get(BoothApplication, application_id, populate_existing=True)
     assert application is not None
     if application.status not in EDITABLE:
@@ -305,7 +292,7 @@ async def update_application(
 
 async def withdraw_application(session: AsyncSession, application_id: int, user: CurrentUser) -> BoothApplication:
     found = await get_application(session, application_id, user)
-    await _touch_exhibitor(session, found.exhibitor_id)
+    await lock_exhibitor(session, found.exhibitor_id)
     application = await session.get(BoothApplication, application_id, populate_existing=True)
     assert application is not None
     if application.status not in EDITABLE:
@@ -324,7 +311,7 @@ async def decide_application(
 ) -> BoothApplication:
     """Organisers accept (the allocator then considers it) or decline an application."""
     found = await get_application(session, application_id, user)
-    await _touch_exhibitor(session, found.exhibitor_id)
+    await lock_exhibitor(session, found.exhibitor_id)
     application = await session.get(BoothApplication, application_id, populate_existing=True)
     assert application is not None
     allowed = (ApplicationStatus.SUBMITTED, ApplicationStatus.DECLINED, ApplicationStatus.ACCEPTED)

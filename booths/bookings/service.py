@@ -35,7 +35,7 @@ from booths.bookings.models import Booking, BookingAction, BookingEvent, Booking
 from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
 from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_price
 from booths.exhibitors.models import Exhibitor
-from booths.exhibitors.service import exhibitor_of_user
+from booths.exhibitors.service import exhibitor_of_user, lock_exhibitor
 from booths.venue.lifecycle import check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
@@ -46,18 +46,6 @@ from expo.formatting import utcnow
 from expo.i18n import N_
 
 _TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
-
-
-async def _lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
-    await session.execute(
-        sa.update(Exhibitor)
-        .where(col(Exhibitor.id) == exhibitor_id)
-        .values(lock_version=col(Exhibitor.lock_version) + 1)
-    )
-    exhibitor = await session.get(Exhibitor, exhibitor_id, populate_existing=True)
-    if exhibitor is None:
-        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
-    return exhibitor
 
 
 async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUser) -> Booking:
@@ -177,7 +165,7 @@ async def _locked_parties(
 ) -> tuple[Exhibitor, Expo]:
     """Lock the exhibitor (every booking change of theirs queues here), check it belongs to the expo
     and that the expo is not over."""
-    exhibitor = await _lock_exhibitor(session, exhibitor_id)
+    exhibitor = await lock_exhibitor(session, exhibitor_id)
     expo = await get_expo(session, expo_id)
     if exhibitor.expo_id != expo_id:
         raise not_found

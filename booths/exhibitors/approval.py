@@ -22,10 +22,10 @@ from sqlmodel import col
 from booths.bookings.holds import live_hold_clause
 from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus
 from booths.exhibitors.models import Approval, Exhibitor
+from booths.exhibitors.service import lock_exhibitor
 from booths.venue.models import Booth, BoothPackage, Expo
 from booths.venue.service import get_expo, price_for
 from expo.accounts import CurrentUser
-from expo.errors import NotFound
 from expo.formatting import utcnow
 
 
@@ -63,15 +63,7 @@ async def decide(
     session: AsyncSession, exhibitor_id: int, decision: Decision, actor: CurrentUser, note: str = ""
 ) -> Exhibitor:
     """Approve or reject an exhibitor's class (again, if the organiser changes their mind)."""
-    # A write first (as booths.bookings.service does): serialises this with the exhibitor's booking changes.
-    await session.execute(
-        sa.update(Exhibitor)
-        .where(col(Exhibitor.id) == exhibitor_id)
-        .values(lock_version=col(Exhibitor.lock_version) + 1)
-    )
-    exhibitor = await session.get(Exhibitor, exhibitor_id, populate_existing=True)
-    if exhibitor is None:
-        raise NotFound("No such exhibitor.", code="exhibitor_not_found")
+    exhibitor = await lock_exhibitor(session, exhibitor_id)  # serialised with its booking changes
     now = utcnow()
     exhibitor.approval = Approval(decision.value)
     exhibitor.approval_decided_at, exhibitor.approval_decided_by = now, actor.id
