@@ -40,6 +40,7 @@ from tests.support.database import (
     admin_sql,
     bind_app,
     empty_tables,
+    make_settings,
     savepoint_sessionmaker,
     suite_settings,
     tables_with_rows,
@@ -206,3 +207,21 @@ async def venue(session: AsyncSession) -> Venue:
 async def organiser(session: AsyncSession) -> dict[str, str]:
     """The bearer headers of a logged-in organiser."""
     return bearer(await make_user_token(session, Role.ORGANISER))
+
+
+@pytest.fixture
+def served_settings(sqlite_template: Path, tmp_path: Path) -> Settings:
+    """Settings of a fresh migrated SQLite file and its own signing key, for a real server (it runs in
+    its own thread and event loop, so it never shares the PostgreSQL test transaction)."""
+    path = tmp_path / "served.db"
+    shutil.copy(sqlite_template, path)
+    return make_settings(f"sqlite+aiosqlite:///{path}", signing_key_file=tmp_path / "keys.json")
+
+
+@pytest.fixture
+def served_app(served_settings: Settings) -> Iterator[str]:
+    """The app under uvicorn on 127.0.0.1 with ``served_settings`` (browser and HTTP security tests)."""
+    from tests.support.browser import serve  # playwright and uvicorn only where a test serves
+
+    with serve(served_settings) as base_url:
+        yield base_url
