@@ -5,7 +5,7 @@ Debian's chromium through Playwright (never ``playwright install``). Screenshots
 """
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from expo.accounts import CurrentUser, create_user
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
 from expo.models import Role
-from tests.support.browser import PHONE, SHOTS, chromium_or_skip, launch, serve
+from tests.support.browser import PHONE, SHOTS, serve
 from tests.support.database import make_settings
 from tests.support.factories import PASSWORDS, exhibitor_payload, make_venue
 
@@ -79,11 +79,6 @@ async def _seed(database_url: str) -> tuple[str, int, str]:
         await engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    return chromium_or_skip()
-
-
 @pytest.fixture
 def database_file(tmp_path: Path) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path / 'browser.db'}"
@@ -102,12 +97,6 @@ def server(database_file: str) -> Iterator[str]:
 async def live_expo(server: str, database_file: str) -> LiveExpo:
     slug, booth_id, code = await _seed(database_file)
     return LiveExpo(base_url=server, slug=slug, free_booth_id=booth_id, free_booth_code=code)
-
-
-@pytest.fixture
-async def browser(chromium_path: str) -> AsyncIterator[Any]:
-    async with launch(chromium_path) as instance:
-        yield instance
 
 
 async def _phone(browser: Any) -> Any:

@@ -1,7 +1,6 @@
 """The scanner page in headless Debian chromium: pair, scan online, then cut the network, scan, see the
 local verdict, restore the network and see the scan arrive on the server exactly once."""
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,12 +107,6 @@ async def gate(served_app: str, served_settings: Settings, tmp_path: Path) -> Ga
     return Gate(
         base_url=served_app, pairing_code=code, tokens=tokens, camera_file=camera, organiser_token=organiser_token
     )
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with launch(chromium_or_skip()) as instance:
-        yield instance
 
 
 async def test_scan_online_then_offline_and_sync_exactly_once(

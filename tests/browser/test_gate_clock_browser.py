@@ -3,7 +3,6 @@ server's time from its answers, warns the staff, stamps its scans and decides of
 time (a gate closing in 10 minutes is still open), and every scan reaches the server flagged with both
 times and shows on the organiser's dashboard. A revoked phone is told so, with what to do."""
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from expo.auth import SESSION_COOKIE
 from expo.database import create_engine, create_sessionmaker
 from expo.models import Role
 from expo.settings import Settings
-from tests.support.browser import PHONE, SHOTS, chromium_or_skip, launch
+from tests.support.browser import PHONE, SHOTS
 from tests.support.factories import make_user_token
 from tests.support.gate import open_expo, organiser_user
 from tickets.gate import devices
@@ -81,12 +80,6 @@ async def world(served_app: str, served_settings: Settings) -> World:
         await engine.dispose()
     assert device.id is not None
     return World(code, tokens, expo.slug, cookie, device.id, skew)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with launch(chromium_or_skip()) as instance:
-        yield instance
 
 
 async def _stored(settings: Settings) -> list[Any]:

@@ -3,7 +3,6 @@ pass whose kind is closed now is refused ``outside_hours`` (in the expo's time z
 admitted, and once the network is back the server decides both scans the same way. A pass renamed
 afterwards shows its new name offline after the page's next refresh."""
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from expo.accounts import CurrentUser, create_user
 from expo.database import create_engine, create_sessionmaker
 from expo.models import Role
 from expo.settings import Settings
-from tests.support.browser import PHONE, SHOTS, chromium_or_skip, launch
+from tests.support.browser import PHONE, SHOTS
 from tests.support.factories import PASSWORDS
 from tests.support.gate import open_expo
 from tickets.gate import devices
@@ -93,12 +92,6 @@ async def gate(served_app: str, served_settings: Settings) -> Gate:
         organiser=organiser,
         expo_id=expo.id,
     )
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with launch(chromium_or_skip()) as instance:
-        yield instance
 
 
 async def _scans(settings: Settings) -> list[tuple[bool, str, bool]]:

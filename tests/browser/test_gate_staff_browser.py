@@ -2,7 +2,6 @@
 holds from its page ("Pair this phone", which posts with the session cookie and so needs the CSRF
 token), scans a pass, and sees the entry in its gate's counts."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from expo.auth import SESSION_COOKIE
 from expo.database import create_engine, create_sessionmaker
 from expo.models import Role
 from expo.settings import Settings
-from tests.support.browser import PHONE, SHOTS, chromium_or_skip, launch
+from tests.support.browser import PHONE, SHOTS
 from tests.support.factories import make_user_token
 from tests.support.gate import open_expo, organiser_user
 from tickets.gate import devices
@@ -21,12 +20,6 @@ from tickets.passes import issuing
 from tickets.passes.schemas import PassCreate
 
 pytestmark = [pytest.mark.anyio, pytest.mark.browser]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with launch(chromium_or_skip()) as instance:
-        yield instance
 
 
 async def test_gate_staff_pairs_the_phone_it_holds_and_sees_its_gate_count(

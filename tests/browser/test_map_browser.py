@@ -5,7 +5,7 @@ Drives Debian's chromium through Playwright (never ``playwright install``); scre
 /tmp/shots (or EXPO_TEST_SHOTS).
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from booths.demo.expo import seed_demo
 from booths.demo.published import DEMO_SLUG
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
-from tests.support.browser import SHOTS, chromium_or_skip, launch, serve
+from tests.support.browser import SHOTS, serve
 from tests.support.database import make_settings
 from tests.support.factories import PASSWORDS
 
@@ -44,17 +44,6 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 def server(demo_database: str) -> Iterator[str]:
     with serve(make_settings(demo_database)) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    return chromium_or_skip()
-
-
-@pytest.fixture
-async def browser(chromium_path: str) -> AsyncIterator[Any]:
-    async with launch(chromium_path) as instance:
-        yield instance
 
 
 async def test_find_an_exhibitor_on_the_phone_map_and_open_it_offline(browser: Any, server: str) -> None:

@@ -14,10 +14,9 @@ from expo.models import Role
 from expo.timestamps import utc_z
 from tests.support.factories import bearer, make_user_token, make_venue, signup_exhibitor
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
-from tests.support.passes import Client, settings
+from tests.support.passes import Client
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Operations that answer a file, not JSON, or need an id this world does not make.

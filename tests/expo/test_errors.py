@@ -7,16 +7,12 @@ import pytest
 from httpx import Response
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from expo.models import Role
 from tests.support.factories import (
     Venue,
     bearer,
     exhibitor_payload,
     expo_day,
-    make_user_token,
-    make_venue,
     signup_exhibitor,
 )
 
@@ -41,16 +37,6 @@ def _client_error(response: Response) -> dict[str, Any]:
         assert set(error) == {"field", "message"}
         assert error["message"]
     return body
-
-
-@pytest.fixture
-async def venue(session: AsyncSession) -> Venue:
-    return await make_venue(session)
-
-
-@pytest.fixture
-async def organiser(session: AsyncSession) -> dict[str, str]:
-    return bearer(await make_user_token(session, Role.ORGANISER))
 
 
 def _posts(v: Venue) -> list[str]:

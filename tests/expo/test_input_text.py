@@ -8,12 +8,10 @@ import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.i18n import translate
-from expo.models import Role
 from tests.booths.bookings.test_pages import post_form
-from tests.support.factories import Venue, bearer, exhibitor_payload, make_user_token, make_venue
+from tests.support.factories import Venue, bearer, exhibitor_payload
 
 pytestmark = pytest.mark.anyio
 
@@ -43,16 +41,6 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
 
 def _field_messages(body: dict[str, Any]) -> dict[str, str]:
     return {e["field"]: e["message"] for e in body.get("errors", [])}
-
-
-@pytest.fixture
-async def venue(session: AsyncSession) -> Venue:
-    return await make_venue(session)
-
-
-@pytest.fixture
-async def organiser(session: AsyncSession) -> dict[str, str]:
-    return bearer(await make_user_token(session, Role.ORGANISER))
 
 
 # --- control characters ------------------------------------------------------------------------

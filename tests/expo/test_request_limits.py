@@ -8,10 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.request_limits import MAX_JSON_DEPTH, too_deep
 from tests.support.gate import gate_over_http
-from tests.support.passes import Client, settings
+from tests.support.passes import Client
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 JSON = {"Content-Type": "application/json"}
 

@@ -1,34 +1,18 @@
-"""Helpers for the passes tests: settings with a per-test signing key and jobs directory, confirmed
-bookings, and decoding QR codes out of rendered PDFs."""
+"""Helpers for the passes tests: confirmed bookings, logging in, and decoding QR codes out of
+rendered PDFs."""
 
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pypdfium2
-import pytest
 import zxingcpp
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from expo.auth import SESSION_COOKIE
-from expo.settings import Settings
-from tests.support.database import make_settings
 from tests.support.factories import Venue, signup_exhibitor
 
 Client = AsyncTestClient[Litestar]
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    """The suite's settings, with this test's own key file and jobs directory (never ``var/``)."""
-    return make_settings(
-        database_url,
-        signing_key_file=tmp_path / "keys" / "pass-signing.json",
-        pass_jobs_dir=tmp_path / "jobs",
-        visitor_rate_limit_per_minute=1000,
-        pass_batch_workers=1,
-    )
 
 
 async def confirmed_exhibitor(

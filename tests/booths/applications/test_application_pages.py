@@ -5,17 +5,19 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from booths.allocation import service as allocation_runs
 from booths.applications.schemas import DryRunIn
-from booths.demo.expo import seed_demo
+from booths.demo.expo import ORGANISER_EMAIL, seed_demo
 from booths.venue.service import get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.auth import SESSION_COOKIE
-from expo.models import Role
+from expo.models import Role, User
 from expo.security import Passwords
 from tests.support.factories import Venue, bearer, make_user_token, make_venue, signup_exhibitor
 
@@ -170,7 +172,9 @@ async def test_the_demo_has_applications_to_allocate(session: AsyncSession) -> N
     await seed_demo(session, Passwords(time_cost=1, memory_kib=64))
     expo = await get_expo_by_slug(session, "opop-hari-santri-2026")
     assert expo.id is not None
-    organiser = CurrentUser(id=1, email="panitia@expo.test", name="Panitia", role=Role.ORGANISER)
+    user = (await session.execute(sa.select(User).where(col(User.email) == ORGANISER_EMAIL))).scalar_one()
+    assert user.id is not None  # ids are not 1 on PostgreSQL: a rolled-back test does not rewind sequences
+    organiser = CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER)
     run = await allocation_runs.dry_run(session, expo.id, DryRunIn(seed=1, time_limit_s=1), organiser)
     await session.commit()
     result = run.result

@@ -250,6 +250,7 @@ async def test_unknown_ids_and_bad_bodies_are_problems(client: Client, setup: tu
     assert missing.status_code == 404
 
 
+@pytest.mark.real_commits  # fifty requests at once need fifty connections
 async def test_fifty_concurrent_holds_on_one_booth_exactly_one_wins(
     client: Client, setup: tuple[Venue, str], session: AsyncSession
 ) -> None:
@@ -308,6 +309,7 @@ async def test_database_refuses_a_second_active_booking(setup: tuple[Venue, str]
         await session.flush()
 
 
+@pytest.mark.real_commits  # two sessions racing need two connections
 async def test_a_race_lost_at_the_unique_index_is_a_409_not_a_crash(
     setup: tuple[Venue, str], session: AsyncSession, engine: AsyncEngine
 ) -> None:

@@ -8,8 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expo.models import Role
-from tests.support.factories import Venue, bearer, exhibitor_payload, make_user_token, make_venue, signup_exhibitor
+from tests.support.factories import Venue, bearer, exhibitor_payload, make_venue, signup_exhibitor
 
 pytestmark = pytest.mark.anyio
 
@@ -26,16 +25,6 @@ def _problem(response: Response, status: int, code: str) -> dict[str, Any]:
 
 def _fields(body: dict[str, Any]) -> set[str]:
     return {e["field"] for e in body.get("errors", [])}
-
-
-@pytest.fixture
-async def venue(session: AsyncSession) -> Venue:
-    return await make_venue(session)
-
-
-@pytest.fixture
-async def organiser(session: AsyncSession) -> dict[str, str]:
-    return bearer(await make_user_token(session, Role.ORGANISER))
 
 
 async def _signup(client: AsyncTestClient[Litestar], expo_id: int, **overrides: Any) -> Response:

@@ -12,12 +12,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expo.app import create_app
 from expo.auth import SESSION_COOKIE
 from expo.models import Role
 from expo.public_url import is_loopback
 from expo.settings import Settings
-from tests.support.database import make_settings
+from tests.support.client import ClientWith
 from tests.support.factories import bearer, make_user_token, make_venue
 
 pytestmark = pytest.mark.anyio
@@ -49,9 +48,8 @@ async def test_the_qr_carries_the_host_the_print_was_asked_at(
 
 
 @pytest.fixture
-async def public_client(database_url: str) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    settings = make_settings(database_url, public_url="https://pameran.example.id/")
-    async with AsyncTestClient(app=create_app(settings), base_url="http://127.0.0.1:8000") as test_client:
+async def public_client(client_with: ClientWith) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with client_with("http://127.0.0.1:8000", public_url="https://pameran.example.id/") as test_client:
         yield test_client
 
 

@@ -11,9 +11,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue import service as venue_service
-from expo.app import create_app
 from expo.models import Role
-from tests.support.database import make_settings
+from tests.support.client import ClientWith
 from tests.support.factories import Venue, bearer, make_user_token, make_venue, signup_exhibitor
 
 pytestmark = pytest.mark.anyio
@@ -28,16 +27,6 @@ def _problem(response: Response, status: int, code: str) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert body["code"] == code, body
     return body
-
-
-@pytest.fixture
-async def venue(session: AsyncSession) -> Venue:
-    return await make_venue(session)
-
-
-@pytest.fixture
-async def organiser(session: AsyncSession) -> dict[str, str]:
-    return bearer(await make_user_token(session, Role.ORGANISER))
 
 
 async def _empty_twin(session: AsyncSession, slug: str) -> int:
@@ -255,13 +244,12 @@ async def test_utf8_with_bom_is_fine(
     assert response.json() == {"created": 1, "updated": 0}
 
 
-async def test_oversized_upload_is_413(database_url: str, session: AsyncSession) -> None:
+async def test_oversized_upload_is_413(client_with: ClientWith, session: AsyncSession) -> None:
     venue = await make_venue(session)
     auth = bearer(await make_user_token(session, Role.ORGANISER))
-    app = create_app(make_settings(database_url, max_csv_bytes=2048))
     big = HEADER + "".join(f"A,Z-{n},{n % 50},30,1,1,,,standar,,\n" for n in range(200))
     assert len(big.encode()) > 2048
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+    async with client_with(max_csv_bytes=2048) as client:
         _problem(await _import(client, venue.expo_id, big, auth), 413, "too_large")
         multipart = await client.post(
             f"/api/expos/{venue.expo_id}/booths/import",

@@ -13,10 +13,9 @@ from booths.venue.models import Expo
 from expo.models import Role
 from tests.support.factories import bearer, make_user_token, make_venue, signup_exhibitor
 from tests.support.gate import open_expo
-from tests.support.passes import Client, settings
+from tests.support.passes import Client
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 API = {"Authorization": "Bearer none"}  # a public API call without a cookie: no CSRF token needed
 VISITOR = {"holder_name": "Nur Aini", "regency": "Jombang", "category": "santri"}

@@ -37,11 +37,6 @@ def _fields(body: dict[str, Any]) -> set[str]:
     return {e["field"] for e in body.get("errors", [])}
 
 
-@pytest.fixture
-async def organiser(session: AsyncSession) -> dict[str, str]:
-    return bearer(await make_user_token(session, Role.ORGANISER))
-
-
 async def _expo_with_hall(
     client: AsyncTestClient[Litestar], auth: dict[str, str], kind: str = "hall", width: float = 40, depth: float = 30
 ) -> tuple[int, int, int]:

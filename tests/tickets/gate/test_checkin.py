@@ -11,9 +11,7 @@ from sqlmodel import col
 
 from expo.database import create_sessionmaker
 from expo.errors import InvalidInput
-from expo.settings import Settings
-from tests.support.gate import AT_10_WIB, DAY, GateWorld, facts, gate_world, issue, nonce, paired_device
-from tests.support.passes import settings
+from tests.support.gate import AT_10_WIB, DAY, GateWorld, facts, issue, nonce, paired_device
 from tickets.gate import checkin, devices
 from tickets.gate import supervision as checkin_ops
 from tickets.gate.models import Direction, GateDevice, GateDirections, PassPresence, Reentry, Scan
@@ -22,12 +20,6 @@ from tickets.passes.service import revoke_pass
 from tickets.signing import tokens
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
-
-
-@pytest.fixture
-async def world(session: AsyncSession, settings: Settings) -> GateWorld:
-    return await gate_world(session, settings.signing_key_file)
 
 
 async def _scan(
@@ -280,6 +272,7 @@ async def test_an_offline_admission_the_server_refuses_is_a_conflict(session: As
     assert (result.reason, result.conflict, result.offline) == ("already_inside", True, True)
 
 
+@pytest.mark.real_commits  # two gates at once need two connections
 async def test_two_gates_scanning_the_same_pass_at_once_admit_it_once(
     session: AsyncSession, world: GateWorld, engine: AsyncEngine
 ) -> None:

@@ -15,13 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from expo.database import create_sessionmaker
 from expo.settings import Settings
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
-from tests.support.passes import Client, log_in_as, settings
+from tests.support.passes import Client, log_in_as
 from tickets.gate import checkin, live
 from tickets.gate.models import Scan
 from tickets.signing.keys import load_keys
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 
 async def _scan(client: Client, device: dict[str, str], text: str, **extra: Any) -> Any:

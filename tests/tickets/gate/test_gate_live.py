@@ -10,12 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from expo.database import create_sessionmaker
 from expo.settings import Settings
 from tests.support.gate import AT_10_WIB, GateWorld, facts, gate_world, issue, nonce
-from tests.support.passes import settings
 from tickets.gate import checkin, live
 from tickets.gate.schemas import ScanIn
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 
 async def test_a_check_in_reaches_an_open_stream_through_its_notice(

@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.settings import Settings
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
-from tests.support.passes import Client, settings
+from tests.support.passes import Client
 
-pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
+pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]  # served workers have their own connections
 
 
 def _free_port() -> int:

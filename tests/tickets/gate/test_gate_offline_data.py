@@ -13,12 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from tests.support.gate import gate_over_http
-from tests.support.passes import Client, settings
+from tests.support.passes import Client
 from tickets.gate.offline_data import OVERLAP
 from tickets.passes.models import ExpoPass
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 Headers = dict[str, str]
 

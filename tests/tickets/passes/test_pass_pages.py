@@ -8,11 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.models import Role
 from tests.support.factories import bearer, expo_day, make_user_token, make_venue
-from tests.support.passes import Client, confirmed_exhibitor, decode_qr_codes, log_in_as, post_form, settings
+from tests.support.passes import Client, confirmed_exhibitor, decode_qr_codes, log_in_as, post_form
 from tickets.signing import tokens
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 
 async def test_a_visitor_registers_on_the_phone_and_sees_the_pass_at_once(

@@ -21,13 +21,12 @@ from booths.venue import service as venue
 from booths.venue.schemas import BlockRequest, HallCreate, PackageCreate
 from tests.support.factories import bearer, signup_exhibitor
 from tests.support.gate import gate_over_http, nonce, now_iso
-from tests.support.passes import Client, decode_qr_codes, log_in_as, settings
+from tests.support.passes import Client, decode_qr_codes, log_in_as
 from tickets.passes.models import ExpoPass, PassStatus
 from tickets.passes.validity import pass_is_valid
 from tickets.signing import tokens
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]
 
 VALID = {"confirmed", "moved"}
 STATES = ["confirmed", "moved", "cancelled", "held", "held_lapsed", "expired"]

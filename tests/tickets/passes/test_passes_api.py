@@ -9,15 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.models import Role
 from expo.settings import Settings
+from tests.support.client import ClientWith
 from tests.support.factories import bearer, expo_day, make_user_token, make_venue
 from tests.support.gate import gate_staff_token
-from tests.support.passes import Client, confirmed_exhibitor, decode_qr_codes, pdf_text, problem_fields, settings
+from tests.support.passes import Client, confirmed_exhibitor, decode_qr_codes, pdf_text, problem_fields
 from tickets.passes.service import CODE_ALPHABET
 from tickets.signing import tokens
 from tickets.signing.keys import load_keys
 
 pytestmark = pytest.mark.anyio
-__all__ = ["settings"]  # the fixture override above is used by `client`
 
 DAYS = [expo_day(0).isoformat(), expo_day(1).isoformat()]
 API = {"Authorization": "Bearer none"}  # a public API call without a cookie: no CSRF token needed
@@ -348,15 +348,10 @@ async def test_visitor_registers_without_an_account_and_gets_the_pass_back_by_se
     assert bad_category.status_code == 422
 
 
-async def test_visitor_registration_is_rate_limited(session: AsyncSession, settings: Settings) -> None:
-    from litestar.testing import AsyncTestClient
-
-    from expo.app import create_app
-
+async def test_visitor_registration_is_rate_limited(session: AsyncSession, client_with: ClientWith) -> None:
     venue = await make_venue(session)
-    app = create_app(settings.model_copy(update={"visitor_rate_limit_per_minute": 3}))
     body = {"holder_name": "Spam", "regency": "Jombang", "category": "umum", "days": [expo_day(2).isoformat()]}
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+    async with client_with(visitor_rate_limit_per_minute=3) as client:
         codes = [
             (await client.post(f"/api/expos/{venue.expo_id}/visitors", json=body, headers=API)).status_code
             for _ in range(5)
@@ -403,6 +398,7 @@ async def test_a_small_batch_is_a_pdf_at_once(client: Client, session: AsyncSess
     assert sorted(t for p in pages for t in p) == sorted(p["token"] for p in issued)
 
 
+@pytest.mark.real_commits  # the job runs in its own thread with its own engine
 async def test_a_large_batch_runs_as_a_job_with_status_and_download(
     client: Client, session: AsyncSession, settings: Settings
 ) -> None:
