@@ -13,7 +13,8 @@ from sqlmodel import col
 
 from booths.allocation import service as allocation_runs
 from booths.applications.schemas import DryRunIn
-from booths.demo.expo import ORGANISER_EMAIL, seed_demo
+from booths.demo.expo import seed_demo
+from booths.demo.published import ORGANISER_EMAIL
 from booths.venue.service import get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.auth import SESSION_COOKIE
