@@ -34,6 +34,25 @@ GATE_FIELDS = {"name", "hall_id", "directions", "kind_codes", "opens_at", "close
 _QR_BORDER = 4  # modules of white around the symbol
 
 
+def pairing_card(
+    request: Request[Any, Any, Any], gate: Gate, device: GateDevice, code: str, timezone: str
+) -> dict[str, Any]:
+    """What the set-up and gate-staff pages show to pair a phone: the code, and a QR of the pairing
+    link at the public address (a phone scans it, so never a loopback address when one is set)."""
+    assert device.pairing_expires_at is not None
+    path = f"/gate?pair={code}"
+    url = f"{public_base_url(request)}{path}"
+    return {
+        "gate": gate.name,
+        "device": device.name,
+        "code": code,
+        "url": url,
+        "path": path,
+        "qr": url_qr(url),
+        "expires": format_datetime(as_utc(device.pairing_expires_at), timezone),
+    }
+
+
 def url_qr(text: str) -> dict[str, str]:
     """An inline-SVG QR code of any text (the pass QR builder holds upper-case alphanumerics only,
     a URL needs byte mode): its ``viewBox`` and one path of the dark modules, a rectangle per run."""
@@ -211,15 +230,7 @@ async def gate_pair(
         name = _text(raw, "name", 60) or f"{gate.name} {count + 1}"[:60]
         device, code = await devices.create_device(db_session, gate_id, name, user)
         assert device.pairing_expires_at is not None
-        url = f"{public_base_url(request)}/gate?pair={code}"  # a phone scans it: the public address
-        return {
-            "gate": gate.name,
-            "device": device.name,
-            "code": code,
-            "url": url,
-            "qr": url_qr(url),
-            "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
-        }
+        return pairing_card(request, gate, device, code, expo.timezone)
 
     async def paired(pairing: dict[str, Any]) -> Template:
         return await _render(request, db_session, slug, pairing=pairing)

@@ -14,13 +14,13 @@ from booths.venue.service import get_expo, get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.auth import requires_gate_staff, requires_organiser
 from expo.errors import Forbidden
-from expo.formatting import as_utc, format_datetime, utcnow
+from expo.formatting import utcnow
 from expo.forms import FormErrors, Rerender, submit
 from expo.i18n import gettext
 from expo.web import page
 from tickets.gate import staff as gate_staff
 from tickets.gate import supervision as checkin_ops
-from tickets.gate.admin_pages import LABELS, url_qr
+from tickets.gate.admin_pages import LABELS, pairing_card
 from tickets.gate.devices import device_status
 from tickets.gate.texts import dashboard_texts, scanner_texts
 
@@ -107,17 +107,7 @@ async def staff_pair(request: Request[Any, Any, Any], db_session: NamedDependenc
     async def pair() -> dict[str, Any]:
         gate, device, code = await gate_staff.pair_own_phone(db_session, user, name or f"HP {user.name}"[:60])
         expo = await get_expo(db_session, gate.expo_id)
-        assert device.pairing_expires_at is not None
-        url = f"{str(request.base_url).rstrip('/')}/gate?pair={code}"
-        return {
-            "gate": gate.name,
-            "device": device.name,
-            "code": code,
-            "url": url,
-            "path": f"/gate?pair={code}",
-            "qr": url_qr(url),
-            "expires": format_datetime(as_utc(device.pairing_expires_at), expo.timezone),
-        }
+        return pairing_card(request, gate, device, code, expo.timezone)
 
     async def paired(pairing: dict[str, Any]) -> Template:
         return await _staff_page(request, db_session, pairing=pairing)
