@@ -157,7 +157,8 @@ async def gate_setup(
     return await _render(request, db_session, slug, notice=_notice(msg))
 
 
-def _text(raw: Any, name: str, limit: int = 100) -> str:
+def form_text(raw: Any, name: str, limit: int = 100) -> str:
+    """A one-line text field of a gate form, cut to ``limit``, without control characters."""
     return "".join(ch for ch in str(raw.get(name, ""))[:limit] if ch.isprintable()).strip()
 
 
@@ -169,7 +170,7 @@ async def gate_create(
     assert expo.id is not None
     raw = await request.form()
     kind_codes = [str(k)[:24] for k in raw.getall("kind_codes", [])][:50] if hasattr(raw, "getall") else []
-    form: dict[str, Any] = {k: _text(raw, k) for k in GATE_FIELDS - {"kind_codes"}}
+    form: dict[str, Any] = {k: form_text(raw, k) for k in GATE_FIELDS - {"kind_codes"}}
     form["kind_codes"] = kind_codes
     data = {k: (v or None) for k, v in form.items() if k != "kind_codes"} | {"kind_codes": kind_codes}
     data["name"] = form["name"]
@@ -227,7 +228,7 @@ async def gate_pair(
     async def pair() -> dict[str, Any]:
         expo, gate = await _expo_gate(db_session, slug, gate_id)
         count = len(await devices.list_devices(db_session, gate_id))
-        name = _text(raw, "name", 60) or f"{gate.name} {count + 1}"[:60]
+        name = form_text(raw, "name", 60) or f"{gate.name} {count + 1}"[:60]
         device, code = await devices.create_device(db_session, gate_id, name, user)
         assert device.pairing_expires_at is not None
         return pairing_card(request, gate, device, code, expo.timezone)
@@ -279,7 +280,7 @@ async def gate_staff_assign(
 
     async def assign() -> None:
         await _expo_gate(db_session, slug, gate_id)
-        await gate_staff.assign(db_session, gate_id, _text(raw, "email", 254))
+        await gate_staff.assign(db_session, gate_id, form_text(raw, "email", 254))
 
     return await submit(
         db_session, assign, rerender=_setup_again(request, db_session, slug), done=_setup_url(slug, "staff")

@@ -20,7 +20,7 @@ from expo.i18n import gettext
 from expo.web import page
 from tickets.gate import staff as gate_staff
 from tickets.gate import supervision as checkin_ops
-from tickets.gate.admin_pages import LABELS, pairing_card
+from tickets.gate.admin_pages import LABELS, form_text, pairing_card
 from tickets.gate.devices import device_status
 from tickets.gate.texts import dashboard_texts, scanner_texts
 
@@ -102,7 +102,7 @@ async def staff_page(
 async def staff_pair(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Response[Any]:
     user = _user(request)
     raw = await request.form()
-    name = "".join(ch for ch in str(raw.get("name", ""))[:60] if ch.isprintable()).strip()
+    name = form_text(raw, "name", 60)
 
     async def pair() -> dict[str, Any]:
         gate, device, code = await gate_staff.pair_own_phone(db_session, user, name or f"HP {user.name}"[:60])

@@ -22,7 +22,7 @@ from booths.venue.schemas import BlockRequest, HallCreate, PackageCreate
 from tests.support.factories import bearer, signup_exhibitor
 from tests.support.gate import gate_over_http, nonce, now_iso
 from tests.support.passes import Client, decode_qr_codes, log_in_as
-from tickets.passes.models import ExpoPass, PassStatus
+from tickets.passes.models import ExpoPass, PassKind, PassStatus
 from tickets.passes.validity import pass_is_valid
 from tickets.signing import tokens
 
@@ -51,6 +51,9 @@ async def _staff_world(client: Client, session: AsyncSession) -> StaffWorld:
     """An expo open today with a paired gate phone, an exhibitor with a confirmed booking and one staff
     pass, and a committee pass (no booking) to tell "nothing printed" from "this pass not printed"."""
     expo_id, organiser, device = await gate_over_http(client, session)
+    # Staff kinds keep 07:00-22:00 by default; this test is about validity, at any time of day.
+    await session.execute(sa.update(PassKind).where(PassKind.expo_id == expo_id).values(opens_at=None, closes_at=None))
+    await session.commit()
     hall = await venue.create_hall(session, expo_id, HallCreate(code="A", name="Hall A", width_m=40, depth_m=20))
     package = await venue.create_package(session, expo_id, PackageCreate(code="std", name="Standar", price=1_000_000))
     assert hall.id is not None
