@@ -1,7 +1,8 @@
 """Account rules: creating users, logging in and out, resolving a session token to a user."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -11,7 +12,8 @@ from sqlmodel import col
 from expo.errors import Conflict, FieldProblem, InvalidInput, Unauthenticated
 from expo.formatting import utcnow
 from expo.lockout import LoginLockout
-from expo.models import AuthSession, Role, User
+from expo.models import AuthSession, CommitteeMember, CommitteeRole, Role, User
+from expo.permissions import Area, role_may
 from expo.security import Passwords, new_token, token_digest
 from expo.text import has_control
 
@@ -21,16 +23,55 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass(frozen=True)
 class CurrentUser:
-    """Who is making the request: what guards and services need, nothing more."""
+    """Who is making the request: what guards and services need, nothing more.
+
+    ``committee`` holds the person's role in each expo they serve (expo id -> role), read with the
+    log-in, so that every check of "may this person do this in that expo" is a dictionary look-up.
+    ``everything`` is for the command line and the demo seeding, which act as the system itself.
+    """
 
     id: int
     email: str
     name: str
     role: Role
+    committee: Mapping[int, CommitteeRole] = field(default_factory=dict)
+    everything: bool = False
+
+    def role_in(self, expo_id: int) -> CommitteeRole | None:
+        return CommitteeRole.ORGANISER if self.everything else self.committee.get(expo_id)
+
+    def may(self, expo_id: int, area: Area) -> bool:
+        return role_may(self.role_in(expo_id), area)
+
+    def serves(self, expo_id: int) -> bool:
+        """Holds any role in this expo's committee."""
+        return self.role_in(expo_id) is not None
+
+    def is_organiser_of(self, expo_id: int) -> bool:
+        return self.role_in(expo_id) is CommitteeRole.ORGANISER
 
     @property
-    def is_organiser(self) -> bool:
-        return self.role is Role.ORGANISER
+    def is_committee(self) -> bool:
+        """Serves on some expo's committee, or is an organiser account (which may create expos)."""
+        return self.everything or self.role is Role.ORGANISER or bool(self.committee)
+
+    @property
+    def may_create_expos(self) -> bool:
+        return self.everything or self.role is Role.ORGANISER or CommitteeRole.ORGANISER in self.committee.values()
+
+
+def system_user(name: str = "system") -> CurrentUser:
+    """The command line's and demo seeding's actor: may do everything in every expo."""
+    return CurrentUser(id=0, email="system@localhost", name=name, role=Role.ORGANISER, everything=True)
+
+
+async def committee_of(session: AsyncSession, user_id: int) -> dict[int, CommitteeRole]:
+    rows = await session.execute(
+        sa.select(col(CommitteeMember.expo_id), col(CommitteeMember.role)).where(
+            col(CommitteeMember.user_id) == user_id
+        )
+    )
+    return {expo_id: CommitteeRole(role) for expo_id, role in rows}
 
 
 def normalise_email(email: str) -> str:
@@ -129,4 +170,6 @@ async def user_for_token(session: AsyncSession, token: str) -> CurrentUser | Non
     ).first()
     if row is None:
         return None
-    return CurrentUser(id=row.id, email=row.email, name=row.name, role=Role(row.role))
+    return CurrentUser(
+        id=row.id, email=row.email, name=row.name, role=Role(row.role), committee=await committee_of(session, row.id)
+    )

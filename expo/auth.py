@@ -1,18 +1,21 @@
 """Who is asking: a middleware that resolves the session cookie or bearer token, and role guards."""
 
+from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection, Request
 from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Guard, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from expo.accounts import CurrentUser, user_for_token
-from expo.errors import Forbidden, Unauthenticated
+from expo.errors import Forbidden, NotFound, Unauthenticated
 from expo.models import Role
+from expo.permissions import Area
 
 SESSION_COOKIE = "expo_session"
 SESSIONMAKER_STATE_KEY = "expo_sessionmaker"
@@ -101,12 +104,73 @@ def _require(connection: ASGIConnection[Any, Any, Any, Any], *roles: Role) -> Cu
     return user
 
 
+# Which expo a request is about, found from its path: the expo itself (``expo_id``, ``slug``) or a
+# thing that belongs to one (``booking_id``, ``pass_id``...), registered by the domain owning the
+# table (``register_expo_lookup``), since the platform does not know the domains' tables.
+_EXPO = sa.table("expo", sa.column("id"), sa.column("slug"))
+_NO_EXPO = NotFound("No such expo.", code="expo_not_found")
+_LOOKUPS: dict[str, tuple[Callable[[Any], sa.Select[Any]], NotFound]] = {
+    "expo_id": (lambda value: sa.select(_EXPO.c.id).where(_EXPO.c.id == value), _NO_EXPO),
+    "slug": (lambda value: sa.select(_EXPO.c.id).where(_EXPO.c.slug == value), _NO_EXPO),
+}
+
+
+def register_expo_lookup(param: str, expo_id: Any, key: Any, missing: str, code: str) -> None:
+    """A path parameter ``param`` names a row whose ``key`` column equals it and whose ``expo_id``
+    column is its expo (both columns of the same table); a value naming no row is answered with
+    ``missing`` (a message of the catalogs) and ``code``, as the domain's own look-up would."""
+    _LOOKUPS[param] = (lambda value: sa.select(expo_id).where(key == value), NotFound(missing, code=code))
+
+
+async def expo_of_request(connection: ASGIConnection[Any, Any, Any, Any]) -> int | None:
+    """The expo the request's path is about; ``None`` if it names none. Every named thing must
+    exist and belong to the same expo, else the request is answered as not found."""
+    wanted = [(name, value) for name, value in connection.path_params.items() if name in _LOOKUPS]
+    if not wanted:
+        return None
+    maker: async_sessionmaker[AsyncSession] = connection.app.state[SESSIONMAKER_STATE_KEY]
+    found: set[int] = set()
+    async with maker() as session:
+        for name, value in wanted:
+            query, missing = _LOOKUPS[name]
+            expo_id: int | None = await session.scalar(query(value))
+            if expo_id is None:
+                raise NotFound(missing.message, code=missing.code)
+            found.add(expo_id)
+    if len(found) != 1:  # things of two expos in one path: none of them is where it is looked for
+        query, missing = _LOOKUPS[wanted[-1][0]]
+        raise NotFound(missing.message, code=missing.code)
+    return found.pop()
+
+
+def requires(area: Area) -> Guard:
+    """A guard: the asker holds a role in the path's expo that may work in ``area``. A path naming no
+    expo (lists across expos) needs a committee account; its handler shows only the asker's expos."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = _require(connection)
+        expo_id = await expo_of_request(connection)
+        if expo_id is None:
+            if not user.is_committee:
+                raise Forbidden("Your account's role may not do this.", code="wrong_role")
+        elif not user.may(expo_id, area):
+            raise Forbidden("Your role in this expo may not do this.", code="wrong_role")
+
+    guard.__name__ = f"requires_{area.value}"
+    return guard
+
+
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection)
 
 
-def requires_organiser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    _require(connection, Role.ORGANISER)
+# Organisers of the path's expo only (the committee itself, and anything no other role is for).
+requires_organiser = requires(Area.COMMITTEE)
+
+
+def requires_expo_creator(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not _require(connection).may_create_expos:
+        raise Forbidden("Your account may not create expos.", code="wrong_role")
 
 
 def requires_exhibitor(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -114,7 +178,11 @@ def requires_exhibitor(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
 
 
 def requires_exhibitor_or_organiser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    _require(connection, Role.EXHIBITOR, Role.ORGANISER)
+    """An exhibitor or a committee member; the service decides per expo (``CurrentUser.may``) and
+    per owner what each may see."""
+    user = _require(connection)
+    if user.role is not Role.EXHIBITOR and not user.is_committee:
+        raise Forbidden("Your account's role may not do this.", code="wrong_role")
 
 
 def requires_gate_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -123,7 +191,9 @@ def requires_gate_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseR
 
 
 def requires_gate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    _require(connection, Role.GATE, Role.ORGANISER)
+    user = _require(connection)
+    if user.role is not Role.GATE and not user.is_committee:
+        raise Forbidden("Your account's role may not do this.", code="wrong_role")
 
 
 async def provide_user(request: Request[Any, Any, Any]) -> CurrentUser:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -11,9 +12,22 @@ from expo.metadata import metadata as _metadata  # noqa: F401  (naming conventio
 
 
 class Role(StrEnum):
+    """The kind of account. What a committee account may do in an expo is its :class:`CommitteeRole`
+    there; ``organiser`` accounts may also create expos."""
+
     ORGANISER = "organiser"
     EXHIBITOR = "exhibitor"
     GATE = "gate"
+
+
+class CommitteeRole(StrEnum):
+    """A person's job in one expo's committee (what each may do: ``expo.permissions``)."""
+
+    ORGANISER = "organiser"
+    TREASURER = "treasurer"
+    REGISTRATION = "registration"
+    GATE_LEAD = "gate_lead"
+    GATE_STAFF = "gate_staff"
 
 
 class User(SQLModel, table=True):
@@ -39,3 +53,34 @@ class AuthSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class CommitteeMember(SQLModel, table=True):
+    """One person's role in one expo: roles are per expo, so one account can be treasurer of this
+    year's expo and organiser of another."""
+
+    __tablename__ = "committee_member"
+    __table_args__ = (sa.UniqueConstraint("expo_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    role: CommitteeRole = Field(sa_type=sa.String(16))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change by the committee: who, when, what, and the values before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_expo_id_at", "expo_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int | None = Field(default=None, foreign_key="expo.id", ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    actor: str = Field(sa_type=sa.String(254))  # the e-mail at the time: kept when the account goes
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    action: str = Field(sa_type=sa.String(60))
+    subject: str = Field(default="", sa_type=sa.String(200))
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)

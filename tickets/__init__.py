@@ -1,6 +1,8 @@
 """Passes, QR tokens and check-ins (built on booths)."""
 
+from tickets.access import register as _register_expo_lookups
 from tickets.passes.booking_hooks import register as _register_booking_hooks
 
 # Whoever uses passes imports this package, so its listeners are in place before any booking ends.
 _register_booking_hooks()
+_register_expo_lookups()

@@ -31,11 +31,10 @@ def print_passes(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from booths.venue.service import default_expo, get_expo_by_slug
-    from expo.accounts import CurrentUser
+    from expo.accounts import system_user
     from expo.database import create_engine, session_scope
     from expo.errors import DomainError
     from expo.i18n import current_locale, translate
-    from expo.models import Role
     from tickets.passes.cards import card_context, cards_for
     from tickets.passes.jobs import PAGE, select_pass_ids
     from tickets.passes.schemas import BatchRequest
@@ -45,7 +44,7 @@ def print_passes(
 
     settings = Settings()
     current_locale.set(lang)
-    system = CurrentUser(id=0, email="cli@localhost", name="expo passes print", role=Role.ORGANISER)
+    system = system_user("expo passes print")
 
     async def run() -> batch.BatchResult:
         engine = create_engine(settings)

@@ -23,11 +23,12 @@ from booths.venue import service as venue
 from booths.venue.models import Expo
 from booths.venue.schemas import BoothRead, ClusterRead
 from expo.accounts import CurrentUser
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc
 from expo.forms import FormBody, FormErrors, submit
 from expo.i18n import gettext
+from expo.permissions import Area
 from expo.web import page
 
 SETTINGS_FIELDS = {
@@ -163,7 +164,7 @@ async def _render(
     )
 
 
-@get("/admin/e/{slug:str}/allocation", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/allocation", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def allocation_page(
     request: Request[Any, Any, Any],
     *,
@@ -191,7 +192,7 @@ class RunForm(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
-@post("/admin/e/{slug:str}/allocation/run", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/allocation/run", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def allocation_run(
     request: Request[Any, Any, Any],
     *,
@@ -219,7 +220,7 @@ async def allocation_run(
     )
 
 
-@post("/admin/e/{slug:str}/allocation/runs/{run_id:int}/commit", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/allocation/runs/{run_id:int}/commit", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def allocation_commit(
     request: Request[Any, Any, Any],
     *,
@@ -305,7 +306,7 @@ def _parse_local(value: str, tz: str) -> str | None:
         return value  # left for the schema to refuse with a proper message
 
 
-@post("/admin/e/{slug:str}/allocation/settings", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/allocation/settings", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def allocation_settings(
     request: Request[Any, Any, Any], *, slug: FromPath[str], db_session: NamedDependency[AsyncSession]
 ) -> Response[Any]:

@@ -17,10 +17,11 @@ from booths.exhibitors.models import ExhibitorClass
 from booths.labels import application_status_label
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.errors import Forbidden
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import gettext
+from expo.permissions import Area
 from expo.text import MultiLineText
 from expo.web import page
 
@@ -108,7 +109,7 @@ def _list_again(request: Request[Any, Any, Any], db_session: AsyncSession, slug:
     return again
 
 
-@get("/admin/e/{slug:str}/applications", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/applications", include_in_schema=False, guards=[requires(Area.EXHIBITORS)])
 async def admin_applications(
     request: Request[Any, Any, Any],
     *,
@@ -127,7 +128,7 @@ async def admin_applications(
 @post(
     "/admin/e/{slug:str}/applications/{application_id:int}/{decision:str}",
     include_in_schema=False,
-    guards=[requires_organiser],
+    guards=[requires(Area.EXHIBITORS)],
 )
 async def admin_decide(
     request: Request[Any, Any, Any],
@@ -156,7 +157,7 @@ async def admin_decide(
     )
 
 
-@post("/admin/e/{slug:str}/applications-accept-all", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/applications-accept-all", include_in_schema=False, guards=[requires(Area.EXHIBITORS)])
 async def admin_accept_all(
     request: Request[Any, Any, Any],
     *,

@@ -37,8 +37,9 @@ from booths.exhibitors.service import exhibitor_of_user
 from booths.fields import ShortCode
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
-from expo.auth import requires_exhibitor_or_organiser, requires_organiser
+from expo.auth import requires, requires_exhibitor_or_organiser
 from expo.errors import NotFound
+from expo.permissions import Area
 
 ShortText = Annotated[str | None, Parameter(max_length=100)]
 
@@ -53,7 +54,7 @@ class ApplicationController(Controller):
         await venue.get_expo(db_session, expo_id)
         return applications.settings_read(await applications.get_settings(db_session, expo_id))
 
-    @put("/api/expos/{expo_id:int}/allocation/settings", guards=[requires_organiser])
+    @put("/api/expos/{expo_id:int}/allocation/settings", guards=[requires(Area.SETUP)])
     async def put_settings(
         self, expo_id: FromPath[int], data: JSONBody[AllocationSettingsIn], db_session: NamedDependency[AsyncSession]
     ) -> AllocationSettingsRead:
@@ -63,7 +64,7 @@ class ApplicationController(Controller):
 
     @put(
         "/api/booths/{booth_id:int}/allocation",
-        guards=[requires_organiser],
+        guards=[requires(Area.EXHIBITORS)],
         summary="Override a booth's position score, access, room",
     )
     async def put_booth_allocation(
@@ -106,7 +107,7 @@ class ApplicationController(Controller):
         q: FromQuery[ShortText] = None,
     ) -> list[ApplicationRead]:
         exhibitor_id = None
-        if not user.is_organiser:
+        if not user.may(expo_id, Area.EXHIBITORS):
             exhibitor = await exhibitor_of_user(db_session, user.id, expo_id)
             if exhibitor is None:
                 return []
@@ -154,7 +155,7 @@ class ApplicationController(Controller):
         await db_session.commit()
         return await applications.read_application(db_session, application)
 
-    @post("/api/applications/{application_id:int}/accept", guards=[requires_organiser], status_code=200)
+    @post("/api/applications/{application_id:int}/accept", guards=[requires(Area.EXHIBITORS)], status_code=200)
     async def accept(
         self,
         application_id: FromPath[int],
@@ -166,7 +167,7 @@ class ApplicationController(Controller):
         await db_session.commit()
         return await applications.read_application(db_session, application)
 
-    @post("/api/applications/{application_id:int}/decline", guards=[requires_organiser], status_code=200)
+    @post("/api/applications/{application_id:int}/decline", guards=[requires(Area.EXHIBITORS)], status_code=200)
     async def decline(
         self,
         application_id: FromPath[int],
@@ -190,7 +191,7 @@ class ApplicationController(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> ExplanationRead:
         application = await applications.get_application(db_session, application_id, user)
-        status = None if user.is_organiser else RunStatus.COMMITTED
+        status = None if user.may(application.expo_id, Area.SETUP) else RunStatus.COMMITTED
         run = await allocation_runs.latest_run(db_session, application.expo_id, status)
         found = explanation_of(run, application_id) if run else None
         if run is None or found is None:
@@ -200,7 +201,7 @@ class ApplicationController(Controller):
 
 class AllocationController(Controller):
     tags = ["allocation"]  # noqa: RUF012
-    guards = [requires_organiser]  # noqa: RUF012
+    guards = [requires(Area.EXHIBITORS)]  # noqa: RUF012
 
     @post(
         "/api/expos/{expo_id:int}/allocation/runs",
@@ -259,7 +260,7 @@ class OfferController(Controller):
         await waitlist.refresh(db_session, expo_id)
         await db_session.commit()
         exhibitor_id = None
-        if not user.is_organiser:
+        if not user.may(expo_id, Area.EXHIBITORS):
             exhibitor = await exhibitor_of_user(db_session, user.id, expo_id)
             if exhibitor is None:
                 return []
@@ -302,7 +303,7 @@ class SharedStandController(Controller):
 
     @post(
         "/api/bookings/{booking_id:int}/co-exhibitors",
-        guards=[requires_organiser],
+        guards=[requires(Area.EXHIBITORS)],
         status_code=200,
         summary="Add a co-exhibitor to a stand, with a share of its staff passes",
     )
@@ -318,7 +319,9 @@ class SharedStandController(Controller):
         return await shared_stands.shared_stand(db_session, booking_id)
 
     @delete(
-        "/api/bookings/{booking_id:int}/co-exhibitors/{exhibitor_id:int}", guards=[requires_organiser], status_code=200
+        "/api/bookings/{booking_id:int}/co-exhibitors/{exhibitor_id:int}",
+        guards=[requires(Area.EXHIBITORS)],
+        status_code=200,
     )
     async def remove(
         self,

@@ -28,6 +28,7 @@ from booths.venue.service import check_cluster, get_booth, get_expo
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from expo.formatting import as_utc, utcnow
+from expo.permissions import Area
 
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED)
 EDITABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
@@ -150,7 +151,7 @@ async def get_application(session: AsyncSession, application_id: int, user: Curr
     application = await session.get(BoothApplication, application_id)
     if application is None:
         raise NotFound("No such application.", code="application_not_found")
-    if not user.is_organiser:
+    if not user.may(application.expo_id, Area.EXHIBITORS):
         owner = await session.scalar(
             sa.select(col(Exhibitor.user_id)).where(col(Exhibitor.id) == application.exhibitor_id)
         )
@@ -230,7 +231,7 @@ def _apply(application: BoothApplication, data: ApplicationIn) -> None:
 
 
 async def _acting_exhibitor(session: AsyncSession, expo_id: int, data: ApplicationCreate, user: CurrentUser) -> int:
-    if user.is_organiser:
+    if user.may(expo_id, Area.EXHIBITORS):
         if data.exhibitor_id is None:
             raise InvalidInput(fields=[FieldProblem("exhibitor_id", "This field is required.")])
         return data.exhibitor_id
@@ -249,7 +250,7 @@ async def submit_application(
     exhibitor = await lock_exhibitor(session, exhibitor_id)
     if exhibitor.expo_id != expo_id:
         raise NotFound("No such exhibitor.", code="exhibitor_not_found")
-    if not user.is_organiser and not window_open(await get_settings(session, expo_id)):
+    if not user.may(expo_id, Area.EXHIBITORS) and not window_open(await get_settings(session, expo_id)):
         raise Conflict("Applications are not being taken now.", code="window_closed")
     await check_application(session, expo_id, exhibitor_id, data)
     application = await application_of(session, expo_id, exhibitor_id)
@@ -282,7 +283,9 @@ async def update_application(
             code="application_closed",
             params={"status": application.status},
         )
-    if not user.is_organiser and not window_open(await get_settings(session, application.expo_id)):
+    if not user.may(application.expo_id, Area.EXHIBITORS) and not window_open(
+        await get_settings(session, application.expo_id)
+    ):
         raise Conflict("Applications are not being taken now.", code="window_closed")
     await check_application(session, application.expo_id, application.exhibitor_id, data)
     _apply(application, data)

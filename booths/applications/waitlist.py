@@ -27,6 +27,7 @@ from booths.venue.service import get_expo, get_package, price_for
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, NotFound
 from expo.formatting import as_utc, utcnow
+from expo.permissions import Area
 
 
 async def refresh(session: AsyncSession, expo_id: int) -> int:
@@ -188,7 +189,7 @@ async def _claim(session: AsyncSession, offer_id: int, to: OfferStatus, user: Cu
     offer = await session.get(BoothOffer, offer_id, populate_existing=True)
     if offer is None:
         raise NotFound("No such offer.", code="offer_not_found")
-    if not user.is_organiser:
+    if not user.may(offer.expo_id, Area.EXHIBITORS):
         owner = await session.scalar(
             sa.select(col(Exhibitor.user_id))
             .join(BoothApplication, col(BoothApplication.exhibitor_id) == col(Exhibitor.id))

@@ -20,9 +20,10 @@ from booths.exhibitors.validation import normalise_booth_code
 from booths.labels import notice_text
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
+from expo.permissions import Area
 from expo.text import MultiLineText
 from expo.web import page
 
@@ -114,7 +115,7 @@ async def _render_bookings(
     )
 
 
-@get("/admin/e/{slug:str}/bookings", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/bookings", include_in_schema=False, guards=[requires(Area.BOOKINGS)])
 async def admin_bookings(
     request: Request[Any, Any, Any],
     *,
@@ -177,7 +178,11 @@ def _list(slug: str, back: str, msg: str) -> Response[Any]:
     return back_to(f"/admin/e/{slug}/bookings", back, _BOOKING_FILTERS, msg)
 
 
-@post("/admin/e/{slug:str}/bookings/{booking_id:int}/confirm", include_in_schema=False, guards=[requires_organiser])
+@post(
+    "/admin/e/{slug:str}/bookings/{booking_id:int}/confirm",
+    include_in_schema=False,
+    guards=[requires(Area.BOOKINGS)],
+)
 async def admin_confirm_booking(
     request: Request[Any, Any, Any],
     *,
@@ -197,7 +202,7 @@ async def admin_confirm_booking(
     return await submit(db_session, confirm, rerender=again, done=done, choices={"method"})
 
 
-@post("/admin/e/{slug:str}/bookings/{booking_id:int}/cancel", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/bookings/{booking_id:int}/cancel", include_in_schema=False, guards=[requires(Area.BOOKINGS)])
 async def admin_cancel_booking(
     request: Request[Any, Any, Any],
     *,
@@ -215,7 +220,7 @@ async def admin_cancel_booking(
     return await submit(db_session, cancel, rerender=again, done=_list(slug, data.back, "cancelled"))
 
 
-@post("/admin/e/{slug:str}/bookings/{booking_id:int}/move", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/bookings/{booking_id:int}/move", include_in_schema=False, guards=[requires(Area.BOOKINGS)])
 async def admin_move_booking(
     request: Request[Any, Any, Any],
     *,
@@ -234,7 +239,7 @@ async def admin_move_booking(
     return await submit(db_session, move, rerender=again, done=_list(slug, data.back, "moved"))
 
 
-@post("/admin/e/{slug:str}/bookings/assign", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/bookings/assign", include_in_schema=False, guards=[requires(Area.BOOKINGS)])
 async def admin_assign_booth(
     request: Request[Any, Any, Any],
     *,
@@ -287,7 +292,9 @@ class ApprovalForm(BaseModel):
 
 
 @post(
-    "/admin/e/{slug:str}/exhibitors/{exhibitor_id:int}/approval", include_in_schema=False, guards=[requires_organiser]
+    "/admin/e/{slug:str}/exhibitors/{exhibitor_id:int}/approval",
+    include_in_schema=False,
+    guards=[requires(Area.EXHIBITORS)],
 )
 async def admin_decide_approval(
     request: Request[Any, Any, Any],

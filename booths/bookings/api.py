@@ -14,7 +14,8 @@ from booths.exhibitors.service import exhibitor_of_user
 from booths.fields import NO_NUL
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
-from expo.auth import requires_exhibitor, requires_exhibitor_or_organiser, requires_organiser
+from expo.auth import requires, requires_exhibitor, requires_exhibitor_or_organiser
+from expo.permissions import Area
 
 
 class BookingController(Controller):
@@ -52,7 +53,7 @@ class BookingController(Controller):
     ) -> list[BookingRead]:
         await venue.get_expo(db_session, expo_id)
         exhibitor_id = None
-        if not user.is_organiser:
+        if not user.may(expo_id, Area.BOOKINGS):
             exhibitor = await exhibitor_of_user(db_session, user.id, expo_id)
             if exhibitor is None:
                 return []
@@ -70,7 +71,7 @@ class BookingController(Controller):
 
     @post(
         "/api/expos/{expo_id:int}/bookings",
-        guards=[requires_organiser],
+        guards=[requires(Area.BOOKINGS)],
         status_code=201,
         summary="Assign a booth to an exhibitor directly",
     )
@@ -109,7 +110,7 @@ class BookingController(Controller):
 
     @post(
         "/api/bookings/{booking_id:int}/confirm",
-        guards=[requires_organiser],
+        guards=[requires(Area.BOOKINGS)],
         status_code=200,
         summary="Record the payment and confirm",
     )
@@ -138,7 +139,7 @@ class BookingController(Controller):
 
     @post(
         "/api/bookings/{booking_id:int}/move",
-        guards=[requires_organiser],
+        guards=[requires(Area.BOOKINGS)],
         status_code=200,
         summary="Move a booking to another booth, keeping its history and price",
     )

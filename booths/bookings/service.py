@@ -44,6 +44,7 @@ from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from expo.formatting import utcnow
 from expo.i18n import N_
+from expo.permissions import Area
 
 _TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
 
@@ -55,7 +56,7 @@ async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUse
     booking = await session.get(Booking, booking_id, populate_existing=True)
     if booking is None:
         raise NotFound("No such booking.", code="booking_not_found")
-    if not user.is_organiser:
+    if not user.may(booking.expo_id, Area.BOOKINGS):
         owner = await session.scalar(sa.select(col(Exhibitor.user_id)).where(col(Exhibitor.id) == booking.exhibitor_id))
         if owner != user.id:
             raise NotFound("No such booking.", code="booking_not_found")
@@ -431,7 +432,7 @@ async def get_booking(session: AsyncSession, booking_id: int, user: CurrentUser)
             .where(col(Booking.id) == booking_id)
         )
     ).first()
-    if row is None or (not user.is_organiser and row[4] != user.id):
+    if row is None or (not user.may(row[0].expo_id, Area.BOOKINGS) and row[4] != user.id):
         raise NotFound("No such booking.", code="booking_not_found")
     return booking_read(row[0], row[1], row[2], row[3])
 

@@ -1,7 +1,7 @@
 """The demo's users (organiser, gate) and venue: clusters, packages, three halls, booth blocks, blocked
 booths, and the rehearsal day. Seeded through the venue services, but for the rehearsal day."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 
 from booths.demo.context import Demo, actor
@@ -21,7 +21,7 @@ from booths.venue.models import Booth, ExpoDay, Hall, HallKind
 from booths.venue.schemas import BlockRequest, ClusterCreate, ExpoCreate, HallCreate, PackageCreate
 from booths.venue.service import create_cluster, create_expo, create_hall, create_package, generate_block, set_blocked
 from expo.accounts import create_user
-from expo.models import Role
+from expo.models import CommitteeRole, Role
 
 _CLUSTERS = (
     ("kuliner", "Kuliner & Makanan Olahan", "#e65100"),
@@ -166,9 +166,11 @@ async def seed_venue(demo: Demo) -> None:
             booth_limit=1,
             free_self_confirm=True,
         ),
+        created_by=demo.org,
     )
     assert expo.id is not None
     demo.expo_id = expo.id
+    demo.organiser = replace(demo.org, committee={expo.id: CommitteeRole.ORGANISER})
     # The rehearsal day (the seeding day, weeks before the expo), so passes scan at the gate today.
     # A direct write, on purpose: the venue services keep an expo's days within its run, as they
     # should for a real expo. The demo's only other write around the services is ``bookings.lapse``.

@@ -20,9 +20,10 @@ from booths.exhibitors.schemas import (
 )
 from booths.fields import CLUSTER_QUERY, NO_NUL
 from expo.accounts import CurrentUser, start_session
-from expo.auth import requires_exhibitor, requires_exhibitor_or_organiser, requires_organiser
+from expo.auth import requires, requires_exhibitor, requires_exhibitor_or_organiser
 from expo.auth_api import session_cookie
 from expo.errors import NotFound
+from expo.permissions import Area
 from expo.security import Passwords
 from expo.settings import Settings
 
@@ -45,7 +46,7 @@ class ExhibitorController(Controller):
         body = SignupResult(exhibitor=exhibitors.exhibitor_read(exhibitor), token=token)
         return Response(body, status_code=201, cookies=[session_cookie(token, settings)])
 
-    @get("/api/expos/{expo_id:int}/exhibitors", guards=[requires_organiser])
+    @get("/api/expos/{expo_id:int}/exhibitors", guards=[requires(Area.EXHIBITORS)])
     async def list_exhibitors(
         self,
         *,
@@ -62,7 +63,7 @@ class ExhibitorController(Controller):
         )
         return [exhibitors.exhibitor_read(e) for e in rows]
 
-    @post("/api/expos/{expo_id:int}/exhibitors", guards=[requires_organiser])
+    @post("/api/expos/{expo_id:int}/exhibitors", guards=[requires(Area.EXHIBITORS)])
     async def create_exhibitor(
         self, expo_id: FromPath[int], data: JSONBody[ExhibitorCreate], db_session: NamedDependency[AsyncSession]
     ) -> ExhibitorRead:
@@ -97,7 +98,7 @@ class ExhibitorController(Controller):
 
     @post(
         "/api/exhibitors/{exhibitor_id:int}/approval",
-        guards=[requires_organiser],
+        guards=[requires(Area.EXHIBITORS)],
         status_code=200,
         summary="Approve or reject the exhibitor's class (which makes a stand free or cheaper)",
     )
@@ -114,7 +115,7 @@ class ExhibitorController(Controller):
 
     @get(
         "/api/expos/{expo_id:int}/exhibitors/awaiting-approval",
-        guards=[requires_organiser],
+        guards=[requires(Area.EXHIBITORS)],
         summary="Exhibitors whose class would get a cheaper stand, waiting for the organiser's approval",
     )
     async def awaiting_approval(

@@ -14,6 +14,7 @@ from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFoun
 from expo.formatting import utcnow
 from expo.i18n import N_
 from expo.models import Role, User
+from expo.permissions import Area
 from expo.security import Passwords
 
 
@@ -107,7 +108,7 @@ async def exhibitor_of_user(session: AsyncSession, user_id: int, expo_id: int | 
 async def get_exhibitor(session: AsyncSession, exhibitor_id: int, user: CurrentUser) -> Exhibitor:
     """Organisers see every exhibitor; an exhibitor only its own (others are simply not found)."""
     exhibitor = await session.get(Exhibitor, exhibitor_id)
-    if exhibitor is None or (not user.is_organiser and exhibitor.user_id != user.id):
+    if exhibitor is None or (not user.may(exhibitor.expo_id, Area.EXHIBITORS) and exhibitor.user_id != user.id):
         raise NotFound("No such exhibitor.", code="exhibitor_not_found")
     return exhibitor
 
@@ -117,14 +118,14 @@ async def update_exhibitor(
 ) -> Exhibitor:
     exhibitor = await get_exhibitor(session, exhibitor_id, user)
     changes = data.model_dump(exclude_unset=True, exclude={"accept_unusual_nib"})
-    if data.accept_unusual_nib and not user.is_organiser:
+    if data.accept_unusual_nib and not user.may(exhibitor.expo_id, Area.EXHIBITORS):
         message = N_("Only the organisers can accept an unusual NIB.")
         raise Forbidden(message, code="nib_override_forbidden", fields=[FieldProblem("nib", message)])
     changes = {k: v for k, v in changes.items() if v is not None or k in {"pesantren_name", "cluster"}}
     if "pesantren_name" in changes:
         changes["pesantren_name"] = changes["pesantren_name"] or None
     new_class = changes.get("exhibitor_class", exhibitor.exhibitor_class)
-    if new_class != exhibitor.exhibitor_class and not user.is_organiser:
+    if new_class != exhibitor.exhibitor_class and not user.may(exhibitor.expo_id, Area.EXHIBITORS):
         # The class sets the price (pesantren and koperasi stands are cheaper): organisers decide it.
         raise Forbidden(
             "Only the organisers can change the exhibitor class.",

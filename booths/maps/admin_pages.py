@@ -18,11 +18,12 @@ from booths.maps.pages import kind_label, svg_context
 from booths.maps.schemas import FeatureCreate, MapRulesUpdate
 from booths.venue import service as venue
 from booths.venue.models import Expo
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.errors import NotFound
 from expo.forms import FormBody, FormErrors, Rerender, submit
 from expo.i18n import N_, current_locale, gettext, translate
 from expo.models import Role
+from expo.permissions import Area
 from expo.public_url import is_loopback
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
@@ -123,7 +124,7 @@ _NOTICES = {
 }
 
 
-@get("/admin/e/{slug:str}/map", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/map", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_map(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -134,7 +135,7 @@ async def admin_map(
     return await _render_admin(request, db_session, await _expo(db_session, slug), notice=notice)
 
 
-@get("/admin/e/{slug:str}/map/print", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/map/print", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_print(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -167,7 +168,7 @@ async def admin_print(
     return await submit(db_session, draw, rerender=_admin_again(request, db_session, slug), done=pdf_response)
 
 
-@post("/admin/e/{slug:str}/map/publish", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/map/publish", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_publish(
     request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
 ) -> Response[Any]:
@@ -181,7 +182,7 @@ async def admin_publish(
     )
 
 
-@post("/admin/e/{slug:str}/map/unpublish", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/map/unpublish", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_unpublish(
     request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
 ) -> Response[Any]:
@@ -205,7 +206,7 @@ class FeatureForm(BaseModel):
     depth_m: str = ""
 
 
-@post("/admin/e/{slug:str}/map/features", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/map/features", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_add_feature(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -227,7 +228,11 @@ async def admin_add_feature(
     )
 
 
-@post("/admin/e/{slug:str}/map/features/{feature_id:int}/delete", include_in_schema=False, guards=[requires_organiser])
+@post(
+    "/admin/e/{slug:str}/map/features/{feature_id:int}/delete",
+    include_in_schema=False,
+    guards=[requires(Area.SETUP)],
+)
 async def admin_delete_feature(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -249,7 +254,7 @@ async def admin_delete_feature(
 @post(
     "/admin/e/{slug:str}/map/features/import",
     include_in_schema=False,
-    guards=[requires_organiser],
+    guards=[requires(Area.SETUP)],
     request_max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def admin_import_features(
@@ -275,7 +280,7 @@ class RulesForm(BaseModel):
     min_access_m: str = ""
 
 
-@post("/admin/e/{slug:str}/map/rules", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/map/rules", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_rules(
     request: Request[Any, Any, Any],
     slug: FromPath[str],

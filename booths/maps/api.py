@@ -23,10 +23,11 @@ from booths.maps.schemas import (
     PublicMap,
 )
 from booths.venue import service as venue
-from expo.auth import current_user, requires_organiser
+from expo.auth import current_user, requires
 from expo.csv_export import CSV_MEDIA_TYPE, csv_response
 from expo.i18n import current_locale
 from expo.models import Role
+from expo.permissions import Area
 from expo.public_url import public_base_url
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
@@ -35,9 +36,14 @@ from expo.web import read_upload
 Short = Annotated[str, Parameter(max_length=12)]
 
 
-def _role(request: Request[Any, Any, Any]) -> Role | None:
+def _role(request: Request[Any, Any, Any], expo_id: int) -> Role | None:
+    """Who asks for a map, as the map rules know them: the expo's committee sees what organisers see."""
     user = current_user(request)
-    return user.role if user else None
+    if user is None:
+        return None
+    if user.serves(expo_id):
+        return Role.ORGANISER
+    return Role.EXHIBITOR if user.role is Role.EXHIBITOR else None
 
 
 def base_url(request: Request[Any, Any, Any]) -> str:
@@ -56,7 +62,7 @@ class MapController(Controller):
         await venue.get_expo(db_session, expo_id)
         return await features.list_features(db_session, expo_id, hall_id)
 
-    @post("/features", guards=[requires_organiser])
+    @post("/features", guards=[requires(Area.SETUP)])
     async def create_feature(
         self, expo_id: FromPath[int], data: JSONBody[FeatureCreate], db_session: NamedDependency[AsyncSession]
     ) -> FeatureRead:
@@ -65,7 +71,10 @@ class MapController(Controller):
         return features.feature_read(feature, hall.code)
 
     @get(
-        "/features.csv", guards=[requires_organiser], media_type=CSV_MEDIA_TYPE, summary="Export venue features as CSV"
+        "/features.csv",
+        guards=[requires(Area.SETUP)],
+        media_type=CSV_MEDIA_TYPE,
+        summary="Export venue features as CSV",
     )
     async def export_csv(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> Response[str]:
         expo = await venue.get_expo(db_session, expo_id)
@@ -73,7 +82,7 @@ class MapController(Controller):
 
     @post(
         "/features/import",
-        guards=[requires_organiser],
+        guards=[requires(Area.SETUP)],
         status_code=200,
         request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Replace every venue feature with the CSV's rows (all or none); same columns as the export",
@@ -90,12 +99,12 @@ class MapController(Controller):
         await db_session.commit()
         return FeatureImportResult(features=count)
 
-    @get("/map/rules", guards=[requires_organiser], summary="Thresholds of the layout check")
+    @get("/map/rules", guards=[requires(Area.SETUP)], summary="Thresholds of the layout check")
     async def get_rules(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> MapRules:
         await venue.get_expo(db_session, expo_id)
         return features.rules_read(await features.map_settings(db_session, expo_id))
 
-    @patch("/map/rules", guards=[requires_organiser])
+    @patch("/map/rules", guards=[requires(Area.SETUP)])
     async def update_rules(
         self, expo_id: FromPath[int], data: JSONBody[MapRulesUpdate], db_session: NamedDependency[AsyncSession]
     ) -> MapRules:
@@ -103,17 +112,17 @@ class MapController(Controller):
         await db_session.commit()
         return features.rules_read(settings)
 
-    @get("/map/check", guards=[requires_organiser], summary="Layout check: overlaps, walls, aisles, exits, access")
+    @get("/map/check", guards=[requires(Area.SETUP)], summary="Layout check: overlaps, walls, aisles, exits, access")
     async def check(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> LayoutCheckRead:
         return maps.check_read(await maps.check_layout(db_session, expo_id))
 
-    @get("/map/status", guards=[requires_organiser], summary="Published?, version, rules and the layout check")
+    @get("/map/status", guards=[requires(Area.SETUP)], summary="Published?, version, rules and the layout check")
     async def status(
         self, request: Request[Any, Any, Any], expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]
     ) -> MapStatusRead:
         return await maps.map_status(db_session, expo_id, base_url(request))
 
-    @post("/map/publish", guards=[requires_organiser], status_code=200, summary="Publish the public map")
+    @post("/map/publish", guards=[requires(Area.SETUP)], status_code=200, summary="Publish the public map")
     async def publish(
         self, request: Request[Any, Any, Any], expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]
     ) -> MapStatusRead:
@@ -121,7 +130,7 @@ class MapController(Controller):
         await db_session.commit()
         return await maps.map_status(db_session, expo_id, base_url(request))
 
-    @post("/map/unpublish", guards=[requires_organiser], status_code=200, summary="Take the public map down")
+    @post("/map/unpublish", guards=[requires(Area.SETUP)], status_code=200, summary="Take the public map down")
     async def unpublish(
         self, request: Request[Any, Any, Any], expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]
     ) -> MapStatusRead:
@@ -134,7 +143,7 @@ class MapController(Controller):
         self, request: Request[Any, Any, Any], expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]
     ) -> PublicMap:
         expo = await venue.get_expo(db_session, expo_id)
-        await maps.require_public_map(db_session, expo_id, _role(request))
+        await maps.require_public_map(db_session, expo_id, _role(request, expo_id))
         return await maps.public_map(db_session, expo, base_url(request))
 
     @get(
@@ -163,7 +172,7 @@ class MapController(Controller):
             paper=paper, orientation=orientation, scale=scale, view=view, locale=current_locale.get()
         )
         pdf = await maps.print_map(
-            db_session, expo_id, options, hall=hall or None, base_url=base_url(request), role=_role(request)
+            db_session, expo_id, options, hall=hall or None, base_url=base_url(request), role=_role(request, expo_id)
         )
         expo = await venue.get_expo(db_session, expo_id)
         name = f"denah-{expo.slug}-{(hall or 'semua').lower()}-{paper.lower()}-{view.lower()}.pdf"
@@ -177,7 +186,7 @@ class MapController(Controller):
 class FeatureController(Controller):
     path = "/api/features"
     tags = ["maps"]  # noqa: RUF012
-    guards = [requires_organiser]  # noqa: RUF012
+    guards = [requires(Area.SETUP)]  # noqa: RUF012
 
     @patch("/{feature_id:int}")
     async def update_feature(

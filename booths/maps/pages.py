@@ -19,7 +19,6 @@ from booths.maps.schemas import PublicMap
 from booths.venue import service as venue
 from expo.auth import current_user
 from expo.i18n import translate
-from expo.models import Role
 from expo.templating import STATIC_DIR
 from expo.web import page
 
@@ -95,7 +94,7 @@ async def public_map_page(
     assert expo.id is not None
     user = current_user(request)
     published = await maps.is_published(db_session, expo.id)
-    if not published and not (user and user.role is Role.ORGANISER):
+    if not published and not (user and user.serves(expo.id)):
         return page(request, "map/unpublished.html", expo=expo)
     data = await maps.public_map(db_session, expo, base_url(request))
     codes = [h.code for h in data.halls]

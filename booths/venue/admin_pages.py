@@ -15,8 +15,10 @@ from booths.exhibitors import service as exhibitors
 from booths.labels import notice_text
 from booths.venue import service as venue
 from booths.venue.schemas import BoothStatus
-from expo.auth import requires_organiser
+from expo.accounts import CurrentUser
+from expo.auth import requires
 from expo.forms import FormBody, FormErrors, back_filters, back_to, submit
+from expo.permissions import Area
 from expo.text import Line
 from expo.web import page
 
@@ -25,10 +27,15 @@ _BOOTH_FILTERS = ("hall", "status", "cluster")
 
 
 # --- overview ------------------------------------------------------------------------------------
-@get("/admin", include_in_schema=False, guards=[requires_organiser])
-async def admin_home(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Template:
+@get("/admin", include_in_schema=False, guards=[requires(Area.SETUP)])
+async def admin_home(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+) -> Template:
+    """The expos the asker serves (each committee sees only its own)."""
     rows = []
     for expo in await venue.list_expos(db_session):
+        if not user.serves(expo.id):
+            continue
         booths = await venue.list_booths(db_session, expo.id, organiser=True)
         counts = Counter(b.status for b in booths)
         registered = await exhibitors.list_exhibitors(db_session, expo.id, limit=100_000)
@@ -81,7 +88,7 @@ async def _render_booths(
     )
 
 
-@get("/admin/e/{slug:str}/booths", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/booths", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_booths(
     request: Request[Any, Any, Any],
     *,
@@ -118,7 +125,7 @@ async def _set_blocked(
     return await submit(db_session, act, rerender=again, done=done)
 
 
-@post("/admin/e/{slug:str}/booths/{booth_id:int}/block", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/booths/{booth_id:int}/block", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_block_booth(
     request: Request[Any, Any, Any],
     *,
@@ -130,7 +137,7 @@ async def admin_block_booth(
     return await _set_blocked(request, db_session, slug=slug, booth_id=booth_id, form=data, blocked=True)
 
 
-@post("/admin/e/{slug:str}/booths/{booth_id:int}/unblock", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/booths/{booth_id:int}/unblock", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def admin_unblock_booth(
     request: Request[Any, Any, Any],
     *,

@@ -35,8 +35,9 @@ from booths.venue.schemas import (
     PackageUpdate,
 )
 from expo.accounts import CurrentUser
-from expo.auth import current_user, requires_organiser
+from expo.auth import current_user, requires, requires_expo_creator
 from expo.csv_export import CSV_MEDIA_TYPE, csv_response
+from expo.permissions import Area
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
@@ -50,9 +51,11 @@ class ExpoController(Controller):
     async def list_expos(self, db_session: NamedDependency[AsyncSession]) -> list[ExpoRead]:
         return await venue.list_expos(db_session)
 
-    @post("/", guards=[requires_organiser])
-    async def create_expo(self, data: JSONBody[ExpoCreate], db_session: NamedDependency[AsyncSession]) -> ExpoRead:
-        expo = await venue.create_expo(db_session, data)
+    @post("/", guards=[requires_expo_creator])
+    async def create_expo(
+        self, data: JSONBody[ExpoCreate], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+    ) -> ExpoRead:
+        expo = await venue.create_expo(db_session, data, created_by=user)
         await db_session.commit()
         return await venue.expo_read(db_session, expo)
 
@@ -60,7 +63,7 @@ class ExpoController(Controller):
     async def get_expo(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> ExpoRead:
         return await venue.expo_read(db_session, await venue.get_expo(db_session, expo_id))
 
-    @patch("/{expo_id:int}", guards=[requires_organiser])
+    @patch("/{expo_id:int}", guards=[requires(Area.SETUP)])
     async def update_expo(
         self, expo_id: FromPath[int], data: JSONBody[ExpoUpdate], db_session: NamedDependency[AsyncSession]
     ) -> ExpoRead:
@@ -68,7 +71,7 @@ class ExpoController(Controller):
         await db_session.commit()
         return await venue.expo_read(db_session, expo)
 
-    @patch("/{expo_id:int}/days/{day:date}", guards=[requires_organiser], summary="Opening hours of one day")
+    @patch("/{expo_id:int}/days/{day:date}", guards=[requires(Area.SETUP)], summary="Opening hours of one day")
     async def update_day(
         self,
         expo_id: FromPath[int],
@@ -85,7 +88,7 @@ class ExpoController(Controller):
         await venue.get_expo(db_session, expo_id)
         return [venue.hall_read(h) for h in await venue.list_halls(db_session, expo_id)]
 
-    @post("/{expo_id:int}/halls", guards=[requires_organiser])
+    @post("/{expo_id:int}/halls", guards=[requires(Area.SETUP)])
     async def create_hall(
         self, expo_id: FromPath[int], data: JSONBody[HallCreate], db_session: NamedDependency[AsyncSession]
     ) -> HallRead:
@@ -100,7 +103,7 @@ class ExpoController(Controller):
         await venue.get_expo(db_session, expo_id)
         return await venue.list_clusters(db_session, expo_id)
 
-    @post("/{expo_id:int}/clusters", guards=[requires_organiser])
+    @post("/{expo_id:int}/clusters", guards=[requires(Area.SETUP)])
     async def create_cluster(
         self, expo_id: FromPath[int], data: JSONBody[ClusterCreate], db_session: NamedDependency[AsyncSession]
     ) -> ClusterRead:
@@ -115,7 +118,7 @@ class ExpoController(Controller):
         await venue.get_expo(db_session, expo_id)
         return [venue.package_read(p) for p in await venue.list_packages(db_session, expo_id)]
 
-    @post("/{expo_id:int}/packages", guards=[requires_organiser])
+    @post("/{expo_id:int}/packages", guards=[requires(Area.SETUP)])
     async def create_package(
         self, expo_id: FromPath[int], data: JSONBody[PackageCreate], db_session: NamedDependency[AsyncSession]
     ) -> PackageRead:
@@ -144,10 +147,10 @@ class ExpoController(Controller):
             status=status,
             cluster=cluster,
             exhibitor_class=exhibitor_class,
-            organiser=bool(user and user.is_organiser),
+            organiser=bool(user and user.serves(expo_id)),
         )
 
-    @post("/{expo_id:int}/booths", guards=[requires_organiser])
+    @post("/{expo_id:int}/booths", guards=[requires(Area.SETUP)])
     async def create_booth(
         self, expo_id: FromPath[int], data: JSONBody[BoothCreate], db_session: NamedDependency[AsyncSession]
     ) -> BoothRead:
@@ -157,7 +160,7 @@ class ExpoController(Controller):
 
     @get(
         "/{expo_id:int}/booths.csv",
-        guards=[requires_organiser],
+        guards=[requires(Area.SETUP)],
         media_type=CSV_MEDIA_TYPE,
         summary="Export booths as CSV",
     )
@@ -168,7 +171,7 @@ class ExpoController(Controller):
 
     @post(
         "/{expo_id:int}/booths/import",
-        guards=[requires_organiser],
+        guards=[requires(Area.SETUP)],
         status_code=200,
         request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Import booths from CSV (all rows or none); same columns as the export",
@@ -188,7 +191,7 @@ class ExpoController(Controller):
 
 async def _exhibitor_class(session: AsyncSession, user: CurrentUser | None, expo_id: int) -> str | None:
     """An exhibitor sees the prices of its own class; everyone else the package price."""
-    if user is None or user.is_organiser:
+    if user is None or user.serves(expo_id):
         return None
     exhibitor = await exhibitor_of_user(session, user.id, expo_id)
     return exhibitor.exhibitor_class if exhibitor else None
@@ -202,7 +205,7 @@ async def _booth_read(session: AsyncSession, expo_id: int, booth_id: int | None)
 class HallController(Controller):
     path = "/api/halls"
     tags = ["venue"]  # noqa: RUF012
-    guards = [requires_organiser]  # noqa: RUF012
+    guards = [requires(Area.SETUP)]  # noqa: RUF012
 
     @patch("/{hall_id:int}")
     async def update_hall(
@@ -231,7 +234,7 @@ class HallController(Controller):
 class PackageController(Controller):
     path = "/api/packages"
     tags = ["venue"]  # noqa: RUF012
-    guards = [requires_organiser]  # noqa: RUF012
+    guards = [requires(Area.SETUP)]  # noqa: RUF012
 
     @patch("/{package_id:int}")
     async def update_package(
@@ -257,11 +260,11 @@ class BoothController(Controller):
             booth.expo_id,
             hall_id=booth.hall_id,
             exhibitor_class=await _exhibitor_class(db_session, user, booth.expo_id),
-            organiser=bool(user and user.is_organiser),
+            organiser=bool(user and user.serves(booth.expo_id)),
         )
         return next(b for b in rows if b.id == booth_id)
 
-    @patch("/{booth_id:int}", guards=[requires_organiser])
+    @patch("/{booth_id:int}", guards=[requires(Area.SETUP)])
     async def update_booth(
         self, booth_id: FromPath[int], data: JSONBody[BoothUpdate], db_session: NamedDependency[AsyncSession]
     ) -> BoothRead:
@@ -269,12 +272,12 @@ class BoothController(Controller):
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)
 
-    @delete("/{booth_id:int}", guards=[requires_organiser])
+    @delete("/{booth_id:int}", guards=[requires(Area.SETUP)])
     async def delete_booth(self, booth_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> None:
         await venue.delete_booth(db_session, booth_id)
         await db_session.commit()
 
-    @post("/{booth_id:int}/block", guards=[requires_organiser], status_code=200)
+    @post("/{booth_id:int}/block", guards=[requires(Area.SETUP)], status_code=200)
     async def block(
         self, booth_id: FromPath[int], data: JSONBody[BlockBooth], db_session: NamedDependency[AsyncSession]
     ) -> BoothRead:
@@ -282,7 +285,7 @@ class BoothController(Controller):
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)
 
-    @post("/{booth_id:int}/unblock", guards=[requires_organiser], status_code=200)
+    @post("/{booth_id:int}/unblock", guards=[requires(Area.SETUP)], status_code=200)
     async def unblock(self, booth_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> BoothRead:
         booth = await venue.set_blocked(db_session, booth_id, False)
         await db_session.commit()

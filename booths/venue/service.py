@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from booths.bookings.holds import active_booking_clause, booth_is_booked
 from booths.bookings.models import Booking, BookingStatus
+from booths.committee.service import add_member
 from booths.exhibitors.models import Exhibitor
 from booths.venue import geometry
 from booths.venue.models import Booth, BoothPackage, BoothType, Expo, ExpoDay, Hall, HallKind, ProductCluster
@@ -40,8 +41,11 @@ from booths.venue.schemas import (
     PackageRead,
     PackageUpdate,
 )
+from expo.accounts import CurrentUser
+from expo.audit import record, snapshot
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+from expo.models import CommitteeRole
 
 
 # --- expo -------------------------------------------------------------------------------------
@@ -87,7 +91,8 @@ async def expo_read(session: AsyncSession, expo: Expo) -> ExpoRead:
     return ExpoRead(**expo.model_dump(exclude={"created_at"}), days=days)
 
 
-async def create_expo(session: AsyncSession, data: ExpoCreate) -> Expo:
+async def create_expo(session: AsyncSession, data: ExpoCreate, created_by: CurrentUser | None = None) -> Expo:
+    """A new expo with its days; ``created_by`` becomes its first organiser."""
     if await session.scalar(sa.select(col(Expo.id)).where(col(Expo.slug) == data.slug)) is not None:
         raise Conflict(
             "This short name is taken.", code="slug_taken", fields=[FieldProblem("slug", "This short name is taken.")]
@@ -101,6 +106,10 @@ async def create_expo(session: AsyncSession, data: ExpoCreate) -> Expo:
         session.add(ExpoDay(expo_id=expo.id, day=day, opens_at=data.opens_at, closes_at=data.closes_at))
         day += timedelta(days=1)
     await session.flush()
+    if created_by is not None:
+        if not created_by.everything:
+            await add_member(session, expo.id, created_by.id, CommitteeRole.ORGANISER)
+        await record(session, created_by, expo.id, "expo.created", expo.name, after=snapshot(expo, ("slug", "name")))
     return expo
 
 

@@ -6,15 +6,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from booths.venue import service as venue
 from booths.venue.models import BoothPackage, Expo, Hall
 from booths.venue.schemas import BlockRequest, ClusterCreate, ExpoCreate, HallCreate, PackageCreate
 from expo.accounts import create_user, start_session
-from expo.models import Role
+from expo.formatting import utcnow
+from expo.models import CommitteeMember, CommitteeRole, Role, User
 from expo.security import Passwords
 
 PASSWORDS = Passwords(time_cost=1, memory_kib=64)
@@ -101,8 +104,33 @@ async def make_venue(
             prefix="A",
         ),
     )
+    await serve_every_expo(session)
     await session.commit()
     return Venue(expo=expo, hall=hall, paid=paid, free=free, booth_ids=[b.id for b in created if b.id is not None])
+
+
+_EVERY_EXPO = "organiser%@expo.test"  # the accounts make_user_token(Role.ORGANISER) makes
+
+
+async def serve_every_expo(session: AsyncSession) -> None:
+    """Tests written before roles per expo: every organiser account of the test serves every expo of
+    the test as organiser, as migration 0009 did for existing data. Tests of roles make their
+    members with ``make_member_token`` instead, whose e-mails are not caught here."""
+    await session.execute(
+        sa.insert(CommitteeMember).from_select(
+            ["expo_id", "user_id", "role", "created_at"],
+            sa.select(col(Expo.id), col(User.id), sa.literal(CommitteeRole.ORGANISER.value), sa.literal(utcnow()))
+            .select_from(Expo)
+            .join(User, sa.true())  # every expo with every such account
+            .where(
+                col(User.role) == Role.ORGANISER,
+                col(User.email).like(_EVERY_EXPO),
+                ~sa.exists().where(
+                    col(CommitteeMember.expo_id) == col(Expo.id), col(CommitteeMember.user_id) == col(User.id)
+                ),
+            ),
+        )
+    )
 
 
 async def make_user_token(session: AsyncSession, role: Role, email: str | None = None) -> str:
@@ -114,6 +142,27 @@ async def make_user_token(session: AsyncSession, role: Role, email: str | None =
         password="rahasia-123",
         role=role,
     )
+    token = await start_session(session, user, 1)
+    if role is Role.ORGANISER:
+        await serve_every_expo(session)
+    await session.commit()
+    return token
+
+
+async def make_member_token(
+    session: AsyncSession, expo_id: int, role: CommitteeRole, *, kind: Role = Role.ORGANISER
+) -> str:
+    """A log-in of a new account serving one expo in ``role`` (and no other expo)."""
+    user = await create_user(
+        session,
+        PASSWORDS,
+        email=f"{role.value.replace('_', '-')}{next(_counter)}@member.test",
+        name=f"{role} uji",
+        password="rahasia-123",
+        role=kind,
+    )
+    assert user.id is not None
+    session.add(CommitteeMember(expo_id=expo_id, user_id=user.id, role=role))
     token = await start_session(session, user, 1)
     await session.commit()
     return token

@@ -14,7 +14,7 @@ from booths.venue.models import Expo
 from booths.venue.schemas import ExpoCreate
 from expo.accounts import CurrentUser, create_user
 from expo.models import Role
-from tests.support.factories import PASSWORDS, Venue, bearer, expo_day, make_user_token, make_venue
+from tests.support.factories import PASSWORDS, Venue, bearer, expo_day, make_user_token, make_venue, serve_every_expo
 from tests.support.passes import Client
 from tickets.gate import devices
 from tickets.gate import staff as gate_staff
@@ -63,7 +63,7 @@ async def organiser_user(session: AsyncSession) -> CurrentUser:
         role=Role.ORGANISER,
     )
     assert user.id is not None
-    return CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER)
+    return CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER, everything=True)
 
 
 async def paired_device(
@@ -134,6 +134,7 @@ async def open_expo(session: AsyncSession, slug: str, name: str) -> Expo:
         ),
     )
     assert expo.id is not None
+    await serve_every_expo(session)
     return expo
 
 

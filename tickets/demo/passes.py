@@ -15,7 +15,7 @@ from booths.demo.exhibitors import FIRST_NAMES, LAST_NAMES
 from booths.demo.published import DEMO_SLUG, GATE_EMAIL, ORGANISER_EMAIL
 from booths.venue.service import expo_days, get_expo, get_expo_by_slug
 from expo.accounts import CurrentUser
-from expo.models import Role, User
+from expo.models import CommitteeRole, Role, User
 from tickets.gate import devices
 from tickets.gate import staff as gate_staff
 from tickets.gate.models import GateDirections
@@ -52,7 +52,13 @@ async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
         organiser = await session.scalar(sa.select(User).where(col(User.role) == Role.ORGANISER))
     assert organiser is not None
     assert organiser.id is not None
-    actor = CurrentUser(id=organiser.id, email=organiser.email, name=organiser.name, role=Role.ORGANISER)
+    actor = CurrentUser(
+        id=organiser.id,
+        email=organiser.email,
+        name=organiser.name,
+        role=Role.ORGANISER,
+        committee={expo_id: CommitteeRole.ORGANISER},
+    )
     kinds = {k.code: k for k in await ensure_kinds(session, expo_id)}
     days = await expo_days(session, expo_id)
     expo = await get_expo(session, expo_id)

@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.venue.models import Expo
 from booths.venue.service import get_expo_by_slug, list_halls
 from expo.accounts import CurrentUser
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.errors import NotFound
 from expo.formatting import as_utc, format_datetime, utcnow
 from expo.forms import FormErrors, Rerender, submit
 from expo.i18n import N_, gettext
+from expo.permissions import Area
 from expo.public_url import public_base_url
 from expo.web import page
 from tickets.gate import devices
@@ -147,7 +148,7 @@ async def _render(
     )
 
 
-@get("/admin/e/{slug:str}/gates/setup", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/gates/setup", include_in_schema=False, guards=[requires(Area.GATES)])
 async def gate_setup(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -162,7 +163,7 @@ def form_text(raw: Any, name: str, limit: int = 100) -> str:
     return "".join(ch for ch in str(raw.get(name, ""))[:limit] if ch.isprintable()).strip()
 
 
-@post("/admin/e/{slug:str}/gates/setup/create", include_in_schema=False, status_code=200, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/gates/setup/create", include_in_schema=False, status_code=200, guards=[requires(Area.GATES)])
 async def gate_create(
     request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
 ) -> Response[Any]:
@@ -213,7 +214,7 @@ async def _expo_gate(db_session: AsyncSession, slug: str, gate_id: int) -> tuple
     "/admin/e/{slug:str}/gates/setup/{gate_id:int}/pair",
     include_in_schema=False,
     status_code=200,
-    guards=[requires_organiser],
+    guards=[requires(Area.GATES)],
 )
 async def gate_pair(
     request: Request[Any, Any, Any],
@@ -242,7 +243,7 @@ async def gate_pair(
 @post(
     "/admin/e/{slug:str}/gates/setup/devices/{device_id:int}/revoke",
     include_in_schema=False,
-    guards=[requires_organiser],
+    guards=[requires(Area.GATES)],
 )
 async def gate_revoke(
     request: Request[Any, Any, Any],
@@ -266,7 +267,7 @@ async def gate_revoke(
     "/admin/e/{slug:str}/gates/setup/{gate_id:int}/staff",
     include_in_schema=False,
     status_code=200,
-    guards=[requires_organiser],
+    guards=[requires(Area.GATES)],
 )
 async def gate_staff_assign(
     request: Request[Any, Any, Any],
@@ -299,7 +300,7 @@ def _setup_again(request: Request[Any, Any, Any], db_session: AsyncSession, slug
 @post(
     "/admin/e/{slug:str}/gates/setup/{gate_id:int}/staff/{user_id:int}/remove",
     include_in_schema=False,
-    guards=[requires_organiser],
+    guards=[requires(Area.GATES)],
 )
 async def gate_staff_remove(
     request: Request[Any, Any, Any],

@@ -12,8 +12,9 @@ from litestar.response import ServerSentEvent, Stream
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from expo.accounts import CurrentUser
-from expo.auth import SESSIONMAKER_STATE_KEY, requires_gate_staff, requires_organiser
+from expo.auth import SESSIONMAKER_STATE_KEY, requires, requires_gate_staff
 from expo.csv_export import CSV_MEDIA_TYPE, csv_chunks, csv_stream
+from expo.permissions import Area
 from expo.settings import Settings
 from tickets.gate import checkin, devices, live, offline_data
 from tickets.gate import staff as gate_staff
@@ -76,7 +77,7 @@ class GateAdminController(Controller):
     """Organisers: gates, devices and their pairing, re-entry rules, annul, reset, daily close."""
 
     tags = ["gates"]  # noqa: RUF012
-    guards = [requires_organiser]  # noqa: RUF012
+    guards = [requires(Area.GATES)]  # noqa: RUF012
 
     @post("/api/expos/{expo_id:int}/gates", status_code=201)
     async def create_gate(

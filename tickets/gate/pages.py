@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue.service import get_expo, get_expo_by_slug
 from expo.accounts import CurrentUser
-from expo.auth import requires_gate_staff, requires_organiser
+from expo.auth import requires, requires_gate_staff
 from expo.errors import Forbidden
 from expo.formatting import utcnow
 from expo.forms import FormErrors, Rerender, submit
 from expo.i18n import gettext
+from expo.permissions import Area
 from expo.web import page
 from tickets.gate import staff as gate_staff
 from tickets.gate import supervision as checkin_ops
@@ -33,7 +34,7 @@ async def scanner_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "gate/scanner.html", texts=scanner_texts())
 
 
-@get("/admin/e/{slug:str}/gates", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/gates", include_in_schema=False, guards=[requires(Area.GATES)])
 async def gate_dashboard(
     request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
 ) -> Template:

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.committee.service import add_member
 from expo.accounts import CurrentUser, normalise_email
 from expo.errors import FieldProblem, Forbidden, InvalidInput, NotFound
-from expo.models import Role, User
+from expo.models import CommitteeMember, CommitteeRole, Role, User
 from tickets.gate import devices
 from tickets.gate.models import Gate, GateDevice, GateStaff
 
@@ -25,8 +26,9 @@ class StaffMember:
 
 
 async def assign(session: AsyncSession, gate_id: int, email: str) -> User:
-    """Put the gate-staff account with this e-mail on this gate (it leaves any gate it was on)."""
-    await devices.get_gate(session, gate_id)
+    """Put the gate-staff account with this e-mail on this gate (it leaves any gate it was on); it
+    joins the gate's expo's committee as gate staff if it holds no role there yet."""
+    gate = await devices.get_gate(session, gate_id)
     user = await session.scalar(sa.select(User).where(col(User.email) == normalise_email(email)))
     if user is None or Role(user.role) is not Role.GATE:
         raise InvalidInput(fields=[FieldProblem("email", "No gate-staff account has this e-mail.")])
@@ -37,6 +39,13 @@ async def assign(session: AsyncSession, gate_id: int, email: str) -> User:
     else:
         row.gate_id = gate_id
     await session.flush()
+    serving = await session.scalar(
+        sa.select(col(CommitteeMember.id)).where(
+            col(CommitteeMember.expo_id) == gate.expo_id, col(CommitteeMember.user_id) == user.id
+        )
+    )
+    if serving is None:
+        await add_member(session, gate.expo_id, user.id, CommitteeRole.GATE_STAFF)
     return user
 
 

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.exhibitors.service import list_exhibitors
 from booths.venue.service import expo_days, get_expo_by_slug
 from expo.accounts import CurrentUser
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.errors import InvalidInput
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import current_locale, gettext
+from expo.permissions import Area
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import page, read_upload
@@ -84,7 +85,7 @@ def _organiser(request: Request[Any, Any, Any]) -> CurrentUser:
     return user
 
 
-@get("/admin/e/{slug:str}/passes", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/passes", include_in_schema=False, guards=[requires(Area.PASSES)])
 async def admin_passes(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -137,7 +138,7 @@ class IssueForm(BaseModel):
 ISSUE_FIELDS = {"kind", "holder_name", "phone", "email", "organisation", "exhibitor_id", "days"}
 
 
-@post("/admin/e/{slug:str}/passes/issue", include_in_schema=False, status_code=200, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/passes/issue", include_in_schema=False, status_code=200, guards=[requires(Area.PASSES)])
 async def admin_issue(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -174,7 +175,7 @@ async def admin_issue(
     "/admin/e/{slug:str}/passes/import",
     include_in_schema=False,
     status_code=200,
-    guards=[requires_organiser],
+    guards=[requires(Area.PASSES)],
     request_max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def admin_import(
@@ -206,7 +207,7 @@ class ActionForm(BaseModel):
     "/admin/e/{slug:str}/passes/{pass_id:int}/revoke",
     include_in_schema=False,
     status_code=200,
-    guards=[requires_organiser],
+    guards=[requires(Area.PASSES)],
 )
 async def admin_revoke(
     request: Request[Any, Any, Any],
@@ -226,7 +227,7 @@ async def admin_revoke(
     "/admin/e/{slug:str}/passes/{pass_id:int}/reissue",
     include_in_schema=False,
     status_code=200,
-    guards=[requires_organiser],
+    guards=[requires(Area.PASSES)],
 )
 async def admin_reissue(
     request: Request[Any, Any, Any],
@@ -242,7 +243,7 @@ async def admin_reissue(
     return await submit(db_session, act, rerender=again, done=_list(slug, data.back, "reissued"))
 
 
-@post("/admin/e/{slug:str}/passes/print", include_in_schema=False, status_code=200, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/passes/print", include_in_schema=False, status_code=200, guards=[requires(Area.PASSES)])
 async def admin_print(
     request: Request[Any, Any, Any],
     slug: FromPath[str],

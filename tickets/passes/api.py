@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.exhibitors.service import exhibitor_of_user, get_exhibitor
 from booths.venue.service import get_expo
 from expo.accounts import CurrentUser
-from expo.auth import requires_exhibitor_or_organiser, requires_organiser
+from expo.auth import requires, requires_exhibitor_or_organiser
 from expo.i18n import current_locale
+from expo.permissions import Area
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
 from expo.web import read_upload
@@ -71,7 +72,7 @@ class PassController(Controller):
         return [kinds.kind_read(k) for k in rows]
 
     # --- organiser: kinds, passes, import, quotas --------------------------------------------------
-    @post("/api/expos/{expo_id:int}/pass-kinds", guards=[requires_organiser], status_code=201)
+    @post("/api/expos/{expo_id:int}/pass-kinds", guards=[requires(Area.PASSES)], status_code=201)
     async def create_kind(
         self, expo_id: FromPath[int], data: JSONBody[PassKindCreate], db_session: NamedDependency[AsyncSession]
     ) -> PassKindRead:
@@ -79,7 +80,7 @@ class PassController(Controller):
         await db_session.commit()
         return kinds.kind_read(kind)
 
-    @patch("/api/expos/{expo_id:int}/pass-kinds/{code:str}", guards=[requires_organiser])
+    @patch("/api/expos/{expo_id:int}/pass-kinds/{code:str}", guards=[requires(Area.PASSES)])
     async def update_kind(
         self,
         expo_id: FromPath[int],
@@ -93,7 +94,7 @@ class PassController(Controller):
 
     @post(
         "/api/expos/{expo_id:int}/passes",
-        guards=[requires_organiser],
+        guards=[requires(Area.PASSES)],
         status_code=201,
         summary="Issue one pass (staff passes name the exhibitor and count against its quota)",
     )
@@ -112,7 +113,7 @@ class PassController(Controller):
 
     @post(
         "/api/expos/{expo_id:int}/passes/import",
-        guards=[requires_organiser],
+        guards=[requires(Area.PASSES)],
         status_code=201,
         request_max_body_size=UPLOAD_BODY_LIMIT,
         summary="Issue passes of one kind from a CSV of names (all rows or none)",
@@ -133,7 +134,7 @@ class PassController(Controller):
 
     @put(
         "/api/bookings/{booking_id:int}/staff-quota",
-        guards=[requires_organiser],
+        guards=[requires(Area.PASSES)],
         summary="Set how many staff passes a booking gets (instead of its package's number)",
     )
     async def set_quota(
@@ -166,7 +167,7 @@ class PassController(Controller):
         offset: FromQuery[Annotated[int, Parameter(ge=0, le=10_000_000)]] = 0,
     ) -> list[PassRead]:
         await get_expo(db_session, expo_id)
-        if not user.is_organiser:
+        if not user.may(expo_id, Area.PASSES):
             own = await exhibitor_of_user(db_session, user.id, expo_id)
             if own is None:
                 return []

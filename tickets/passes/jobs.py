@@ -26,6 +26,7 @@ from expo.accounts import CurrentUser
 from expo.database import create_engine, session_scope
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+from expo.permissions import Area
 from expo.settings import Settings
 from tickets.passes.cards import card_context, cards_for
 from tickets.passes.kinds import kind_by_code
@@ -42,7 +43,7 @@ _FILE_NAME = re.compile(r"^passes-\d+-[A-Za-z0-9_-]+\.pdf$")
 
 async def _scope_exhibitor(session: AsyncSession, expo_id: int, user: CurrentUser) -> int | None:
     """An exhibitor prints only its own staff's passes; organisers print anything."""
-    if user.is_organiser:
+    if user.may(expo_id, Area.PASSES):
         return None
     exhibitor = await exhibitor_of_user(session, user.id, expo_id)
     if exhibitor is None or exhibitor.id is None:
@@ -235,7 +236,7 @@ async def _finish(
 async def get_job(session: AsyncSession, job_id: int, user: CurrentUser) -> PassBatchJob:
     """Organisers see every job; an exhibitor only those it started."""
     job = await session.get(PassBatchJob, job_id)
-    if job is None or (not user.is_organiser and job.requested_by_user_id != user.id):
+    if job is None or (not user.may(job.expo_id, Area.PASSES) and job.requested_by_user_id != user.id):
         raise NotFound("No such print job.", code="job_not_found")
     return job
 
@@ -267,6 +268,6 @@ def job_file(job: PassBatchJob, settings: Settings) -> Path:
 
 async def list_jobs(session: AsyncSession, expo_id: int, user: CurrentUser, limit: int = 20) -> list[PassBatchJob]:
     stmt = sa.select(PassBatchJob).where(col(PassBatchJob.expo_id) == expo_id)
-    if not user.is_organiser:
+    if not user.may(expo_id, Area.PASSES):
         stmt = stmt.where(col(PassBatchJob.requested_by_user_id) == user.id)
     return list((await session.scalars(stmt.order_by(col(PassBatchJob.id).desc()).limit(limit))).all())

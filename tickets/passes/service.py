@@ -20,6 +20,7 @@ from booths.venue.service import get_expo
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
+from expo.permissions import Area
 from tickets.passes.kinds import ensure_kinds
 from tickets.passes.models import ExpoPass, PassAction, PassCounter, PassEvent, PassKind, PassRevocation, PassStatus
 from tickets.passes.schemas import (
@@ -156,7 +157,7 @@ async def get_pass(session: AsyncSession, pass_id: int, user: CurrentUser, *, lo
     if lock:  # a write first: the row lock (PostgreSQL) or the write lock (SQLite) before reading
         await session.execute(sa.update(ExpoPass).where(col(ExpoPass.id) == pass_id).values(updated_at=utcnow()))
     pass_ = await session.get(ExpoPass, pass_id, populate_existing=lock)
-    if pass_ is None or (not user.is_organiser and await pass_owner_user(session, pass_) != user.id):
+    if pass_ is None or (not user.may(pass_.expo_id, Area.PASSES) and await pass_owner_user(session, pass_) != user.id):
         raise NotFound("No such pass.", code="pass_not_found")
     return pass_
 
@@ -167,7 +168,7 @@ async def update_pass(session: AsyncSession, pass_id: int, data: PassUpdate, use
     if not await is_valid(session, pass_):
         raise Conflict("This pass is revoked.", code="pass_revoked")
     changes = data.model_dump(exclude_unset=True)
-    if not user.is_organiser:
+    if not user.may(pass_.expo_id, Area.PASSES):
         changes.pop("organisation", None)
     before = pass_.holder_name
     for key, value in changes.items():

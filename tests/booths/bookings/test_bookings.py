@@ -241,8 +241,9 @@ async def test_unknown_ids_and_bad_bodies_are_problems(client: Client, setup: tu
     v, organiser = setup
     _, token = await signup_exhibitor(client, v.expo_id)
     assert (await client.post("/api/booths/999999/hold", headers=bearer(token))).json()["code"] == "booth_not_found"
+    held = (await client.post(f"/api/booths/{v.booth_ids[0]}/hold", headers=bearer(token))).json()
     bad = await client.post(
-        "/api/bookings/1/confirm", json={"amount": -5, "method": "bitcoin"}, headers=bearer(organiser)
+        f"/api/bookings/{held['id']}/confirm", json={"amount": -5, "method": "bitcoin"}, headers=bearer(organiser)
     )
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} >= {"amount", "method"}

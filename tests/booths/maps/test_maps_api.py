@@ -43,7 +43,7 @@ async def _scene(session: AsyncSession) -> Scene:
         session, PASSWORDS, email="peta@uji.test", name="Panitia", password="rahasia-123", role=Role.ORGANISER
     )
     assert user.id is not None
-    actor = CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER)
+    actor = CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER, everything=True)
     for i, (name, confirm) in enumerate(((CONFIRMED, True), (HELD, False))):
         fields = {k: v for k, v in exhibitor_payload(name=name).items() if k != "password"}
         exhibitor = await create_exhibitor(session, place.expo_id, ExhibitorCreate.model_validate(fields))
