@@ -67,6 +67,62 @@ def application_status_label(status: str) -> str:
     return labels.get(str(status), str(status))
 
 
+def committee_role_label(role: str) -> str:
+    labels = {
+        "organiser": gettext("Organiser (full access)"),
+        "treasurer": gettext("Treasurer"),
+        "registration": gettext("Registration desk"),
+        "gate_lead": gettext("Gate lead"),
+        "gate_staff": gettext("Gate staff"),
+    }
+    return labels.get(str(role), str(role))
+
+
+def committee_role_hint(role: str) -> str:
+    """What a role may do, in one line, for the committee page."""
+    hints = {
+        "organiser": gettext("Everything, including the committee."),
+        "treasurer": gettext("Bookings, payments and reports."),
+        "registration": gettext("Exhibitor records, passes and messages."),
+        "gate_lead": gettext("Gates, phones, gate staff and passes."),
+        "gate_staff": gettext("Scanning passes at a gate."),
+    }
+    return hints.get(str(role), "")
+
+
+def audit_action_label(action: str) -> str:
+    """The change-log's words for an audit action code (``expo.audit.record``)."""
+    labels = {
+        "expo.created": gettext("Expo created"),
+        "committee.added": gettext("Added to the committee"),
+        "committee.invited": gettext("Invited to the committee"),
+        "committee.invitation_cancelled": gettext("Invitation cancelled"),
+        "committee.joined": gettext("Joined the committee"),
+        "committee.role_changed": gettext("Committee role changed"),
+        "committee.removed": gettext("Removed from the committee"),
+    }
+    return labels.get(action) or gettext("Change")
+
+
+def audit_field_label(field: str) -> str:
+    labels = {
+        "role": gettext("Role"),
+        "name": gettext("Name"),
+        "slug": gettext("Short address"),
+        "price": gettext("Price"),
+        "status": gettext("Status"),
+    }
+    return labels.get(field, field.replace("_", " "))
+
+
+def audit_value(field: str, value: Any) -> str:
+    if field == "role":
+        return committee_role_label(str(value))
+    if field == "status":
+        return status_label(str(value))
+    return "" if value is None else str(value)
+
+
 def notice_text(code: str) -> str | None:
     """The notice a booking or booth page shows after a successful action (``?msg=code``)."""
     notices = {
@@ -97,6 +153,14 @@ LABELS = {
     "booth_type": booth_type_label,
     "exhibitor_class": class_label,
     "payment_method": payment_method_label,
+    "committee_role": committee_role_label,
+    "committee_role_hint": committee_role_hint,
 }
 
-TEMPLATE_GLOBALS: dict[str, Any] = {"label": LABELS, "rupiah": format_rupiah}
+TEMPLATE_GLOBALS: dict[str, Any] = {
+    "label": LABELS,
+    "rupiah": format_rupiah,
+    "audit_action": audit_action_label,
+    "audit_field": audit_field_label,
+    "audit_value": audit_value,
+}

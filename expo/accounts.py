@@ -78,6 +78,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_email(address: str) -> bool:
+    """The one e-mail shape accounts, invitations and messages accept (no deliverability check:
+    a committee types addresses offline too)."""
+    return bool(_EMAIL_RE.match(address)) and len(address) <= 254
+
+
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(

@@ -26,6 +26,8 @@ from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
+from booths.committee.admin_pages import PAGE_HANDLERS as COMMITTEE_ADMIN_PAGES
+from booths.committee.pages import PAGE_HANDLERS as COMMITTEE_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
@@ -145,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *CORE_PAGES,
             *VENUE_PAGES,
             *VENUE_ADMIN_PAGES,
+            *COMMITTEE_ADMIN_PAGES,
+            *COMMITTEE_PAGES,
             *EXHIBITOR_PAGES,
             *BOOKING_PAGES,
             *BOOKING_ADMIN_PAGES,

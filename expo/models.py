@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from expo.formatting import utcnow
+from expo.metadata import TIMESTAMP
 from expo.metadata import metadata as _metadata  # noqa: F401  (naming convention first)
 
 
@@ -66,7 +67,7 @@ class CommitteeMember(SQLModel, table=True):
     expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
     role: CommitteeRole = Field(sa_type=sa.String(16))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -79,8 +80,25 @@ class AuditEntry(SQLModel, table=True):
     expo_id: int | None = Field(default=None, foreign_key="expo.id", ondelete="CASCADE")
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     actor: str = Field(sa_type=sa.String(254))  # the e-mail at the time: kept when the account goes
-    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     action: str = Field(sa_type=sa.String(60))
     subject: str = Field(default="", sa_type=sa.String(200))
     before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+
+
+class CommitteeInvitation(SQLModel, table=True):
+    """An invitation to serve an expo in a role, by e-mail, until accepted or it expires. Only the
+    link's token digest is stored; a new invitation to the same address replaces the old one."""
+
+    __tablename__ = "committee_invitation"
+    __table_args__ = (sa.UniqueConstraint("expo_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
+    email: str = Field(sa_type=sa.String(254))
+    role: CommitteeRole = Field(sa_type=sa.String(16))
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    invited_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    expires_at: datetime = Field(sa_type=TIMESTAMP)

@@ -12,6 +12,7 @@ from booths.committee.service import add_member
 from expo.accounts import CurrentUser, normalise_email
 from expo.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from expo.models import CommitteeMember, CommitteeRole, Role, User
+from expo.permissions import Area
 from tickets.gate import devices
 from tickets.gate.models import Gate, GateDevice, GateStaff
 
@@ -73,11 +74,12 @@ async def staff_of(session: AsyncSession, expo_id: int) -> dict[int, list[StaffM
 
 
 async def own_gate(session: AsyncSession, user: CurrentUser) -> Gate:
-    """The gate this gate-staff account works at; 403 until an organiser assigns one."""
+    """The gate this gate-staff account works at; 403 until an organiser assigns one, and once the
+    account no longer serves that expo's committee (removed from it, it stops at once)."""
     gate = await session.scalar(
         sa.select(Gate).join(GateStaff, col(GateStaff.gate_id) == col(Gate.id)).where(col(GateStaff.user_id) == user.id)
     )
-    if gate is None:
+    if gate is None or not user.may(gate.expo_id, Area.SCAN):
         raise Forbidden("No gate is assigned to you yet; ask the organiser.", code="no_gate_assigned")
     return gate
 

@@ -38,6 +38,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_committee_member_expo_id"), ["expo_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_committee_member_user_id"), ["user_id"], unique=False)
     op.create_table(
+        "committee_invitation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("expo_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("invited_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["expo_id"], ["expo.id"], name=op.f("fk_committee_invitation_expo_id_expo"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["invited_by_user_id"],
+            ["user.id"],
+            name=op.f("fk_committee_invitation_invited_by_user_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_committee_invitation")),
+        sa.UniqueConstraint("expo_id", "email", name=op.f("uq_committee_invitation_expo_id_email")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_committee_invitation_token_hash")),
+    )
+    with op.batch_alter_table("committee_invitation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_committee_invitation_expo_id"), ["expo_id"], unique=False)
+    op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("expo_id", sa.Integer(), nullable=True),
@@ -80,6 +105,9 @@ def downgrade() -> None:
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_expo_id_at")
     op.drop_table("audit_log")
+    with op.batch_alter_table("committee_invitation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_committee_invitation_expo_id"))
+    op.drop_table("committee_invitation")
     with op.batch_alter_table("committee_member", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_committee_member_user_id"))
         batch_op.drop_index(batch_op.f("ix_committee_member_expo_id"))
