@@ -64,13 +64,26 @@ def user() -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--password", envvar="EXPO_NEW_USER_PASSWORD", help="Read from EXPO_NEW_USER_PASSWORD or asked for.")
-def user_create(role: str, email: str, name: str, password: str | None) -> None:
-    """Create a user, e.g. ``expo user create --role organiser --email a@b.id --name Panitia``."""
+@click.option(
+    "--organiser-of",
+    "organiser_of",
+    multiple=True,
+    metavar="SLUG",
+    help="Also make the account an organiser of this existing expo (repeatable).",
+)
+def user_create(role: str, email: str, name: str, password: str | None, organiser_of: tuple[str, ...]) -> None:
+    """Create a user, e.g. ``expo user create --role organiser --email a@b.id --name Panitia``.
+
+    An organiser account may create expos in the browser and becomes the organiser of each one it
+    creates; everyone after it is invited from the committee page. ``--organiser-of`` puts the
+    account on an existing expo's committee (for the first organiser of an expo made otherwise)."""
+    from booths.committee.service import add_member
+    from booths.venue.service import get_expo_by_slug
     from expo.accounts import create_user
     from expo.database import create_engine, session_scope
     from expo.errors import DomainError
     from expo.i18n import translate
-    from expo.models import Role
+    from expo.models import CommitteeRole, Role
     from expo.security import Passwords
 
     if not password:
@@ -91,8 +104,13 @@ def user_create(role: str, email: str, name: str, password: str | None) -> None:
                     password=password,
                     role=Role(role),
                 )
+                assert created.id is not None
+                for slug in organiser_of:
+                    expo = await get_expo_by_slug(session, slug)
+                    assert expo.id is not None
+                    await add_member(session, expo.id, created.id, CommitteeRole.ORGANISER)
                 await session.commit()
-                return created.id or 0
+                return created.id
         finally:
             await engine.dispose()
 

@@ -43,3 +43,20 @@ def test_user_create_organiser_and_refuse_duplicates(env: dict[str, str]) -> Non
     )
     assert weak.exit_code != 0
     assert "at least 8" in weak.output
+
+
+def test_user_create_can_join_an_existing_expo_as_its_organiser(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["setup"], env=env).exit_code == 0
+    args = ["user", "create", "--role", "organiser", "--email", "ketua2@panitia.id", "--name", "Ketua Baru"]
+    unknown = runner.invoke(
+        main, [*args, "--organiser-of", "tidak-ada"], env=env | {"EXPO_NEW_USER_PASSWORD": "rahasia-panitia"}
+    )
+    assert unknown.exit_code != 0
+    assert "No such expo" in unknown.output
+    joined = runner.invoke(
+        main,
+        [*args, "--organiser-of", "opop-hari-santri-2026"],
+        env=env | {"EXPO_NEW_USER_PASSWORD": "rahasia-panitia"},
+    )
+    assert joined.exit_code == 0, joined.output
