@@ -204,13 +204,19 @@ async def accept_with_new_account(
 
 
 async def _lock_committee(session: AsyncSession, expo_id: int) -> list[CommitteeMember]:
-    """The expo's members, locked (PostgreSQL) so that two organisers cannot each step down at once
-    and leave none; SQLite's single writer does the same."""
+    """The expo's members, locked so that two organisers cannot each step down at once and leave none:
+    a write first takes the rows' locks (PostgreSQL) or the database's write lock (SQLite) before
+    anything is read, as ``bookings`` does for a booking."""
+    await session.execute(
+        sa.update(CommitteeMember)
+        .where(col(CommitteeMember.expo_id) == expo_id)
+        .values(role=CommitteeMember.role)
+    )
     rows = await session.scalars(
         sa.select(CommitteeMember)
         .where(col(CommitteeMember.expo_id) == expo_id)
         .order_by(col(CommitteeMember.id))
-        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return list(rows)
 

@@ -209,3 +209,43 @@ async def test_five_roles_across_two_expos(client: Client, session: AsyncSession
     assert api.status_code == 403
     booth = await client.patch(f"/api/booths/{theirs.booth_ids[0]}", json={"code": "Z-99"})
     assert booth.status_code in (403, 415)  # refused before or at the body: never changed
+
+
+@pytest.mark.real_commits  # two organisers stepping down at once need two connections
+async def test_two_organisers_stepping_down_at_once_leave_one(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    page = f"/admin/e/{venue.expo.slug}/committee"
+    first = await make_member_token(session, venue.expo_id, CommitteeRole.ORGANISER)
+    second = await make_member_token(session, venue.expo_id, CommitteeRole.ORGANISER)
+    ids = (
+        await session.scalars(
+            sa.select(col(CommitteeMember.user_id))
+            .where(col(CommitteeMember.expo_id) == venue.expo_id)
+            .order_by(col(CommitteeMember.id))
+        )
+    ).all()
+    await session.commit()
+
+    async def step_down(token: str, user_id: int) -> int:
+        log_in_as(client, token)  # the same client: cookies are read when each request is sent
+        opened = await client.get(page)
+        csrf = client.cookies.get("csrftoken")
+        assert opened.status_code == 200
+        response = await client.post(
+            f"{page}/{user_id}/role",
+            data={"role": "treasurer", "_csrf_token": csrf},
+            headers={"Cookie": f"{SESSION_COOKIE}={token}; csrftoken={csrf}"},
+            follow_redirects=False,
+        )
+        return response.status_code
+
+    import asyncio
+
+    results = await asyncio.gather(step_down(first, ids[0]), step_down(second, ids[1]))
+    assert sorted(results) == [303, 409]
+    organisers = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(CommitteeMember)
+        .where(col(CommitteeMember.expo_id) == venue.expo_id, col(CommitteeMember.role) == CommitteeRole.ORGANISER)
+    )
+    assert organisers == 1
