@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.venue.service import get_expo_by_slug
 from expo.auth import requires_organiser
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
-from expo.i18n import gettext
+from expo.i18n import N_, gettext
 from expo.jobs import Job, JobState, cancel_job, job_counts, kind_label, list_jobs, retry_job
 from expo.web import page
 
 FILTERS = ("status",)
+OTHER_WORK = N_("Other work")  # a kind whose handler gave no name
 LIMIT = 200
 
 
@@ -56,7 +57,7 @@ def _row(job: Job) -> JobRow:
     waiting_again = status == JobState.QUEUED and job.attempts > 0
     return JobRow(
         id=job.id,
-        what=gettext(label) if label else job.kind,
+        what=gettext(label or OTHER_WORK),
         status=status.value,
         status_label=state_label(status),
         attempts=job.attempts,
