@@ -13,6 +13,7 @@ Every finishing write names the worker and the attempt, so a worker that lost it
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import os
 import random
@@ -410,9 +411,10 @@ class Worker:
         except Exception as exc:
             await self._fail(job, _reason(exc), permanent=False)
         else:
-            await self._finish(
-                job,
-                status=JobState.DONE.value,
-                result=result if isinstance(result, dict) else None,
-                finished_at=utcnow(),
-            )
+            stored = result if isinstance(result, dict) else None
+            try:
+                json.dumps(stored)
+            except (TypeError, ValueError) as exc:
+                await self._fail(job, f"Its result cannot be stored: {exc}"[:ERROR_LIMIT], permanent=True)
+                return
+            await self._finish(job, status=JobState.DONE.value, result=stored, finished_at=utcnow())
