@@ -29,7 +29,7 @@ from expo.database import session_scope
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
 from expo.i18n import N_
-from expo.jobs import JobContext, enqueue, job_handler
+from expo.jobs import Job, JobContext, JobState, enqueue, job_handler
 from expo.settings import Settings
 from tickets.passes.cards import card_context, cards_for
 from tickets.passes.kinds import kind_by_code
@@ -252,7 +252,26 @@ async def get_job(session: AsyncSession, job_id: int, user: CurrentUser) -> Pass
     job = await session.get(PassBatchJob, job_id)
     if job is None or (not user.is_organiser and job.requested_by_user_id != user.id):
         raise NotFound("No such print job.", code="job_not_found")
+    await _settle(session, [job])
     return job
+
+
+async def _settle(session: AsyncSession, batches: list[PassBatchJob]) -> None:
+    """A batch still waiting or printing whose runner job ended without it (cancelled by an organiser,
+    or dead after its worker was lost on every attempt) is failed, with the runner's reason."""
+    open_ = {f"{BATCH_KIND}:{b.id}": b for b in batches if b.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    if not open_:
+        return
+    ended = await session.execute(
+        sa.select(col(Job.key), col(Job.status), col(Job.last_error)).where(
+            col(Job.key).in_(list(open_)), col(Job.status).in_([JobState.FAILED, JobState.CANCELLED])
+        )
+    )
+    for key, status, error in ended.all():
+        batch_job = open_[str(key)]
+        batch_job.status, batch_job.finished_at = JobStatus.FAILED, batch_job.finished_at or utcnow()
+        cancelled = status == JobState.CANCELLED or not error
+        batch_job.error = "Cancelled on the background work page." if cancelled else str(error)[:300]
 
 
 def job_read(job: PassBatchJob) -> JobRead:
@@ -284,4 +303,6 @@ async def list_jobs(session: AsyncSession, expo_id: int, user: CurrentUser, limi
     stmt = sa.select(PassBatchJob).where(col(PassBatchJob.expo_id) == expo_id)
     if not user.is_organiser:
         stmt = stmt.where(col(PassBatchJob.requested_by_user_id) == user.id)
-    return list((await session.scalars(stmt.order_by(col(PassBatchJob.id).desc()).limit(limit))).all())
+    batches = list((await session.scalars(stmt.order_by(col(PassBatchJob.id).desc()).limit(limit))).all())
+    await _settle(session, batches)
+    return batches

@@ -76,3 +76,26 @@ async def test_a_batch_rolled_back_with_its_request_queues_no_job(
     refused = await client.post(f"/api/expos/{venue.expo_id}/pass-batches", json={"background": True}, headers=org)
     assert refused.status_code == 422  # no passes yet: nothing to print, nothing queued
     assert (await session.scalar(sa.select(sa.func.count()).select_from(Job))) == 0
+
+
+@pytest.mark.real_commits
+async def test_a_batch_whose_job_was_cancelled_reads_as_failed(
+    client: Client, session: AsyncSession, settings: Settings
+) -> None:
+    from expo.jobs import cancel_job
+
+    expo_id = (await make_venue(session)).expo_id
+    org = bearer(await make_user_token(session, Role.ORGANISER))
+    issued = await client.post(
+        f"/api/expos/{expo_id}/passes", json={"kind": "volunteer", "holder_name": "Relawan"}, headers=org
+    )
+    assert issued.status_code == 201, issued.text
+    started = await client.post(f"/api/expos/{expo_id}/pass-batches", json={"background": True}, headers=org)
+    job = await _batch_job(session)
+    await cancel_job(session, job.id or 0)
+    await session.commit()
+    batch = (await client.get(started.headers["location"], headers=org)).json()
+    assert (batch["status"], batch["error"]) == ("failed", "Cancelled on the background work page.")
+    listed = (await client.get(f"/api/expos/{expo_id}/pass-batches", headers=org)).json()
+    assert [b["status"] for b in listed] == ["failed"]
+    assert await run_jobs(settings) == 0  # nothing left to run
