@@ -10,6 +10,7 @@ from booths.exhibitors.models import Exhibitor
 from booths.maps.models import VenueFeature
 from booths.venue.models import Booth, BoothPackage, Hall
 from expo.auth import register_expo_lookup
+from expo.jobs.models import Job
 from expo.i18n import N_
 
 
@@ -24,5 +25,6 @@ def register() -> None:
         ("hall_id", Hall, N_("No such hall."), "hall_not_found"),
         ("package_id", BoothPackage, N_("No such booth package."), "package_not_found"),
         ("booth_id", Booth, N_("No such booth."), "booth_not_found"),
+        ("job_id", Job, N_("No such job."), "job_not_found"),
     ):
         register_expo_lookup(param, col(model.expo_id), col(model.id), missing, code)
