@@ -76,6 +76,7 @@ from tickets.passes.public_api import GateController, PublicPassController
 # environment and the migration tests load them all from here, whether or not the app mounts a domain.
 MODEL_MODULES = (
     "expo.models",
+    "expo.messaging.models",
     "booths.venue.models",
     "booths.exhibitors.models",
     "booths.bookings.models",
