@@ -65,6 +65,26 @@ class Settings(BaseSettings):
     dashboard_reread_seconds: float = Field(
         default=5.0, ge=0.5, le=3600, description="Live dashboards re-read the numbers at least this often."
     )
+    # The job runner (expo/jobs): see docs/deployment.md, "Workers".
+    embedded_worker: bool = Field(
+        default=True,
+        description="`expo serve` runs a job worker in each server process; false when `expo worker` runs apart.",
+    )
+    job_concurrency: int = Field(default=4, ge=1, le=256, description="Jobs one worker runs at once.")
+    job_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="How often an idle worker looks for jobs.")
+    job_lease_seconds: float = Field(
+        default=30.0, ge=0.5, le=3600, description="A job whose worker has not renewed it this long runs again."
+    )
+    job_backoff_base_seconds: float = Field(default=10.0, ge=0, description="Wait after a failed first attempt.")
+    job_backoff_max_seconds: float = Field(default=3600.0, ge=0, description="Longest wait between attempts.")
+    job_keep_days: int = Field(default=14, ge=1, description="Finished jobs and their files are deleted after this.")
+    job_cleanup_every_seconds: int = Field(default=3600, ge=60, description="How often the clean-up job runs.")
+    job_maintenance_seconds: float = Field(
+        default=30.0, gt=0, description="How often a worker looks for lost jobs and queues the clean-up."
+    )
+    job_modules: str = Field(
+        default="", description="Further modules (comma-separated) whose job handlers a worker loads."
+    )
     public_url: str = Field(
         default="",
         description="The address visitors reach the site at (https://expo.example.id): printed QR codes lead there."
