@@ -94,6 +94,7 @@ MODEL_MODULES = (
 # Modules whose job handlers (``expo.jobs.job_handler``) a worker needs: importing them registers them.
 JOB_MODULES = (
     "expo.jobs.cleanup",
+    "expo.messaging.service",
     "tickets.passes.jobs",
 )
 
