@@ -31,6 +31,7 @@ from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
+from booths.jobs.admin_pages import PAGE_HANDLERS as JOB_ADMIN_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
@@ -122,7 +123,6 @@ def _embedded_worker(settings: Settings, engine: AsyncEngine) -> tuple[Callable[
     async def start() -> None:
         if not settings.embedded_worker:
             return
-        load_job_handlers(settings)
         worker = Worker(settings, engine)
         running.append((worker, asyncio.create_task(worker.run(), name="embedded-job-worker")))
 
@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
     )
     channels = channels_plugin(settings)
+    load_job_handlers(settings)  # the kinds' names for the pages, and the embedded worker's handlers
     start_worker, stop_worker = _embedded_worker(settings, engine)
     notices = CheckinNotices(channels)
     app = Litestar(
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ALLOCATION_PAGES,
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
+            *JOB_ADMIN_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],
