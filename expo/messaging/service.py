@@ -5,13 +5,14 @@ writes one row per channel with a delivery job beside it; ``deliver`` is that jo
 
 import asyncio
 import secrets
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from expo import jobs
@@ -22,6 +23,7 @@ from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, build
 from expo.messaging.models import Channel, Message, MessageStatus
 from expo.messaging.render import TemplateProblem, language_of, render
 from expo.messaging.whatsapp import CloudApi, Gateway, WhatsAppError, WhatsAppProvider
+from expo.metadata import table_of
 from expo.phones import e164
 from expo.settings import Settings
 
@@ -148,7 +150,7 @@ async def _enqueue(session: AsyncSession, message_id: int, key: str, expo_id: in
 
 
 # --- delivery ------------------------------------------------------------------------------------
-_mailers: dict[tuple[int, SmtpConfig], Mailer] = {}
+_mailers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[SmtpConfig, Mailer]]" = weakref.WeakKeyDictionary()
 
 
 def _smtp_config(settings: Settings) -> SmtpConfig:
@@ -164,12 +166,11 @@ def _smtp_config(settings: Settings) -> SmtpConfig:
 
 def mailer_for(settings: Settings) -> Mailer:
     """The mailer of these settings in this event loop (its connections stay open between messages)."""
-    key = (id(asyncio.get_running_loop()), _smtp_config(settings))
-    mailer = _mailers.get(key)
+    config = _smtp_config(settings)
+    mailers = _mailers.setdefault(asyncio.get_running_loop(), {})
+    mailer = mailers.get(config)
     if mailer is None:
-        if len(_mailers) > 16:  # tests and restarts make new loops; the old ones' mailers are dead
-            _mailers.clear()
-        mailer = _mailers[key] = Mailer(key[1])
+        mailer = mailers[config] = Mailer(config)
     return mailer
 
 
@@ -194,90 +195,119 @@ def whatsapp_provider(settings: Settings, client: httpx.AsyncClient) -> WhatsApp
     return None
 
 
+_message = table_of(Message)  # delivery runs Core statements: one message at a time, many a second
+
+
+def _engine(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    engine = sessionmaker.kw.get("bind")
+    assert isinstance(engine, AsyncEngine)
+    return engine
+
+
 @dataclass
 class _Attempt:
-    """One delivery attempt of one message, holding it by its ``claim``."""
+    """One delivery attempt of one message. It changes the message only while ``guard`` holds: an
+    e-mail while it is still queued (then, once this attempt recorded it sent, while it holds its
+    ``claim``), a WhatsApp message while this attempt holds its claim."""
 
-    sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine
     message_id: int
     claim: str
+    guard: list[Any]
 
     async def update(self, **values: Any) -> bool:
-        """Change the message if this attempt still holds it (committed at once)."""
-        async with self.sessionmaker() as session:
-            result = await session.execute(
-                sa.update(Message)
-                .where(col(Message.id) == self.message_id, col(Message.claim) == self.claim)
+        """Change the message if the guard holds (committed at once); whether it did."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                _message.update()
+                .where(_message.c.id == self.message_id, *self.guard)
                 .values(updated_at=utcnow(), **values)
             )
-            await session.commit()
-            return bool(getattr(result, "rowcount", 0))
+            return bool(result.rowcount)
+
+    def hold(self) -> None:
+        """From now on the message is this attempt's by its claim."""
+        self.guard = [_message.c.claim == self.claim]
 
 
-async def _claim(sessionmaker: async_sessionmaker[AsyncSession], message_id: int) -> tuple[Message, str] | None:
-    """Take the message for this attempt (a compare-and-set on its claim), or None if nothing is left
-    to do. A WhatsApp message found half-sent (its worker died during the request) is failed: the
-    provider may have sent it, and sending it again could send it twice."""
-    async with sessionmaker() as session:
-        message = await session.get(Message, message_id)
-        if message is None or message.status in _DONE:
-            return None
-        if message.status == MessageStatus.SENDING and message.channel == Channel.WHATSAPP:
-            await session.execute(
-                sa.update(Message)
-                .where(col(Message.id) == message_id, col(Message.claim) == message.claim)
+async def _load(engine: AsyncEngine, message_id: int) -> Message | None:
+    """The message if something is left to do for it."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(_message.select().where(_message.c.id == message_id))).first()
+    if row is None or row.status in _DONE:
+        return None
+    return Message(**row._mapping)
+
+
+async def _claim_whatsapp(engine: AsyncEngine, message: Message, claim: str) -> bool:
+    """Mark a WhatsApp message as being sent by this attempt (a compare-and-set, committed before the
+    request). One found already being sent had its worker die during the request: the provider may
+    have sent it, and sending it again could send it twice, so it is failed for a person to check."""
+    where = (_message.c.id == message.id, _message.c.claim == message.claim, _message.c.status == message.status)
+    async with engine.begin() as conn:
+        if message.status == MessageStatus.SENDING:
+            await conn.execute(
+                _message.update()
+                .where(*where)
                 .values(
                     status=MessageStatus.FAILED.value,
                     reason="interrupted while sending; it may have arrived: ask the recipient before retrying",
                     updated_at=utcnow(),
                 )
             )
-            await session.commit()
-            return None
-        claim = secrets.token_hex(8)
-        result = await session.execute(
-            sa.update(Message)
-            .where(
-                col(Message.id) == message_id,
-                col(Message.claim) == message.claim,
-                col(Message.status) == message.status,
-            )
-            .values(status=MessageStatus.SENDING.value, claim=claim, attempts=Message.attempts + 1, updated_at=utcnow())
+            return False
+        result = await conn.execute(
+            _message.update().where(*where).values(status=MessageStatus.SENDING.value, claim=claim, updated_at=utcnow())
         )
-        await session.commit()
-        if not getattr(result, "rowcount", 0):
-            return None
-        session.expunge(message)
-        return message, claim
+        return bool(result.rowcount)
 
 
 async def deliver(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, message_id: int, *, last_attempt: bool
 ) -> dict[str, Any]:
     """Send one queued message. Returns what happened; raises :class:`RetryLater` for a passing
-    failure (unless ``last_attempt``) and :class:`Undeliverable` once the message is failed."""
-    claimed = await _claim(sessionmaker, message_id)
-    if claimed is None:
-        return {"message_id": message_id, "skipped": True}
-    message, claim = claimed
-    attempt = _Attempt(sessionmaker, message_id, claim)
+    failure (unless ``last_attempt``) and :class:`Undeliverable` once the message is failed.
+
+    An e-mail stays ``queued`` while it is sent: the commit that makes it ``sent`` happens before the
+    server is told to take it (``expo.messaging.email``), and only from ``queued``, so of two attempts
+    one sends it and the other drops its connection. A WhatsApp message is claimed (``sending``) and
+    committed before the request, since an HTTP request cannot be taken back."""
+    skipped = {"message_id": message_id, "skipped": True}
+    engine = _engine(sessionmaker)
+    message = await _load(engine, message_id)
+    if message is None:
+        return skipped
+    claim = secrets.token_hex(8)
+    attempt = _Attempt(engine, message_id, claim, [_message.c.status == MessageStatus.QUEUED.value])
+    if message.channel != Channel.EMAIL:
+        if not await _claim_whatsapp(engine, message, claim):
+            return skipped
+        attempt.hold()
     try:
         if message.channel == Channel.EMAIL:
             return await _deliver_email(attempt, message, settings)
         return await _deliver_whatsapp(attempt, message, settings)
     except (SendError, WhatsAppError) as exc:
         reason = exc.reason
+        tries = _message.c.attempts + 1
         if exc.permanent or last_attempt:
-            await attempt.update(status=MessageStatus.FAILED.value, reason=reason)
+            await attempt.update(status=MessageStatus.FAILED.value, reason=reason, attempts=tries)
             raise Undeliverable(reason) from exc
-        await attempt.update(status=MessageStatus.QUEUED.value, reason=f"try {message.attempts + 1}: {reason}")
+        again = f"try {message.attempts + 1}: {reason}"
+        await attempt.update(status=MessageStatus.QUEUED.value, reason=again, attempts=tries, claim="")
         raise RetryLater(reason) from exc
 
 
 async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings) -> dict[str, Any]:
     if not settings.smtp_host:  # the local outbox: the row itself is the delivered message
-        await attempt.update(status=MessageStatus.SENT.value, provider="outbox", reason="", sent_at=utcnow())
-        return {"message_id": message.id, "provider": "outbox"}
+        done = await attempt.update(
+            status=MessageStatus.SENT.value,
+            provider="outbox",
+            reason="",
+            sent_at=utcnow(),
+            attempts=_message.c.attempts + 1,
+        )
+        return {"message_id": message.id, "provider": "outbox"} if done else {"message_id": message.id, "skipped": True}
     email = build_email(
         sender=settings.smtp_sender,
         recipient=message.recipient,
@@ -292,11 +322,15 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
         nonlocal confirmed
         confirmed = await attempt.update(
             status=MessageStatus.SENT.value,
+            claim=attempt.claim,
             provider="smtp",
             reason="",
             sent_at=utcnow(),
+            attempts=_message.c.attempts + 1,
             provider_message_id=str(email["Message-ID"])[:200],
         )
+        if confirmed:
+            attempt.hold()
         return confirmed
 
     try:
@@ -308,7 +342,7 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
             await attempt.update(status=MessageStatus.FAILED.value, reason=exc.reason)
             raise Undeliverable(exc.reason) from exc
         if confirmed:  # the server refused the finished message: it was not taken
-            await attempt.update(status=MessageStatus.SENDING.value, sent_at=None, provider_message_id="")
+            await attempt.update(sent_at=None, provider_message_id="", attempts=_message.c.attempts - 1)
         raise
     return {"message_id": message.id, "provider": "smtp", "answer": answer[:200]}
 
@@ -328,6 +362,7 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
         provider_message_id=provider_id,
         reason="",
         sent_at=utcnow(),
+        attempts=_message.c.attempts + 1,
     )
     return {"message_id": message.id, "provider": provider.name, "provider_message_id": provider_id}
 

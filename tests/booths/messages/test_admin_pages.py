@@ -17,7 +17,7 @@ from tests.support.factories import Venue, make_user_token, make_venue
 from tests.support.jobs import run_jobs
 from tests.support.pages import shown
 from tests.support.passes import log_in_as, post_form
-from tests.support.smtp import free_port, smtp_server
+from tests.support.smtp import refused_port, smtp_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]
 
@@ -54,8 +54,8 @@ async def test_failed_message_shown_with_reason_then_retried_and_sent_once(
         session, kind="k", template="notice", context=CONTEXT, key="x", email="x@example.com", expo_id=elsewhere.expo_id
     )
     await session.commit()
-    down = _quick(settings, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_security="none")
-    await run_jobs(down)
+    with refused_port() as port:
+        await run_jobs(_quick(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none"))
     assert await _status(session, failing) == MessageStatus.FAILED
     log_in_as(client, await make_user_token(session, Role.ORGANISER))
     path = f"/admin/e/{venue.expo.slug}/messages"
