@@ -19,6 +19,7 @@ from expo import jobs
 from expo.database import contains_pattern
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, build_email
 from expo.messaging.models import Channel, Message, MessageStatus
 from expo.messaging.render import TemplateProblem, language_of, render
@@ -367,7 +368,7 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
     return {"message_id": message.id, "provider": provider.name, "provider_message_id": provider_id}
 
 
-@jobs.job_handler(DELIVER_KIND)
+@jobs.job_handler(DELIVER_KIND, label=N_("Sending a message"))
 async def deliver_job(ctx: jobs.JobContext, payload: dict[str, Any]) -> dict[str, Any] | None:
     try:
         return await deliver(ctx.sessionmaker, ctx.settings, int(payload["message_id"]), last_attempt=ctx.last_attempt)
