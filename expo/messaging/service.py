@@ -439,12 +439,22 @@ async def get_message(session: AsyncSession, message_id: int, *, expo_id: int | 
     return message
 
 
+def can_retry(message: Message) -> bool:
+    """Could sending this failed message again help? Not when it could not be written or its address
+    is unusable."""
+    return (
+        message.status == MessageStatus.FAILED
+        and bool(message.body_text)
+        and not _recipient(Channel(message.channel), message.recipient)[1]
+    )
+
+
 async def retry_message(session: AsyncSession, message_id: int, *, expo_id: int | None = None) -> Message:
     """Queue a failed message again (a new delivery job; the key of each try differs)."""
     message = await get_message(session, message_id, expo_id=expo_id)
     if message.status != MessageStatus.FAILED:
         raise Conflict("Only a failed message can be sent again.", code="message_not_failed")
-    if not message.body_text or _recipient(Channel(message.channel), message.recipient)[1]:
+    if not can_retry(message):
         raise Conflict(
             "This message could not be written or has no usable address; it cannot be sent again.",
             code="message_not_sendable",

@@ -119,3 +119,18 @@ async def test_only_organisers(client: Client, session: AsyncSession, venue: Ven
     log_in_as(client, await make_user_token(session, Role.EXHIBITOR))
     page = await client.get(f"/admin/e/{venue.expo.slug}/messages")
     assert page.status_code in {401, 403}
+
+
+async def test_a_message_that_cannot_be_sent_offers_no_retry(
+    client: Client, session: AsyncSession, venue: Venue
+) -> None:
+    [message_id] = await _queue(session, venue, "bad", email="budi@contoh")
+    log_in_as(client, await make_user_token(session, Role.ORGANISER))
+    path = f"/admin/e/{venue.expo.slug}/messages"
+    page = await client.get(path)
+    assert "not a valid e-mail address" in page.text
+    assert f"/messages/{message_id}/retry" not in page.text
+    refused = await post_form(client, f"{path}/{message_id}/retry", {"back": ""}, from_page=path)
+    assert refused.status_code == 409
+    assert shown("This message could not be written or has no usable address; it cannot be sent again.") in refused.text
+    assert await _status(session, message_id) == MessageStatus.FAILED
