@@ -38,6 +38,7 @@ from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
+from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
@@ -60,6 +61,7 @@ from expo.deps import (
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
+from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
@@ -82,6 +84,7 @@ from tickets.passes.public_api import GateController, PublicPassController
 # environment and the migration tests load them all from here, whether or not the app mounts a domain.
 MODEL_MODULES = (
     "expo.models",
+    "expo.messaging.models",
     "booths.venue.models",
     "booths.exhibitors.models",
     "booths.bookings.models",
@@ -96,6 +99,7 @@ MODEL_MODULES = (
 # Modules whose job handlers (``expo.jobs.job_handler``) a worker needs: importing them registers them.
 JOB_MODULES = (
     "expo.jobs.cleanup",
+    "expo.messaging.service",
     "tickets.passes.jobs",
 )
 
@@ -202,6 +206,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,
+            *MESSAGING_PAGES,
+            *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],

@@ -1,6 +1,7 @@
 """Settings read from the environment (prefix ``EXPO_``); see docs/deployment.md."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -89,6 +90,33 @@ class Settings(BaseSettings):
         description="The address visitors reach the site at (https://expo.example.id): printed QR codes lead there."
         " Empty: the address each request came to.",
     )
+
+    # Messages (expo/messaging): e-mail over SMTP, WhatsApp through a provider; docs/deployment.md.
+    smtp_host: str = Field(default="", description="SMTP server. Empty: e-mail goes to the local outbox page.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls (port 587), tls (implicit TLS, port 465) or none (a local relay)."
+    )
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = Field(default="Expo <noreply@localhost>", description="The From address of every e-mail.")
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    whatsapp_provider: Literal["", "cloud", "gateway"] = Field(
+        default="",
+        description="cloud (WhatsApp Business Cloud API), gateway (a local HTTP gateway) or empty: organisers"
+        " send by hand through wa.me links.",
+    )
+    whatsapp_token: str = Field(default="", description="Bearer token of the Cloud API or the gateway.")
+    whatsapp_cloud_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_phone_number_id: str = Field(default="", description="Cloud API: the sending number's id.")
+    whatsapp_gateway_url: str = Field(default="", description="Gateway: the URL messages are POSTed to.")
+    whatsapp_gateway_phone_field: str = "target"
+    whatsapp_gateway_text_field: str = "message"
+    whatsapp_gateway_phone_format: Literal["digits", "e164"] = Field(
+        default="digits", description="digits (6281234...) or e164 (+6281234...)."
+    )
+    whatsapp_gateway_form: bool = Field(default=False, description="Gateway: send a form instead of JSON.")
+    whatsapp_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
 
     @field_validator("public_url")
     @classmethod
