@@ -82,6 +82,7 @@ MODEL_MODULES = (
     "booths.maps.models",
     "booths.applications.models",
     "booths.allocation.models",
+    "booths.notifications.models",
     "tickets.passes.models",
     "tickets.gate.models",
 )
