@@ -35,6 +35,7 @@ from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
+from expo.account_pages import PAGE_HANDLERS as ACCOUNT_PAGES
 from expo.auth import (
     SESSIONMAKER_STATE_KEY,
     AuthMiddleware,
@@ -57,6 +58,7 @@ from expo.http_security import proxy_headers, security_headers, trusted_proxies
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
+from expo.public_url import SiteUrlMiddleware
 from expo.request_limits import ExpoRequest
 from expo.security import Passwords
 from expo.settings import Settings
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FeatureController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
+            *ACCOUNT_PAGES,
             *VENUE_PAGES,
             *VENUE_ADMIN_PAGES,
             *EXHIBITOR_PAGES,
@@ -173,12 +176,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # First: the client's address and scheme, before the rate limits and cookies use them.
             DefineMiddleware(proxy_headers, trusted=trusted_proxies(settings.trusted_proxies)),
             LocaleMiddleware,
+            SiteUrlMiddleware,
             AuthMiddleware,
             DefineMiddleware(
                 BearerAwareCSRFMiddleware, config=csrf_config(settings.resolved_secret_key(), settings.secure_cookies)
             ),
             _rate_limit("login", settings.login_rate_limit_per_minute).middleware,
             _rate_limit("signup", settings.signup_rate_limit_per_minute).middleware,
+            _rate_limit("forgot", settings.forgot_password_rate_limit_per_minute).middleware,
             _rate_limit("visitor", settings.visitor_rate_limit_per_minute).middleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -1,8 +1,8 @@
 """API for exhibitors: self sign-up (public, rate limited), own record, organiser management."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,10 +19,13 @@ from booths.exhibitors.schemas import (
     SignupResult,
 )
 from booths.fields import CLUSTER_QUERY, NO_NUL
+from expo.account_links import LinkSettings
 from expo.accounts import CurrentUser, start_session
 from expo.auth import requires_exhibitor, requires_exhibitor_or_organiser, requires_organiser
 from expo.auth_api import session_cookie
 from expo.errors import NotFound
+from expo.i18n import current_locale
+from expo.public_url import public_base_url
 from expo.security import Passwords
 from expo.settings import Settings
 
@@ -33,13 +36,17 @@ class ExhibitorController(Controller):
     @post("/api/expos/{expo_id:int}/exhibitors/signup", opt={"rate_limit": "signup"}, summary="Exhibitor self sign-up")
     async def sign_up(
         self,
+        request: Request[Any, Any, Any],
         expo_id: FromPath[int],
         data: JSONBody[ExhibitorSignup],
         db_session: NamedDependency[AsyncSession],
         passwords: NamedDependency[Passwords],
         settings: NamedDependency[Settings],
     ) -> Response[SignupResult]:
-        exhibitor, user = await exhibitors.sign_up(db_session, passwords, expo_id, data)
+        links = LinkSettings.of(settings, public_base_url(request))
+        exhibitor, user = await exhibitors.sign_up(
+            db_session, passwords, expo_id, data, links, language=current_locale.get()
+        )
         token = await start_session(db_session, user, settings.session_days)
         await db_session.commit()
         body = SignupResult(exhibitor=exhibitors.exhibitor_read(exhibitor), token=token)

@@ -8,6 +8,7 @@ from booths.exhibitors.models import Approval, Exhibitor, ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorCreate, ExhibitorFields, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate
 from booths.exhibitors.validation import nib_looks_issued
 from booths.venue.service import check_cluster, get_expo
+from expo.account_links import LinkSettings, send_verification
 from expo.accounts import CurrentUser, create_user
 from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
@@ -71,19 +72,32 @@ async def _new_exhibitor(
 
 
 async def sign_up(
-    session: AsyncSession, passwords: Passwords, expo_id: int, data: ExhibitorSignup
+    session: AsyncSession,
+    passwords: Passwords,
+    expo_id: int,
+    data: ExhibitorSignup,
+    links: LinkSettings,
+    language: str | None = None,
 ) -> tuple[Exhibitor, User]:
     """An exhibitor registers its business and gets an account (log-in e-mail = contact e-mail). Its
     class waits for an organiser's approval (``booths.exhibitors.approval``). One business (NIB) is one exhibitor
-    of an expo, so a second account for the same NIB is refused and the booth limit holds for it."""
+    of an expo, so a second account for the same NIB is refused and the booth limit holds for it.
+    A link to verify the e-mail address is queued; the account works before it is followed."""
     await get_expo(session, expo_id)
     _check_nib_plausible(data.nib, accept_unusual=False)
     await _check_nib_free(session, expo_id, data.nib)
     await check_cluster(session, expo_id, data.cluster)
     user = await create_user(
-        session, passwords, email=data.email, name=data.contact_name, password=data.password, role=Role.EXHIBITOR
+        session,
+        passwords,
+        email=data.email,
+        name=data.contact_name,
+        password=data.password,
+        role=Role.EXHIBITOR,
+        language=language,
     )
     exhibitor = await _new_exhibitor(session, expo_id, data, user.id, Approval.PENDING)
+    await send_verification(session, links, user)
     return exhibitor, user
 
 

@@ -18,6 +18,7 @@ from sqlmodel import col
 from booths.bookings.holds import active_booking_clause, booth_is_booked
 from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.models import Exhibitor
+from booths.notifications.triggers import schedule_expo_tomorrow
 from booths.venue import geometry
 from booths.venue.models import Booth, BoothPackage, BoothType, Expo, ExpoDay, Hall, HallKind, ProductCluster
 from booths.venue.schemas import (
@@ -101,14 +102,18 @@ async def create_expo(session: AsyncSession, data: ExpoCreate) -> Expo:
         session.add(ExpoDay(expo_id=expo.id, day=day, opens_at=data.opens_at, closes_at=data.closes_at))
         day += timedelta(days=1)
     await session.flush()
+    await schedule_expo_tomorrow(session, expo)
     return expo
 
 
 async def update_expo(session: AsyncSession, expo_id: int, data: ExpoUpdate) -> Expo:
     expo = await get_expo(session, expo_id)
+    starts_on = expo.starts_on
     for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(expo, key, value)
     await session.flush()
+    if expo.starts_on != starts_on:
+        await schedule_expo_tomorrow(session, expo)
     return expo
 
 
