@@ -1,6 +1,8 @@
 """The composition root: ``create_app(settings)`` assembles plugins, middleware and every domain."""
 
+import asyncio
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import (
@@ -18,6 +20,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
@@ -78,6 +81,7 @@ from tickets.passes.public_api import GateController, PublicPassController
 # environment and the migration tests load them all from here, whether or not the app mounts a domain.
 MODEL_MODULES = (
     "expo.models",
+    "expo.messaging.models",
     "booths.venue.models",
     "booths.exhibitors.models",
     "booths.bookings.models",
@@ -87,12 +91,48 @@ MODEL_MODULES = (
     "booths.notifications.models",
     "tickets.passes.models",
     "tickets.gate.models",
+    "expo.jobs.models",
+)
+
+# Modules whose job handlers (``expo.jobs.job_handler``) a worker needs: importing them registers them.
+JOB_MODULES = (
+    "expo.jobs.cleanup",
+    "tickets.passes.jobs",
 )
 
 
 def load_models() -> None:
     for module in MODEL_MODULES:
         importlib.import_module(module)
+
+
+def load_job_handlers(settings: Settings) -> None:
+    """Register every job kind: the domains' and those ``EXPO_JOB_MODULES`` names."""
+    extra = [m.strip() for m in settings.job_modules.split(",") if m.strip()]
+    for module in (*JOB_MODULES, *extra):
+        importlib.import_module(module)
+
+
+def _embedded_worker(settings: Settings, engine: AsyncEngine) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """Start and stop hooks running a job worker inside this server process (``EXPO_EMBEDDED_WORKER``)."""
+    from expo.jobs.worker import Worker
+
+    running: list[tuple[Worker, asyncio.Task[None]]] = []
+
+    async def start() -> None:
+        if not settings.embedded_worker:
+            return
+        load_job_handlers(settings)
+        worker = Worker(settings, engine)
+        running.append((worker, asyncio.create_task(worker.run(), name="embedded-job-worker")))
+
+    async def stop() -> None:
+        while running:
+            worker, task = running.pop()
+            worker.stop()
+            await asyncio.gather(task, return_exceptions=True)
+
+    return start, stop
 
 
 def _stores(settings: Settings) -> StoreRegistry:
@@ -125,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
     )
     channels = channels_plugin(settings)
+    start_worker, stop_worker = _embedded_worker(settings, engine)
     notices = CheckinNotices(channels)
     app = Litestar(
         route_handlers=[
@@ -206,7 +247,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 SESSIONMAKER_STATE_KEY: create_sessionmaker(engine),
             }
         ),
-        on_shutdown=[engine.dispose],
+        on_startup=[start_worker],
+        on_shutdown=[stop_worker, engine.dispose],
         debug=settings.debug,
     )
     document_problems(app)

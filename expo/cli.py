@@ -309,6 +309,38 @@ def serve(
     )
 
 
+@main.command()
+@click.option("--concurrency", type=int, default=None, help="Jobs at once (default: EXPO_JOB_CONCURRENCY).")
+@click.option("--until-idle", is_flag=True, help="Stop when no job is due and none runs (instead of waiting for more).")
+def worker(concurrency: int | None, until_idle: bool) -> None:
+    """Run background jobs (pass batches, messages, clean-up) until stopped; several may share one
+    PostgreSQL database. Set EXPO_EMBEDDED_WORKER=false for the servers when workers run apart."""
+    import signal
+
+    from expo.app import load_job_handlers
+    from expo.jobs.worker import Worker
+
+    settings = Settings()
+    load_job_handlers(settings)
+
+    async def _run() -> int:
+        runner = Worker(settings, concurrency=concurrency)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, runner.stop)
+        try:
+            if until_idle:
+                return await runner.run_until_idle(maintenance=True)
+            click.echo(f"worker {runner.id}: running jobs ({runner.concurrency} at once)")
+            await runner.run()
+            return runner.finished
+        finally:
+            await runner.close()
+
+    finished = asyncio.run(_run())
+    click.echo(f"worker stopped after {finished} jobs")
+
+
 main.add_command(passes_group)
 
 if __name__ == "__main__":

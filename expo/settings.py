@@ -1,6 +1,7 @@
 """Settings read from the environment (prefix ``EXPO_``); see docs/deployment.md."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,11 +69,58 @@ class Settings(BaseSettings):
     dashboard_reread_seconds: float = Field(
         default=5.0, ge=0.5, le=3600, description="Live dashboards re-read the numbers at least this often."
     )
+    # The job runner (expo/jobs): see docs/deployment.md, "Workers".
+    embedded_worker: bool = Field(
+        default=True,
+        description="`expo serve` runs a job worker in each server process; false when `expo worker` runs apart.",
+    )
+    job_concurrency: int = Field(default=4, ge=1, le=256, description="Jobs one worker runs at once.")
+    job_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="How often an idle worker looks for jobs.")
+    job_lease_seconds: float = Field(
+        default=30.0, ge=0.5, le=3600, description="A job whose worker has not renewed it this long runs again."
+    )
+    job_backoff_base_seconds: float = Field(default=10.0, ge=0, description="Wait after a failed first attempt.")
+    job_backoff_max_seconds: float = Field(default=3600.0, ge=0, description="Longest wait between attempts.")
+    job_keep_days: int = Field(default=14, ge=1, description="Finished jobs and their files are deleted after this.")
+    job_cleanup_every_seconds: int = Field(default=3600, ge=60, description="How often the clean-up job runs.")
+    job_maintenance_seconds: float = Field(
+        default=30.0, gt=0, description="How often a worker looks for lost jobs and queues the clean-up."
+    )
+    job_modules: str = Field(
+        default="", description="Further modules (comma-separated) whose job handlers a worker loads."
+    )
     public_url: str = Field(
         default="",
         description="The address visitors reach the site at (https://expo.example.id): printed QR codes lead there."
         " Empty: the address each request came to.",
     )
+
+    # Messages (expo/messaging): e-mail over SMTP, WhatsApp through a provider; docs/deployment.md.
+    smtp_host: str = Field(default="", description="SMTP server. Empty: e-mail goes to the local outbox page.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls (port 587), tls (implicit TLS, port 465) or none (a local relay)."
+    )
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = Field(default="Expo <noreply@localhost>", description="The From address of every e-mail.")
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    whatsapp_provider: Literal["", "cloud", "gateway"] = Field(
+        default="",
+        description="cloud (WhatsApp Business Cloud API), gateway (a local HTTP gateway) or empty: organisers"
+        " send by hand through wa.me links.",
+    )
+    whatsapp_token: str = Field(default="", description="Bearer token of the Cloud API or the gateway.")
+    whatsapp_cloud_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_phone_number_id: str = Field(default="", description="Cloud API: the sending number's id.")
+    whatsapp_gateway_url: str = Field(default="", description="Gateway: the URL messages are POSTed to.")
+    whatsapp_gateway_phone_field: str = "target"
+    whatsapp_gateway_text_field: str = "message"
+    whatsapp_gateway_phone_format: Literal["digits", "e164"] = Field(
+        default="digits", description="digits (6281234...) or e164 (+6281234...)."
+    )
+    whatsapp_gateway_form: bool = Field(default=False, description="Gateway: send a form instead of JSON.")
+    whatsapp_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
 
     @field_validator("public_url")
     @classmethod

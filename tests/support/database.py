@@ -51,6 +51,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_memory_kib": 64,
         "login_rate_limit_per_minute": 1000,
         "signup_rate_limit_per_minute": 1000,
+        "embedded_worker": False,  # a test runs the jobs it means to (tests/support/jobs.py)
     }
     return Settings(**(values | overrides))
 

@@ -276,7 +276,7 @@ async def admin_print(
             raise InvalidInput("No active passes match; nothing to print.", code="nothing_to_print")
         if len(ids) <= settings.pass_batch_sync_limit:
             return await jobs.render_now(db_session, settings, expo_id, ids, paper, current_locale.get())
-        job = await jobs.create_job(db_session, expo_id, ids, paper, user)
+        job = await jobs.create_job(db_session, expo_id, ids, paper, user, current_locale.get())
         assert job.id is not None
         return job.id
 
@@ -287,7 +287,6 @@ async def admin_print(
                 media_type="application/pdf",
                 headers={"Content-Disposition": f'attachment; filename="passes-{expo_slug}-{paper}.pdf"'},
             )
-        jobs.launch(outcome, settings)  # after the commit, so that the worker finds the job
         return _list(slug, back, "queued")
 
     again = _list_again(request, db_session, slug, back)

@@ -306,10 +306,9 @@ class PassController(Controller):
         if len(ids) <= settings.pass_batch_sync_limit and not data.background:
             pdf_bytes = await jobs.render_now(db_session, settings, expo_id, ids, data.paper, current_locale.get())
             return download(pdf_bytes, "application/pdf", f"passes-{data.paper}.pdf")
-        job = await jobs.create_job(db_session, expo_id, ids, data.paper, user)
+        job = await jobs.create_job(db_session, expo_id, ids, data.paper, user, current_locale.get())
         await db_session.commit()
         assert job.id is not None
-        jobs.launch(job.id, settings)
         return Response(jobs.job_read(job), status_code=202, headers={"Location": f"/api/pass-batches/{job.id}"})
 
     @get("/api/expos/{expo_id:int}/pass-batches", guards=[requires_exhibitor_or_organiser])

@@ -1,18 +1,18 @@
 """Batch printing: which passes, a small batch at once, a large one as a background job.
 
-A job's state lives in its ``pass_batch_job`` row, so any worker can report progress or serve the
+A batch's state lives in its ``pass_batch_job`` row, so any server can report progress or serve the
 file; the file goes to ``EXPO_PASS_JOBS_DIR``, which every worker (and machine) must share.
-The job runs in a thread of the worker that accepted it, with its own event loop and database
-engine, and renders on a process pool: the web worker's event loop never waits for it.
+The printing is a job of the runner (``expo.jobs``, kind ``passes.batch``), queued in the same
+transaction as the batch; the worker renders on a process pool, so its event loop keeps renewing
+the job's lease. The runner's clean-up deletes the file after ``EXPO_JOB_KEEP_DAYS``.
 """
 
-import asyncio
 import logging
 import re
 import secrets
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 import sqlalchemy as sa
@@ -23,9 +23,10 @@ from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import exhibitor_of_user
 from booths.venue.service import get_expo
 from expo.accounts import CurrentUser
-from expo.database import create_engine, session_scope
+from expo.database import session_scope
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+from expo.jobs import JobContext, enqueue, job_handler
 from expo.settings import Settings
 from tickets.passes.cards import card_context, cards_for
 from tickets.passes.kinds import kind_by_code
@@ -37,6 +38,7 @@ from tickets.signing.keys import load_keys
 
 log = logging.getLogger("expo.passes")
 PAGE = 256  # passes read from the database at a time
+BATCH_TIMEOUT_S = 3600.0
 _FILE_NAME = re.compile(r"^passes-\d+-[A-Za-z0-9_-]+\.pdf$")
 
 
@@ -95,10 +97,14 @@ async def render_now(
     return await anyio.to_thread.run_sync(sheets.sheets_pdf, cards, paper, f"{ctx.expo.name} – passes")
 
 
+BATCH_KIND = "passes.batch"
+
+
 async def create_job(
-    session: AsyncSession, expo_id: int, ids: list[int], paper: pdf.Paper, user: CurrentUser
+    session: AsyncSession, expo_id: int, ids: list[int], paper: pdf.Paper, user: CurrentUser, locale: str = "id"
 ) -> PassBatchJob:
-    """A queued job (flushed); commit, then :func:`launch` it."""
+    """A queued batch (flushed) and the runner's job that prints it, in the caller's transaction:
+    committing the one commits the other."""
     exhibitor_id = await _scope_exhibitor(session, expo_id, user)
     job = PassBatchJob(
         expo_id=expo_id,
@@ -110,59 +116,63 @@ async def create_job(
     )
     session.add(job)
     await session.flush()
+    assert job.id is not None
+    await enqueue(
+        session,
+        BATCH_KIND,
+        {"batch_id": job.id, "locale": locale},
+        key=f"{BATCH_KIND}:{job.id}",
+        expo_id=expo_id,
+        max_attempts=3,
+        timeout_s=BATCH_TIMEOUT_S,
+    )
     return job
 
 
-def launch(job_id: int, settings: Settings) -> threading.Thread:
-    """Run the job in a background thread of this worker."""
-    thread = threading.Thread(
-        target=lambda: asyncio.run(run_job(job_id, settings)), name=f"pass-batch-{job_id}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-async def _claim(session: AsyncSession, job_id: int) -> PassBatchJob | None:
-    claimed = await session.execute(
+async def _start(session: AsyncSession, batch_id: int) -> PassBatchJob | None:
+    """The batch, marked running; None if it is finished already (a job that ran twice)."""
+    started = await session.execute(
         sa.update(PassBatchJob)
-        .where(col(PassBatchJob.id) == job_id, col(PassBatchJob.status) == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, started_at=utcnow())
+        .where(col(PassBatchJob.id) == batch_id, col(PassBatchJob.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), done=0)
     )
     await session.commit()
-    if getattr(claimed, "rowcount", 0) != 1:
+    if getattr(started, "rowcount", 0) != 1:
         return None
-    return await session.get(PassBatchJob, job_id)
+    return await session.get(PassBatchJob, batch_id)
 
 
-async def run_job(
-    job_id: int, settings: Settings, *, progress: Callable[[int, int], object] | None = None, locale: str = "id"
-) -> PassBatchJob | None:
-    """Render a queued job to its file, recording progress; a failure is recorded, never raised."""
-    engine = create_engine(settings)
+@job_handler(BATCH_KIND)
+async def print_batch(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Render a batch to its file, recording progress. A failed attempt leaves the batch queued for
+    the next; the last one marks it failed with the reason."""
+    batch_id, locale = int(payload["batch_id"]), str(payload.get("locale") or "id")
+    engine, settings = ctx.engine, ctx.settings
+    async with ctx.sessionmaker() as session:
+        job = await _start(session, batch_id)
+        if job is None:
+            return None
+        ids = [int(i) for i in job.selection.get("pass_ids", [])]
+        expo_id, paper = job.expo_id, job.paper
+    name = f"passes-{batch_id}-{secrets.token_urlsafe(9)}.pdf"
+    directory = Path(settings.pass_jobs_dir)
+    await anyio.to_thread.run_sync(lambda: directory.mkdir(parents=True, exist_ok=True))
+    partial = directory / (name + ".part")
+    await ctx.add_output(partial)
+    await ctx.add_output(directory / name)
     try:
-        async with session_scope(engine) as session:
-            job = await _claim(session, job_id)
-            if job is None:
-                return None
-            ids = [int(i) for i in job.selection.get("pass_ids", [])]
-            expo_id, paper = job.expo_id, job.paper
-        name = f"passes-{job_id}-{secrets.token_urlsafe(9)}.pdf"
-        directory = Path(settings.pass_jobs_dir)
-        directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (the job's own thread and loop)
-        partial = directory / (name + ".part")
-        try:
-            result = await _render_job(engine, settings, expo_id, ids, paper, partial, job_id, progress, locale)
-            partial.replace(directory / name)
-        except Exception as exc:
-            partial.unlink(missing_ok=True)
-            log.exception("pass batch job %s failed", job_id)
-            await _finish(engine, job_id, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:300])
-            raise
-        return await _finish(engine, job_id, status=JobStatus.DONE, done=result.passes, name=name, size=result.size)
-    except Exception:  # recorded above, or the database itself failed: nothing more to do here
-        return None
-    finally:
-        await engine.dispose()
+        result = await _render_job(engine, settings, expo_id, ids, paper, partial, batch_id, ctx.heartbeat, locale)
+        partial.replace(directory / name)
+    except Exception as exc:
+        partial.unlink(missing_ok=True)
+        log.exception("pass batch %s failed (attempt %s of %s)", batch_id, ctx.attempt, ctx.max_attempts)
+        last = ctx.last_attempt
+        status = JobStatus.FAILED if last else JobStatus.QUEUED
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        await _finish(engine, batch_id, status=status, error=error, finished=last)
+        raise
+    await _finish(engine, batch_id, status=JobStatus.DONE, done=result.passes, name=name, size=result.size)
+    return {"file": name, "passes": result.passes, "size": result.size}
 
 
 async def _render_job(
@@ -173,7 +183,7 @@ async def _render_job(
     paper: str,
     path: Path,
     job_id: int,
-    progress: Callable[[int, int], object] | None,
+    heartbeat: Callable[[], Awaitable[bool]],
     locale: str,
 ) -> batch.BatchResult:
     keys = load_keys(settings.signing_key_file)
@@ -189,9 +199,8 @@ async def _render_job(
 
     async def report(done: int) -> None:
         nonlocal last
-        if progress is not None:
-            progress(done, len(ids))
         if done - last >= PAGE or done == len(ids):
+            await heartbeat()
             last = done
             async with session_scope(engine) as session:
                 await session.execute(sa.update(PassBatchJob).where(col(PassBatchJob.id) == job_id).values(done=done))
@@ -218,12 +227,13 @@ async def _finish(
     name: str | None = None,
     size: int | None = None,
     error: str | None = None,
+    finished: bool = True,
 ) -> PassBatchJob | None:
     async with session_scope(engine) as session:
         job = await session.get(PassBatchJob, job_id)
         if job is None:
             return None
-        job.status, job.finished_at, job.error = status, utcnow(), error
+        job.status, job.finished_at, job.error = status, utcnow() if finished else None, error
         if done is not None:
             job.done = done
         job.file_name, job.file_size = name, size

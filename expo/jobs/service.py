@@ -1,0 +1,157 @@
+"""Putting jobs in (in the caller's transaction: a transactional outbox), retrying, cancelling, listing."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from expo.errors import Conflict, NotFound
+from expo.formatting import utcnow
+from expo.jobs.models import Job, JobState
+from expo.metadata import table_of
+
+_job = table_of(Job)
+
+# Workers of this process wake when a transaction that enqueued commits (others poll).
+_wakers: list[Callable[[], None]] = []
+
+
+def add_waker(wake: Callable[[], None]) -> None:
+    _wakers.append(wake)
+
+
+def remove_waker(wake: Callable[[], None]) -> None:
+    if wake in _wakers:
+        _wakers.remove(wake)
+
+
+def _wake_after_commit(session: AsyncSession) -> None:
+    sync: Session = session.sync_session
+    if sync.info.get("jobs_wake"):
+        return
+    sync.info["jobs_wake"] = True
+
+    def committed(s: Session) -> None:
+        s.info.pop("jobs_wake", None)
+        for wake in list(_wakers):
+            wake()
+
+    def rolled_back(s: Session) -> None:
+        s.info.pop("jobs_wake", None)
+
+    event.listen(sync, "after_commit", committed, once=True)
+    event.listen(sync, "after_rollback", rolled_back, once=True)
+
+
+async def enqueue(
+    session: AsyncSession,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    key: str | None = None,
+    expo_id: int | None = None,
+    run_after: datetime | None = None,
+    max_attempts: int = 8,
+    timeout_s: float = 300,
+) -> int | None:
+    """Add a job in the caller's transaction (never commits): it exists exactly when the change that
+    caused it is committed. A ``key`` already used makes this a no-op returning None."""
+    if not kind or len(kind) > 64:
+        raise ValueError("a job kind is 1 to 64 characters")
+    if max_attempts < 1 or timeout_s <= 0:
+        raise ValueError("max_attempts must be at least 1 and timeout_s positive")
+    if key is not None and not 0 < len(key) <= 200:
+        raise ValueError("a job key is 1 to 200 characters")
+    now = utcnow()
+    values = {
+        "kind": kind,
+        "payload": payload,
+        "status": JobState.QUEUED.value,
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "timeout_s": float(timeout_s),
+        "run_after": run_after or now,
+        "key": key,
+        "expo_id": expo_id,
+        "outputs": [],
+        "created_at": now,
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(_job).values(**values)
+    if key is not None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
+    row = (await session.execute(stmt.returning(_job.c.id))).first()
+    if row is None:
+        return None
+    _wake_after_commit(session)
+    return int(row[0])
+
+
+async def get_job(session: AsyncSession, job_id: int, *, expo_id: int | None = None) -> Job:
+    job = await session.get(Job, job_id)
+    if job is None or (expo_id is not None and job.expo_id != expo_id):
+        raise NotFound("No such job.", code="job_not_found")
+    return job
+
+
+async def retry_job(session: AsyncSession, job_id: int, *, expo_id: int | None = None) -> Job:
+    """Queue a failed (dead-letter) or cancelled job again, with its attempts counted afresh."""
+    job = await get_job(session, job_id, expo_id=expo_id)
+    if job.status not in (JobState.FAILED, JobState.CANCELLED):
+        raise Conflict("Only a failed or cancelled job can be tried again.", code="job_not_retryable")
+    job.status, job.attempts, job.run_after = JobState.QUEUED, 0, utcnow()
+    job.lease_until = job.worker_id = job.finished_at = None
+    await session.flush()
+    _wake_after_commit(session)
+    return job
+
+
+async def cancel_job(session: AsyncSession, job_id: int, *, expo_id: int | None = None) -> Job:
+    """Cancel a job that has not started (a running one finishes or fails on its own)."""
+    job = await get_job(session, job_id, expo_id=expo_id)
+    if job.status != JobState.QUEUED:
+        raise Conflict("Only a waiting job can be cancelled.", code="job_not_cancellable")
+    updated = await session.execute(
+        sa.update(Job)
+        .where(col(Job.id) == job_id, col(Job.status) == JobState.QUEUED)
+        .values(status=JobState.CANCELLED, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(updated, "rowcount", 0) != 1:  # a worker took it meanwhile
+        raise Conflict("Only a waiting job can be cancelled.", code="job_not_cancellable")
+    await session.refresh(job)
+    return job
+
+
+async def list_jobs(
+    session: AsyncSession,
+    *,
+    expo_id: int | None = None,
+    status: JobState | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+) -> list[Job]:
+    """Newest first; ``expo_id`` None lists every expo's and the platform's jobs."""
+    stmt = sa.select(Job)
+    if expo_id is not None:
+        stmt = stmt.where(col(Job.expo_id) == expo_id)
+    if status is not None:
+        stmt = stmt.where(col(Job.status) == status)
+    if kind:
+        stmt = stmt.where(col(Job.kind) == kind)
+    return list((await session.scalars(stmt.order_by(col(Job.id).desc()).limit(limit))).all())
+
+
+async def job_counts(session: AsyncSession, *, expo_id: int | None = None) -> dict[JobState, int]:
+    stmt = sa.select(col(Job.status), sa.func.count()).group_by(col(Job.status))
+    if expo_id is not None:
+        stmt = stmt.where(col(Job.expo_id) == expo_id)
+    found = {str(s): int(n) for s, n in (await session.execute(stmt)).all()}
+    return {state: found.get(state.value, 0) for state in JobState}

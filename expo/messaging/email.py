@@ -1,0 +1,204 @@
+"""E-mail over SMTP (aiosmtplib), sent so that a crash never sends a message twice.
+
+The message body goes to the server without its final ``.`` line; then the caller's ``confirm``
+records the message as sent (a committed compare-and-set); only then is the ``.`` sent, which is when
+the server takes the message. A worker that dies before the commit leaves an unfinished transaction
+the server throws away (the message is sent again on the next try); one that dies after it has
+written everything but five bytes. A confirm that finds the message taken by another attempt drops
+the connection instead, so the server delivers nothing.
+
+Failures are sorted into passing ones (retried: server unreachable, timeouts, 4xx answers, a dropped
+connection) and permanent ones (failed at once: TLS, authentication, 5xx answers such as an unknown
+recipient), each with a reason a person can read."""
+
+import asyncio
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate, make_msgid
+
+import aiosmtplib
+from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+
+Confirm = Callable[[], Awaitable[bool]]
+
+
+class SendError(Exception):
+    """Why a message was not sent: ``permanent`` ones are not tried again; ``unconfirmed`` ones were
+    handed over in full but the server's answer never came (it may have arrived)."""
+
+    def __init__(self, reason: str, *, permanent: bool, unconfirmed: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason[:480]
+        self.permanent = permanent
+        self.unconfirmed = unconfirmed
+
+
+class Abandoned(Exception):
+    """The confirm step found the message taken by another attempt; nothing was delivered."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str  # starttls, tls, none
+    user: str
+    password: str
+    timeout: float
+
+
+def build_email(
+    *, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str, domain: str = "expo"
+) -> EmailMessage:
+    """The plain text, and the HTML as its alternative when there is one."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring=message_key.replace(":", ".")[:60], domain=domain)
+    message["X-Expo-Message"] = message_key[:200]
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def _answer(exc: aiosmtplib.SMTPResponseException) -> str:
+    return f"{exc.code} {exc.message}".strip()
+
+
+def classify(exc: BaseException, stage: str) -> SendError:
+    """A readable reason for an SMTP failure, and whether trying again could help."""
+    if isinstance(exc, SendError):
+        return exc
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return SendError(f"TLS failure with the mail server: {exc}", permanent=True)
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return SendError(f"the mail server refused the log-in: {_answer(exc)}", permanent=True)
+    if isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPRecipientsRefused):
+        code = getattr(exc, "code", 550)
+        text = _answer(exc) if isinstance(exc, aiosmtplib.SMTPResponseException) else str(exc)
+        return SendError(f"the mail server refused the address: {text}", permanent=code >= 500)
+    if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError | aiosmtplib.SMTPTimeoutError | TimeoutError):
+        return SendError(f"the mail server did not answer in time ({stage})", permanent=False)
+    if isinstance(exc, aiosmtplib.SMTPConnectError):
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
+            return SendError(f"TLS failure with the mail server: {cause}", permanent=True)
+        return SendError(f"cannot reach the mail server: {exc}", permanent=False)
+    if isinstance(exc, aiosmtplib.SMTPNotSupported):
+        return SendError(f"the mail server does not support this: {exc}", permanent=True)
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return SendError(f"the mail server answered {_answer(exc)} ({stage})", permanent=exc.code >= 500)
+    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+        return SendError(f"the mail server closed the connection ({stage})", permanent=False)
+    if isinstance(exc, OSError):
+        return SendError(f"cannot reach the mail server: {exc.strerror or exc}", permanent=False)
+    return SendError(f"{type(exc).__name__}: {exc}", permanent=False)
+
+
+class Mailer:
+    """Sends over a few kept-open SMTP connections (one per message in flight)."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._idle: list[aiosmtplib.SMTP] = []
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        c = self.config
+        client = aiosmtplib.SMTP(
+            hostname=c.host,
+            port=c.port,
+            username=c.user or None,
+            password=c.password or None,
+            timeout=c.timeout,
+            use_tls=c.security == "tls",
+            start_tls=True if c.security == "starttls" else False,
+            tls_context=ssl.create_default_context() if c.security != "none" else None,
+        )
+        # The timeout bounds each step; this bounds the whole greeting, TLS and log-in too.
+        await asyncio.wait_for(client.connect(), timeout=c.timeout * 2)
+        return client
+
+    async def send(self, message: EmailMessage, sender: str, recipient: str, confirm: Confirm) -> str:
+        """Send ``message``; ``confirm`` runs just before the server is told to take it. Returns the
+        server's answer; raises :class:`SendError` or :class:`Abandoned`."""
+        reused = bool(self._idle)
+        client = self._idle.pop() if reused else None
+        stage = "connecting"
+        try:
+            if client is None:
+                client = await self._connect()
+            stage = "sending the envelope"
+            try:
+                await client.mail(sender)
+            except (aiosmtplib.SMTPServerDisconnected, OSError):
+                if not reused:
+                    raise
+                client.close()  # a kept connection the server has closed meanwhile: one fresh try
+                stage = "connecting"
+                client = await self._connect()
+                stage = "sending the envelope"
+                await client.mail(sender)
+            await client.rcpt(recipient)
+            stage = "sending the message"
+            answer = await _data(client, message.as_bytes(policy=SMTP_POLICY), confirm, self.config.timeout)
+        except Abandoned:
+            if client is not None:
+                client.close()
+            raise
+        except BaseException as exc:
+            if client is not None:
+                client.close()
+            if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
+                raise
+            if isinstance(exc, SendError):
+                raise
+            raise classify(exc, stage) from exc
+        self._idle.append(client)
+        return answer
+
+    async def close(self) -> None:
+        while self._idle:
+            client = self._idle.pop()
+            try:
+                await asyncio.wait_for(client.quit(), timeout=2)
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                client.close()
+
+
+async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, timeout: float) -> str:
+    """DATA in two steps around ``confirm`` (aiosmtplib's ``data()`` sends both at once; this is its
+    code with the final line held back)."""
+    protocol = client.protocol
+    if protocol is None or protocol._command_lock is None:
+        raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+    body = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(raw))
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    async with protocol._command_lock:
+        protocol._response_pending = True
+        protocol.write(b"DATA\r\n")
+        start = await protocol.read_response(timeout=timeout)
+        if start.code != aiosmtplib.SMTPStatus.start_input:
+            raise aiosmtplib.SMTPDataError(start.code, start.message)
+        protocol.write(body)
+        if not await confirm():
+            raise Abandoned
+        try:
+            protocol._response_pending = True
+            protocol.write(b".\r\n")
+            response = await protocol.read_response(timeout=timeout)
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+            raise SendError(
+                "the mail server did not confirm receipt after the whole message was sent; it may have arrived",
+                permanent=True,
+                unconfirmed=True,
+            ) from exc
+        if response.code != aiosmtplib.SMTPStatus.completed:
+            raise aiosmtplib.SMTPDataError(response.code, response.message)
+    return f"{response.code} {response.message}".strip()

@@ -1,0 +1,426 @@
+"""Messages: queue them in the caller's transaction, deliver them from a job, list and retry them.
+
+``queue_message`` renders the texts at once (so what is sent is what was true when it happened) and
+writes one row per channel with a delivery job beside it; ``deliver`` is that job's work."""
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from expo import jobs
+from expo.database import contains_pattern
+from expo.errors import Conflict, NotFound
+from expo.formatting import utcnow
+from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, build_email
+from expo.messaging.models import Channel, Message, MessageStatus
+from expo.messaging.render import TemplateProblem, language_of, render
+from expo.messaging.whatsapp import CloudApi, Gateway, WhatsAppError, WhatsAppProvider
+from expo.phones import e164
+from expo.settings import Settings
+
+DELIVER_KIND = "message.deliver"
+MAX_ATTEMPTS = 6  # tries of one delivery job (backoff between them) before the message is failed
+_DONE = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.MANUAL, MessageStatus.FAILED)
+
+
+class RetryLater(Exception):
+    """A passing failure: the job runner tries the delivery again after a pause."""
+
+
+class Undeliverable(Exception):
+    """The message is failed for good (its row says why); the job goes to the dead letter."""
+
+
+# --- queueing ------------------------------------------------------------------------------------
+def _recipient(channel: Channel, address: str) -> tuple[str, str]:
+    """The address in its normal form, and why it cannot be used ("" when it can)."""
+    address = address.strip()
+    if channel == Channel.EMAIL:
+        try:
+            return validate_email(address, check_deliverability=False).normalized, ""
+        except EmailNotValidError as exc:
+            return address[:254], f"not a valid e-mail address: {exc}"
+    try:
+        return e164(address), ""
+    except ValueError:
+        return address[:254], "not a valid WhatsApp number"
+
+
+def _insert(session: AsyncSession) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(Message)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(Message)
+
+
+async def queue_message(
+    session: AsyncSession,
+    *,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    key: str,
+    email: str | None = None,
+    phone: str | None = None,
+    language: str = "id",
+    expo_id: int | None = None,
+    exhibitor_id: int | None = None,
+    user_id: int | None = None,
+) -> list[int]:
+    """Queue message ``template`` to ``email`` and/or ``phone`` in the caller's transaction: one row
+    per channel (key ``<key>:email``, ``<key>:whatsapp``) and a delivery job for each. A key queued
+    before adds nothing (its ids are returned). A template that cannot be rendered (a variable
+    missing) or an address that cannot be used gives a failed row with the reason, not an error."""
+    language = language_of(language)
+    targets = [(Channel.EMAIL, email), (Channel.WHATSAPP, phone)]
+    wanted = [(channel, address) for channel, address in targets if address and address.strip()]
+    if not wanted:
+        return []
+    try:
+        texts = render(template, context, language)
+        problem = ""
+    except TemplateProblem as exc:
+        texts, problem = None, str(exc)[:480]
+    ids: list[int] = []
+    now = utcnow()
+    for channel, address in wanted:
+        assert address is not None
+        row_key = f"{key}:{channel.value}"[:200]
+        existing = await session.scalar(sa.select(Message.id).where(Message.key == row_key))
+        if existing is not None:
+            ids.append(existing)
+            continue
+        recipient, unusable = _recipient(channel, address)
+        reason = problem or unusable
+        values = {
+            "key": row_key,
+            "expo_id": expo_id,
+            "exhibitor_id": exhibitor_id,
+            "user_id": user_id,
+            "kind": kind[:64],
+            "template": template[:64],
+            "channel": channel.value,
+            "recipient": recipient,
+            "language": language,
+            "subject": texts.subject if texts else "",
+            "body_text": (texts.text if channel == Channel.EMAIL else texts.whatsapp) if texts else "",
+            "body_html": texts.html if texts and channel == Channel.EMAIL else "",
+            "status": (MessageStatus.FAILED if reason else MessageStatus.QUEUED).value,
+            "reason": reason,
+            "provider": "",
+            "provider_message_id": "",
+            "attempts": 0,
+            "claim": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        message_id = await session.scalar(statement.returning(Message.id))
+        if message_id is None:  # queued meanwhile by a transaction that committed first
+            message_id = await session.scalar(sa.select(Message.id).where(Message.key == row_key))
+            assert message_id is not None
+        elif not reason:
+            await _enqueue(session, message_id, f"message:{row_key}", expo_id)
+        ids.append(message_id)
+    return ids
+
+
+async def _enqueue(session: AsyncSession, message_id: int, key: str, expo_id: int | None) -> None:
+    await jobs.enqueue(
+        session,
+        DELIVER_KIND,
+        {"message_id": message_id},
+        key=key[:200],
+        expo_id=expo_id,
+        max_attempts=MAX_ATTEMPTS,
+        timeout_s=120,
+    )
+
+
+# --- delivery ------------------------------------------------------------------------------------
+_mailers: dict[tuple[int, SmtpConfig], Mailer] = {}
+
+
+def _smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    """The mailer of these settings in this event loop (its connections stay open between messages)."""
+    key = (id(asyncio.get_running_loop()), _smtp_config(settings))
+    mailer = _mailers.get(key)
+    if mailer is None:
+        if len(_mailers) > 16:  # tests and restarts make new loops; the old ones' mailers are dead
+            _mailers.clear()
+        mailer = _mailers[key] = Mailer(key[1])
+    return mailer
+
+
+def whatsapp_provider(settings: Settings, client: httpx.AsyncClient) -> WhatsAppProvider | None:
+    if settings.whatsapp_provider == "cloud":
+        return CloudApi(
+            client=client,
+            base_url=settings.whatsapp_cloud_base_url,
+            phone_number_id=settings.whatsapp_phone_number_id,
+            token=settings.whatsapp_token,
+        )
+    if settings.whatsapp_provider == "gateway":
+        return Gateway(
+            client=client,
+            url=settings.whatsapp_gateway_url,
+            token=settings.whatsapp_token,
+            phone_field=settings.whatsapp_gateway_phone_field,
+            text_field=settings.whatsapp_gateway_text_field,
+            phone_format=settings.whatsapp_gateway_phone_format,
+            form=settings.whatsapp_gateway_form,
+        )
+    return None
+
+
+@dataclass
+class _Attempt:
+    """One delivery attempt of one message, holding it by its ``claim``."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    message_id: int
+    claim: str
+
+    async def update(self, **values: Any) -> bool:
+        """Change the message if this attempt still holds it (committed at once)."""
+        async with self.sessionmaker() as session:
+            result = await session.execute(
+                sa.update(Message)
+                .where(Message.id == self.message_id, Message.claim == self.claim)  # type: ignore[arg-type]
+                .values(updated_at=utcnow(), **values)
+            )
+            await session.commit()
+            return bool(getattr(result, "rowcount", 0))
+
+
+async def _claim(sessionmaker: async_sessionmaker[AsyncSession], message_id: int) -> tuple[Message, str] | None:
+    """Take the message for this attempt (a compare-and-set on its claim), or None if nothing is left
+    to do. A WhatsApp message found half-sent (its worker died during the request) is failed: the
+    provider may have sent it, and sending it again could send it twice."""
+    async with sessionmaker() as session:
+        message = await session.get(Message, message_id)
+        if message is None or message.status in _DONE:
+            return None
+        if message.status == MessageStatus.SENDING and message.channel == Channel.WHATSAPP:
+            await session.execute(
+                sa.update(Message)
+                .where(Message.id == message_id, Message.claim == message.claim)  # type: ignore[arg-type]
+                .values(
+                    status=MessageStatus.FAILED.value,
+                    reason="interrupted while sending; it may have arrived: ask the recipient before retrying",
+                    updated_at=utcnow(),
+                )
+            )
+            await session.commit()
+            return None
+        claim = secrets.token_hex(8)
+        result = await session.execute(
+            sa.update(Message)
+            .where(Message.id == message_id, Message.claim == message.claim, Message.status == message.status)  # type: ignore[arg-type]
+            .values(status=MessageStatus.SENDING.value, claim=claim, attempts=Message.attempts + 1, updated_at=utcnow())
+        )
+        await session.commit()
+        if not getattr(result, "rowcount", 0):
+            return None
+        session.expunge(message)
+        return message, claim
+
+
+async def deliver(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, message_id: int, *, last_attempt: bool
+) -> dict[str, Any]:
+    """Send one queued message. Returns what happened; raises :class:`RetryLater` for a passing
+    failure (unless ``last_attempt``) and :class:`Undeliverable` once the message is failed."""
+    claimed = await _claim(sessionmaker, message_id)
+    if claimed is None:
+        return {"message_id": message_id, "skipped": True}
+    message, claim = claimed
+    attempt = _Attempt(sessionmaker, message_id, claim)
+    try:
+        if message.channel == Channel.EMAIL:
+            return await _deliver_email(attempt, message, settings)
+        return await _deliver_whatsapp(attempt, message, settings)
+    except (SendError, WhatsAppError) as exc:
+        reason = exc.reason
+        if exc.permanent or last_attempt:
+            await attempt.update(status=MessageStatus.FAILED.value, reason=reason)
+            raise Undeliverable(reason) from exc
+        await attempt.update(status=MessageStatus.QUEUED.value, reason=f"try {message.attempts + 1}: {reason}")
+        raise RetryLater(reason) from exc
+
+
+async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings) -> dict[str, Any]:
+    if not settings.smtp_host:  # the local outbox: the row itself is the delivered message
+        await attempt.update(status=MessageStatus.SENT.value, provider="outbox", reason="", sent_at=utcnow())
+        return {"message_id": message.id, "provider": "outbox"}
+    email = build_email(
+        sender=settings.smtp_sender,
+        recipient=message.recipient,
+        subject=message.subject,
+        text=message.body_text,
+        html=message.body_html,
+        message_key=message.key,
+    )
+    confirmed = False
+
+    async def confirm() -> bool:
+        nonlocal confirmed
+        confirmed = await attempt.update(
+            status=MessageStatus.SENT.value, provider="smtp", reason="", sent_at=utcnow(),
+            provider_message_id=str(email["Message-ID"])[:200],
+        )
+        return confirmed
+
+    try:
+        answer = await mailer_for(settings).send(email, settings.smtp_sender, message.recipient, confirm)
+    except Abandoned:
+        return {"message_id": message.id, "skipped": True}
+    except SendError as exc:
+        if confirmed and exc.unconfirmed:
+            await attempt.update(status=MessageStatus.FAILED.value, reason=exc.reason)
+            raise Undeliverable(exc.reason) from exc
+        if confirmed:  # the server refused the finished message: it was not taken
+            await attempt.update(status=MessageStatus.SENDING.value, sent_at=None, provider_message_id="")
+        raise
+    return {"message_id": message.id, "provider": "smtp", "answer": answer[:200]}
+
+
+async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Settings) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds) as client:
+        provider = whatsapp_provider(settings, client)
+        if provider is None:
+            await attempt.update(
+                status=MessageStatus.MANUAL.value, channel=Channel.MANUAL_WHATSAPP.value, provider="", reason=""
+            )
+            return {"message_id": message.id, "provider": "manual"}
+        provider_id = await provider.send_text(message.recipient, message.body_text)
+    await attempt.update(
+        status=MessageStatus.SENT.value, provider=provider.name, provider_message_id=provider_id, reason="",
+        sent_at=utcnow(),
+    )
+    return {"message_id": message.id, "provider": provider.name, "provider_message_id": provider_id}
+
+
+@jobs.job_handler(DELIVER_KIND)
+async def deliver_job(ctx: jobs.JobContext, payload: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        return await deliver(ctx.sessionmaker, ctx.settings, int(payload["message_id"]), last_attempt=ctx.last_attempt)
+    except Undeliverable as exc:
+        raise jobs.PermanentFailure(str(exc)) from exc
+
+
+# --- reading and retrying ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MessagePage:
+    rows: list[Message]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+async def list_messages(
+    session: AsyncSession,
+    *,
+    expo_id: int | None = None,
+    exhibitor_id: int | None = None,
+    status: MessageStatus | None = None,
+    q: str | None = None,
+    provider: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> MessagePage:
+    """Messages, newest first: of an expo (or of none), an exhibitor, a status; ``q`` searches the
+    recipient, subject and kind."""
+    where: list[Any] = []
+    if expo_id is not None:
+        where.append(Message.expo_id == expo_id)
+    if exhibitor_id is not None:
+        where.append(Message.exhibitor_id == exhibitor_id)
+    if status is not None:
+        where.append(Message.status == status.value)
+    if provider is not None:
+        where.append(Message.provider == provider)
+    if q:
+        pattern = contains_pattern(q.lower())
+        where.append(
+            sa.or_(
+                sa.func.lower(Message.recipient).like(pattern, escape="\\"),
+                sa.func.lower(Message.subject).like(pattern, escape="\\"),
+                sa.func.lower(Message.kind).like(pattern, escape="\\"),
+            )
+        )
+    total = await session.scalar(sa.select(sa.func.count()).select_from(Message).where(*where)) or 0
+    page = max(1, page)
+    rows = await session.scalars(
+        sa.select(Message)
+        .where(*where)
+        .order_by(Message.created_at.desc(), Message.id.desc())  # type: ignore[union-attr]
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return MessagePage(rows=list(rows), total=total, page=page, per_page=per_page)
+
+
+async def get_message(session: AsyncSession, message_id: int, *, expo_id: int | None = None) -> Message:
+    message = await session.get(Message, message_id)
+    if message is None or (expo_id is not None and message.expo_id != expo_id):
+        raise NotFound("No such message.", code="message_not_found")
+    return message
+
+
+async def retry_message(session: AsyncSession, message_id: int, *, expo_id: int | None = None) -> Message:
+    """Queue a failed message again (a new delivery job; the key of each try differs)."""
+    message = await get_message(session, message_id, expo_id=expo_id)
+    if message.status != MessageStatus.FAILED:
+        raise Conflict("Only a failed message can be sent again.", code="message_not_failed")
+    if not message.body_text or _recipient(Channel(message.channel), message.recipient)[1]:
+        raise Conflict(
+            "This message could not be written or has no usable address; it cannot be sent again.",
+            code="message_not_sendable",
+        )
+    message.status = MessageStatus.QUEUED
+    message.reason = ""
+    message.claim = ""
+    message.updated_at = utcnow()
+    session.add(message)
+    await session.flush()
+    assert message.id is not None
+    await _enqueue(session, message.id, f"message:{message.key}:retry{message.attempts}", message.expo_id)
+    return message
+
+
+async def mark_sent_by_hand(session: AsyncSession, message_id: int, *, expo_id: int | None = None) -> Message:
+    """A committee member sent a manual WhatsApp message through its link."""
+    message = await get_message(session, message_id, expo_id=expo_id)
+    if message.status != MessageStatus.MANUAL:
+        raise Conflict("Only a message waiting to be sent by hand can be marked as sent.", code="message_not_manual")
+    message.status = MessageStatus.SENT
+    message.provider = "manual"
+    message.sent_at = message.updated_at = utcnow()
+    session.add(message)
+    await session.flush()
+    return message

@@ -1,0 +1,137 @@
+"""WhatsApp providers: the WhatsApp Business Cloud API, or a generic HTTP gateway as local providers
+offer (URL, token and field names from settings). Without a provider, messages are sent by hand
+through a ``wa.me`` click-to-chat link with the text filled in.
+
+A provider either returns its id of the message or raises :class:`WhatsAppError`, ``permanent`` for
+answers that trying again cannot change (an invalid number or one not on WhatsApp, a refused token,
+any other 4xx but 429) and passing for the rest (5xx, 429, timeouts, unreachable)."""
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+
+
+class WhatsAppError(Exception):
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason[:480]
+        self.permanent = permanent
+
+
+class WhatsAppProvider(Protocol):
+    name: str
+
+    async def send_text(self, phone: str, text: str) -> str:
+        """Send ``text`` to ``phone`` (E.164); the provider's message id."""
+        ...
+
+
+def wa_me_link(phone: str, text: str) -> str:
+    """``https://wa.me/6281234567890?text=...``: opens WhatsApp with the message filled in."""
+    return f"https://wa.me/{phone.lstrip('+')}?text={quote(text, safe='')}"
+
+
+def _error_text(response: httpx.Response) -> str:
+    """What a provider said about a refusal, briefly (Cloud API: ``error.message``; gateways vary)."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        return response.text.strip()[:200]
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            details = error.get("error_data", {}).get("details") if isinstance(error.get("error_data"), dict) else None
+            return str(details or error.get("message") or error)[:200]
+        for field in ("reason", "message", "detail", "error", "status"):
+            if body.get(field):
+                return str(body[field])[:200]
+    return str(body)[:200]
+
+
+def _check(response: httpx.Response, provider: str) -> None:
+    status = response.status_code
+    if status < 300:
+        return
+    text = _error_text(response)
+    if status == 429 or status >= 500:
+        raise WhatsAppError(f"{provider} answered {status}: {text}", permanent=False)
+    raise WhatsAppError(f"{provider} refused the message ({status}): {text}", permanent=True)
+
+
+async def _post(client: httpx.AsyncClient, provider: str, url: str, **kwargs: Any) -> httpx.Response:
+    try:
+        return await client.post(url, **kwargs)
+    except httpx.TimeoutException:
+        raise WhatsAppError(f"{provider} did not answer in time", permanent=False) from None
+    except httpx.HTTPError as exc:
+        raise WhatsAppError(f"cannot reach {provider}: {exc}", permanent=False) from exc
+
+
+@dataclass
+class CloudApi:
+    """WhatsApp Business Cloud API: ``POST {base_url}/{phone_number_id}/messages`` with a bearer token
+    and a text message; the answer names the message (``messages[0].id``). A free-form text reaches
+    only people who wrote to the number in the last 24 hours; others need an approved template."""
+
+    client: httpx.AsyncClient
+    base_url: str
+    phone_number_id: str
+    token: str
+    name: str = "cloud"
+
+    async def send_text(self, phone: str, text: str) -> str:
+        url = f"{self.base_url.rstrip('/')}/{self.phone_number_id}/messages"
+        payload = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": phone.lstrip("+"),
+            "type": "text",
+            "text": {"preview_url": True, "body": text[:4096]},
+        }
+        headers = {"Authorization": f"Bearer {self.token}"}
+        response = await _post(self.client, "WhatsApp Cloud API", url, json=payload, headers=headers)
+        _check(response, "WhatsApp Cloud API")
+        try:
+            return str(response.json()["messages"][0]["id"])[:200]
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise WhatsAppError("WhatsApp Cloud API answered without a message id", permanent=False) from None
+
+
+@dataclass
+class Gateway:
+    """A local provider's HTTP gateway: the number and the text in fields whose names are settings,
+    as JSON (or a form), with the token as ``Authorization``. A 2xx answer is success unless its JSON
+    says ``"status": false`` (a common way such gateways refuse)."""
+
+    client: httpx.AsyncClient
+    url: str
+    token: str
+    phone_field: str = "target"
+    text_field: str = "message"
+    phone_format: str = "digits"
+    form: bool = False
+    name: str = "gateway"
+
+    async def send_text(self, phone: str, text: str) -> str:
+        number = phone if self.phone_format == "e164" else phone.lstrip("+")
+        fields = {self.phone_field: number, self.text_field: text}
+        headers = {"Authorization": self.token} if self.token else {}
+        sent = {"data": fields} if self.form else {"json": fields}
+        response = await _post(self.client, "the WhatsApp gateway", self.url, headers=headers, **sent)
+        _check(response, "the WhatsApp gateway")
+        try:
+            body: Any = response.json()
+        except ValueError:
+            return ""
+        if isinstance(body, dict):
+            if body.get("status") is False:
+                raise WhatsAppError(f"the WhatsApp gateway refused the message: {_error_text(response)}", permanent=True)
+            for field in ("id", "message_id", "messageId"):
+                if body.get(field):
+                    return str(body[field])[:200]
+            ids = body.get("id") or body.get("ids")
+            if isinstance(ids, list) and ids:
+                return str(ids[0])[:200]
+        return ""
