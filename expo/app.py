@@ -97,6 +97,8 @@ MODEL_MODULES = (
 # Modules whose job handlers (``expo.jobs.job_handler``) a worker needs: importing them registers them.
 JOB_MODULES = (
     "expo.jobs.cleanup",
+    "expo.messaging.service",
+    "booths.notifications.triggers",
     "tickets.passes.jobs",
 )
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 class MessageKind(StrEnum):
     VERIFY_EMAIL = "verify_email"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105  (a kind, not a password)
     HOLD_PLACED = "hold_placed"
     HOLD_LAPSING = "hold_lapsing"
     BOOKING_CONFIRMED = "booking_confirmed"

@@ -46,7 +46,7 @@ class AuthSession(SQLModel, table=True):
 
 
 class TokenPurpose(StrEnum):
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105  (a purpose, not a password)
     VERIFY_EMAIL = "verify_email"
 
 

@@ -30,8 +30,8 @@ from booths.applications.schemas import CommitRead, DryRunIn
 from booths.applications.service import get_settings
 from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
-from booths.notifications import triggers
 from booths.exhibitors.models import Exhibitor
+from booths.notifications import triggers
 from booths.venue.models import BoothPackage
 from booths.venue.service import get_expo, list_booths, list_packages, price_for
 from expo.accounts import CurrentUser

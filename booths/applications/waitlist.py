@@ -21,8 +21,8 @@ from booths.applications.schemas import OfferRead
 from booths.applications.service import get_settings
 from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
-from booths.notifications import triggers
 from booths.exhibitors.models import Exhibitor
+from booths.notifications import triggers
 from booths.venue.models import Booth
 from booths.venue.service import get_expo, get_package, price_for
 from expo.accounts import CurrentUser

@@ -16,7 +16,6 @@ from expo.accounts import CurrentUser
 from expo.models import Role, User
 from expo.security import Passwords
 
-
 DEMO_BASE_URL = "http://127.0.0.1:8000"
 
 
@@ -40,7 +39,7 @@ class Demo:
     free: list[Booth] = field(default_factory=list)
     receipt: int = 0
     # Where the links in the demo's messages lead: the address `make run` serves at.
-    links: LinkSettings = LinkSettings(DEMO_BASE_URL)
+    links: LinkSettings = field(default_factory=lambda: LinkSettings(DEMO_BASE_URL))
 
     @property
     def org(self) -> CurrentUser:

@@ -35,7 +35,9 @@ async def message_settings(session: AsyncSession, expo_id: int) -> MessageSettin
 async def kind_enabled(session: AsyncSession, expo_id: int, kind: MessageKind) -> bool:
     if kind not in EXPO_KINDS:
         return True
-    disabled = await session.scalar(sa.select(col(MessageSetting.disabled)).where(col(MessageSetting.expo_id) == expo_id))
+    disabled = await session.scalar(
+        sa.select(col(MessageSetting.disabled)).where(col(MessageSetting.expo_id) == expo_id)
+    )
     return kind.value not in (disabled or [])
 
 
@@ -48,9 +50,7 @@ async def update_message_settings(
         raise InvalidInput(fields=[FieldProblem("enabled", "Choose one of the options.")])
     contact = " ".join(contact.split())
     if len(contact) > MAX_CONTACT or has_control(contact):
-        raise InvalidInput(
-            fields=[FieldProblem("contact", "Use at most %(max)s characters.", {"max": MAX_CONTACT})]
-        )
+        raise InvalidInput(fields=[FieldProblem("contact", "Use at most %(max)s characters.", {"max": MAX_CONTACT})])
     setting = await session.get(MessageSetting, expo_id)
     if setting is None:
         setting = MessageSetting(expo_id=expo_id)

@@ -35,7 +35,9 @@ async def _parties(session: AsyncSession, booking: Booking) -> tuple[Expo, Exhib
     expo = await session.get(Expo, booking.expo_id)
     exhibitor = await session.get(Exhibitor, booking.exhibitor_id)
     booth = await session.get(Booth, booking.booth_id)
-    assert expo is not None and exhibitor is not None and booth is not None
+    assert expo is not None
+    assert exhibitor is not None
+    assert booth is not None
     return expo, exhibitor, booth
 
 
@@ -47,7 +49,8 @@ async def hold_placed(session: AsyncSession, booking: Booking, *, tell: bool = T
     """A booth is held for an exhibitor: tell them until when and what it costs (payment instructions
     fill ``payment_instructions`` once payments exist), and plan the warning before it lapses.
     ``tell=False``: only the warning (an allocation run tells its own result)."""
-    assert booking.id is not None and booking.hold_expires_at is not None
+    assert booking.id is not None
+    assert booking.hold_expires_at is not None
     expo, exhibitor, booth = await _parties(session, booking)
     if tell:
         await _tell_hold(session, booking, expo, exhibitor, booth)
@@ -101,7 +104,8 @@ async def _hold_lapsing(ctx: JobContext, payload: dict[str, Any]) -> dict[str, A
 
 
 async def hold_lapsing(session: AsyncSession, booking: Booking) -> None:
-    assert booking.id is not None and booking.hold_expires_at is not None
+    assert booking.id is not None
+    assert booking.hold_expires_at is not None
     expo, exhibitor, booth = await _parties(session, booking)
     await notify_exhibitor(
         session,
@@ -163,7 +167,9 @@ async def waitlist_offer(session: AsyncSession, offer: BoothOffer, exhibitor_id:
     expo = await session.get(Expo, offer.expo_id)
     exhibitor = await session.get(Exhibitor, exhibitor_id)
     booth = await session.get(Booth, offer.booth_id)
-    assert expo is not None and exhibitor is not None and booth is not None
+    assert expo is not None
+    assert exhibitor is not None
+    assert booth is not None
     await notify_exhibitor(
         session,
         kind=MessageKind.WAITLIST_OFFER,
@@ -187,7 +193,8 @@ async def allocation_result(
     assert expo is not None
     for booking in placed:
         _, exhibitor, booth = await _parties(session, booking)
-        until = _when(booking.hold_expires_at, expo) if booking.status == BookingStatus.HELD else ""
+        held = booking.status == BookingStatus.HELD and booking.hold_expires_at is not None
+        until = _when(booking.hold_expires_at, expo) if held and booking.hold_expires_at else ""
         await notify_exhibitor(
             session,
             kind=MessageKind.ALLOCATION_RESULT,
@@ -197,13 +204,13 @@ async def allocation_result(
             context={"booth": booth.code, "until": until, "link": link(MY_BOOKING)},
         )
     for exhibitor_id in waitlisted:
-        exhibitor = await session.get(Exhibitor, exhibitor_id)
-        assert exhibitor is not None
+        waiting = await session.get(Exhibitor, exhibitor_id)
+        assert waiting is not None
         await notify_exhibitor(
             session,
             kind=MessageKind.ALLOCATION_RESULT,
             expo=expo,
-            exhibitor=exhibitor,
+            exhibitor=waiting,
             key=f"allocation:{run_id}:{exhibitor_id}",
             context={"booth": "", "until": "", "link": link(f"/e/{expo.slug}/apply")},
         )
@@ -263,7 +270,7 @@ async def expo_tomorrow(session: AsyncSession, expo: Expo) -> int:
     ).all()
     booths: dict[int, tuple[Exhibitor, list[str]]] = {}
     for exhibitor, code in rows:
-        booths.setdefault(exhibitor.id, (exhibitor, []))[1].append(code)
+        booths.setdefault(exhibitor.id or 0, (exhibitor, []))[1].append(code)
     for exhibitor, codes in booths.values():
         await notify_exhibitor(
             session,
@@ -281,4 +288,3 @@ async def expo_tomorrow(session: AsyncSession, expo: Expo) -> int:
             },
         )
     return len(booths)
-
