@@ -30,8 +30,16 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "FieldProblem": (2,),
     "translate": None,
 }
-METHOD_MAP = [("**.py", "expo.catalog:extract_python_ast"), ("**.html", "jinja2"), ("**.svg", "jinja2")]
-OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+METHOD_MAP = [
+    ("**.py", "expo.catalog:extract_python_ast"),
+    ("**.html", "jinja2"),
+    ("**.svg", "jinja2"),
+    ("messages/**.txt", "jinja2"),  # e-mail and WhatsApp texts (templates/messages/)
+]
+OPTIONS = {
+    "**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+    "messages/**.txt": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+}
 
 
 def extract_python_ast(

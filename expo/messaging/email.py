@@ -71,7 +71,7 @@ def _answer(exc: aiosmtplib.SMTPResponseException) -> str:
     return f"{exc.code} {exc.message}".strip()
 
 
-def classify(exc: BaseException, stage: str) -> SendError:
+def classify(exc: BaseException, stage: str) -> SendError:  # noqa: PLR0911  (one answer per kind of failure)
     """A readable reason for an SMTP failure, and whether trying again could help."""
     if isinstance(exc, SendError):
         return exc
@@ -98,6 +98,8 @@ def classify(exc: BaseException, stage: str) -> SendError:
         return SendError(f"the mail server closed the connection ({stage})", permanent=False)
     if isinstance(exc, OSError):
         return SendError(f"cannot reach the mail server: {exc.strerror or exc}", permanent=False)
+    if isinstance(exc, aiosmtplib.SMTPException):  # the server lacks what the settings ask (STARTTLS, AUTH)
+        return SendError(f"the mail server cannot do what the settings ask: {exc}", permanent=True)
     return SendError(f"{type(exc).__name__}: {exc}", permanent=False)
 
 
@@ -117,7 +119,7 @@ class Mailer:
             password=c.password or None,
             timeout=c.timeout,
             use_tls=c.security == "tls",
-            start_tls=True if c.security == "starttls" else False,
+            start_tls=c.security == "starttls",
             tls_context=ssl.create_default_context() if c.security != "none" else None,
         )
         # The timeout bounds each step; this bounds the whole greeting, TLS and log-in too.
@@ -171,7 +173,7 @@ class Mailer:
                 client.close()
 
 
-async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, timeout: float) -> str:
+async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, wait: float) -> str:
     """DATA in two steps around ``confirm`` (aiosmtplib's ``data()`` sends both at once; this is its
     code with the final line held back)."""
     protocol = client.protocol
@@ -183,7 +185,7 @@ async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, timeout: 
     async with protocol._command_lock:
         protocol._response_pending = True
         protocol.write(b"DATA\r\n")
-        start = await protocol.read_response(timeout=timeout)
+        start = await protocol.read_response(timeout=wait)
         if start.code != aiosmtplib.SMTPStatus.start_input:
             raise aiosmtplib.SMTPDataError(start.code, start.message)
         protocol.write(body)
@@ -192,7 +194,7 @@ async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, timeout: 
         try:
             protocol._response_pending = True
             protocol.write(b".\r\n")
-            response = await protocol.read_response(timeout=timeout)
+            response = await protocol.read_response(timeout=wait)
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
             raise SendError(
                 "the mail server did not confirm receipt after the whole message was sent; it may have arrived",

@@ -68,7 +68,9 @@ def render(template: str, context: dict[str, Any], language: str) -> Rendered:
     """Every text of message ``template`` in ``language``; raises :class:`TemplateProblem`."""
     if not template.replace("_", "").replace("-", "").isalnum():
         raise TemplateProblem(f"template name {template!r} is not valid")
-    env = _environment(language_of(language))
+    language = language_of(language)
+    env = _environment(language)
+    context = {**context, "language": language}
     subject = _render(env, f"{template}.subject.txt", context, required=True) or ""
     text = _render(env, f"{template}.txt", context, required=True) or ""
     html = _render(env, f"{template}.html", context, required=False) or ""

@@ -12,6 +12,7 @@ import httpx
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from expo import jobs
 from expo.database import contains_pattern
@@ -95,7 +96,7 @@ async def queue_message(
     for channel, address in wanted:
         assert address is not None
         row_key = f"{key}:{channel.value}"[:200]
-        existing = await session.scalar(sa.select(Message.id).where(Message.key == row_key))
+        existing = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
         if existing is not None:
             ids.append(existing)
             continue
@@ -126,7 +127,7 @@ async def queue_message(
         statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
         message_id = await session.scalar(statement.returning(Message.id))
         if message_id is None:  # queued meanwhile by a transaction that committed first
-            message_id = await session.scalar(sa.select(Message.id).where(Message.key == row_key))
+            message_id = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
             assert message_id is not None
         elif not reason:
             await _enqueue(session, message_id, f"message:{row_key}", expo_id)
@@ -206,7 +207,7 @@ class _Attempt:
         async with self.sessionmaker() as session:
             result = await session.execute(
                 sa.update(Message)
-                .where(Message.id == self.message_id, Message.claim == self.claim)  # type: ignore[arg-type]
+                .where(col(Message.id) == self.message_id, col(Message.claim) == self.claim)
                 .values(updated_at=utcnow(), **values)
             )
             await session.commit()
@@ -224,7 +225,7 @@ async def _claim(sessionmaker: async_sessionmaker[AsyncSession], message_id: int
         if message.status == MessageStatus.SENDING and message.channel == Channel.WHATSAPP:
             await session.execute(
                 sa.update(Message)
-                .where(Message.id == message_id, Message.claim == message.claim)  # type: ignore[arg-type]
+                .where(col(Message.id) == message_id, col(Message.claim) == message.claim)
                 .values(
                     status=MessageStatus.FAILED.value,
                     reason="interrupted while sending; it may have arrived: ask the recipient before retrying",
@@ -236,7 +237,11 @@ async def _claim(sessionmaker: async_sessionmaker[AsyncSession], message_id: int
         claim = secrets.token_hex(8)
         result = await session.execute(
             sa.update(Message)
-            .where(Message.id == message_id, Message.claim == message.claim, Message.status == message.status)  # type: ignore[arg-type]
+            .where(
+                col(Message.id) == message_id,
+                col(Message.claim) == message.claim,
+                col(Message.status) == message.status,
+            )
             .values(status=MessageStatus.SENDING.value, claim=claim, attempts=Message.attempts + 1, updated_at=utcnow())
         )
         await session.commit()
@@ -286,7 +291,10 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
     async def confirm() -> bool:
         nonlocal confirmed
         confirmed = await attempt.update(
-            status=MessageStatus.SENT.value, provider="smtp", reason="", sent_at=utcnow(),
+            status=MessageStatus.SENT.value,
+            provider="smtp",
+            reason="",
+            sent_at=utcnow(),
             provider_message_id=str(email["Message-ID"])[:200],
         )
         return confirmed
@@ -315,7 +323,10 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
             return {"message_id": message.id, "provider": "manual"}
         provider_id = await provider.send_text(message.recipient, message.body_text)
     await attempt.update(
-        status=MessageStatus.SENT.value, provider=provider.name, provider_message_id=provider_id, reason="",
+        status=MessageStatus.SENT.value,
+        provider=provider.name,
+        provider_message_id=provider_id,
+        reason="",
         sent_at=utcnow(),
     )
     return {"message_id": message.id, "provider": provider.name, "provider_message_id": provider_id}
@@ -378,7 +389,7 @@ async def list_messages(
     rows = await session.scalars(
         sa.select(Message)
         .where(*where)
-        .order_by(Message.created_at.desc(), Message.id.desc())  # type: ignore[union-attr]
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

@@ -127,7 +127,9 @@ class Gateway:
             return ""
         if isinstance(body, dict):
             if body.get("status") is False:
-                raise WhatsAppError(f"the WhatsApp gateway refused the message: {_error_text(response)}", permanent=True)
+                raise WhatsAppError(
+                    f"the WhatsApp gateway refused the message: {_error_text(response)}", permanent=True
+                )
             for field in ("id", "message_id", "messageId"):
                 if body.get(field):
                     return str(body[field])[:200]
