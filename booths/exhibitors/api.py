@@ -67,7 +67,7 @@ class ExhibitorController(Controller):
         rows = await exhibitors.list_exhibitors(
             db_session, expo_id, q=q, exhibitor_class=exhibitor_class, cluster=cluster, limit=limit, offset=offset
         )
-        return [exhibitors.exhibitor_read(e) for e in rows]
+        return await exhibitors.exhibitor_reads(db_session, rows)
 
     @post("/api/expos/{expo_id:int}/exhibitors", guards=[requires_organiser])
     async def create_exhibitor(
@@ -75,20 +75,22 @@ class ExhibitorController(Controller):
     ) -> ExhibitorRead:
         exhibitor = await exhibitors.create_exhibitor(db_session, expo_id, data)
         await db_session.commit()
-        return exhibitors.exhibitor_read(exhibitor)
+        return await exhibitors.read_exhibitor(db_session, exhibitor)
 
     @get("/api/exhibitors/me", guards=[requires_exhibitor], summary="The logged-in exhibitor's own record")
     async def me(self, user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]) -> ExhibitorRead:
         exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id)
         if exhibitor is None:
             raise NotFound("No exhibitor record for this account.", code="exhibitor_not_found")
-        return exhibitors.exhibitor_read(exhibitor)
+        return await exhibitors.read_exhibitor(db_session, exhibitor)
 
     @get("/api/exhibitors/{exhibitor_id:int}", guards=[requires_exhibitor_or_organiser])
     async def get_exhibitor(
         self, exhibitor_id: FromPath[int], user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
     ) -> ExhibitorRead:
-        return exhibitors.exhibitor_read(await exhibitors.get_exhibitor(db_session, exhibitor_id, user))
+        return await exhibitors.read_exhibitor(
+            db_session, await exhibitors.get_exhibitor(db_session, exhibitor_id, user)
+        )
 
     @patch("/api/exhibitors/{exhibitor_id:int}", guards=[requires_exhibitor_or_organiser])
     async def update_exhibitor(
@@ -100,7 +102,7 @@ class ExhibitorController(Controller):
     ) -> ExhibitorRead:
         exhibitor = await exhibitors.update_exhibitor(db_session, exhibitor_id, data, user)
         await db_session.commit()
-        return exhibitors.exhibitor_read(exhibitor)
+        return await exhibitors.read_exhibitor(db_session, exhibitor)
 
     @post(
         "/api/exhibitors/{exhibitor_id:int}/approval",
@@ -117,7 +119,7 @@ class ExhibitorController(Controller):
     ) -> ExhibitorRead:
         exhibitor = await approval.decide(db_session, exhibitor_id, approval.Decision(data.decision), user, data.note)
         await db_session.commit()
-        return exhibitors.exhibitor_read(exhibitor)
+        return await exhibitors.read_exhibitor(db_session, exhibitor)
 
     @get(
         "/api/expos/{expo_id:int}/exhibitors/awaiting-approval",
@@ -127,4 +129,4 @@ class ExhibitorController(Controller):
     async def awaiting_approval(
         self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]
     ) -> list[ExhibitorRead]:
-        return [exhibitors.exhibitor_read(e) for e in await approval.awaiting_approval(db_session, expo_id)]
+        return await exhibitors.exhibitor_reads(db_session, await approval.awaiting_approval(db_session, expo_id))

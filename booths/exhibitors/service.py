@@ -1,5 +1,7 @@
 """Rules for exhibitors: self sign-up, organiser records, and who may see whom."""
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -18,11 +20,32 @@ from expo.models import Role, User
 from expo.security import Passwords
 
 
-def exhibitor_read(exhibitor: Exhibitor) -> ExhibitorRead:
+def exhibitor_read(exhibitor: Exhibitor, email_verified: bool = False) -> ExhibitorRead:
     # Not ``exhibitor.model_dump()``: a row loaded from the database holds ``exhibitor_class`` as a
     # plain str, and dumping it as the enum field warns on every read.
-    fields = {name: getattr(exhibitor, name) for name in ExhibitorRead.model_fields if name != "has_account"}
-    return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None)
+    own = {"has_account", "email_verified"}
+    fields = {name: getattr(exhibitor, name) for name in ExhibitorRead.model_fields if name not in own}
+    return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None, email_verified=email_verified)
+
+
+async def verified_user_ids(session: AsyncSession, exhibitors: Sequence[Exhibitor]) -> set[int]:
+    """The accounts among these exhibitors' whose e-mail address is verified (one query)."""
+    ids = {e.user_id for e in exhibitors if e.user_id is not None}
+    if not ids:
+        return set()
+    rows = await session.scalars(
+        sa.select(col(User.id)).where(col(User.id).in_(ids), col(User.email_verified_at).is_not(None))
+    )
+    return set(rows.all())
+
+
+async def exhibitor_reads(session: AsyncSession, exhibitors: Sequence[Exhibitor]) -> list[ExhibitorRead]:
+    verified = await verified_user_ids(session, exhibitors)
+    return [exhibitor_read(e, e.user_id in verified) for e in exhibitors]
+
+
+async def read_exhibitor(session: AsyncSession, exhibitor: Exhibitor) -> ExhibitorRead:
+    return (await exhibitor_reads(session, [exhibitor]))[0]
 
 
 async def lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
