@@ -33,6 +33,7 @@ from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
+from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,
+            *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],

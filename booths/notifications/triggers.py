@@ -223,8 +223,8 @@ def reminder_moment(expo: Expo) -> datetime:
 
 
 async def schedule_expo_tomorrow(session: AsyncSession, expo: Expo) -> None:
-    """Plan the day-before reminder (again after the dates change: the key names the start day, and
-    a job planned for an old start day finds the expo moved and sends nothing)."""
+    """Plan the day-before reminder when an expo is created (the key names its start day; should the
+    start day ever change, a job planned for the old one finds that and sends nothing)."""
     assert expo.id is not None
     await enqueue(
         session,

@@ -108,12 +108,9 @@ async def create_expo(session: AsyncSession, data: ExpoCreate) -> Expo:
 
 async def update_expo(session: AsyncSession, expo_id: int, data: ExpoUpdate) -> Expo:
     expo = await get_expo(session, expo_id)
-    starts_on = expo.starts_on
     for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(expo, key, value)
     await session.flush()
-    if expo.starts_on != starts_on:
-        await schedule_expo_tomorrow(session, expo)
     return expo
 
 
