@@ -33,9 +33,9 @@ from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
-from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
+from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES

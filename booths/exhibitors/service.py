@@ -36,7 +36,7 @@ async def verified_user_ids(session: AsyncSession, exhibitors: Sequence[Exhibito
     rows = await session.scalars(
         sa.select(col(User.id)).where(col(User.id).in_(ids), col(User.email_verified_at).is_not(None))
     )
-    return set(rows.all())
+    return {user_id for user_id in rows.all() if user_id is not None}
 
 
 async def exhibitor_reads(session: AsyncSession, exhibitors: Sequence[Exhibitor]) -> list[ExhibitorRead]:
