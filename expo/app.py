@@ -31,10 +31,12 @@ from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
+from booths.jobs.admin_pages import PAGE_HANDLERS as JOB_ADMIN_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
+from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
 from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
@@ -59,6 +61,7 @@ from expo.deps import (
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
+from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
@@ -125,7 +128,6 @@ def _embedded_worker(settings: Settings, engine: AsyncEngine) -> tuple[Callable[
     async def start() -> None:
         if not settings.embedded_worker:
             return
-        load_job_handlers(settings)
         worker = Worker(settings, engine)
         running.append((worker, asyncio.create_task(worker.run(), name="embedded-job-worker")))
 
@@ -168,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
     )
     channels = channels_plugin(settings)
+    load_job_handlers(settings)  # the kinds' names for the pages, and the embedded worker's handlers
     start_worker, stop_worker = _embedded_worker(settings, engine)
     notices = CheckinNotices(channels)
     app = Litestar(
@@ -205,6 +208,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,
+            *MESSAGING_PAGES,
+            *MESSAGE_ADMIN_PAGES,
+            *JOB_ADMIN_PAGES,
             *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],

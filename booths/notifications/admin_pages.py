@@ -48,7 +48,7 @@ async def _render(
         "admin/message_settings.html",
         status_code=status_code,
         expo=expo,
-        section="messages",
+        section="message_settings",
         kinds=kinds,
         contact=contact,
         max_contact=MAX_CONTACT,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.jobs.handlers import JobContext, job_handler
 from expo.jobs.models import Job, JobState
 from expo.jobs.worker import CLEANUP_KIND, remove_files
@@ -18,7 +19,7 @@ from expo.jobs.worker import CLEANUP_KIND, remove_files
 BATCH = 500
 
 
-@job_handler(CLEANUP_KIND)
+@job_handler(CLEANUP_KIND, label=N_("Deleting old jobs and their files"))
 async def clean_up(ctx: JobContext, _payload: dict[str, Any]) -> dict[str, Any]:
     before = utcnow() - timedelta(days=ctx.settings.job_keep_days)
     files = rows = 0

@@ -12,6 +12,11 @@ from expo.settings import Settings
 Handler = Callable[["JobContext", dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 _HANDLERS: dict[str, Handler] = {}
+_LABELS: dict[str, str] = {}
+
+
+class JobSetupError(ValueError):
+    """A job kind, key or limit that the code (not a person) got wrong."""
 
 
 class PermanentFailure(Exception):
@@ -19,16 +24,19 @@ class PermanentFailure(Exception):
     goes to the dead letter at once, with the message as its reason."""
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, label: str | None = None) -> Callable[[Handler], Handler]:
     """Register ``async def handler(ctx, payload) -> dict | None`` for ``kind`` (its returned dict is
-    stored as the job's result). Handlers must be idempotent: a job whose worker died runs again."""
+    stored as the job's result). Handlers must be idempotent: a job whose worker died runs again.
+    ``label`` (English, marked with ``N_``) names the kind on the organisers' page."""
     if not kind or len(kind) > 64:
-        raise ValueError("a job kind is 1 to 64 characters")
+        raise JobSetupError("a job kind is 1 to 64 characters")
+    if label:
+        _LABELS[kind] = label
 
     def register(handler: Handler) -> Handler:
         existing = _HANDLERS.get(kind)
         if existing is not None and existing is not handler and _name(existing) != _name(handler):
-            raise ValueError(f"job kind {kind!r} has a handler already ({_name(existing)})")
+            raise JobSetupError(f"job kind {kind!r} has a handler already ({_name(existing)})")
         _HANDLERS[kind] = handler
         return handler
 
@@ -45,6 +53,11 @@ def handler_for(kind: str) -> Handler | None:
 
 def registered_kinds() -> list[str]:
     return sorted(_HANDLERS)
+
+
+def kind_label(kind: str) -> str | None:
+    """The English name of a job kind (translate it for a page), if its handler gave one."""
+    return _LABELS.get(kind)
 
 
 @dataclass
@@ -75,5 +88,5 @@ class JobContext:
     async def add_output(self, path: Path | str) -> None:
         """Record a file this job writes, before writing it, so that a lapsed attempt's file is found."""
         if not Path(path).is_absolute():
-            raise ValueError("an output is named by its absolute path")
+            raise JobSetupError("an output is named by its absolute path")
         await self._add_output(self.job_id, str(path))

@@ -14,6 +14,7 @@ from sqlmodel import col
 
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
+from expo.jobs.handlers import JobSetupError
 from expo.jobs.models import Job, JobState
 from expo.metadata import table_of
 
@@ -64,11 +65,11 @@ async def enqueue(
     """Add a job in the caller's transaction (never commits): it exists exactly when the change that
     caused it is committed. A ``key`` already used makes this a no-op returning None."""
     if not kind or len(kind) > 64:
-        raise ValueError("a job kind is 1 to 64 characters")
+        raise JobSetupError("a job kind is 1 to 64 characters")
     if max_attempts < 1 or timeout_s <= 0:
-        raise ValueError("max_attempts must be at least 1 and timeout_s positive")
+        raise JobSetupError("max_attempts must be at least 1 and timeout_s positive")
     if key is not None and not 0 < len(key) <= 200:
-        raise ValueError("a job key is 1 to 200 characters")
+        raise JobSetupError("a job key is 1 to 200 characters")
     now = utcnow()
     values = {
         "kind": kind,

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from expo.database import create_engine, create_sessionmaker
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.jobs.handlers import JobContext, PermanentFailure, handler_for
 from expo.jobs.models import Job, JobState
 from expo.jobs.service import add_waker, enqueue, remove_waker
@@ -39,6 +40,10 @@ log = logging.getLogger("expo.jobs")
 _job = table_of(Job)
 ERROR_LIMIT = 2000
 CLEANUP_KIND = "jobs.cleanup"
+# The runner's own reasons, stored in English and translated where an organiser reads them.
+WORKER_LOST = N_("The worker running it stopped responding, on every attempt.")
+TIMED_OUT = N_("It took longer than its time limit.")
+NO_HANDLER = N_("No worker here knows this kind of job.")
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,7 @@ class Worker:
             log.exception("claiming jobs failed")
             return 0
         for job in claimed:
-            task = asyncio.create_task(self._run(job), name=f"job-{job.id}")
+            task = asyncio.create_task(self.execute(job), name=f"job-{job.id}")
             self._tasks[job.id] = task
             task.add_done_callback(functools.partial(self._done, job.id))
         return len(claimed)
@@ -264,7 +269,7 @@ class Worker:
                     status=JobState.FAILED.value,
                     finished_at=now,
                     lease_until=None,
-                    last_error="The worker running it stopped responding, on every attempt.",
+                    last_error=WORKER_LOST,
                 )
                 .returning(_job.c.outputs)
             )
@@ -355,7 +360,8 @@ class Worker:
             worker_id=None,
         )
 
-    async def _run(self, job: Claimed) -> None:
+    async def execute(self, job: Claimed) -> None:
+        """Run one claimed job to its recorded outcome (a stale worker's outcome is refused)."""
         try:
             await self._attempt(job)
         except asyncio.CancelledError:
@@ -371,7 +377,8 @@ class Worker:
     async def _attempt(self, job: Claimed) -> None:
         handler = handler_for(job.kind)
         if handler is None:
-            await self._fail(job, f"No handler for the job kind {job.kind!r}.", permanent=True)
+            log.error("job %s: no handler for the kind %r (is its module in EXPO_JOB_MODULES?)", job.id, job.kind)
+            await self._fail(job, NO_HANDLER, permanent=True)
             return
         if job.outputs:  # a lapsed attempt's files
             await anyio.to_thread.run_sync(remove_files, job.outputs)
@@ -396,7 +403,7 @@ class Worker:
         except PermanentFailure as exc:
             await self._fail(job, (str(exc) or type(exc).__name__)[:ERROR_LIMIT], permanent=True)
         except TimeoutError as exc:
-            timed_out = f"Took longer than its limit of {job.timeout_s:g} s." if limit.expired() else _reason(exc)
+            timed_out = TIMED_OUT if limit.expired() else _reason(exc)
             await self._fail(job, timed_out, permanent=False)
         except asyncio.CancelledError:
             raise

@@ -130,10 +130,10 @@ class Gateway:
                 raise WhatsAppError(
                     f"the WhatsApp gateway refused the message: {_error_text(response)}", permanent=True
                 )
-            for field in ("id", "message_id", "messageId"):
-                if body.get(field):
-                    return str(body[field])[:200]
-            ids = body.get("id") or body.get("ids")
-            if isinstance(ids, list) and ids:
-                return str(ids[0])[:200]
+            for field in ("id", "ids", "message_id", "messageId"):
+                value = body.get(field)
+                if isinstance(value, list):  # some gateways answer one id per target
+                    value = value[0] if value else None
+                if value:
+                    return str(value)[:200]
         return ""

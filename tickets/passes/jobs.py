@@ -26,6 +26,7 @@ from expo.accounts import CurrentUser
 from expo.database import session_scope
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.jobs import JobContext, enqueue, job_handler
 from expo.settings import Settings
 from tickets.passes.cards import card_context, cards_for
@@ -142,7 +143,7 @@ async def _start(session: AsyncSession, batch_id: int) -> PassBatchJob | None:
     return await session.get(PassBatchJob, batch_id)
 
 
-@job_handler(BATCH_KIND)
+@job_handler(BATCH_KIND, label=N_("Printing passes"))
 async def print_batch(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any] | None:
     """Render a batch to its file, recording progress. A failed attempt leaves the batch queued for
     the next; the last one marks it failed with the reason."""
