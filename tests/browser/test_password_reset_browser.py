@@ -45,7 +45,12 @@ async def _seed(database_url: str, base_url: str) -> None:
         async with create_sessionmaker(engine)() as session:
             place = await make_venue(session, slug="expo-lupa")
             await create_user(
-                session, PASSWORDS, email=ORGANISER_EMAIL, name="Panitia", password=ORGANISER_PASSWORD, role=Role.ORGANISER
+                session,
+                PASSWORDS,
+                email=ORGANISER_EMAIL,
+                name="Panitia",
+                password=ORGANISER_PASSWORD,
+                role=Role.ORGANISER,
             )
             signup = ExhibitorSignup.model_validate(exhibitor_payload(email=EXHIBITOR_EMAIL))
             await sign_up(session, PASSWORDS, place.expo_id, signup, LinkSettings(base_url))
@@ -60,9 +65,7 @@ async def _context(browser: Any) -> Any:
     return context
 
 
-async def test_forgot_password_outbox_link_new_password_log_in(
-    browser: Any, server: str, database_file: str
-) -> None:
+async def test_forgot_password_outbox_link_new_password_log_in(browser: Any, server: str, database_file: str) -> None:
     await _seed(database_file, server)
     exhibitor = await (await _context(browser)).new_page()
     errors: list[str] = []
