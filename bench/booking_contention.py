@@ -53,6 +53,7 @@ from booths.exhibitors import service as exhibitors  # noqa: E402
 from booths.exhibitors.schemas import ExhibitorSignup  # noqa: E402
 from booths.venue import service as venue  # noqa: E402
 from booths.venue.schemas import BlockRequest, ExpoCreate, HallCreate, PackageCreate  # noqa: E402
+from expo.account_links import LinkSettings  # noqa: E402
 from expo.accounts import start_session  # noqa: E402
 from expo.database import create_engine, session_scope  # noqa: E402
 from expo.migrate import upgrade  # noqa: E402
@@ -144,6 +145,7 @@ async def seed(database_url: str, booths: int, clients: int) -> Seeded:
                         email=f"bench{n}@contoh.id",
                         password=uuid.uuid4().hex,  # never used: the bench logs in by token
                     ),
+                    LinkSettings("http://127.0.0.1:8000"),
                 )
                 tokens.append(await start_session(session, user, 1))
             await session.commit()

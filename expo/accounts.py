@@ -36,6 +36,8 @@ class CurrentUser:
     role: Role
     committee: Mapping[int, CommitteeRole] = field(default_factory=dict)
     everything: bool = False
+    # False until the owner followed the verification link (the account works meanwhile).
+    email_verified: bool = True
 
     def role_in(self, expo_id: int) -> CommitteeRole | None:
         return CommitteeRole.ORGANISER if self.everything else self.committee.get(expo_id)
@@ -99,6 +101,7 @@ async def create_user(
     name: str,
     password: str,
     role: Role,
+    language: str | None = None,
 ) -> User:
     """Add a user (flushed, not committed: the caller owns the transaction)."""
     email = normalise_email(email)
@@ -112,7 +115,9 @@ async def create_user(
             code="email_taken",
             fields=[FieldProblem("email", "An account with this e-mail already exists.")],
         )
-    user = User(email=email, name=name.strip(), role=role, password_hash=await passwords.hash(password))
+    user = User(
+        email=email, name=name.strip(), role=role, password_hash=await passwords.hash(password), language=language
+    )
     session.add(user)
     await session.flush()
     return user
@@ -165,7 +170,7 @@ async def end_session(session: AsyncSession, token: str) -> None:
 async def user_for_token(session: AsyncSession, token: str) -> CurrentUser | None:
     row = (
         await session.execute(
-            sa.select(col(User.id), col(User.email), col(User.name), col(User.role))
+            sa.select(col(User.id), col(User.email), col(User.name), col(User.role), col(User.email_verified_at))
             .join(AuthSession, col(AuthSession.user_id) == col(User.id))
             .where(
                 col(AuthSession.token_hash) == token_digest(token),
@@ -177,5 +182,10 @@ async def user_for_token(session: AsyncSession, token: str) -> CurrentUser | Non
     if row is None:
         return None
     return CurrentUser(
-        id=row.id, email=row.email, name=row.name, role=Role(row.role), committee=await committee_of(session, row.id)
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        role=Role(row.role),
+        committee=await committee_of(session, row.id),
+        email_verified=row.email_verified_at is not None,
     )

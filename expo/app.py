@@ -39,9 +39,11 @@ from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
+from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
+from expo.account_pages import PAGE_HANDLERS as ACCOUNT_PAGES
 from expo.auth import (
     SESSIONMAKER_STATE_KEY,
     AuthMiddleware,
@@ -65,6 +67,7 @@ from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
+from expo.public_url import SiteUrlMiddleware
 from expo.request_limits import ExpoRequest
 from expo.security import Passwords
 from expo.settings import Settings
@@ -91,6 +94,7 @@ MODEL_MODULES = (
     "booths.maps.models",
     "booths.applications.models",
     "booths.allocation.models",
+    "booths.notifications.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -100,6 +104,7 @@ MODEL_MODULES = (
 JOB_MODULES = (
     "expo.jobs.cleanup",
     "expo.messaging.service",
+    "booths.notifications.triggers",
     "tickets.passes.jobs",
 )
 
@@ -190,6 +195,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FeatureController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
+            *ACCOUNT_PAGES,
             *VENUE_PAGES,
             *VENUE_ADMIN_PAGES,
             *COMMITTEE_ADMIN_PAGES,
@@ -209,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
+            *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],
@@ -224,12 +231,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # First: the client's address and scheme, before the rate limits and cookies use them.
             DefineMiddleware(proxy_headers, trusted=trusted_proxies(settings.trusted_proxies)),
             LocaleMiddleware,
+            SiteUrlMiddleware,
             AuthMiddleware,
             DefineMiddleware(
                 BearerAwareCSRFMiddleware, config=csrf_config(settings.resolved_secret_key(), settings.secure_cookies)
             ),
             _rate_limit("login", settings.login_rate_limit_per_minute).middleware,
             _rate_limit("signup", settings.signup_rate_limit_per_minute).middleware,
+            _rate_limit("forgot", settings.forgot_password_rate_limit_per_minute).middleware,
             _rate_limit("visitor", settings.visitor_rate_limit_per_minute).middleware,
         ],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -13,6 +13,7 @@ from expo.accounts import authenticate, end_session, start_session
 from expo.auth import current_user
 from expo.auth_api import clear_session_cookie, session_cookie
 from expo.forms import FormBody, FormErrors, submit
+from expo.i18n import gettext
 from expo.lockout import LoginLockout
 from expo.models import Role
 from expo.security import Passwords
@@ -39,9 +40,12 @@ def home_for(role: Role) -> str:
 
 @get("/login", include_in_schema=False)
 async def login_page(
-    request: Request[Any, Any, Any], next: FromQuery[Annotated[str, Parameter(max_length=300)]] = ""
+    request: Request[Any, Any, Any],
+    next: FromQuery[Annotated[str, Parameter(max_length=300)]] = "",
+    msg: FromQuery[Annotated[str, Parameter(max_length=40)]] = "",
 ) -> Template:
-    return page(request, "login.html", next=safe_next(next, ""), email="", error=None)
+    notice = gettext("Your new password is set. Log in with it.") if msg == "password_changed" else None
+    return page(request, "login.html", next=safe_next(next, ""), email="", error=None, notice=notice)
 
 
 @post("/login", include_in_schema=False, opt={"rate_limit": "login"})

@@ -31,6 +31,7 @@ from booths.applications.service import get_settings
 from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
 from booths.exhibitors.models import Exhibitor
+from booths.notifications import triggers
 from booths.venue.models import BoothPackage
 from booths.venue.service import get_expo, list_booths, list_packages, price_for
 from expo.accounts import CurrentUser
@@ -200,8 +201,10 @@ async def commit_run(session: AsyncSession, run_id: int, actor: CurrentUser) -> 
     applications = {a.id or 0: (a, e) for a, e in await accepted_applications(session, run.expo_id)}
     bookings = co_count = 0
     result = run.outcome
+    placed: list[Booking] = []
     for stand in result.stands:
         booking = await _book_stand(session, run, stand, booths, packages, applications, setting, actor)
+        placed.append(booking)
         bookings += 1
         assert booking.id is not None
         for exhibitor_id, share in list(zip(stand.exhibitor_ids, stand.staff_quota_shares, strict=True))[1:]:
@@ -210,13 +213,13 @@ async def commit_run(session: AsyncSession, run_id: int, actor: CurrentUser) -> 
         for app_id in stand.application_ids:
             application = applications[app_id][0]
             application.status, application.updated_at, application.waitlist_rank = ApplicationStatus.PLACED, now, None
-    waitlisted = 0
+    waitlisted: list[int] = []
     for explanation in result.explanations:
         found = applications.get(explanation.application_id)
         if found is not None and not explanation.placed:
             found[0].status, found[0].waitlist_rank = ApplicationStatus.WAITLISTED, explanation.rank
             found[0].updated_at = now
-            waitlisted += 1
+            waitlisted.append(found[1].id or 0)
         elif found is not None and explanation.reason.code == "kept_existing_booking":
             found[0].status, found[0].updated_at = ApplicationStatus.PLACED, now
     await session.execute(
@@ -225,7 +228,8 @@ async def commit_run(session: AsyncSession, run_id: int, actor: CurrentUser) -> 
         .values(status=RunStatus.SUPERSEDED)
     )
     await session.flush()
-    return CommitRead(run_id=run_id, bookings=bookings, co_exhibitors=co_count, waitlisted=waitlisted)
+    await triggers.allocation_result(session, run_id, run.expo_id, placed, waitlisted)
+    return CommitRead(run_id=run_id, bookings=bookings, co_exhibitors=co_count, waitlisted=len(waitlisted))
 
 
 async def _book_stand(
@@ -253,6 +257,7 @@ async def _book_stand(
             confirm=price == 0,
             note=f"allocation run {run.id}",
             hold_days=setting.payment_days,
+            tell=False,  # the run's result message tells the exhibitor
         )
     except Conflict as exc:
         if exc.code == "booth_taken":

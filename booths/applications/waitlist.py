@@ -22,6 +22,7 @@ from booths.applications.service import get_settings
 from booths.bookings.models import Booking
 from booths.bookings.service import assign_booth
 from booths.exhibitors.models import Exhibitor
+from booths.notifications import triggers
 from booths.venue.models import Booth
 from booths.venue.service import get_expo, get_package, price_for
 from expo.accounts import CurrentUser
@@ -73,7 +74,8 @@ async def refresh(session: AsyncSession, expo_id: int) -> int:
             if alloc.unmet_needs(applicant, booth, options.zone_rules):
                 continue
             assert application.id is not None
-            if await _offer(session, expo_id, application.id, booth.id, now + timedelta(hours=setting.offer_hours)):
+            deadline = now + timedelta(hours=setting.offer_hours)
+            if await _offer(session, expo_id, application.id, exhibitor, booth.id, deadline):
                 open_apps.add(application.id)
                 used[cls] = used.get(cls, 0) + 1
                 made += 1
@@ -81,20 +83,24 @@ async def refresh(session: AsyncSession, expo_id: int) -> int:
     return made
 
 
-async def _offer(session: AsyncSession, expo_id: int, application_id: int, booth_id: int, expires_at: datetime) -> bool:
+async def _offer(
+    session: AsyncSession, expo_id: int, application_id: int, exhibitor: Exhibitor, booth_id: int, expires_at: datetime
+) -> bool:
+    """Offer the booth and tell the applicant (the message goes with the offer, in this transaction)."""
+    offer = BoothOffer(
+        expo_id=expo_id,
+        application_id=application_id,
+        booth_id=booth_id,
+        status=OfferStatus.OFFERED,
+        expires_at=expires_at,
+    )
     try:
         async with session.begin_nested():
-            session.add(
-                BoothOffer(
-                    expo_id=expo_id,
-                    application_id=application_id,
-                    booth_id=booth_id,
-                    status=OfferStatus.OFFERED,
-                    expires_at=expires_at,
-                )
-            )
+            session.add(offer)
     except IntegrityError:  # another refresh offered this booth (or to this applicant) at the same moment
         return False
+    assert exhibitor.id is not None
+    await triggers.waitlist_offer(session, offer, exhibitor.id)
     return True
 
 

@@ -103,6 +103,7 @@ async def _render_bookings(
         free_booths=free,
         exhibitors=people,
         awaiting=awaiting,
+        verified=await exhibitors.verified_user_ids(db_session, awaiting),
         statuses=BOOKING_STATUSES,
         methods=PAYMENT_METHODS,
         filters=current,

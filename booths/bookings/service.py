@@ -36,6 +36,7 @@ from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
 from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_price
 from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import exhibitor_of_user, lock_exhibitor
+from booths.notifications import triggers
 from booths.venue.lifecycle import check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
@@ -234,9 +235,13 @@ async def hold_booth(
     assert package is not None
     booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
     if not confirms_itself(package, exhibitor, expo):
-        return await _place(session, booking, booth, actor, BookingAction.HOLD)
+        await _place(session, booking, booth, actor, BookingAction.HOLD)
+        await triggers.hold_placed(session, booking)
+        return booking
     booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, booking.held_at, None
-    return await _place(session, booking, booth, actor, BookingAction.HOLD_CONFIRM_FREE)
+    await _place(session, booking, booth, actor, BookingAction.HOLD_CONFIRM_FREE)
+    await triggers.booking_confirmed(session, booking)
+    return booking
 
 
 def _check_payment(booking: Booking, payment: PaymentIn | None) -> None:
@@ -298,6 +303,7 @@ async def confirm_booking(
         )
     )
     await session.flush()
+    await triggers.booking_confirmed(session, booking)
     return booking
 
 
@@ -312,6 +318,7 @@ async def cancel_booking(session: AsyncSession, booking_id: int, actor: CurrentU
     session.add(_event(booking, actor, BookingAction.CANCEL, before, note=reason))
     await session.flush()
     await booking_ended(session, booking)  # its staff passes stop now, in this transaction
+    await triggers.booking_cancelled(session, booking)
     return booking
 
 
@@ -333,8 +340,11 @@ async def move_booking(
     booking.booth_id = to_booth_id
     booking.updated_at = utcnow()
     await _flush_or_taken(session, target)
-    session.add(_event(booking, actor, BookingAction.MOVE, booking.status, note=note, from_booth_id=from_booth))
+    event = _event(booking, actor, BookingAction.MOVE, booking.status, note=note, from_booth_id=from_booth)
+    session.add(event)
     await session.flush()
+    assert event.id is not None
+    await triggers.booking_moved(session, booking, from_booth, event.id, note)
     return booking
 
 
@@ -349,10 +359,12 @@ async def assign_booth(
     payment: PaymentIn | None = None,
     note: str = "",
     hold_days: int | None = None,
+    tell: bool = True,
 ) -> Booking:
     """The organiser places an exhibitor on a booth directly (the per-exhibitor limit is the
     exhibitors' self-service rule; organisers decide for themselves). Unless confirmed at once, it is
-    held for the expo's hold time, or ``hold_days`` (the payment deadline of allocations and offers)."""
+    held for the expo's hold time, or ``hold_days`` (the payment deadline of allocations and offers).
+    The exhibitor is told (``tell=False``: the caller tells them itself, as an allocation run does)."""
     exhibitor, expo = await _locked_parties(
         session, expo_id, exhibitor_id, NotFound("No such exhibitor.", code="exhibitor_not_found")
     )
@@ -364,7 +376,12 @@ async def assign_booth(
     if confirm:
         _check_payment(booking, payment)
         _apply_payment(booking, payment)
-    return await _place(session, booking, booth, actor, BookingAction.ASSIGN, note)
+    await _place(session, booking, booth, actor, BookingAction.ASSIGN, note)
+    if booking.status == BookingStatus.HELD:
+        await triggers.hold_placed(session, booking, tell=tell)
+    elif tell:
+        await triggers.booking_confirmed(session, booking)
+    return booking
 
 
 # --- reading ----------------------------------------------------------------------------------

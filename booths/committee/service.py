@@ -208,9 +208,7 @@ async def _lock_committee(session: AsyncSession, expo_id: int) -> list[Committee
     a write first takes the rows' locks (PostgreSQL) or the database's write lock (SQLite) before
     anything is read, as ``bookings`` does for a booking."""
     await session.execute(
-        sa.update(CommitteeMember)
-        .where(col(CommitteeMember.expo_id) == expo_id)
-        .values(role=CommitteeMember.role)
+        sa.update(CommitteeMember).where(col(CommitteeMember.expo_id) == expo_id).values(role=CommitteeMember.role)
     )
     rows = await session.scalars(
         sa.select(CommitteeMember)

@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.bookings.models import PaymentMethod
 from booths.bookings.schemas import PaymentIn
 from booths.venue.models import Booth, BoothPackage
+from expo.account_links import LinkSettings
 from expo.accounts import CurrentUser
 from expo.models import Role, User
 from expo.security import Passwords
+
+DEMO_BASE_URL = "http://127.0.0.1:8000"
 
 
 def actor(user: User) -> CurrentUser:
@@ -35,6 +38,8 @@ class Demo:
     packages_by_id: dict[int | None, BoothPackage] = field(default_factory=dict)
     free: list[Booth] = field(default_factory=list)
     receipt: int = 0
+    # Where the links in the demo's messages lead: the address `make run` serves at.
+    links: LinkSettings = field(default_factory=lambda: LinkSettings(DEMO_BASE_URL))
 
     @property
     def org(self) -> CurrentUser:

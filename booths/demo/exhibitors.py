@@ -333,7 +333,7 @@ async def seed_exhibitors(demo: Demo) -> dict[str, list[tuple[Exhibitor, Current
         for i, values in enumerate(rows):
             if (group, i) in self_signed:
                 signup = ExhibitorSignup.model_validate(values | {"password": EXHIBITOR_PASSWORD})
-                exhibitor, user = await sign_up(demo.session, demo.passwords, demo.expo_id, signup)
+                exhibitor, user = await sign_up(demo.session, demo.passwords, demo.expo_id, signup, demo.links)
                 assert exhibitor.id is not None  # the organiser checked its class: free stands confirm
                 await approval.decide(demo.session, exhibitor.id, approval.Decision.APPROVED, demo.org)
                 out[group].append((exhibitor, actor(user)))

@@ -13,9 +13,12 @@ from booths.exhibitors import service as exhibitors
 from booths.exhibitors.models import ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorSignup
 from booths.venue import service as venue
+from expo.account_links import LinkSettings
 from expo.accounts import start_session
 from expo.auth_api import session_cookie
 from expo.forms import FormBody, FormErrors, submit
+from expo.i18n import current_locale
+from expo.public_url import public_base_url
 from expo.security import Passwords
 from expo.settings import Settings
 from expo.web import page
@@ -88,7 +91,10 @@ async def signup_submit(
         for optional in ("pesantren_name", "cluster"):
             values[optional] = values[optional].strip() or None
         signup = ExhibitorSignup.model_validate(values)
-        _exhibitor, user = await exhibitors.sign_up(db_session, passwords, expo_id, signup)
+        links = LinkSettings.of(settings, public_base_url(request))
+        _exhibitor, user = await exhibitors.sign_up(
+            db_session, passwords, expo_id, signup, links, language=current_locale.get()
+        )
         return await start_session(db_session, user, settings.session_days)
 
     async def again(errors: FormErrors, status: int) -> Template:

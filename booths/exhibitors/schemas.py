@@ -77,6 +77,9 @@ class ExhibitorRead(BaseModel):
     cluster: str | None
     description: str
     has_account: bool
+    email_verified: bool = Field(
+        default=False, description="The account's owner followed the link sent to its e-mail address."
+    )
     approval: Approval = Field(description="The organiser's decision on the class: pending, approved, rejected.")
     approval_decided_at: UtcDateTime | None = None
     approval_note: str | None = None

@@ -1,5 +1,7 @@
 """Rules for exhibitors: self sign-up, organiser records, and who may see whom."""
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -8,6 +10,7 @@ from booths.exhibitors.models import Approval, Exhibitor, ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorCreate, ExhibitorFields, ExhibitorRead, ExhibitorSignup, ExhibitorUpdate
 from booths.exhibitors.validation import nib_looks_issued
 from booths.venue.service import check_cluster, get_expo
+from expo.account_links import LinkSettings, send_verification
 from expo.accounts import CurrentUser, create_user
 from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
@@ -18,11 +21,32 @@ from expo.permissions import Area
 from expo.security import Passwords
 
 
-def exhibitor_read(exhibitor: Exhibitor) -> ExhibitorRead:
+def exhibitor_read(exhibitor: Exhibitor, email_verified: bool = False) -> ExhibitorRead:
     # Not ``exhibitor.model_dump()``: a row loaded from the database holds ``exhibitor_class`` as a
     # plain str, and dumping it as the enum field warns on every read.
-    fields = {name: getattr(exhibitor, name) for name in ExhibitorRead.model_fields if name != "has_account"}
-    return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None)
+    own = {"has_account", "email_verified"}
+    fields = {name: getattr(exhibitor, name) for name in ExhibitorRead.model_fields if name not in own}
+    return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None, email_verified=email_verified)
+
+
+async def verified_user_ids(session: AsyncSession, exhibitors: Sequence[Exhibitor]) -> set[int]:
+    """The accounts among these exhibitors' whose e-mail address is verified (one query)."""
+    ids = {e.user_id for e in exhibitors if e.user_id is not None}
+    if not ids:
+        return set()
+    rows = await session.scalars(
+        sa.select(col(User.id)).where(col(User.id).in_(ids), col(User.email_verified_at).is_not(None))
+    )
+    return {user_id for user_id in rows.all() if user_id is not None}
+
+
+async def exhibitor_reads(session: AsyncSession, exhibitors: Sequence[Exhibitor]) -> list[ExhibitorRead]:
+    verified = await verified_user_ids(session, exhibitors)
+    return [exhibitor_read(e, e.user_id in verified) for e in exhibitors]
+
+
+async def read_exhibitor(session: AsyncSession, exhibitor: Exhibitor) -> ExhibitorRead:
+    return (await exhibitor_reads(session, [exhibitor]))[0]
 
 
 async def lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
@@ -72,19 +96,32 @@ async def _new_exhibitor(
 
 
 async def sign_up(
-    session: AsyncSession, passwords: Passwords, expo_id: int, data: ExhibitorSignup
+    session: AsyncSession,
+    passwords: Passwords,
+    expo_id: int,
+    data: ExhibitorSignup,
+    links: LinkSettings,
+    language: str | None = None,
 ) -> tuple[Exhibitor, User]:
     """An exhibitor registers its business and gets an account (log-in e-mail = contact e-mail). Its
     class waits for an organiser's approval (``booths.exhibitors.approval``). One business (NIB) is one exhibitor
-    of an expo, so a second account for the same NIB is refused and the booth limit holds for it."""
+    of an expo, so a second account for the same NIB is refused and the booth limit holds for it.
+    A link to verify the e-mail address is queued; the account works before it is followed."""
     await get_expo(session, expo_id)
     _check_nib_plausible(data.nib, accept_unusual=False)
     await _check_nib_free(session, expo_id, data.nib)
     await check_cluster(session, expo_id, data.cluster)
     user = await create_user(
-        session, passwords, email=data.email, name=data.contact_name, password=data.password, role=Role.EXHIBITOR
+        session,
+        passwords,
+        email=data.email,
+        name=data.contact_name,
+        password=data.password,
+        role=Role.EXHIBITOR,
+        language=language,
     )
     exhibitor = await _new_exhibitor(session, expo_id, data, user.id, Approval.PENDING)
+    await send_verification(session, links, user)
     return exhibitor, user
 
 

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue.service import get_expo_by_slug
 from expo.auth import requires
-from expo.permissions import Area
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import N_, gettext
 from expo.jobs import Job, JobState, cancel_job, job_counts, kind_label, list_jobs, retry_job
+from expo.permissions import Area
 from expo.web import page
 
 FILTERS = ("status",)

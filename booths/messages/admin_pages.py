@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue import service as venue
 from expo import web
-from expo.auth import requires_organiser
+from expo.auth import requires
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import gettext
 from expo.messaging import service as messages
 from expo.messaging.labels import MESSAGE_LABELS
 from expo.messaging.models import MessageStatus
 from expo.messaging.whatsapp import wa_me_link
+from expo.permissions import Area
 
 _FILTERS = ("status", "q", "exhibitor", "page")
 PER_PAGE = 50
@@ -91,7 +92,7 @@ async def _render(
     )
 
 
-@get("/admin/e/{slug:str}/messages", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/e/{slug:str}/messages", include_in_schema=False, guards=[requires(Area.MESSAGES)])
 async def admin_messages(
     request: Request[Any, Any, Any],
     *,
@@ -119,7 +120,7 @@ def _again(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str,
     return again
 
 
-@post("/admin/e/{slug:str}/messages/{message_id:int}/retry", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/messages/{message_id:int}/retry", include_in_schema=False, guards=[requires(Area.MESSAGES)])
 async def admin_retry_message(
     request: Request[Any, Any, Any],
     *,
@@ -136,7 +137,7 @@ async def admin_retry_message(
     return await submit(db_session, retry, rerender=_again(request, db_session, slug, data.back, message_id), done=done)
 
 
-@post("/admin/e/{slug:str}/messages/{message_id:int}/sent", include_in_schema=False, guards=[requires_organiser])
+@post("/admin/e/{slug:str}/messages/{message_id:int}/sent", include_in_schema=False, guards=[requires(Area.MESSAGES)])
 async def admin_mark_sent(
     request: Request[Any, Any, Any],
     *,

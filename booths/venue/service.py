@@ -19,6 +19,7 @@ from booths.bookings.holds import active_booking_clause, booth_is_booked
 from booths.bookings.models import Booking, BookingStatus
 from booths.committee.service import add_member
 from booths.exhibitors.models import Exhibitor
+from booths.notifications.triggers import schedule_expo_tomorrow
 from booths.venue import geometry
 from booths.venue.models import Booth, BoothPackage, BoothType, Expo, ExpoDay, Hall, HallKind, ProductCluster
 from booths.venue.schemas import (
@@ -110,6 +111,7 @@ async def create_expo(session: AsyncSession, data: ExpoCreate, created_by: Curre
         if not created_by.everything:
             await add_member(session, expo.id, created_by.id, CommitteeRole.ORGANISER)
         await record(session, created_by, expo.id, "expo.created", expo.name, after=snapshot(expo, ("slug", "name")))
+    await schedule_expo_tomorrow(session, expo)
     return expo
 
 

@@ -11,7 +11,8 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo import web
-from expo.auth import requires_organiser
+from expo.accounts import CurrentUser
+from expo.auth import requires_login
 from expo.messaging import service as messages
 from expo.messaging.labels import MESSAGE_LABELS
 from expo.messaging.models import Channel, MessageStatus
@@ -31,16 +32,17 @@ MESSAGE_HTML_POLICY = "; ".join(
 PER_PAGE = 50
 
 
-@get("/admin/outbox", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/outbox", include_in_schema=False, guards=[requires_login])
 async def outbox(
     request: Request[Any, Any, Any],
     *,
     db_session: NamedDependency[AsyncSession],
+    user: NamedDependency[CurrentUser],
     q: FromQuery[Annotated[str, Parameter(max_length=100)]] = "",
     page: FromQuery[Annotated[int, Parameter(ge=1, le=100_000)]] = 1,
 ) -> Template:
     listing = await messages.list_messages(
-        db_session, provider="outbox", q=q.strip() or None, page=page, per_page=PER_PAGE
+        db_session, reader=user, provider="outbox", q=q.strip() or None, page=page, per_page=PER_PAGE
     )
 
     def page_query(n: int) -> str:
@@ -51,11 +53,15 @@ async def outbox(
     )
 
 
-@get("/admin/messages/{message_id:int}", include_in_schema=False, guards=[requires_organiser])
+@get("/admin/messages/{message_id:int}", include_in_schema=False, guards=[requires_login])
 async def message_page(
-    request: Request[Any, Any, Any], *, message_id: FromPath[int], db_session: NamedDependency[AsyncSession]
+    request: Request[Any, Any, Any],
+    *,
+    message_id: FromPath[int],
+    db_session: NamedDependency[AsyncSession],
+    user: NamedDependency[CurrentUser],
 ) -> Template:
-    message = await messages.get_message(db_session, message_id)
+    message = await messages.get_message(db_session, message_id, reader=user)
     link = wa_me_link(message.recipient, message.body_text) if message.status == MessageStatus.MANUAL else ""
     return web.page(
         request,
@@ -67,9 +73,11 @@ async def message_page(
     )
 
 
-@get("/admin/messages/{message_id:int}/html", include_in_schema=False, guards=[requires_organiser])
-async def message_html(message_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> Response[str]:
-    message = await messages.get_message(db_session, message_id)
+@get("/admin/messages/{message_id:int}/html", include_in_schema=False, guards=[requires_login])
+async def message_html(
+    message_id: FromPath[int], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+) -> Response[str]:
+    message = await messages.get_message(db_session, message_id, reader=user)
     return Response(
         message.body_html,
         media_type="text/html",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from expo import jobs
+from expo.accounts import CurrentUser
 from expo.database import contains_pattern
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
@@ -25,6 +26,8 @@ from expo.messaging.models import Channel, Message, MessageStatus
 from expo.messaging.render import TemplateProblem, language_of, render
 from expo.messaging.whatsapp import CloudApi, Gateway, WhatsAppError, WhatsAppProvider
 from expo.metadata import table_of
+from expo.models import Role
+from expo.permissions import Area
 from expo.phones import e164
 from expo.settings import Settings
 
@@ -389,9 +392,30 @@ class MessagePage:
         return max(1, -(-self.total // self.per_page))
 
 
+def may_read(user: CurrentUser, message: Message) -> bool:
+    """Who reads a message: the expo's committee in its messages area; a message of no expo (an
+    account's link: password reset, e-mail verification) only an organiser account, and only while
+    it sits in the local outbox (no SMTP server set: the demo), never one sent for real."""
+    if message.expo_id is not None:
+        return user.may(message.expo_id, Area.MESSAGES)
+    return message.provider == "outbox" and (user.everything or user.role is Role.ORGANISER)
+
+
+def readable_clause(user: CurrentUser) -> Any:
+    """``may_read`` as SQL, for lists."""
+    expos = [expo_id for expo_id in user.committee if user.may(expo_id, Area.MESSAGES)]
+    if user.everything:
+        return sa.true()
+    own = col(Message.expo_id).in_(expos) if expos else sa.false()
+    if user.role is Role.ORGANISER:
+        return sa.or_(own, sa.and_(col(Message.expo_id).is_(None), col(Message.provider) == "outbox"))
+    return own
+
+
 async def list_messages(
     session: AsyncSession,
     *,
+    reader: CurrentUser | None = None,
     expo_id: int | None = None,
     exhibitor_id: int | None = None,
     status: MessageStatus | None = None,
@@ -403,6 +427,8 @@ async def list_messages(
     """Messages, newest first: of an expo (or of none), an exhibitor, a status; ``q`` searches the
     recipient, subject and kind."""
     where: list[Any] = []
+    if reader is not None:
+        where.append(readable_clause(reader))
     if expo_id is not None:
         where.append(Message.expo_id == expo_id)
     if exhibitor_id is not None:
@@ -432,9 +458,16 @@ async def list_messages(
     return MessagePage(rows=list(rows), total=total, page=page, per_page=per_page)
 
 
-async def get_message(session: AsyncSession, message_id: int, *, expo_id: int | None = None) -> Message:
+async def get_message(
+    session: AsyncSession, message_id: int, *, expo_id: int | None = None, reader: CurrentUser | None = None
+) -> Message:
+    """One message (of ``expo_id`` if given); a ``reader`` who may not read it finds none."""
     message = await session.get(Message, message_id)
-    if message is None or (expo_id is not None and message.expo_id != expo_id):
+    if (
+        message is None
+        or (expo_id is not None and message.expo_id != expo_id)
+        or (reader is not None and not may_read(reader, message))
+    ):
         raise NotFound("No such message.", code="message_not_found")
     return message
 

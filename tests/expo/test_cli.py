@@ -61,6 +61,7 @@ def test_user_create_can_join_an_existing_expo_as_its_organiser(env: dict[str, s
     )
     assert joined.exit_code == 0, joined.output
 
+
 def test_worker_until_idle_runs_what_is_due_and_stops(env: dict[str, str]) -> None:
     import asyncio
 

@@ -17,6 +17,8 @@ from booths.venue.service import expo_days, get_expo
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+from expo.permissions import Area
+from tickets.notifications.triggers import passes_ready
 from tickets.passes.kinds import allowed_days, check_days, ensure_kinds, kind_by_code
 from tickets.passes.models import ExpoPass, PassStatus, StaffQuota
 from tickets.passes.schemas import PassCreate, StaffPassCreate, StaffQuotaRead
@@ -117,7 +119,7 @@ async def create_staff_pass(
         kind = next(k for k in await ensure_kinds(session, exhibitor.expo_id) if k.staff)
         allowed = allowed_days(kind, await expo_days(session, exhibitor.expo_id))
         today = expo_today(await get_expo(session, exhibitor.expo_id))
-        return await issue(
+        pass_ = await issue(
             session,
             exhibitor.expo_id,
             kind,
@@ -130,6 +132,9 @@ async def create_staff_pass(
             booking_id=booking.id,
             slot=free,
         )
+        if actor.may(exhibitor.expo_id, Area.PASSES):  # an exhibitor making its own passes is looking at them already
+            await passes_ready(session, pass_)
+        return pass_
     quota_total = sum(b[2] if b[3] is None else b[3] for b in bookings)
     raise Conflict(
         "All %(quota)s staff passes of this booking are issued; revoke one or ask the organiser for more.",

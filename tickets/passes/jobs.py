@@ -28,10 +28,9 @@ from expo.accounts import CurrentUser
 from expo.database import session_scope
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
-from expo.permissions import Area
-
 from expo.i18n import N_
 from expo.jobs import Job, JobContext, JobState, enqueue, job_handler
+from expo.permissions import Area
 from expo.settings import Settings
 from tickets.passes.cards import card_context, cards_for
 from tickets.passes.kinds import kind_by_code

@@ -1,0 +1,1 @@
+"""Messages about passes: that an exhibitor's staff passes are ready."""
