@@ -116,14 +116,18 @@ async def invite_submit(
     expo_id = expo.id
 
     async def invite() -> str:
-        return await committee.invite(db_session, expo_id, data.email[:254], data.role[:20], user)
+        return await committee.invite(
+            db_session, expo_id, data.email[:254], data.role[:20], user, link_base=public_base_url(request)
+        )
 
     async def again(errors: FormErrors, status: int) -> Template:
         return await _render(request, db_session, slug, form=data, errors=errors, status_code=status)
 
     async def shown(token: str) -> Template:
         link = f"{public_base_url(request)}/invite/{token}"
-        notice = gettext("The invitation is ready. Send its link to %(email)s.") % {"email": data.email.strip()}
+        notice = gettext(
+            "The invitation is sent by e-mail to %(email)s. You can also send its link yourself."
+        ) % {"email": data.email.strip()}
         return await _render(request, db_session, slug, new_link=link, new_role=CommitteeRole(data.role), notice=notice)
 
     return await submit(db_session, invite, rerender=again, done=shown, fields={"email", "role"}, choices={"role"})

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.labels import committee_role_label
+from booths.notifications.service import queue_committee_invitation
 from expo.accounts import CurrentUser, check_password_strength, create_user, is_email, normalise_email
 from expo.audit import record
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
@@ -100,9 +102,12 @@ def _role(value: str, field: str = "role") -> CommitteeRole:
         raise InvalidInput(fields=[FieldProblem(field, "Choose one of the options.")]) from None
 
 
-async def invite(session: AsyncSession, expo_id: int, email: str, role: str, by: CurrentUser) -> str:
+async def invite(
+    session: AsyncSession, expo_id: int, email: str, role: str, by: CurrentUser, link_base: str | None = None
+) -> str:
     """Invite an e-mail address to serve in ``role``; returns the link's token (shown once). A new
-    invitation to the same address replaces the one before (its link stops working)."""
+    invitation to the same address replaces the one before (its link stops working). With
+    ``link_base`` (the site's public address) the invitation is also e-mailed, in the same transaction."""
     address = normalise_email(email)
     if not address:
         raise InvalidInput(fields=[FieldProblem("email", "This field is required.")])
@@ -134,6 +139,15 @@ async def invite(session: AsyncSession, expo_id: int, email: str, role: str, by:
     )
     await session.flush()
     await record(session, by, expo_id, "committee.invited", address, after={"role": wanted})
+    if link_base is not None:
+        await queue_committee_invitation(
+            session,
+            expo_id=expo_id,
+            email=address,
+            inviter_name=by.name,
+            role_label=committee_role_label(wanted),
+            accept_url=f"{link_base}/invite/{token}",
+        )
     return token
 
 

@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from expo.auth import SESSION_COOKIE
 from expo.formatting import utcnow
+from expo.messaging.models import Message
 from expo.models import AuditEntry, CommitteeInvitation, CommitteeMember, CommitteeRole, Role, User
 from tests.support.factories import make_member_token, make_user_token, make_venue
 from tests.support.pages import shown as t
@@ -41,6 +42,9 @@ async def test_an_invited_treasurer_joins_with_a_new_account_and_works_in_its_ar
     slug = venue.expo.slug
     log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.ORGANISER))
     token = await _invite(client, slug, "Bendahara@Contoh.test", "treasurer")
+    sent = (await session.scalars(sa.select(Message).where(col(Message.recipient) == "bendahara@contoh.test"))).all()
+    assert [(m.kind, m.channel) for m in sent] == [("committee_invitation", "email")]
+    assert f"/invite/{token}" in sent[0].body_text
 
     client.cookies.clear()
     opened = await client.get(f"/invite/{token}")
