@@ -14,6 +14,7 @@ from booths.exhibitors.models import ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorSignup
 from booths.venue import service as venue
 from expo.accounts import start_session
+from expo.auth import current_user
 from expo.auth_api import session_cookie
 from expo.forms import FormBody, FormErrors, submit
 from expo.security import Passwords
@@ -47,7 +48,7 @@ async def _render_signup(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
+    expo = await venue.visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
     values = (form or SignupForm()).model_dump(exclude={"password"})
     return page(

@@ -31,7 +31,10 @@ OVERLAP = N_("The new dates overlap the expo being copied (%(first)s to %(last)s
 
 
 def _clone(row: SQLModel, **changes: Any) -> dict[str, Any]:
-    values = row.model_dump(exclude={"id", "created_at", "updated_at"})
+    """The row's column values (plain attributes, not a pydantic dump: stored codes stay as read)
+    without its id and time stamps, with ``changes``."""
+    columns = table_of(type(row)).columns
+    values = {c.key: getattr(row, c.key) for c in columns if c.key not in {"id", "created_at", "updated_at"}}
     return values | changes
 
 

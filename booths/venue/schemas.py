@@ -149,6 +149,11 @@ class ExpoCopy(Strict):
 
 
 ExpoState = Literal["draft", "open", "closed", "running", "over"]
+ExpoSwitch = Literal["publish", "unpublish", "open_booking", "close_booking"]
+
+
+class StateSwitch(Strict):
+    switch: ExpoSwitch
 
 
 class ExpoDayRead(BaseModel):

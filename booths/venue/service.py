@@ -9,7 +9,7 @@ booking holds a booth is ``booths.bookings.holds``.
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,7 @@ from booths.venue.schemas import (
     ExpoDayUpdate,
     ExpoRead,
     ExpoSettings,
+    ExpoSwitch,
     ExpoUpdate,
     HallCreate,
     HallRead,
@@ -222,7 +223,6 @@ def _hours_of(days: Sequence[ExpoDay]) -> dict[str, str]:
     return {d.day.isoformat(): f"{d.opens_at:%H:%M}-{d.closes_at:%H:%M}" for d in days}
 
 
-ExpoSwitch = Literal["publish", "unpublish", "open_booking", "close_booking"]
 _SWITCHES: dict[str, tuple[str, bool]] = {
     "publish": ("published", True),
     "unpublish": ("published", False),

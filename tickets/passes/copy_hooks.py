@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.venue.events import ExpoCopied, on_expo_copied
+from expo.metadata import table_of
 from tickets.gate.models import Gate, KindEntryRule
 from tickets.passes.models import PassCounter, PassKind
 
@@ -22,7 +23,7 @@ async def copy_kinds_and_gates(session: AsyncSession, event: ExpoCopied) -> None
     new_kinds: dict[int, PassKind] = {}
     for kind in kinds:
         assert kind.id is not None
-        values = kind.model_dump(exclude={"id"})
+        values = {c.key: getattr(kind, c.key) for c in table_of(PassKind).columns if c.key != "id"}
         values["expo_id"] = event.target_id
         values["days"] = [(date.fromisoformat(d) + event.shift).isoformat() for d in kind.days]
         new_kinds[kind.id] = PassKind(**values)
@@ -37,7 +38,7 @@ async def copy_kinds_and_gates(session: AsyncSession, event: ExpoCopied) -> None
         session.add(KindEntryRule(kind_id=new_id, reentry=rule.reentry))
     gates = await session.scalars(sa.select(Gate).where(col(Gate.expo_id) == event.source_id).order_by(col(Gate.id)))
     for gate in gates:
-        values = gate.model_dump(exclude={"id", "created_at"})
+        values = {c.key: getattr(gate, c.key) for c in table_of(Gate).columns if c.key not in {"id", "created_at"}}
         values["expo_id"] = event.target_id
         values["hall_id"] = event.halls.get(gate.hall_id) if gate.hall_id is not None else None
         session.add(Gate(**values))
