@@ -182,7 +182,8 @@ async def update_expo_day(session: AsyncSession, expo_id: int, day: Any, data: E
 
 async def update_settings(session: AsyncSession, expo_id: int, data: ExpoSettings, by: CurrentUser) -> Expo:
     """The settings page: the expo's facts, its dates and each day's hours, all or nothing. Days
-    leaving the dates are removed, new days take the hours given for them, else the first day's."""
+    leaving the dates are removed, new days take the hours given for them, else the first day's;
+    extra days outside the dates (a gate rehearsal) stay."""
     expo = await get_expo(session, expo_id)
     await check_slug_free(session, data.slug, expo_id)
     if data.ends_on < data.starts_on:
@@ -195,22 +196,22 @@ async def update_settings(session: AsyncSession, expo_id: int, data: ExpoSetting
     )
     days = await expo_days(session, expo_id)
     before = snapshot(expo, fields) | {"hours": _hours_of(days)}
+    before_range = (expo.starts_on, expo.ends_on)
     for key in fields:
         setattr(expo, key, getattr(data, key))
     given = {h.day: (h.opens_at, h.closes_at) for h in data.hours}
     kept = {d.day: d for d in days}
-    first = kept.get(data.starts_on) or (days[0] if days else None)
+    first = kept.get(data.starts_on) or kept.get(before_range[0])
     default = given.get(data.starts_on) or ((first.opens_at, first.closes_at) if first else (time(9), time(21)))
-    wanted = _dates(data.starts_on, data.ends_on)
+    wanted = set(_dates(data.starts_on, data.ends_on))
     for row in days:
-        if row.day not in wanted:
-            await session.delete(row)
-    for day in wanted:
-        opens_at, closes_at = given.get(day) or ((kept[day].opens_at, kept[day].closes_at) if day in kept else default)
-        if day in kept:
-            kept[day].opens_at, kept[day].closes_at = opens_at, closes_at
-        else:
-            session.add(ExpoDay(expo_id=expo_id, day=day, opens_at=opens_at, closes_at=closes_at))
+        if before_range[0] <= row.day <= before_range[1] and row.day not in wanted:
+            await session.delete(row)  # a day the expo no longer has (extra days, e.g. a rehearsal, stay)
+        elif row.day in given:
+            row.opens_at, row.closes_at = given[row.day]
+    for day in sorted(wanted - set(kept)):
+        opens_at, closes_at = given.get(day, default)
+        session.add(ExpoDay(expo_id=expo_id, day=day, opens_at=opens_at, closes_at=closes_at))
     await session.flush()
     after = snapshot(expo, fields) | {"hours": _hours_of(await expo_days(session, expo_id))}
     old, new = changed(before, after)

@@ -79,7 +79,7 @@ async def test_a_copy_brings_the_set_up_and_leaves_the_trade_behind(client: Clie
         session,
         source_id,
         PassCreate(kind="visitor", holder_name="Siti Fiktif", days=[EXPO_START]),
-        organiser,  # type: ignore[arg-type]
+        organiser,
     )
     await session.commit()
     exhibitor, _ = await signup_exhibitor(client, source_id, exhibitor_class="umkm")
@@ -158,9 +158,7 @@ async def test_a_copy_into_dates_overlapping_the_source_is_refused(session: Asyn
     organiser = await organiser_user(session)
     starts_on = EXPO_START + timedelta(days=offset)
     with pytest.raises(InvalidInput) as refused:
-        await copy_expo(
-            session, expo_id, ExpoCopy(slug="pameran-baru", name="Baru", starts_on=starts_on), organiser
-        )
+        await copy_expo(session, expo_id, ExpoCopy(slug="pameran-baru", name="Baru", starts_on=starts_on), organiser)
     assert refused.value.code == "dates_overlap"
     assert [f.field for f in refused.value.fields] == ["starts_on"]
     await session.rollback()

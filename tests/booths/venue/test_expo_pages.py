@@ -2,7 +2,7 @@
 its public state, a copy into next year's edition; bad input gets a message at its field and nothing
 saved; a member of one expo cannot reach another's. Through HTTP on both engines."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -139,12 +139,15 @@ async def test_a_short_address_that_is_taken_is_refused_at_its_field(client: Cli
 
 async def test_settings_set_different_hours_per_day_and_move_the_dates(client: Client, session: AsyncSession) -> None:
     place = await make_venue(session, slug="pameran-ubah")
+    days = [EXPO_START + timedelta(days=n) for n in range(6)]
+    rehearsal = EXPO_START - timedelta(days=10)  # an extra day outside the dates (a gate rehearsal) stays
+    session.add(ExpoDay(expo_id=place.expo_id, day=rehearsal, opens_at=time(0), closes_at=time(23, 59)))
+    await session.commit()
     await _organiser(client, session)
     url = "/admin/e/pameran-ubah/settings"
     page = await client.get(url)
     assert page.status_code == 200
-    assert page.text.count('name="day"') == 6
-    days = [place.expo.starts_on + timedelta(days=n) for n in range(6)]
+    assert page.text.count('name="day"') == 7
     form = _new_expo(slug="pameran-ubah", starts_on=days[1].isoformat(), ends_on=days[3].isoformat()) | {
         "day": [d.isoformat() for d in days[1:4]],
         "opens": ["09:00", "13:00", "08.30"],
@@ -162,6 +165,7 @@ async def test_settings_set_different_hours_per_day_and_move_the_dates(client: C
         )
     ).all()
     assert [(r.day, f"{r.opens_at:%H:%M}", f"{r.closes_at:%H:%M}") for r in rows] == [
+        (rehearsal, "00:00", "23:59"),
         (days[1], "09:00", "21:00"),
         (days[2], "13:00", "22:00"),
         (days[3], "08:30", "12:00"),
