@@ -144,6 +144,37 @@ def notice_text(code: str) -> str | None:
     return notices.get(code)
 
 
+def expo_state_label(state: str) -> str:
+    labels = {
+        "draft": gettext("Not public yet"),
+        "open": gettext("Open for booking"),
+        "closed": gettext("Booking closed"),
+        "running": gettext("Taking place now"),
+        "over": gettext("Over"),
+    }
+    return labels.get(str(state), str(state))
+
+
+def expo_notice(code: str) -> str | None:
+    """The notice the expo settings page shows after an action (``?msg=code``)."""
+    notices = {
+        "expo_created": gettext(
+            "The expo is made. Only the committee sees it until you publish it: check the days and hours, "
+            "lay out the halls and booths, then publish it."
+        ),
+        "expo_copied": gettext(
+            "The copy is made with the halls, booths, packages, prices and gates; it has no exhibitors or "
+            "bookings. Only the committee sees it until you publish it."
+        ),
+        "expo_saved": gettext("The settings are saved."),
+        "publish": gettext("The expo is public now."),
+        "unpublish": gettext("The expo is hidden from the public."),
+        "open_booking": gettext("Booking is open: exhibitors can book booths."),
+        "close_booking": gettext("Booking is closed: exhibitors cannot book booths now."),
+    }
+    return notices.get(code)
+
+
 def number(value: float) -> str:
     return format_decimal(value, format="#,##0.##", locale=current_locale.get())
 
@@ -155,6 +186,7 @@ LABELS = {
     "payment_method": payment_method_label,
     "committee_role": committee_role_label,
     "committee_role_hint": committee_role_hint,
+    "expo_state": expo_state_label,
 }
 
 TEMPLATE_GLOBALS: dict[str, Any] = {

@@ -118,7 +118,7 @@ async def _render_picker(
     error: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
+    expo = await venue.visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
     user = current_user(request)
     exhibitor = None

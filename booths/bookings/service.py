@@ -37,7 +37,7 @@ from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_p
 from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import exhibitor_of_user, lock_exhibitor
 from booths.notifications import triggers
-from booths.venue.lifecycle import check_not_over
+from booths.venue.lifecycle import check_booking_open, check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
@@ -150,6 +150,7 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     booth (in ``expo_id`` when the caller names the expo), then the user's exhibitor record in the
     booth's expo, then ``hold_booth``'s rules."""
     booth = await get_booth(session, booth_id, expo_id)
+    check_booking_open(await get_expo(session, booth.expo_id))
     exhibitor = await exhibitor_of_user(session, user.id, booth.expo_id)
     if exhibitor is None or exhibitor.id is None:
         raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")

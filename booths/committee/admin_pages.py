@@ -125,9 +125,9 @@ async def invite_submit(
 
     async def shown(token: str) -> Template:
         link = f"{public_base_url(request)}/invite/{token}"
-        notice = gettext(
-            "The invitation is sent by e-mail to %(email)s. You can also send its link yourself."
-        ) % {"email": data.email.strip()}
+        notice = gettext("The invitation is sent by e-mail to %(email)s. You can also send its link yourself.") % {
+            "email": data.email.strip()
+        }
         return await _render(request, db_session, slug, new_link=link, new_role=CommitteeRole(data.role), notice=notice)
 
     return await submit(db_session, invite, rerender=again, done=shown, fields={"email", "role"}, choices={"role"})

@@ -15,6 +15,7 @@ from booths.exhibitors.schemas import ExhibitorSignup
 from booths.venue import service as venue
 from expo.account_links import LinkSettings
 from expo.accounts import start_session
+from expo.auth import current_user
 from expo.auth_api import session_cookie
 from expo.forms import FormBody, FormErrors, submit
 from expo.i18n import current_locale
@@ -50,7 +51,7 @@ async def _render_signup(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
+    expo = await venue.visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
     values = (form or SignupForm()).model_dump(exclude={"password"})
     return page(

@@ -90,7 +90,7 @@ async def public_map_page(
     db_session: NamedDependency[AsyncSession],
     hall: FromQuery[Annotated[str, Parameter(max_length=8)]] = "",
 ) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
+    expo = await venue.visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
     user = current_user(request)
     published = await maps.is_published(db_session, expo.id)

@@ -49,7 +49,7 @@ class ExpoController(Controller):
 
     @get("/", summary="List expos (public)")
     async def list_expos(self, db_session: NamedDependency[AsyncSession]) -> list[ExpoRead]:
-        return await venue.list_expos(db_session)
+        return await venue.list_expos(db_session, public=True)
 
     @post("/", guards=[requires_expo_creator])
     async def create_expo(
@@ -60,14 +60,24 @@ class ExpoController(Controller):
         return await venue.expo_read(db_session, expo)
 
     @get("/{expo_id:int}", summary="One expo (public)")
-    async def get_expo(self, expo_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> ExpoRead:
-        return await venue.expo_read(db_session, await venue.get_expo(db_session, expo_id))
+    async def get_expo(
+        self,
+        expo_id: FromPath[int],
+        db_session: NamedDependency[AsyncSession],
+        maybe_user: NamedDependency[CurrentUser | None],
+    ) -> ExpoRead:
+        expo = await venue.get_expo(db_session, expo_id)
+        return await venue.expo_read(db_session, await venue.visible_expo(db_session, expo.slug, maybe_user))
 
     @patch("/{expo_id:int}", guards=[requires(Area.SETUP)])
     async def update_expo(
-        self, expo_id: FromPath[int], data: JSONBody[ExpoUpdate], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[int],
+        data: JSONBody[ExpoUpdate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> ExpoRead:
-        expo = await venue.update_expo(db_session, expo_id, data)
+        expo = await venue.update_expo(db_session, expo_id, data, by=user)
         await db_session.commit()
         return await venue.expo_read(db_session, expo)
 

@@ -36,6 +36,13 @@ class Expo(SQLModel, table=True):
     hold_minutes: int = 30
     booth_limit: int = 1
     free_self_confirm: bool = True
+    # What the public sees (booths.venue.lifecycle.expo_state): a draft is seen by its committee only;
+    # running and over follow from the dates.
+    published: bool = True
+    booking_open: bool = True
+    languages: list[str] = Field(default_factory=lambda: ["id", "en"], sa_type=sa.JSON)
+    contact_whatsapp: str | None = Field(default=None, sa_type=sa.String(20))
+    contact_email: str | None = Field(default=None, sa_type=sa.String(254))
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 

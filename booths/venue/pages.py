@@ -10,7 +10,9 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.venue import service as venue
+from booths.venue.lifecycle import ExpoState, expo_state
 from booths.venue.models import ExpoDay
+from expo.accounts import CurrentUser
 from expo.formatting import format_date_range
 from expo.i18n import current_locale
 from expo.web import page
@@ -20,10 +22,13 @@ ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jaya
 
 @get("/", include_in_schema=False)
 async def home(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Template | Redirect:
-    expo = await venue.default_expo(db_session)
-    if expo is None:
+    """The public expos now and to come: one goes straight to its page, several are listed."""
+    expos = await venue.public_expos(db_session)
+    if not expos:
         return page(request, "booths/no_expo.html")
-    return Redirect(path=f"/e/{expo.slug}", status_code=303)
+    if len(expos) == 1:
+        return Redirect(path=f"/e/{expos[0].slug}", status_code=303)
+    return page(request, "booths/expo_list.html", expos=[(e, expo_state(e)) for e in expos])
 
 
 def _clock(value: time) -> str:
@@ -51,19 +56,26 @@ def opening_hours(days: list[ExpoDay], timezone: str) -> list[dict[str, str]]:
 
 @get("/e/{slug:str}", include_in_schema=False)
 async def expo_home(
-    request: Request[Any, Any, Any], slug: FromPath[str], db_session: NamedDependency[AsyncSession]
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    db_session: NamedDependency[AsyncSession],
+    maybe_user: NamedDependency[CurrentUser | None],
 ) -> Template:
-    expo = await venue.get_expo_by_slug(db_session, slug)
+    expo = await venue.visible_expo(db_session, slug, maybe_user)
     assert expo.id is not None
     days = await venue.expo_days(db_session, expo.id)
     available = await venue.list_booths(db_session, expo.id, status="available")
+    state = expo_state(expo)
     return page(
         request,
         "booths/expo_home.html",
         expo=expo,
+        state=state,
+        next_expo=await venue.next_expo(db_session, expo) if state == ExpoState.OVER else None,
         days=days,
         hours=opening_hours(days, expo.timezone),
         available=len(available),
+        whatsapp_link=f"https://wa.me/{expo.contact_whatsapp.lstrip('+')}" if expo.contact_whatsapp else None,
     )
 
 

@@ -3,49 +3,157 @@
 from datetime import date, time
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationInfo, field_validator
 
 from booths.exhibitors.models import ExhibitorClass
-from booths.fields import BoothCode, Colour, Metres, Name, Position, Rupiah, ShortCode, Strict
+from booths.fields import BoothCode, Colour, Email, Metres, Name, Position, Rupiah, ShortCode, Strict, WhatsApp
 from booths.venue.models import BoothType, HallKind
+from expo.i18n import N_
 from expo.text import MULTI_LINE
 
 BoothStatus = Literal["available", "held", "confirmed", "blocked"]
 
 
 # --- expo -------------------------------------------------------------------------------------
+TimeZone = Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+Language = Literal["id", "en"]
+Slug = Annotated[
+    str,
+    Field(min_length=2, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+]
+City = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(str.strip)]
+END_BEFORE_START = N_("The closing time must be after the opening time.")
+PAST_MIDNIGHT = N_("An expo day ends by midnight: close at 23:59 at the latest.")
+LAST_BEFORE_FIRST = N_("The last day cannot be before the first day.")
+TOO_LONG = N_("An expo lasts at most 60 days.")
+MAX_DAYS = 60
+
+
+def _clock(value: object) -> object:
+    """``09.00`` (as Indonesians write it) reads as ``09:00``; an hour of 24 or later is past midnight."""
+    if isinstance(value, str):
+        text = value.strip().replace(".", ":")
+        hour = text.split(":", 1)[0]
+        if hour.isdigit() and int(hour) >= 24:
+            raise ValueError(PAST_MIDNIGHT)
+        return text
+    return value
+
+
+Clock = Annotated[time, BeforeValidator(_clock)]
+
+
+def _both_languages() -> list[Language]:
+    return ["id", "en"]
+
+
+def check_hours(opens_at: time, closes_at: time) -> None:
+    """A day's hours: closing after opening, on the same day (a closing time in the small hours of
+    the next morning is an expo open past midnight)."""
+    if closes_at <= opens_at:
+        past_midnight = closes_at < time(6, 0) <= opens_at or closes_at == time(0)
+        raise ValueError(PAST_MIDNIGHT if past_midnight else END_BEFORE_START)
+
+
 class ExpoCreate(Strict):
-    slug: Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    slug: Slug
     name: Name
-    city: Annotated[str, Field(min_length=1, max_length=80)]
+    city: City
     venue: Name
     starts_on: date
     ends_on: date
-    opens_at: time = time(9, 0)
-    closes_at: time = time(21, 0)
-    timezone: Literal["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"] = "Asia/Jakarta"
+    opens_at: Clock = time(9, 0)
+    closes_at: Clock = time(21, 0)
+    timezone: TimeZone = "Asia/Jakarta"
     hold_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 30
     booth_limit: Annotated[int, Field(ge=1, le=50)] = 1
     free_self_confirm: bool = True
+    languages: Annotated[list[Language], Field(min_length=1, max_length=2)] = Field(default_factory=_both_languages)
+    contact_whatsapp: WhatsApp | None = None
+    contact_email: Email | None = None
+    published: bool = Field(default=True, description="False: a draft only the committee sees.")
+    booking_open: bool = True
 
-    @model_validator(mode="after")
-    def _order(self) -> "ExpoCreate":
-        if self.ends_on < self.starts_on:
-            raise ValueError("The last day cannot be before the first day.")
-        if (self.ends_on - self.starts_on).days > 60:
-            raise ValueError("An expo lasts at most 60 days.")
-        if self.closes_at <= self.opens_at:
-            raise ValueError("Closing time must be after opening time.")
-        return self
+    @field_validator("ends_on")
+    @classmethod
+    def _dates(cls, ends_on: date, info: ValidationInfo) -> date:
+        starts_on = info.data.get("starts_on")
+        if starts_on is not None:
+            if ends_on < starts_on:
+                raise ValueError(LAST_BEFORE_FIRST)
+            if (ends_on - starts_on).days > MAX_DAYS:
+                raise ValueError(TOO_LONG)
+        return ends_on
+
+    @field_validator("closes_at")
+    @classmethod
+    def _hours(cls, closes_at: time, info: ValidationInfo) -> time:
+        opens_at = info.data.get("opens_at")
+        if opens_at is not None:
+            check_hours(opens_at, closes_at)
+        return closes_at
 
 
 class ExpoUpdate(Strict):
     name: Name | None = None
-    city: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    city: City | None = None
     venue: Name | None = None
     hold_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] | None = None
     booth_limit: Annotated[int, Field(ge=1, le=50)] | None = None
     free_self_confirm: bool | None = None
+    languages: Annotated[list[Language], Field(min_length=1, max_length=2)] | None = None
+    contact_whatsapp: WhatsApp | None = None
+    contact_email: Email | None = None
+    published: bool | None = None
+    booking_open: bool | None = None
+
+
+class DayHours(Strict):
+    day: date
+    opens_at: Clock
+    closes_at: Clock
+
+    @field_validator("closes_at")
+    @classmethod
+    def _hours(cls, closes_at: time, info: ValidationInfo) -> time:
+        opens_at = info.data.get("opens_at")
+        if opens_at is not None:
+            check_hours(opens_at, closes_at)
+        return closes_at
+
+
+class ExpoSettings(Strict):
+    """Everything the expo settings page sets at once; ``hours`` per day (days missing from it take
+    the first day's hours)."""
+
+    slug: Slug
+    name: Name
+    city: City
+    venue: Name
+    starts_on: date
+    ends_on: date
+    timezone: TimeZone = "Asia/Jakarta"
+    languages: Annotated[list[Language], Field(min_length=1, max_length=2)]
+    contact_whatsapp: WhatsApp | None = None
+    contact_email: Email | None = None
+    hours: list[DayHours] = Field(default_factory=list, max_length=MAX_DAYS)
+
+
+class ExpoCopy(Strict):
+    """Next year's edition: a new short address, name and first day; the length and the set-up come
+    from the source."""
+
+    slug: Slug
+    name: Name
+    starts_on: date
+
+
+ExpoState = Literal["draft", "open", "closed", "running", "over"]
+ExpoSwitch = Literal["publish", "unpublish", "open_booking", "close_booking"]
+
+
+class StateSwitch(Strict):
+    switch: ExpoSwitch
 
 
 class ExpoDayRead(BaseModel):
@@ -55,14 +163,16 @@ class ExpoDayRead(BaseModel):
 
 
 class ExpoDayUpdate(Strict):
-    opens_at: time
-    closes_at: time
+    opens_at: Clock
+    closes_at: Clock
 
-    @model_validator(mode="after")
-    def _order(self) -> "ExpoDayUpdate":
-        if self.closes_at <= self.opens_at:
-            raise ValueError("Closing time must be after opening time.")
-        return self
+    @field_validator("closes_at")
+    @classmethod
+    def _hours(cls, closes_at: time, info: ValidationInfo) -> time:
+        opens_at = info.data.get("opens_at")
+        if opens_at is not None:
+            check_hours(opens_at, closes_at)
+        return closes_at
 
 
 class ExpoRead(BaseModel):
@@ -77,6 +187,12 @@ class ExpoRead(BaseModel):
     hold_minutes: int
     booth_limit: int
     free_self_confirm: bool
+    languages: list[str]
+    contact_whatsapp: str | None
+    contact_email: str | None
+    published: bool
+    booking_open: bool
+    state: ExpoState
     days: list[ExpoDayRead]
 
 

@@ -8,7 +8,7 @@ booking holds a booth is ``booths.bookings.holds``.
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,8 +21,12 @@ from booths.committee.service import add_member
 from booths.exhibitors.models import Exhibitor
 from booths.notifications.triggers import schedule_expo_tomorrow
 from booths.venue import geometry
+from booths.venue.lifecycle import check_not_over, expo_state, is_over
 from booths.venue.models import Booth, BoothPackage, BoothType, Expo, ExpoDay, Hall, HallKind, ProductCluster
 from booths.venue.schemas import (
+    LAST_BEFORE_FIRST,
+    MAX_DAYS,
+    TOO_LONG,
     BlockRequest,
     BoothCreate,
     BoothRead,
@@ -34,6 +38,8 @@ from booths.venue.schemas import (
     ExpoDayRead,
     ExpoDayUpdate,
     ExpoRead,
+    ExpoSettings,
+    ExpoSwitch,
     ExpoUpdate,
     HallCreate,
     HallRead,
@@ -43,9 +49,10 @@ from booths.venue.schemas import (
     PackageUpdate,
 )
 from expo.accounts import CurrentUser
-from expo.audit import record, snapshot
+from expo.audit import changed, record, snapshot
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.models import CommitteeRole
 
 
@@ -71,8 +78,12 @@ async def default_expo(session: AsyncSession) -> Expo | None:
     return expo or await session.scalar(sa.select(Expo).order_by(col(Expo.ends_on).desc()).limit(1))
 
 
-async def list_expos(session: AsyncSession) -> list[ExpoRead]:
-    expos = (await session.scalars(sa.select(Expo).order_by(col(Expo.starts_on)))).all()
+async def list_expos(session: AsyncSession, *, public: bool = False) -> list[ExpoRead]:
+    """Every expo (for the committee pages, which keep each member's own), or the published ones."""
+    stmt = sa.select(Expo).order_by(col(Expo.starts_on))
+    if public:
+        stmt = stmt.where(col(Expo.published).is_(True))
+    expos = (await session.scalars(stmt)).all()
     return [await expo_read(session, e) for e in expos]
 
 
@@ -89,37 +100,76 @@ async def expo_read(session: AsyncSession, expo: Expo) -> ExpoRead:
     days = [
         ExpoDayRead(day=d.day, opens_at=d.opens_at, closes_at=d.closes_at) for d in await expo_days(session, expo.id)
     ]
-    return ExpoRead(**expo.model_dump(exclude={"created_at"}), days=days)
+    return ExpoRead(**expo.model_dump(exclude={"created_at"}), state=expo_state(expo), days=days)
+
+
+_SLUG_TAKEN = N_("This short address is taken; choose another one.")
+_EXPO_FIELDS = (
+    "slug",
+    "name",
+    "city",
+    "venue",
+    "starts_on",
+    "ends_on",
+    "timezone",
+    "languages",
+    "contact_whatsapp",
+    "contact_email",
+    "hold_minutes",
+    "booth_limit",
+    "free_self_confirm",
+    "published",
+    "booking_open",
+)
+
+
+async def check_slug_free(session: AsyncSession, slug: str, expo_id: int | None = None) -> None:
+    stmt = sa.select(col(Expo.id)).where(col(Expo.slug) == slug)
+    if expo_id is not None:
+        stmt = stmt.where(col(Expo.id) != expo_id)
+    if await session.scalar(stmt) is not None:
+        raise Conflict(_SLUG_TAKEN, code="slug_taken", fields=[FieldProblem("slug", _SLUG_TAKEN)])
+
+
+def _dates(starts_on: date, ends_on: date) -> list[date]:
+    return [starts_on + timedelta(days=n) for n in range((ends_on - starts_on).days + 1)]
 
 
 async def create_expo(session: AsyncSession, data: ExpoCreate, created_by: CurrentUser | None = None) -> Expo:
     """A new expo with its days; ``created_by`` becomes its first organiser."""
-    if await session.scalar(sa.select(col(Expo.id)).where(col(Expo.slug) == data.slug)) is not None:
-        raise Conflict(
-            "This short name is taken.", code="slug_taken", fields=[FieldProblem("slug", "This short name is taken.")]
-        )
+    await check_slug_free(session, data.slug)
     expo = Expo(**data.model_dump(exclude={"opens_at", "closes_at"}))
     session.add(expo)
     await session.flush()
     assert expo.id is not None
-    day = data.starts_on
-    while day <= data.ends_on:
+    for day in _dates(data.starts_on, data.ends_on):
         session.add(ExpoDay(expo_id=expo.id, day=day, opens_at=data.opens_at, closes_at=data.closes_at))
-        day += timedelta(days=1)
     await session.flush()
     if created_by is not None:
-        if not created_by.everything:
-            await add_member(session, expo.id, created_by.id, CommitteeRole.ORGANISER)
-        await record(session, created_by, expo.id, "expo.created", expo.name, after=snapshot(expo, ("slug", "name")))
+        await add_creator(session, expo, created_by)
+        await record(session, created_by, expo.id, "expo.created", expo.name, after=snapshot(expo, _EXPO_FIELDS))
     await schedule_expo_tomorrow(session, expo)
     return expo
 
 
-async def update_expo(session: AsyncSession, expo_id: int, data: ExpoUpdate) -> Expo:
+async def add_creator(session: AsyncSession, expo: Expo, by: CurrentUser) -> None:
+    """Whoever makes an expo (new or copied) becomes its first organiser (the system needs no seat)."""
+    assert expo.id is not None
+    if not by.everything:
+        await add_member(session, expo.id, by.id, CommitteeRole.ORGANISER)
+
+
+async def update_expo(session: AsyncSession, expo_id: int, data: ExpoUpdate, by: CurrentUser | None = None) -> Expo:
     expo = await get_expo(session, expo_id)
-    for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    before = snapshot(expo, changes)
+    for key, value in changes.items():
         setattr(expo, key, value)
     await session.flush()
+    if by is not None:
+        old, new = changed(before, snapshot(expo, changes))
+        if new:
+            await record(session, by, expo_id, "expo.updated", expo.name, before=old, after=new)
     return expo
 
 
@@ -130,6 +180,100 @@ async def update_expo_day(session: AsyncSession, expo_id: int, day: Any, data: E
     row.opens_at, row.closes_at = data.opens_at, data.closes_at
     await session.flush()
     return row
+
+
+async def update_settings(session: AsyncSession, expo_id: int, data: ExpoSettings, by: CurrentUser) -> Expo:
+    """The settings page: the expo's facts, its dates and each day's hours, all or nothing. Days
+    leaving the dates are removed, new days take the hours given for them, else the first day's;
+    extra days outside the dates (a gate rehearsal) stay."""
+    expo = await get_expo(session, expo_id)
+    await check_slug_free(session, data.slug, expo_id)
+    if data.ends_on < data.starts_on:
+        raise InvalidInput(fields=[FieldProblem("ends_on", LAST_BEFORE_FIRST)])
+    if (data.ends_on - data.starts_on).days > MAX_DAYS:
+        raise InvalidInput(fields=[FieldProblem("ends_on", TOO_LONG)])
+    fields = (
+        *("slug", "name", "city", "venue", "starts_on", "ends_on", "timezone", "languages"),
+        *("contact_whatsapp", "contact_email"),
+    )
+    days = await expo_days(session, expo_id)
+    before = snapshot(expo, fields) | {"hours": _hours_of(days)}
+    before_range = (expo.starts_on, expo.ends_on)
+    for key in fields:
+        setattr(expo, key, getattr(data, key))
+    given = {h.day: (h.opens_at, h.closes_at) for h in data.hours}
+    kept = {d.day: d for d in days}
+    first = kept.get(data.starts_on) or kept.get(before_range[0])
+    default = given.get(data.starts_on) or ((first.opens_at, first.closes_at) if first else (time(9), time(21)))
+    wanted = set(_dates(data.starts_on, data.ends_on))
+    for row in days:
+        if before_range[0] <= row.day <= before_range[1] and row.day not in wanted:
+            await session.delete(row)  # a day the expo no longer has (extra days, e.g. a rehearsal, stay)
+        elif row.day in given:
+            row.opens_at, row.closes_at = given[row.day]
+    for day in sorted(wanted - set(kept)):
+        opens_at, closes_at = given.get(day, default)
+        session.add(ExpoDay(expo_id=expo_id, day=day, opens_at=opens_at, closes_at=closes_at))
+    await session.flush()
+    after = snapshot(expo, fields) | {"hours": _hours_of(await expo_days(session, expo_id))}
+    old, new = changed(before, after)
+    if new:
+        await record(session, by, expo_id, "expo.updated", expo.name, before=old, after=new)
+    if expo.starts_on != before_range[0]:
+        await schedule_expo_tomorrow(session, expo)  # the reminder planned for the old first day sends nothing
+    return expo
+
+
+def _hours_of(days: Sequence[ExpoDay]) -> dict[str, str]:
+    return {d.day.isoformat(): f"{d.opens_at:%H:%M}-{d.closes_at:%H:%M}" for d in days}
+
+
+_SWITCHES: dict[str, tuple[str, bool]] = {
+    "publish": ("published", True),
+    "unpublish": ("published", False),
+    "open_booking": ("booking_open", True),
+    "close_booking": ("booking_open", False),
+}
+
+
+async def switch_state(session: AsyncSession, expo_id: int, switch: ExpoSwitch, by: CurrentUser) -> Expo:
+    """Publish or hide the expo, open or close booking (opening booking publishes a draft too)."""
+    expo = await get_expo(session, expo_id)
+    if switch in {"publish", "open_booking"}:
+        check_not_over(expo)
+    attribute, value = _SWITCHES[switch]
+    before = snapshot(expo, ("published", "booking_open"))
+    setattr(expo, attribute, value)
+    if switch == "open_booking":
+        expo.published = True
+    await session.flush()
+    old, new = changed(before, snapshot(expo, ("published", "booking_open")))
+    if new:
+        await record(session, by, expo_id, f"expo.{switch}", expo.name, before=old, after=new)
+    return expo
+
+
+async def public_expos(session: AsyncSession, now: datetime | None = None) -> list[Expo]:
+    """Published expos not over yet, soonest first (the home page)."""
+    rows = await session.scalars(
+        sa.select(Expo).where(col(Expo.published).is_(True)).order_by(col(Expo.starts_on), col(Expo.id))
+    )
+    return [e for e in rows if not is_over(e, now)]
+
+
+async def next_expo(session: AsyncSession, expo: Expo) -> Expo | None:
+    """The next public expo by date after ``expo`` (its next edition, or another one)."""
+    upcoming = [e for e in await public_expos(session) if e.id != expo.id and e.starts_on > expo.ends_on]
+    return upcoming[0] if upcoming else None
+
+
+async def visible_expo(session: AsyncSession, slug: str, user: CurrentUser | None) -> Expo:
+    """An expo for its public pages: a draft is only for its committee (others: not found)."""
+    expo = await get_expo_by_slug(session, slug)
+    assert expo.id is not None
+    if not expo.published and (user is None or not user.serves(expo.id)):
+        raise NotFound("No such expo.", code="expo_not_found")
+    return expo
 
 
 # --- halls and clusters -----------------------------------------------------------------------

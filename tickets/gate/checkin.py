@@ -7,7 +7,8 @@ Entry decision order, first failing check wins:
  3. ``wrong_expo``         a genuine token of another expo
  4. ``wrong_direction``    this gate does not scan this direction
  5. ``revoked``            the serial is on the revocation list or the pass is revoked
- 6. ``not_valid_today``    the pass is not valid on the (expo-local) day of the scan
+ 6. ``not_valid_today``    the pass is not valid on the (expo-local) day of the scan; ``expo_over``
+                           instead when that day is after the expo's last day
  7. ``outside_hours``      before/after the kind's hours (else the day's), or the gate's own hours
  8. ``kind_not_admitted``  the gate admits other kinds only
  9. ``already_inside``     inside and the kind may not re-enter (or ``once`` and entered before)
@@ -153,7 +154,8 @@ def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: dat
         return ScanReason.REVOKED
     local = at.astimezone(gate.zone)
     if local.date() not in found.days:
-        return ScanReason.NOT_VALID_TODAY
+        over = gate.last_day is not None and local.date() > gate.last_day
+        return ScanReason.EXPO_OVER if over else ScanReason.NOT_VALID_TODAY
     moment = local.time()
     if pass_.kind_hours != (None, None):
         hours_ok = _within(moment, *pass_.kind_hours)

@@ -55,6 +55,7 @@ class ScanReason(StrEnum):
     WRONG_DIRECTION = "wrong_direction"
     REVOKED = "revoked"
     NOT_VALID_TODAY = "not_valid_today"
+    EXPO_OVER = "expo_over"  # check 6 after the expo's last day: the expo is over, not just the pass
     OUTSIDE_HOURS = "outside_hours"
     KIND_NOT_ADMITTED = "kind_not_admitted"
     ALREADY_INSIDE = "already_inside"

@@ -51,6 +51,7 @@ class GateFacts:
     zone: ZoneInfo
     last_seen_at: datetime | None
     day_hours: dict[date, Hours] = field(default_factory=dict)
+    last_day: date | None = None  # the expo's last day: after it, scans are refused as ``expo_over``
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ _GATE_QUERY = (
         _gate.c.opens_at,
         _gate.c.closes_at,
         _expo.c.timezone,
+        _expo.c.ends_on,
         _day.c.day,
         _day.c.opens_at.label("day_opens"),
         _day.c.closes_at.label("day_closes"),
@@ -121,6 +123,7 @@ async def gate_facts(
         zone=ZoneInfo(first.timezone),
         last_seen_at=first.last_seen_at,
         day_hours={row.day: (row.day_opens, row.day_closes) for row in rows if row.day is not None},
+        last_day=first.ends_on,
     )
 
 

@@ -13,6 +13,7 @@ REASONS = {
     "wrong_direction": N_("Wrong direction for this gate"),
     "revoked": N_("Pass revoked"),
     "not_valid_today": N_("Not valid today"),
+    "expo_over": N_("The expo is over"),
     "outside_hours": N_("Outside opening hours"),
     "kind_not_admitted": N_("This pass kind may not use this gate"),
     "already_inside": N_("Already inside"),

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.exhibitors.service import exhibitor_of_user
 from booths.venue.lifecycle import expo_today, is_over
-from booths.venue.service import default_expo, expo_days, get_expo_by_slug
+from booths.venue.service import default_expo, expo_days, get_expo_by_slug, visible_expo
 from expo.accounts import CurrentUser
-from expo.auth import requires_exhibitor
+from expo.auth import current_user, requires_exhibitor
 from expo.errors import NotFound
 from expo.forms import FormBody, FormErrors, Rerender, submit
 from expo.i18n import current_locale, gettext
@@ -62,7 +62,7 @@ async def _render_visit(
     errors: FormErrors | None = None,
     status_code: int = 200,
 ) -> Template:
-    expo = await get_expo_by_slug(db_session, slug)
+    expo = await visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
     kind = next((k for k in await ensure_kinds(db_session, expo.id) if k.self_register), None)
     await db_session.commit()

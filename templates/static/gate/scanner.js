@@ -203,7 +203,10 @@
     if (direction === "exit") { await seenPut(serial, false); return { ...base, status: "ok", reason: "ok" }; }
     if (offline.revoked.has(serial) || (pass && !pass.active)) return refuse("revoked");
     const clock = localClock(at);
-    if (!days.includes(clock.date)) return refuse("not_valid_today");
+    if (!days.includes(clock.date)) {
+      const last = (ctx.days || []).reduce((max, d) => (d.day > max ? d.day : max), "");
+      return refuse(last && clock.date > last ? "expo_over" : "not_valid_today");
+    }
     if (!hoursOk(ctx, rule, clock)) return refuse("outside_hours");
     if (gate.kind_codes.length && !gate.kind_codes.includes(kind)) return refuse("kind_not_admitted");
     // The re-entry rule is the server's (context kind_rules): the page never guesses one from the kind.

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from expo.database import create_sessionmaker
 from expo.errors import InvalidInput
+from tests.support.factories import expo_day
 from tests.support.gate import AT_10_WIB, DAY, GateWorld, facts, issue, nonce, paired_device
 from tickets.gate import checkin, devices
 from tickets.gate import supervision as checkin_ops
@@ -92,6 +93,18 @@ async def test_a_revoked_pass_is_refused(session: AsyncSession, world: GateWorld
 async def test_a_pass_for_another_day_is_not_valid_today(session: AsyncSession, world: GateWorld) -> None:
     _, token = await issue(session, world, days=[DAY + timedelta(days=1)])
     assert (await _scan(session, world, token)).reason == "not_valid_today"
+
+
+async def test_after_the_last_day_the_expo_is_over(session: AsyncSession, world: GateWorld) -> None:
+    last = expo_day(5)
+    _, token = await issue(session, world, days=[last])
+    at_last = datetime.combine(last, time(3, 0), tzinfo=UTC)  # 10:00 WIB on the last day
+    assert (await _scan(session, world, token, at=at_last)).reason == "ok"
+    day_after = at_last + timedelta(days=1)
+    assert (await _scan(session, world, token, at=day_after)).reason == "expo_over"
+    # Before the last day has passed, a pass for another day is still just not valid today.
+    _, other = await issue(session, world, days=[expo_day(4)])
+    assert (await _scan(session, world, other, at=at_last)).reason == "not_valid_today"
 
 
 async def test_outside_the_opening_hours(session: AsyncSession, world: GateWorld) -> None:
