@@ -32,6 +32,7 @@ from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
+from booths.pricing.admin_pages import PAGE_HANDLERS as PRICING_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
@@ -77,6 +78,7 @@ from tickets.passes.public_api import GateController, PublicPassController
 MODEL_MODULES = (
     "expo.models",
     "booths.venue.models",
+    "booths.pricing.models",
     "booths.exhibitors.models",
     "booths.bookings.models",
     "booths.maps.models",
@@ -154,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *GATE_ADMIN_PAGES,
             *MAP_PAGES,
             *MAP_ADMIN_PAGES,
+            *PRICING_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,

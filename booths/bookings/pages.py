@@ -13,6 +13,7 @@ from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
 from booths.exhibitors import service as exhibitors
+from booths.exhibitors.approval import priced_class
 from booths.labels import booth_type_label, notice_text, number, status_label
 from booths.venue import service as venue
 from booths.venue.models import BoothPackage, Expo
@@ -100,7 +101,8 @@ def _details(
         "shell": (yes if package.shell else no) if package else "",
         "tables": str(package.tables) if package else "",
         "chairs": str(package.chairs) if package else "",
-        "power": f"{package.power_amps} A" if package else "",
+        "power": f"{package.power_watts} W" if package else "",
+        "fascia": (yes if package.fascia else no) if package else "",
         "staff": str(package.staff_quota) if package else "",
         "price": format_rupiah(booth.price) if booth.price else gettext("Free"),
         "hold_url": f"/e/{slug}/booths/{booth.id}/hold",
@@ -124,9 +126,7 @@ async def _render_picker(
     exhibitor = None
     if user is not None and user.role is Role.EXHIBITOR:
         exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo.id)
-    booths = await venue.list_booths(
-        db_session, expo.id, exhibitor_class=exhibitor.exhibitor_class if exhibitor else None
-    )
+    booths = await venue.list_booths(db_session, expo.id, exhibitor_class=priced_class(exhibitor))
     halls = await venue.list_halls(db_session, expo.id)
     packages = {p.id: p for p in await venue.list_packages(db_session, expo.id)}
     clusters = {c.code: c for c in await venue.list_clusters(db_session, expo.id)}

@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.exhibitors.approval import priced_class
 from booths.exhibitors.service import exhibitor_of_user
 from booths.fields import CLUSTER_QUERY
 from booths.venue import booth_csv
@@ -193,8 +194,7 @@ async def _exhibitor_class(session: AsyncSession, user: CurrentUser | None, expo
     """An exhibitor sees the prices of its own class; everyone else the package price."""
     if user is None or user.serves(expo_id):
         return None
-    exhibitor = await exhibitor_of_user(session, user.id, expo_id)
-    return exhibitor.exhibitor_class if exhibitor else None
+    return priced_class(await exhibitor_of_user(session, user.id, expo_id))
 
 
 async def _booth_read(session: AsyncSession, expo_id: int, booth_id: int | None) -> BoothRead:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from booths.venue.models import Expo
 from expo.errors import Conflict
-from expo.formatting import utcnow
+from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
 
 EXPO_OVER = N_("This expo is over: its last day was %(day)s.")
@@ -25,3 +25,19 @@ def check_not_over(expo: Expo) -> None:
     """Refuse (409 ``expo_over``) what only makes sense before the expo's last day has passed."""
     if is_over(expo):
         raise Conflict(EXPO_OVER, code="expo_over", params={"day": expo.ends_on.isoformat()})
+
+
+BOOKING_NOT_OPEN = N_("Booking opens on %(at)s.")
+BOOKING_CLOSED = N_("Booking closed on %(at)s.")
+
+
+def check_booking_window(expo: Expo, now: datetime | None = None) -> None:
+    """Refuse (409) an exhibitor's hold before the expo's booking window opens or after it closes."""
+    now = now or utcnow()
+    tz = ZoneInfo(expo.timezone)
+    if expo.booking_opens_at is not None and now < as_utc(expo.booking_opens_at):
+        at = as_utc(expo.booking_opens_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(BOOKING_NOT_OPEN, code="booking_not_open", params={"at": at})
+    if expo.booking_closes_at is not None and now >= as_utc(expo.booking_closes_at):
+        at = as_utc(expo.booking_closes_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(BOOKING_CLOSED, code="booking_closed", params={"at": at})
