@@ -3,10 +3,19 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from booths.exhibitors.models import ExhibitorClass
 from booths.fields import Rupiah, Strict
+
+
+def _not_below_zero(value: object) -> object:
+    if isinstance(value, str | int) and str(value).strip().startswith("-"):
+        raise ValueError("A price cannot be below zero.")
+    return value
+
+
+Price = Annotated[Rupiah, BeforeValidator(_not_below_zero)]
 
 
 class ClassSettingIn(Strict):
@@ -21,8 +30,8 @@ class ClassesUpdate(Strict):
 class PackagePrices(Strict):
     """One package's row of the price matrix: its base price and, per class, a price or none (the base)."""
 
-    price: Rupiah
-    class_prices: dict[ExhibitorClass, Rupiah | None] = Field(default_factory=dict)
+    price: Price
+    class_prices: dict[ExhibitorClass, Price | None] = Field(default_factory=dict)
 
 
 class PriceMatrix(Strict):
