@@ -3,19 +3,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from booths.exhibitors.models import ExhibitorClass
-from booths.fields import Rupiah, Strict
-
-
-def _not_below_zero(value: object) -> object:
-    if isinstance(value, str | int) and str(value).strip().startswith("-"):
-        raise ValueError("A price cannot be below zero.")
-    return value
-
-
-Price = Annotated[Rupiah, BeforeValidator(_not_below_zero)]
+from booths.fields import Price, Strict
 
 
 class ClassSettingIn(Strict):

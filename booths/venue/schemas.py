@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from booths.exhibitors.models import ExhibitorClass
-from booths.fields import BoothCode, Colour, Metres, Name, Position, Rupiah, ShortCode, Strict
+from booths.fields import BoothCode, Colour, Metres, Name, Position, Price, ShortCode, Strict
 from booths.venue.models import BoothType, HallKind
 from expo.text import MULTI_LINE
 
@@ -130,8 +130,8 @@ class PackageCreate(Strict):
     )
     fascia: bool = False
     staff_quota: Annotated[int, Field(ge=0, le=100)] = 2
-    price: Rupiah = 0
-    class_prices: dict[ExhibitorClass, Rupiah] = Field(default_factory=dict)
+    price: Price = 0
+    class_prices: dict[ExhibitorClass, Price] = Field(default_factory=dict)
 
 
 class PackageUpdate(Strict):
@@ -144,8 +144,8 @@ class PackageUpdate(Strict):
     power_watts: Annotated[int, Field(ge=0, le=44_000)] | None = None
     fascia: bool | None = None
     staff_quota: Annotated[int, Field(ge=0, le=100)] | None = None
-    price: Rupiah | None = None
-    class_prices: dict[ExhibitorClass, Rupiah] | None = None
+    price: Price | None = None
+    class_prices: dict[ExhibitorClass, Price] | None = None
 
 
 class PackageRead(BaseModel):

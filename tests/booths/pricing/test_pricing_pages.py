@@ -111,7 +111,7 @@ async def test_a_package_form_refuses_bad_input_and_keeps_what_was_typed(client:
 
     negative = await post_form(client, new, base | {"price": "-50000"}, from_page=new)
     assert negative.status_code == 422
-    assert t("Must be at least %(n)s.", n=0) in negative.text
+    assert t("A price cannot be below zero.") in negative.text
     assert 'value="-50000"' in negative.text
 
     taken = await post_form(client, new, base | {"code": "standar", "price": "0"}, from_page=new)
