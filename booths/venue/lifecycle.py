@@ -31,13 +31,22 @@ BOOKING_NOT_OPEN = N_("Booking opens on %(at)s.")
 BOOKING_CLOSED = N_("Booking closed on %(at)s.")
 
 
-def check_booking_window(expo: Expo, now: datetime | None = None) -> None:
-    """Refuse (409) an exhibitor's hold before the expo's booking window opens or after it closes."""
+def booking_window_refusal(expo: Expo, now: datetime | None = None) -> Conflict | None:
+    """Why an exhibitor may not hold a booth now (before the expo's booking window opens or after it
+    closes, named in the expo's time), or None inside the window."""
     now = now or utcnow()
     tz = ZoneInfo(expo.timezone)
     if expo.booking_opens_at is not None and now < as_utc(expo.booking_opens_at):
         at = as_utc(expo.booking_opens_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        raise Conflict(BOOKING_NOT_OPEN, code="booking_not_open", params={"at": at})
+        return Conflict(BOOKING_NOT_OPEN, code="booking_not_open", params={"at": at})
     if expo.booking_closes_at is not None and now >= as_utc(expo.booking_closes_at):
         at = as_utc(expo.booking_closes_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        raise Conflict(BOOKING_CLOSED, code="booking_closed", params={"at": at})
+        return Conflict(BOOKING_CLOSED, code="booking_closed", params={"at": at})
+    return None
+
+
+def check_booking_window(expo: Expo, now: datetime | None = None) -> None:
+    """Refuse (409) an exhibitor's hold outside the expo's booking window."""
+    refusal = booking_window_refusal(expo, now)
+    if refusal is not None:
+        raise refusal

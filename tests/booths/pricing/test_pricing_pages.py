@@ -268,6 +268,9 @@ async def test_holds_are_refused_outside_the_booking_window(client: Client, sess
     on_page = await post_form(client, f"{picker}/{place.booth_ids[0]}/hold", {}, from_page=picker)
     assert on_page.status_code == 409
     assert t("Booking opens on %(at)s.", at=soon.replace("T", " ")) in on_page.text
+    shown_before = await client.get(f"{picker}?booth={place.booth_ids[0]}")
+    assert t("Booking opens on %(at)s.", at=soon.replace("T", " ")) in shown_before.text
+    assert "data-hold-form" not in shown_before.text  # no hold button until booking opens
 
     log_in_as(client, organiser)
     closed = {"booth_limit": "1", "hold_minutes": "30", "booking_opens_at": "", "booking_closes_at": past}
@@ -280,6 +283,8 @@ async def test_holds_are_refused_outside_the_booking_window(client: Client, sess
     log_in_as(client, organiser)
     open_now = {"booth_limit": "1", "hold_minutes": "30", "booking_opens_at": past, "booking_closes_at": soon}
     assert (await post_form(client, rules, open_now, from_page=rules)).status_code == 303
+    log_in_as(client, token)
+    assert "data-hold-form" in (await client.get(f"{picker}?booth={place.booth_ids[0]}")).text
     client.cookies.clear()
     held = await client.post(f"/api/booths/{place.booth_ids[0]}/hold", headers=bearer(token))
     assert held.status_code == 201, held.text
