@@ -203,6 +203,9 @@ async def test_a_class_without_approval_gets_its_free_stand_at_once(client: Clie
     page = await client.get(_pages(place))
     assert "Pesantren / OPOP" in page.text
     client.cookies.clear()
+    signup = await client.get(f"/e/{place.expo.slug}/signup")  # exhibitors choose by the expo's names
+    assert '<option value="pesantren">Pesantren / OPOP</option>' in signup.text
+    assert f'<option value="umkm">{t("UMKM")}</option>' in signup.text
 
     _second, token = await signup_exhibitor(client, place.expo_id)
     held = await client.post(f"/api/booths/{place.booth_ids[1]}/hold", headers=bearer(token))
