@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from booths.exhibitors.validation import normalise_booth_code, normalise_nib, normalise_whatsapp
 from expo.text import CleanInput
@@ -20,6 +20,16 @@ Position = Annotated[float, Field(ge=0, le=2000)]
 
 
 Rupiah = Annotated[int, Field(ge=0, le=10_000_000_000)]
+
+
+def _not_below_zero(value: object) -> object:
+    if isinstance(value, str | int) and str(value).strip().startswith("-"):
+        raise ValueError("A price cannot be below zero.")
+    return value
+
+
+Price = Annotated[Rupiah, BeforeValidator(_not_below_zero)]
+"""A stand's price: rupiah, refused below zero with its own message."""
 
 
 Nib = Annotated[str, AfterValidator(normalise_nib)]

@@ -40,6 +40,7 @@ from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
 from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
+from booths.pricing.admin_pages import PAGE_HANDLERS as PRICING_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
@@ -89,6 +90,7 @@ MODEL_MODULES = (
     "expo.models",
     "expo.messaging.models",
     "booths.venue.models",
+    "booths.pricing.models",
     "booths.exhibitors.models",
     "booths.bookings.models",
     "booths.maps.models",
@@ -209,6 +211,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *GATE_ADMIN_PAGES,
             *MAP_PAGES,
             *MAP_ADMIN_PAGES,
+            *PRICING_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,

@@ -49,7 +49,10 @@ class FormErrors:
 
 
 # Whole-form rules of the schemas, shown at the field they are about.
-_MODEL_RULE_FIELDS = {"Give the pesantren's name.": "pesantren_name"}
+_MODEL_RULE_FIELDS = {
+    "Give the pesantren's name.": "pesantren_name",
+    "Booking must close after it opens.": "booking_closes_at",
+}
 
 
 def _shown_at(name: str, known: Collection[str], aliases: Mapping[str, str] | None = None) -> str | None:

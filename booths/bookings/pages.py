@@ -13,15 +13,17 @@ from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
 from booths.exhibitors import service as exhibitors
+from booths.exhibitors.approval import priced_class
 from booths.labels import booth_type_label, notice_text, number, status_label
 from booths.venue import service as venue
+from booths.venue.lifecycle import booking_window_refusal
 from booths.venue.models import BoothPackage, Expo
 from booths.venue.schemas import BoothRead, ClusterRead
 from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_exhibitor
 from expo.formatting import as_utc, format_rupiah, utcnow
 from expo.forms import FormErrors, submit
-from expo.i18n import gettext
+from expo.i18n import gettext, translate
 from expo.models import Role
 from expo.web import page
 
@@ -100,7 +102,8 @@ def _details(
         "shell": (yes if package.shell else no) if package else "",
         "tables": str(package.tables) if package else "",
         "chairs": str(package.chairs) if package else "",
-        "power": f"{package.power_amps} A" if package else "",
+        "power": f"{package.power_watts} W" if package else "",
+        "fascia": (yes if package.fascia else no) if package else "",
         "staff": str(package.staff_quota) if package else "",
         "price": format_rupiah(booth.price) if booth.price else gettext("Free"),
         "hold_url": f"/e/{slug}/booths/{booth.id}/hold",
@@ -124,9 +127,7 @@ async def _render_picker(
     exhibitor = None
     if user is not None and user.role is Role.EXHIBITOR:
         exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id, expo.id)
-    booths = await venue.list_booths(
-        db_session, expo.id, exhibitor_class=exhibitor.exhibitor_class if exhibitor else None
-    )
+    booths = await venue.list_booths(db_session, expo.id, exhibitor_class=priced_class(exhibitor))
     halls = await venue.list_halls(db_session, expo.id)
     packages = {p.id: p for p in await venue.list_packages(db_session, expo.id)}
     clusters = {c.code: c for c in await venue.list_clusters(db_session, expo.id)}
@@ -157,6 +158,7 @@ async def _render_picker(
         hall_code = codes[0] if codes else ""
     used_clusters = sorted({b.cluster for b in booths if b.cluster in clusters}, key=lambda c: clusters[c].name)
     counts = {s: sum(1 for b in booths if b.status == s) for s in ("available", "held", "confirmed", "blocked")}
+    closed = booking_window_refusal(expo)
     return page(
         request,
         "booths/picker.html",
@@ -169,7 +171,8 @@ async def _render_picker(
         clusters=[clusters[c] for c in used_clusters],
         counts=counts,
         exhibitor=exhibitor,
-        can_hold=exhibitor is not None,
+        can_hold=exhibitor is not None and closed is None,
+        window_note=translate(closed.message, closed.params) if closed else None,
         has_mine=bool(mine),
         error=error,
     )

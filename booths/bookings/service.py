@@ -37,7 +37,8 @@ from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_p
 from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import exhibitor_of_user, lock_exhibitor
 from booths.notifications import triggers
-from booths.venue.lifecycle import check_booking_open, check_not_over
+from booths.pricing.service import needs_approval
+from booths.venue.lifecycle import check_booking_open, check_booking_window, check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
@@ -159,7 +160,8 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
         return Hold(booking, HoldOutcome.CONFIRMED_FREE)
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
-    waits = booking.price == 0 and awaits_approval(package, exhibitor)
+    approval_needed = await needs_approval(session, booth.expo_id, exhibitor.exhibitor_class)
+    waits = booking.price == 0 and awaits_approval(package, exhibitor, approval_needed)
     return Hold(booking, HoldOutcome.HELD_FOR_APPROVAL if waits else HoldOutcome.HELD)
 
 
@@ -225,6 +227,7 @@ async def hold_booth(
     )
     if await session.scalar(by_application):  # booths are allocated from applications (booths.allocation.service)
         raise Conflict("Booths of this expo are given by application; apply instead.", code="apply_instead")
+    check_booking_window(expo)
     booth = await _bookable_booth(session, expo_id, booth_id)
     if await active_bookings_of(session, exhibitor_id) >= expo.booth_limit:
         raise Conflict(
@@ -235,7 +238,8 @@ async def hold_booth(
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
     booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
-    if not confirms_itself(package, exhibitor, expo):
+    approval_needed = await needs_approval(session, expo_id, exhibitor.exhibitor_class)
+    if not confirms_itself(package, exhibitor, expo, approval_needed):
         await _place(session, booking, booth, actor, BookingAction.HOLD)
         await triggers.hold_placed(session, booking)
         return booking

@@ -37,8 +37,9 @@ _PACKAGES = (
     PackageCreate(  # noqa: S604  (a booth's shell walls, not a subprocess shell)
         code="standar",
         name="Stan Standar 3x3 m",
-        description="Stan shell 3 x 3 m dengan papan nama, 1 meja, 2 kursi dan listrik 2 A.",
+        description="Stan shell 3 x 3 m dengan papan nama, 1 meja, 2 kursi dan listrik 440 W.",
         shell=True,
+        fascia=True,
         tables=1,
         chairs=2,
         power_amps=2,
@@ -49,8 +50,9 @@ _PACKAGES = (
     PackageCreate(  # noqa: S604  (a booth's shell walls, not a subprocess shell)
         code="gratis-umkm",
         name="Stan UMKM Binaan (gratis)",
-        description="Stan shell 3 x 3 m untuk UMKM binaan, tanpa biaya: 1 meja, 2 kursi, listrik 2 A.",
+        description="Stan shell 3 x 3 m untuk UMKM binaan, tanpa biaya: 1 meja, 2 kursi, listrik 440 W.",
         shell=True,
+        fascia=True,
         tables=1,
         chairs=2,
         power_amps=2,
@@ -60,8 +62,9 @@ _PACKAGES = (
     PackageCreate(  # noqa: S604  (a booth's shell walls, not a subprocess shell)
         code="sponsor",
         name="Stan Sponsor 6x3 m",
-        description="Stan shell 6 x 3 m di dinding belakang Hall B: 2 meja, 4 kursi, listrik 6 A, 4 penjaga.",
+        description="Stan shell 6 x 3 m di dinding belakang Hall B: 2 meja, 4 kursi, listrik 1.320 W, 4 penjaga.",
         shell=True,
+        fascia=True,
         tables=2,
         chairs=4,
         power_amps=6,
@@ -72,7 +75,7 @@ _PACKAGES = (
     PackageCreate(
         code="tenda",
         name="Tenda Kuliner 3x3 m",
-        description="Tenda kerucut 3 x 3 m di halaman depan: 1 meja, 2 kursi, listrik 4 A untuk peralatan masak.",
+        description="Tenda kerucut 3 x 3 m di halaman depan: 1 meja, 2 kursi, listrik 880 W untuk peralatan masak.",
         shell=False,
         tables=1,
         chairs=2,

@@ -9,6 +9,9 @@ So a stand below the package's regular price is only granted on an organiser's w
   exhibitor's free holds that are still live;
 - rejected: the class price is not given; stands cost the regular price (live holds are repriced).
 
+The committee may say that a class needs no approval (``booths.pricing``): its pending exhibitors then
+get the class price as if approved; a rejection still takes it away.
+
 Exhibitors the organiser typed in are approved when created; those registered before this rule were
 marked approved by migration 0007.
 """
@@ -23,6 +26,7 @@ from booths.bookings.holds import live_hold_clause
 from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus
 from booths.exhibitors.models import Approval, Exhibitor
 from booths.exhibitors.service import lock_exhibitor
+from booths.pricing.service import classes_without_approval
 from booths.venue.models import Booth, BoothPackage, Expo
 from booths.venue.service import get_expo, price_for
 from expo.accounts import CurrentUser
@@ -45,18 +49,29 @@ def stand_price(package: BoothPackage, exhibitor: Exhibitor) -> int:
     return price_for(package, exhibitor.exhibitor_class)
 
 
-def confirms_itself(package: BoothPackage, exhibitor: Exhibitor, expo: Expo) -> bool:
+def priced_class(exhibitor: Exhibitor | None) -> str | None:
+    """The class whose prices this exhibitor sees (the booth picker): none once its class was rejected."""
+    if exhibitor is None or exhibitor.approval == Approval.REJECTED:
+        return None
+    return str(exhibitor.exhibitor_class)
+
+
+def confirms_itself(package: BoothPackage, exhibitor: Exhibitor, expo: Expo, needs_approval: bool = True) -> bool:
     """Whether a hold of this stand confirms at once: free, the expo allows it, and a free-by-class
-    stand only for an approved exhibitor."""
+    stand only for an approved exhibitor (or one whose class needs no approval)."""
     price = stand_price(package, exhibitor)
     if price != 0 or not expo.free_self_confirm:
         return False
-    return price == regular_price(package) or exhibitor.approval == Approval.APPROVED
+    return price == regular_price(package) or exhibitor.approval == Approval.APPROVED or not needs_approval
 
 
-def awaits_approval(package: BoothPackage, exhibitor: Exhibitor) -> bool:
+def awaits_approval(package: BoothPackage, exhibitor: Exhibitor, needs_approval: bool = True) -> bool:
     """Whether a stand of ``package`` is cheaper for this exhibitor only on its word, not yet approved."""
-    return exhibitor.approval == Approval.PENDING and stand_price(package, exhibitor) < regular_price(package)
+    return (
+        needs_approval
+        and exhibitor.approval == Approval.PENDING
+        and stand_price(package, exhibitor) < regular_price(package)
+    )
 
 
 async def decide(
@@ -111,7 +126,8 @@ async def awaiting_approval(session: AsyncSession, expo_id: int) -> list[Exhibit
     """Pending exhibitors whose class gets some stand of the expo below its regular price."""
     await get_expo(session, expo_id)
     packages = (await session.scalars(sa.select(BoothPackage).where(col(BoothPackage.expo_id) == expo_id))).all()
-    reduced = {str(cls) for p in packages for cls, price in p.class_prices.items() if int(price) < p.price}
+    trusted = await classes_without_approval(session, expo_id)
+    reduced = {str(cls) for p in packages for cls, price in p.class_prices.items() if int(price) < p.price} - trusted
     if not reduced:
         return []
     stmt = (

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.exhibitors import service as exhibitors
 from booths.exhibitors.models import ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorSignup
+from booths.pricing import service as pricing
 from booths.venue import service as venue
 from expo.account_links import LinkSettings
 from expo.accounts import start_session
@@ -61,6 +62,7 @@ async def _render_signup(
         expo=expo,
         clusters=await venue.list_clusters(db_session, expo.id),
         classes=[c.value for c in ExhibitorClass],
+        class_names={c.code.value: c.name for c in await pricing.class_settings(db_session, expo.id)},
         form=values,
         errors=errors or FormErrors(),
     )

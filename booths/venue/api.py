@@ -8,8 +8,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.exhibitors.approval import priced_class
 from booths.exhibitors.service import exhibitor_of_user
 from booths.fields import CLUSTER_QUERY
+from booths.pricing import service as pricing
 from booths.venue import booth_csv
 from booths.venue import service as venue
 from booths.venue.schemas import (
@@ -130,9 +132,13 @@ class ExpoController(Controller):
 
     @post("/{expo_id:int}/packages", guards=[requires(Area.SETUP)])
     async def create_package(
-        self, expo_id: FromPath[int], data: JSONBody[PackageCreate], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[int],
+        data: JSONBody[PackageCreate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> PackageRead:
-        package = await venue.create_package(db_session, expo_id, data)
+        package = await pricing.add_package(db_session, expo_id, data, user)
         await db_session.commit()
         return venue.package_read(package)
 
@@ -203,8 +209,7 @@ async def _exhibitor_class(session: AsyncSession, user: CurrentUser | None, expo
     """An exhibitor sees the prices of its own class; everyone else the package price."""
     if user is None or user.serves(expo_id):
         return None
-    exhibitor = await exhibitor_of_user(session, user.id, expo_id)
-    return exhibitor.exhibitor_class if exhibitor else None
+    return priced_class(await exhibitor_of_user(session, user.id, expo_id))
 
 
 async def _booth_read(session: AsyncSession, expo_id: int, booth_id: int | None) -> BoothRead:
@@ -248,9 +253,14 @@ class PackageController(Controller):
 
     @patch("/{package_id:int}")
     async def update_package(
-        self, package_id: FromPath[int], data: JSONBody[PackageUpdate], db_session: NamedDependency[AsyncSession]
+        self,
+        package_id: FromPath[int],
+        data: JSONBody[PackageUpdate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> PackageRead:
-        package = await venue.update_package(db_session, package_id, data)
+        found = await venue.get_package(db_session, package_id)
+        package = await pricing.edit_package(db_session, found.expo_id, package_id, data, user)
         await db_session.commit()
         return venue.package_read(package)
 

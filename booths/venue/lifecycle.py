@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from booths.venue.models import Expo
 from expo.errors import Conflict
-from expo.formatting import utcnow
+from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
 
 EXPO_OVER = N_("This expo is over: its last day was %(day)s.")
@@ -59,3 +59,28 @@ def check_booking_open(expo: Expo) -> None:
     check_not_over(expo)
     if not (expo.published and expo.booking_open):
         raise Conflict(BOOKING_CLOSED, code="booking_closed")
+
+
+BOOKING_NOT_OPEN = N_("Booking opens on %(at)s.")
+BOOKING_CLOSED_AT = N_("Booking closed on %(at)s.")
+
+
+def booking_window_refusal(expo: Expo, now: datetime | None = None) -> Conflict | None:
+    """Why an exhibitor may not hold a booth now (before the expo's booking window opens or after it
+    closes, named in the expo's time), or None inside the window."""
+    now = now or utcnow()
+    tz = ZoneInfo(expo.timezone)
+    if expo.booking_opens_at is not None and now < as_utc(expo.booking_opens_at):
+        at = as_utc(expo.booking_opens_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return Conflict(BOOKING_NOT_OPEN, code="booking_not_open", params={"at": at})
+    if expo.booking_closes_at is not None and now >= as_utc(expo.booking_closes_at):
+        at = as_utc(expo.booking_closes_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return Conflict(BOOKING_CLOSED_AT, code="booking_closed", params={"at": at})
+    return None
+
+
+def check_booking_window(expo: Expo, now: datetime | None = None) -> None:
+    """Refuse (409) an exhibitor's hold outside the expo's booking window."""
+    refusal = booking_window_refusal(expo, now)
+    if refusal is not None:
+        raise refusal

@@ -35,6 +35,9 @@ class Expo(SQLModel, table=True):
     timezone: str = Field(default="Asia/Jakarta", sa_type=sa.String(40))
     hold_minutes: int = 30
     booth_limit: int = 1
+    # Exhibitors may hold booths only between these instants (UTC); None leaves that side open.
+    booking_opens_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
+    booking_closes_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     free_self_confirm: bool = True
     # What the public sees (booths.venue.lifecycle.expo_state): a draft is seen by its committee only;
     # running and over follow from the dates.
@@ -100,7 +103,9 @@ class BoothPackage(SQLModel, table=True):
     shell: bool = True
     tables: int = 1
     chairs: int = 2
-    power_amps: int = 2
+    power_amps: int = 2  # what allocation matches against; set from power_watts (booths.pricing)
+    power_watts: int = 440
+    fascia: bool = False  # a name board over the stand's front
     staff_quota: int = 2
     price: int = 0
     class_prices: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationInfo, field_validator
 
 from booths.exhibitors.models import ExhibitorClass
-from booths.fields import BoothCode, Colour, Email, Metres, Name, Position, Rupiah, ShortCode, Strict, WhatsApp
+from booths.fields import BoothCode, Colour, Email, Metres, Name, Position, Price, ShortCode, Strict, WhatsApp
 from booths.venue.models import BoothType, HallKind
 from expo.i18n import N_
 from expo.text import MULTI_LINE
@@ -241,9 +241,13 @@ class PackageCreate(Strict):
     tables: Annotated[int, Field(ge=0, le=50)] = 1
     chairs: Annotated[int, Field(ge=0, le=100)] = 2
     power_amps: Annotated[int, Field(ge=0, le=200)] = 2
+    power_watts: Annotated[int, Field(ge=0, le=44_000)] | None = Field(
+        default=None, description="Sets power_amps too (220 V); without it, power_amps x 220."
+    )
+    fascia: bool = False
     staff_quota: Annotated[int, Field(ge=0, le=100)] = 2
-    price: Rupiah = 0
-    class_prices: dict[ExhibitorClass, Rupiah] = Field(default_factory=dict)
+    price: Price = 0
+    class_prices: dict[ExhibitorClass, Price] = Field(default_factory=dict)
 
 
 class PackageUpdate(Strict):
@@ -253,9 +257,11 @@ class PackageUpdate(Strict):
     tables: Annotated[int, Field(ge=0, le=50)] | None = None
     chairs: Annotated[int, Field(ge=0, le=100)] | None = None
     power_amps: Annotated[int, Field(ge=0, le=200)] | None = None
+    power_watts: Annotated[int, Field(ge=0, le=44_000)] | None = None
+    fascia: bool | None = None
     staff_quota: Annotated[int, Field(ge=0, le=100)] | None = None
-    price: Rupiah | None = None
-    class_prices: dict[ExhibitorClass, Rupiah] | None = None
+    price: Price | None = None
+    class_prices: dict[ExhibitorClass, Price] | None = None
 
 
 class PackageRead(BaseModel):
@@ -267,6 +273,8 @@ class PackageRead(BaseModel):
     tables: int
     chairs: int
     power_amps: int
+    power_watts: int
+    fascia: bool
     staff_quota: int
     price: int
     class_prices: dict[str, int]

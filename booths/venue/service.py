@@ -403,6 +403,7 @@ async def create_package(session: AsyncSession, expo_id: int, data: PackageCreat
         raise Conflict("A package with this code exists.", code="package_code_taken")
     values = data.model_dump()
     values["class_prices"] = {str(k): v for k, v in data.class_prices.items()}
+    values |= power_fields(data.power_watts, data.power_amps)
     package = BoothPackage(expo_id=expo_id, **values)
     session.add(package)
     await session.flush()
@@ -411,10 +412,23 @@ async def create_package(session: AsyncSession, expo_id: int, data: PackageCreat
 
 async def update_package(session: AsyncSession, package_id: int, data: PackageUpdate) -> BoothPackage:
     package = await get_package(session, package_id)
-    for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "power_watts" in changes or "power_amps" in changes:
+        changes |= power_fields(changes.get("power_watts"), changes.get("power_amps", package.power_amps))
+    for key, value in changes.items():
         setattr(package, key, {str(k): v for k, v in value.items()} if key == "class_prices" else value)
     await session.flush()
     return package
+
+
+VOLTS = 220
+
+
+def power_fields(watts: int | None, amps: int) -> dict[str, int]:
+    """Power in watts and in amps (what allocation matches) kept in step at 220 V."""
+    if watts is None:
+        return {"power_amps": amps, "power_watts": amps * VOLTS}
+    return {"power_amps": -(-watts // VOLTS), "power_watts": watts}
 
 
 def price_for(package: BoothPackage, exhibitor_class: str) -> int:
