@@ -30,6 +30,7 @@ from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
+from booths.maps.layout_pages import PAGE_HANDLERS as LAYOUT_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
@@ -153,7 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *GATE_PAGES,
             *GATE_ADMIN_PAGES,
             *MAP_PAGES,
-            *MAP_ADMIN_PAGES,
+            *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,
