@@ -257,7 +257,7 @@
     button.setAttribute("aria-pressed", "true");
     svg.classList.add("is-placing");
     say(mode === "feature" ? texts.place : texts.origin, false);
-    svg.scrollIntoView({ behavior: "smooth", block: "center" });
+    svg.scrollIntoView({ block: "nearest" });
   }
 
   function clamp(v, lo, hi) { return Math.min(Math.max(v, lo), Math.max(lo, hi)); }
