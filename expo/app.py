@@ -29,9 +29,8 @@ from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
-from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
-from booths.maps.layout_pages import PAGE_HANDLERS as LAYOUT_PAGES
 from booths.maps.api import FeatureController, MapController
+from booths.maps.layout_pages import PAGE_HANDLERS as LAYOUT_PAGES
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController

@@ -17,8 +17,9 @@ from booths.maps.schemas import FeatureCreate, FeatureRead, FeatureUpdate, MapRu
 from booths.venue import geometry
 from booths.venue.models import Hall
 from booths.venue.service import get_expo, get_hall
+from expo import audit
 from expo.accounts import CurrentUser
-from expo.audit import changed, record, snapshot
+from expo.audit import changed, snapshot
 from expo.csv_export import csv_text, restore
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
@@ -109,7 +110,7 @@ async def create_feature(
     await session.flush()
     if by is not None:
         after = snapshot(feature, FEATURE_FIELDS)
-        await record(session, by, expo_id, "feature.created", _subject(feature), after=after)
+        await audit.record(session, by, expo_id, "feature.created", _subject(feature), after=after)
     return feature, hall
 
 
@@ -134,7 +135,7 @@ async def update_feature(
     old, new = changed(before, snapshot(feature, FEATURE_FIELDS))
     if by is not None and new:
         action = "feature.moved" if set(new) <= {"hall_id", "x_m", "y_m"} else "feature.updated"
-        await record(session, by, feature.expo_id, action, _subject(feature), before=old, after=new)
+        await audit.record(session, by, feature.expo_id, action, _subject(feature), before=old, after=new)
     return feature, hall
 
 
@@ -144,7 +145,7 @@ async def delete_feature(session: AsyncSession, feature_id: int, by: CurrentUser
     expo_id = feature.expo_id
     if by is not None:
         before = snapshot(feature, FEATURE_FIELDS)
-        await record(session, by, expo_id, "feature.deleted", _subject(feature), before=before)
+        await audit.record(session, by, expo_id, "feature.deleted", _subject(feature), before=before)
     await session.delete(feature)
     await session.flush()
     return expo_id
@@ -230,7 +231,7 @@ async def import_features(session: AsyncSession, expo_id: int, raw: bytes, by: C
     session.add_all(rows)
     await session.flush()
     if by is not None:
-        await record(session, by, expo_id, "features.imported", after={"features": len(rows)})
+        await audit.record(session, by, expo_id, "features.imported", after={"features": len(rows)})
     return len(rows)
 
 

@@ -183,7 +183,9 @@ async def _render(
         "hall_edit": values
         if form == "hall_edit"
         else ({"name": hall.name, "width_m": f"{hall.width_m:g}", "depth_m": f"{hall.depth_m:g}"} if hall else {}),
-        "block": values if form == "block" else BlockForm(package_id=str(packages[0].id) if packages else "").model_dump(),
+        "block": values
+        if form == "block"
+        else BlockForm(package_id=str(packages[0].id) if packages else "").model_dump(),
         "booth": values if form == "booth" else (_booth_values(selected) if selected else BoothForm().model_dump()),
         "feature": values
         if form == "feature"
@@ -337,9 +339,7 @@ async def edit_hall(
     )
 
 
-@post(
-    "/admin/e/{slug:str}/layout/halls/{hall_id:int}/delete", include_in_schema=False, guards=[requires(Area.SETUP)]
-)
+@post("/admin/e/{slug:str}/layout/halls/{hall_id:int}/delete", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def delete_hall(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -361,9 +361,7 @@ async def delete_hall(
 
 
 # --- a block of booths ------------------------------------------------------------------------------
-@post(
-    "/admin/e/{slug:str}/layout/halls/{hall_id:int}/block", include_in_schema=False, guards=[requires(Area.SETUP)]
-)
+@post("/admin/e/{slug:str}/layout/halls/{hall_id:int}/block", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def add_block(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -415,7 +413,7 @@ async def edit_booth(
     hall_code = hall.code
 
     async def save() -> None:
-        fields = {k: v for k, v in data.model_dump(exclude={"blocked", "blocked_reason"}).items()}
+        fields = data.model_dump(exclude={"blocked", "blocked_reason"})
         update = BoothUpdate.model_validate(fields | {"cluster": _blank(data.cluster)})
         await venue.update_booth(db_session, booth_id, update, by=user)
         blocked = bool(data.blocked)
@@ -431,9 +429,7 @@ async def edit_booth(
     )
 
 
-@post(
-    "/admin/e/{slug:str}/layout/booths/{booth_id:int}/delete", include_in_schema=False, guards=[requires(Area.SETUP)]
-)
+@post("/admin/e/{slug:str}/layout/booths/{booth_id:int}/delete", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def delete_booth(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
@@ -501,9 +497,7 @@ async def _own_feature(db_session: AsyncSession, slug: str, feature_id: int) -> 
     return feature_id, (await venue.get_hall(db_session, feature.hall_id)).code
 
 
-@post(
-    "/admin/e/{slug:str}/layout/features/{feature_id:int}", include_in_schema=False, guards=[requires(Area.SETUP)]
-)
+@post("/admin/e/{slug:str}/layout/features/{feature_id:int}", include_in_schema=False, guards=[requires(Area.SETUP)])
 async def edit_feature(
     request: Request[Any, Any, Any],
     slug: FromPath[str],

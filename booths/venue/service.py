@@ -152,9 +152,7 @@ HALL_FIELDS = ("code", "name", "kind", "width_m", "depth_m")
 BOOTH_FIELDS = ("code", "hall_id", "x_m", "y_m", "width_m", "depth_m", "package_id", "cluster", "booth_type")
 
 
-async def create_hall(
-    session: AsyncSession, expo_id: int, data: HallCreate, by: CurrentUser | None = None
-) -> Hall:
+async def create_hall(session: AsyncSession, expo_id: int, data: HallCreate, by: CurrentUser | None = None) -> Hall:
     await get_expo(session, expo_id)
     code = data.code.upper()
     if (
@@ -345,9 +343,7 @@ async def _check_code_free(session: AsyncSession, expo_id: int, code: str, booth
         )
 
 
-async def create_booth(
-    session: AsyncSession, expo_id: int, data: BoothCreate, by: CurrentUser | None = None
-) -> Booth:
+async def create_booth(session: AsyncSession, expo_id: int, data: BoothCreate, by: CurrentUser | None = None) -> Booth:
     await get_expo(session, expo_id)
     hall = await get_hall(session, data.hall_id, expo_id)
     await get_package(session, data.package_id, expo_id)
@@ -364,9 +360,7 @@ async def create_booth(
     return booth
 
 
-async def update_booth(
-    session: AsyncSession, booth_id: int, data: BoothUpdate, by: CurrentUser | None = None
-) -> Booth:
+async def update_booth(session: AsyncSession, booth_id: int, data: BoothUpdate, by: CurrentUser | None = None) -> Booth:
     booth = await get_booth(session, booth_id)
     before = snapshot(booth, BOOTH_FIELDS)
     changes = data.model_dump(exclude_unset=True, exclude={"derive_type"})
@@ -451,7 +445,9 @@ async def set_blocked(
     return booth
 
 
-def _check_block_booth(code: str, rect: geometry.Rect, hall: Hall, existing: Sequence[tuple[str, geometry.Rect]]) -> None:
+def _check_block_booth(
+    code: str, rect: geometry.Rect, hall: Hall, existing: Sequence[tuple[str, geometry.Rect]]
+) -> None:
     """A generated booth inside the hall and clear of the booths already there, named in the refusal."""
     if not geometry.inside(rect, hall.width_m, hall.depth_m):
         raise InvalidInput(

@@ -176,6 +176,7 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     panel = page.locator("#booth-panel")
     await panel.wait_for(state="visible")
     assert await panel.locator("input[name=code]").input_value() == "A-05"
+    await page.wait_for_timeout(600)  # the panel scrolls into view smoothly
     await page.screenshot(path=str(SHOTS / "layout-360-booth.png"))
 
     musholla = page.locator(".lay-feature--musholla")

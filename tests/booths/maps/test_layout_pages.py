@@ -67,15 +67,16 @@ async def test_add_a_hall_then_preview_and_save_a_block_of_forty(client: Client,
     assert added.status_code == 303
     assert added.headers["location"] == f"{page}?hall=B&msg=hall_added"
     hall = await session.scalar(sa.select(Hall).where(col(Hall.expo_id) == venue.expo_id, col(Hall.code) == "B"))
-    assert hall is not None and (hall.width_m, hall.depth_m) == (40, 30)
+    assert hall is not None
+    assert (hall.width_m, hall.depth_m) == (40, 30)
 
     preview = await post_form(
         client, f"{page}/halls/{hall.id}/block", _block(venue.paid.id or 0, action="preview"), from_page=page
     )
     assert preview.status_code == 200
-    assert t("Preview: %(n)s booths, %(first)s to %(last)s. Nothing is saved yet.", n=40, first="B-01", last="B-40") in (
-        preview.text
-    )
+    assert t(
+        "Preview: %(n)s booths, %(first)s to %(last)s. Nothing is saved yet.", n=40, first="B-01", last="B-40"
+    ) in (preview.text)
     assert preview.text.count('class="lay-preview"') == 40
     assert not await session.scalar(sa.select(sa.func.count()).where(col(Booth.hall_id) == hall.id))
 
@@ -83,7 +84,9 @@ async def test_add_a_hall_then_preview_and_save_a_block_of_forty(client: Client,
     assert saved.status_code == 303
     assert saved.headers["location"] == f"{page}?hall=B&msg=block_added"
     codes = (await session.scalars(sa.select(col(Booth.code)).where(col(Booth.hall_id) == hall.id))).all()
-    assert len(codes) == 40 and "B-01" in codes and "B-40" in codes
+    assert len(codes) == 40
+    assert "B-01" in codes
+    assert "B-40" in codes
     shown_page = await client.get(saved.headers["location"])
     assert shown_page.text.count('data-booth-id="') == 40
     assert t("The booths are added.") in shown_page.text
@@ -101,22 +104,30 @@ async def test_block_refusals_are_shown_next_to_the_form_and_nothing_is_saved(
     page = f"/admin/e/{venue.expo.slug}/layout"
     url = f"{page}/halls/{venue.hall.id}/block"
 
-    overlapping = await post_form(client, url, _block(venue.paid.id or 0, origin_x_m="4", origin_y_m="4"), from_page=page)
+    overlapping = await post_form(
+        client, url, _block(venue.paid.id or 0, origin_x_m="4", origin_y_m="4"), from_page=page
+    )
     assert overlapping.status_code == 409
     assert t("Booth %(code)s of the block would overlap booth %(other)s.", code="B-01", other="A-01") in (
         overlapping.text
     )
-    assert 'id="block"' in overlapping.text and 'value="4"' in overlapping.text  # the form again, as typed
+    assert 'id="block"' in overlapping.text
+    assert 'value="4"' in overlapping.text
 
-    outside = await post_form(client, url, _block(venue.paid.id or 0, origin_y_m="20", rows="1", columns="25"), from_page=page)
+    outside = await post_form(
+        client, url, _block(venue.paid.id or 0, origin_y_m="20", rows="1", columns="25"), from_page=page
+    )
     assert outside.status_code == 422
-    assert t(
-        "Booth %(code)s of the block would lie outside hall %(hall)s (%(w)s x %(d)s m).",
-        code="B-20",
-        hall="A",
-        w="60",
-        d="40",
-    ) in outside.text
+    assert (
+        t(
+            "Booth %(code)s of the block would lie outside hall %(hall)s (%(w)s x %(d)s m).",
+            code="B-20",
+            hall="A",
+            w="60",
+            d="40",
+        )
+        in outside.text
+    )
 
     taken = await post_form(client, url, _block(venue.paid.id or 0, prefix="A", origin_y_m="20"), from_page=page)
     assert taken.status_code == 409
@@ -190,11 +201,12 @@ async def test_edit_block_and_delete_one_booth(client: Client, session: AsyncSes
 
     deleted = await post_form(client, f"{page}/booths/{booth_id}/delete", {}, from_page=page)
     assert deleted.status_code == 303
-    assert await session.get(Booth, booth_id) is None or True
     assert not await session.scalar(sa.select(sa.func.count()).where(col(Booth.id) == booth_id))
 
     actions = [a for a, _ in await _actions(session, venue.expo_id)]
-    assert "booth.updated" in actions and "booth.blocked" in actions and "booth.deleted" in actions
+    assert "booth.updated" in actions
+    assert "booth.blocked" in actions
+    assert "booth.deleted" in actions
 
 
 async def test_a_booked_booth_cannot_be_moved_or_deleted(client: Client, session: AsyncSession) -> None:
@@ -216,9 +228,7 @@ async def test_a_booked_booth_cannot_be_moved_or_deleted(client: Client, session
     assert moved.json()["code"] == "booth_booked"
 
 
-async def test_dragging_through_the_api_saves_or_refuses_and_is_audited(
-    client: Client, session: AsyncSession
-) -> None:
+async def test_dragging_through_the_api_saves_or_refuses_and_is_audited(client: Client, session: AsyncSession) -> None:
     """What the page script sends: PATCH with the cookie and the CSRF header."""
     venue = await make_venue(session)
     log_in_as(client, await make_user_token(session, Role.ORGANISER))
@@ -258,9 +268,7 @@ async def test_place_move_edit_and_delete_a_feature(client: Client, session: Asy
 
     outside = await post_form(client, url, form | {"x_m": "58"}, from_page=page)
     assert outside.status_code == 422
-    assert t("The feature must lie inside hall %(hall)s (%(w)s x %(d)s m).", hall="A", w=60.0, d=40.0) in (
-        outside.text
-    )
+    assert t("The feature must lie inside hall %(hall)s (%(w)s x %(d)s m).", hall="A", w=60.0, d=40.0) in (outside.text)
     unknown = await post_form(client, url, form | {"kind": "kolam"}, from_page=page)
     assert unknown.status_code == 422
     assert t("Choose one of the options.") in unknown.text
@@ -268,7 +276,8 @@ async def test_place_move_edit_and_delete_a_feature(client: Client, session: Asy
     added = await post_form(client, url, form, from_page=page)
     assert added.status_code == 303
     feature = await session.scalar(sa.select(VenueFeature).where(col(VenueFeature.expo_id) == venue.expo_id))
-    assert feature is not None and feature.kind == "musholla"
+    assert feature is not None
+    assert feature.kind == "musholla"
     assert f'data-feature-id="{feature.id}"' in (await client.get(f"{page}?hall=A")).text
 
     headers = {"X-CSRFToken": client.cookies.get("csrftoken") or ""}
@@ -303,7 +312,8 @@ async def test_layout_check_findings_and_csv_links_are_on_the_page(client: Clien
     assert f'href="/admin/e/{venue.expo.slug}/map"' in shown_page
     assert f'href="/api/expos/{venue.expo_id}/booths.csv"' in shown_page
     csv = await client.get(f"/api/expos/{venue.expo_id}/booths.csv")
-    assert csv.status_code == 200 and "A-01" in csv.text
+    assert csv.status_code == 200
+    assert "A-01" in csv.text
 
     opened = await client.get(page)
     assert opened.status_code == 200
@@ -331,9 +341,7 @@ async def test_a_member_of_one_expo_cannot_see_or_change_another(client: Client,
     other_hall = f"/admin/e/{other.expo.slug}/layout/halls/{other.hall.id}/block"
     assert (await post_form(client, other_hall, _block(other.paid.id or 0), from_page=page)).status_code == 403
     # Another expo's booth through this expo's address: not found; through the API: forbidden.
-    crossed = await post_form(
-        client, f"{page}/booths/{other.booth_ids[0]}/delete", {}, from_page=page
-    )
+    crossed = await post_form(client, f"{page}/booths/{other.booth_ids[0]}/delete", {}, from_page=page)
     assert crossed.status_code == 404
     api = await client.patch(
         f"/api/booths/{other.booth_ids[0]}", json={"x_m": 40, "y_m": 20}, headers={"X-CSRFToken": token}
@@ -354,7 +362,9 @@ async def test_booth_picker_draws_the_venue_features(client: Client, session: As
     page = f"/admin/e/{venue.expo.slug}/layout"
     for kind, x in (("musholla", "30"), ("toilet", "40"), ("stage", "45")):
         form = {"kind": kind, "label": kind.title(), "x_m": x, "y_m": "30", "width_m": "4", "depth_m": "4"}
-        assert (await post_form(client, f"{page}/halls/{venue.hall.id}/features", form, from_page=page)).status_code == 303
+        assert (
+            await post_form(client, f"{page}/halls/{venue.hall.id}/features", form, from_page=page)
+        ).status_code == 303
     client.cookies.clear()
     picker = await client.get(f"/e/{venue.expo.slug}/booths")
     assert picker.status_code == 200
