@@ -29,6 +29,7 @@ from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
+from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
 from booths.maps.layout_pages import PAGE_HANDLERS as LAYOUT_PAGES
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *GATE_PAGES,
             *GATE_ADMIN_PAGES,
             *MAP_PAGES,
+            *MAP_ADMIN_PAGES,
             *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
