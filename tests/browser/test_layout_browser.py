@@ -156,7 +156,8 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     await page.reload()
     assert await _booth_x(page, "A-01") == 35
     assert await _booth_x(page, "A-12") == before
-    await page.screenshot(path=str(SHOTS / "layout-1280.png"), full_page=True)
+    await page.screenshot(path=str(SHOTS / "layout-1280-page.png"), full_page=True)
+    await page.locator(".lay-grid").screenshot(path=str(SHOTS / "layout-1280.png"))
     assert errors == []
     await context.close()
 
@@ -169,6 +170,7 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     await _log_in(page, server)
     await page.screenshot(path=str(SHOTS / "layout-360.png"), full_page=True)
+    await page.locator(".lay-plan").screenshot(path=str(SHOTS / "layout-360-plan.png"))
     booth = page.locator('.lay-booth[data-code="A-05"]')
     await booth.scroll_into_view_if_needed()
     box = await booth.bounding_box()
@@ -195,6 +197,6 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     # The exhibitors' booth picker shows the musholla too.
     await page.goto(f"{server}/e/{SLUG}/booths")
     assert await page.locator("g.pk-feature--musholla").count() == 1
-    await page.screenshot(path=str(SHOTS / "layout-picker-360.png"), full_page=True)
+    await page.locator(".hall:not([hidden])").screenshot(path=str(SHOTS / "layout-picker-360.png"))
     assert errors == []
     await phone.close()
