@@ -95,6 +95,7 @@
     panel.querySelector("[data-booth-form]").setAttribute("action", base);
     panel.querySelector("[data-booth-delete]").setAttribute("action", base + "/delete");
     panel.querySelector('[data-slot="code"]').textContent = booth.code;
+    panel.querySelector("[data-booth-delete]").hidden = booth.status === "held" || booth.status === "confirmed";
     setValues(panel.querySelector("[data-booth-form]"), booth);
     markSelected(el);
     openPanel(panel, document.getElementById("feature-panel"));

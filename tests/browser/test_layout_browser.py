@@ -197,6 +197,7 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     # The exhibitors' booth picker shows the musholla too.
     await page.goto(f"{server}/e/{SLUG}/booths")
     assert await page.locator("g.pk-feature--musholla").count() == 1
+    await page.evaluate("document.querySelector('.map-scroll').scrollLeft = 10000")  # to the musholla
     await page.locator(".hall:not([hidden])").screenshot(path=str(SHOTS / "layout-picker-360.png"))
     assert errors == []
     await phone.close()
