@@ -21,7 +21,7 @@ from booths.maps.schemas import FeatureCreate, FeatureRead, FeatureUpdate
 from booths.venue import booth_csv
 from booths.venue import service as venue
 from booths.venue.models import Booth, Expo, Hall, HallKind
-from booths.venue.schemas import BlockRequest, BoothRead, BoothUpdate, HallCreate, HallUpdate
+from booths.venue.schemas import BlockBooth, BlockRequest, BoothRead, BoothUpdate, HallCreate, HallUpdate
 from expo.accounts import CurrentUser
 from expo.auth import requires
 from expo.errors import NotFound
@@ -416,8 +416,8 @@ async def edit_booth(
         fields = data.model_dump(exclude={"blocked", "blocked_reason"})
         update = BoothUpdate.model_validate(fields | {"cluster": _blank(data.cluster)})
         await venue.update_booth(db_session, booth_id, update, by=user)
-        blocked = bool(data.blocked)
-        await venue.set_blocked(db_session, booth_id, blocked, data.blocked_reason.strip()[:200], by=user)
+        reason = BlockBooth.model_validate({"reason": data.blocked_reason}).reason
+        await venue.set_blocked(db_session, booth_id, bool(data.blocked), reason, by=user)
 
     return await submit(
         db_session,

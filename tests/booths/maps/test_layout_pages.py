@@ -370,3 +370,40 @@ async def test_booth_picker_draws_the_venue_features(client: Client, session: As
     assert picker.status_code == 200
     for kind in ("musholla", "toilet", "stage"):
         assert f'class="pk-feature pk-feature--{kind}"' in picker.text
+
+
+@pytest.mark.parametrize("hostile", ["\u0000", "x" * 5000, "-1", "1e400", "١٢٣"])
+async def test_hostile_form_input_is_answered_on_the_page(client: Client, session: AsyncSession, hostile: str) -> None:
+    venue = await make_venue(session)
+    log_in_as(client, await make_user_token(session, Role.ORGANISER))
+    page = f"/admin/e/{venue.expo.slug}/layout"
+    forms = {
+        f"{page}/halls": {"name": "H", "code": "H", "kind": "hall", "width_m": "10", "depth_m": "10"},
+        f"{page}/halls/{venue.hall.id}": {"name": "H", "width_m": "60", "depth_m": "40"},
+        f"{page}/halls/{venue.hall.id}/block": _block(venue.paid.id or 0, origin_y_m="20"),
+        f"{page}/booths/{venue.booth_ids[0]}": {
+            "code": "A-01",
+            "x_m": "3",
+            "y_m": "3",
+            "width_m": "3",
+            "depth_m": "3",
+            "package_id": str(venue.paid.id),
+            "cluster": "",
+            "blocked": "on",
+            "blocked_reason": "ok",
+        },
+        f"{page}/halls/{venue.hall.id}/features": {
+            "kind": "toilet",
+            "label": "WC",
+            "x_m": "40",
+            "y_m": "30",
+            "width_m": "2",
+            "depth_m": "2",
+        },
+    }
+    for url, form in forms.items():
+        for name in form:
+            answer = await post_form(client, url, form | {name: hostile}, from_page=page)
+            assert answer.status_code < 500, (url, name, answer.text[:300])
+            if answer.status_code >= 400:
+                assert "<form" in answer.text  # the page again, not a bare error
