@@ -37,6 +37,7 @@ from booths.jobs.admin_pages import PAGE_HANDLERS as JOB_ADMIN_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
 from booths.maps.admin_pages import PAGE_HANDLERS as MAP_ADMIN_PAGES
 from booths.maps.api import FeatureController, MapController
+from booths.maps.layout_pages import PAGE_HANDLERS as LAYOUT_PAGES
 from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
 from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
@@ -212,6 +213,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MAP_PAGES,
             *MAP_ADMIN_PAGES,
             *PRICING_PAGES,
+
+            *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,

@@ -15,6 +15,8 @@ from booths.bookings.schemas import BookingRead
 from booths.exhibitors import service as exhibitors
 from booths.exhibitors.approval import priced_class
 from booths.labels import booth_type_label, notice_text, number, status_label
+from booths.maps import features as venue_features
+from booths.maps.pages import SYMBOLS, kind_label
 from booths.venue import service as venue
 from booths.venue.lifecycle import booking_window_refusal
 from booths.venue.models import BoothPackage, Expo
@@ -131,6 +133,9 @@ async def _render_picker(
     halls = await venue.list_halls(db_session, expo.id)
     packages = {p.id: p for p in await venue.list_packages(db_session, expo.id)}
     clusters = {c.code: c for c in await venue.list_clusters(db_session, expo.id)}
+    hall_features: dict[int, list[Any]] = {}
+    for feature in await venue_features.list_features(db_session, expo.id):
+        hall_features.setdefault(feature.hall_id, []).append(feature)
     mine: set[int] = set()
     if exhibitor is not None and exhibitor.id is not None:
         own = await bookings.list_bookings(db_session, expo.id, exhibitor_id=exhibitor.id)
@@ -164,7 +169,13 @@ async def _render_picker(
         "booths/picker.html",
         status_code=status_code,
         expo=expo,
-        halls=[{"hall": h, "booths": shapes.get(h.id or 0, [])} for h in halls],
+        halls=[
+            {"hall": h, "booths": shapes.get(h.id or 0, []), "features": hall_features.get(h.id or 0, [])}
+            for h in halls
+        ],
+        feature_kinds=sorted({f.kind.value for fs in hall_features.values() for f in fs} - {"aisle", "column", "wall"}),
+        symbols=SYMBOLS,
+        kind_label=kind_label,
         active_hall=hall_code.upper(),
         details=details,
         selected=selected,

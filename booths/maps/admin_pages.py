@@ -18,6 +18,7 @@ from booths.maps.pages import kind_label, svg_context
 from booths.maps.schemas import FeatureCreate, MapRulesUpdate
 from booths.venue import service as venue
 from booths.venue.models import Expo
+from expo.accounts import CurrentUser
 from expo.auth import requires
 from expo.errors import NotFound
 from expo.forms import FormBody, FormErrors, Rerender, submit
@@ -212,12 +213,13 @@ async def admin_add_feature(
     slug: FromPath[str],
     data: Annotated[FeatureForm, FormBody],
     db_session: NamedDependency[AsyncSession],
+    user: NamedDependency[CurrentUser],
 ) -> Response[Any]:
     async def add() -> None:
         create = FeatureCreate.model_validate(data.model_dump())
         expo = await _expo(db_session, slug)
         assert expo.id is not None
-        await features.create_feature(db_session, expo.id, create)
+        await features.create_feature(db_session, expo.id, create, by=user)
 
     return await submit(
         db_session,
@@ -238,13 +240,14 @@ async def admin_delete_feature(
     slug: FromPath[str],
     feature_id: FromPath[int],
     db_session: NamedDependency[AsyncSession],
+    user: NamedDependency[CurrentUser],
 ) -> Response[Any]:
     async def delete() -> None:
         expo = await _expo(db_session, slug)
         feature = await features.get_feature(db_session, feature_id)
         if feature.expo_id != expo.id:
             raise NotFound(N_("No such venue feature."), code="feature_not_found")
-        await features.delete_feature(db_session, feature_id)
+        await features.delete_feature(db_session, feature_id, by=user)
 
     return await submit(
         db_session, delete, rerender=_admin_again(request, db_session, slug), done=_back(slug, "feature_deleted")
@@ -262,12 +265,13 @@ async def admin_import_features(
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
+    user: NamedDependency[CurrentUser],
 ) -> Response[Any]:
     async def import_csv() -> None:
         expo = await _expo(db_session, slug)
         assert expo.id is not None
         raw = await read_upload(request, settings.max_csv_bytes)
-        await features.import_features(db_session, expo.id, raw)
+        await features.import_features(db_session, expo.id, raw, by=user)
 
     return await submit(
         db_session, import_csv, rerender=_admin_again(request, db_session, slug), done=_back(slug, "imported")

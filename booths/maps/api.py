@@ -23,6 +23,7 @@ from booths.maps.schemas import (
     PublicMap,
 )
 from booths.venue import service as venue
+from expo.accounts import CurrentUser
 from expo.auth import current_user, requires
 from expo.csv_export import CSV_MEDIA_TYPE, csv_response
 from expo.i18n import current_locale
@@ -64,9 +65,13 @@ class MapController(Controller):
 
     @post("/features", guards=[requires(Area.SETUP)])
     async def create_feature(
-        self, expo_id: FromPath[int], data: JSONBody[FeatureCreate], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[int],
+        data: JSONBody[FeatureCreate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> FeatureRead:
-        feature, hall = await features.create_feature(db_session, expo_id, data)
+        feature, hall = await features.create_feature(db_session, expo_id, data, by=user)
         await db_session.commit()
         return features.feature_read(feature, hall.code)
 
@@ -93,9 +98,10 @@ class MapController(Controller):
         expo_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
+        user: NamedDependency[CurrentUser],
     ) -> FeatureImportResult:
         raw = await read_upload(request, settings.max_csv_bytes)
-        count = await features.import_features(db_session, expo_id, raw)
+        count = await features.import_features(db_session, expo_id, raw, by=user)
         await db_session.commit()
         return FeatureImportResult(features=count)
 
@@ -190,13 +196,19 @@ class FeatureController(Controller):
 
     @patch("/{feature_id:int}")
     async def update_feature(
-        self, feature_id: FromPath[int], data: JSONBody[FeatureUpdate], db_session: NamedDependency[AsyncSession]
+        self,
+        feature_id: FromPath[int],
+        data: JSONBody[FeatureUpdate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> FeatureRead:
-        feature, hall = await features.update_feature(db_session, feature_id, data)
+        feature, hall = await features.update_feature(db_session, feature_id, data, by=user)
         await db_session.commit()
         return features.feature_read(feature, hall.code)
 
     @delete("/{feature_id:int}")
-    async def delete_feature(self, feature_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> None:
-        await features.delete_feature(db_session, feature_id)
+    async def delete_feature(
+        self, feature_id: FromPath[int], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+    ) -> None:
+        await features.delete_feature(db_session, feature_id, by=user)
         await db_session.commit()

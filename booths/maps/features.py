@@ -17,6 +17,9 @@ from booths.maps.schemas import FeatureCreate, FeatureRead, FeatureUpdate, MapRu
 from booths.venue import geometry
 from booths.venue.models import Hall
 from booths.venue.service import get_expo, get_hall
+from expo import audit
+from expo.accounts import CurrentUser
+from expo.audit import changed, snapshot
 from expo.csv_export import csv_text, restore
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
@@ -25,6 +28,7 @@ from expo.problems import field_message
 
 CSV_COLUMNS = ["hall", "kind", "label", "x_m", "y_m", "width_m", "depth_m"]
 MAX_ROWS = 2000
+FEATURE_FIELDS = ("hall_id", "kind", "label", "x_m", "y_m", "width_m", "depth_m")
 
 KIND_NAMES = {
     FeatureKind.ENTRANCE: N_("Entrance"),
@@ -91,18 +95,30 @@ def _check_inside(hall: Hall, rect: geometry.Rect, field: str = "x_m") -> None:
         )
 
 
-async def create_feature(session: AsyncSession, expo_id: int, data: FeatureCreate) -> tuple[VenueFeature, Hall]:
+def _subject(feature: VenueFeature) -> str:
+    return f"{feature.kind} {feature.label}".strip()
+
+
+async def create_feature(
+    session: AsyncSession, expo_id: int, data: FeatureCreate, by: CurrentUser | None = None
+) -> tuple[VenueFeature, Hall]:
     await get_expo(session, expo_id)
     hall = await get_hall(session, data.hall_id, expo_id)
     _check_inside(hall, geometry.Rect(data.x_m, data.y_m, data.width_m, data.depth_m))
     feature = VenueFeature(expo_id=expo_id, **data.model_dump())
     session.add(feature)
     await session.flush()
+    if by is not None:
+        after = snapshot(feature, FEATURE_FIELDS)
+        await audit.record(session, by, expo_id, "feature.created", _subject(feature), after=after)
     return feature, hall
 
 
-async def update_feature(session: AsyncSession, feature_id: int, data: FeatureUpdate) -> tuple[VenueFeature, Hall]:
+async def update_feature(
+    session: AsyncSession, feature_id: int, data: FeatureUpdate, by: CurrentUser | None = None
+) -> tuple[VenueFeature, Hall]:
     feature = await get_feature(session, feature_id)
+    before = snapshot(feature, FEATURE_FIELDS)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     hall = await get_hall(session, changes.get("hall_id", feature.hall_id), feature.expo_id)
     rect = geometry.Rect(
@@ -116,13 +132,20 @@ async def update_feature(session: AsyncSession, feature_id: int, data: FeatureUp
         setattr(feature, key, value)
     feature.updated_at = utcnow()
     await session.flush()
+    old, new = changed(before, snapshot(feature, FEATURE_FIELDS))
+    if by is not None and new:
+        action = "feature.moved" if set(new) <= {"hall_id", "x_m", "y_m"} else "feature.updated"
+        await audit.record(session, by, feature.expo_id, action, _subject(feature), before=old, after=new)
     return feature, hall
 
 
-async def delete_feature(session: AsyncSession, feature_id: int) -> int:
+async def delete_feature(session: AsyncSession, feature_id: int, by: CurrentUser | None = None) -> int:
     """Delete a feature; returns its expo's id."""
     feature = await get_feature(session, feature_id)
     expo_id = feature.expo_id
+    if by is not None:
+        before = snapshot(feature, FEATURE_FIELDS)
+        await audit.record(session, by, expo_id, "feature.deleted", _subject(feature), before=before)
     await session.delete(feature)
     await session.flush()
     return expo_id
@@ -170,7 +193,7 @@ def _records(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     return records
 
 
-async def import_features(session: AsyncSession, expo_id: int, raw: bytes) -> int:
+async def import_features(session: AsyncSession, expo_id: int, raw: bytes, by: CurrentUser | None = None) -> int:
     """Replace every feature of the expo with the CSV's rows; returns how many there are now."""
     await get_expo(session, expo_id)
     halls = {h.code: h for h in (await session.scalars(sa.select(Hall).where(col(Hall.expo_id) == expo_id))).all()}
@@ -207,6 +230,8 @@ async def import_features(session: AsyncSession, expo_id: int, raw: bytes) -> in
     await session.execute(sa.delete(VenueFeature).where(col(VenueFeature.expo_id) == expo_id))
     session.add_all(rows)
     await session.flush()
+    if by is not None:
+        await audit.record(session, by, expo_id, "features.imported", after={"features": len(rows)})
     return len(rows)
 
 

@@ -117,11 +117,12 @@ async def _set_blocked(
     booth_id: int,
     form: BlockForm,
     blocked: bool,
+    user: CurrentUser,
 ) -> Response[Any]:
     async def act() -> None:
         expo = await venue.get_expo_by_slug(db_session, slug)
         await venue.get_booth(db_session, booth_id, expo.id)
-        await venue.set_blocked(db_session, booth_id, blocked, form.reason.strip()[:200])
+        await venue.set_blocked(db_session, booth_id, blocked, form.reason.strip()[:200], by=user)
 
     async def again(errors: FormErrors, status: int) -> Template:
         filters = back_filters(form.back, _BOOTH_FILTERS)
@@ -139,8 +140,9 @@ async def admin_block_booth(
     booth_id: FromPath[int],
     data: Annotated[BlockForm, FormBody],
     db_session: NamedDependency[AsyncSession],
+    user: NamedDependency[CurrentUser],
 ) -> Response[Any]:
-    return await _set_blocked(request, db_session, slug=slug, booth_id=booth_id, form=data, blocked=True)
+    return await _set_blocked(request, db_session, slug=slug, booth_id=booth_id, form=data, blocked=True, user=user)
 
 
 @post("/admin/e/{slug:str}/booths/{booth_id:int}/unblock", include_in_schema=False, guards=[requires(Area.SETUP)])
@@ -151,8 +153,9 @@ async def admin_unblock_booth(
     booth_id: FromPath[int],
     data: Annotated[BlockForm, FormBody],
     db_session: NamedDependency[AsyncSession],
+    user: NamedDependency[CurrentUser],
 ) -> Response[Any]:
-    return await _set_blocked(request, db_session, slug=slug, booth_id=booth_id, form=data, blocked=False)
+    return await _set_blocked(request, db_session, slug=slug, booth_id=booth_id, form=data, blocked=False, user=user)
 
 
 # --- the expo: new, settings, state, copy --------------------------------------------------------

@@ -102,9 +102,13 @@ class ExpoController(Controller):
 
     @post("/{expo_id:int}/halls", guards=[requires(Area.SETUP)])
     async def create_hall(
-        self, expo_id: FromPath[int], data: JSONBody[HallCreate], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[int],
+        data: JSONBody[HallCreate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> HallRead:
-        hall = await venue.create_hall(db_session, expo_id, data)
+        hall = await venue.create_hall(db_session, expo_id, data, by=user)
         await db_session.commit()
         return venue.hall_read(hall)
 
@@ -168,9 +172,13 @@ class ExpoController(Controller):
 
     @post("/{expo_id:int}/booths", guards=[requires(Area.SETUP)])
     async def create_booth(
-        self, expo_id: FromPath[int], data: JSONBody[BoothCreate], db_session: NamedDependency[AsyncSession]
+        self,
+        expo_id: FromPath[int],
+        data: JSONBody[BoothCreate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> BoothRead:
-        booth = await venue.create_booth(db_session, expo_id, data)
+        booth = await venue.create_booth(db_session, expo_id, data, by=user)
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)
 
@@ -198,9 +206,10 @@ class ExpoController(Controller):
         expo_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
+        user: NamedDependency[CurrentUser],
     ) -> CsvImportResult:
         raw = await read_upload(request, settings.max_csv_bytes)
-        result = await booth_csv.import_booths(db_session, expo_id, raw)
+        result = await booth_csv.import_booths(db_session, expo_id, raw, by=user)
         await db_session.commit()
         return result
 
@@ -224,22 +233,32 @@ class HallController(Controller):
 
     @patch("/{hall_id:int}")
     async def update_hall(
-        self, hall_id: FromPath[int], data: JSONBody[HallUpdate], db_session: NamedDependency[AsyncSession]
+        self,
+        hall_id: FromPath[int],
+        data: JSONBody[HallUpdate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> HallRead:
-        hall = await venue.update_hall(db_session, hall_id, data)
+        hall = await venue.update_hall(db_session, hall_id, data, by=user)
         await db_session.commit()
         return venue.hall_read(hall)
 
     @delete("/{hall_id:int}")
-    async def delete_hall(self, hall_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> None:
-        await venue.delete_hall(db_session, hall_id)
+    async def delete_hall(
+        self, hall_id: FromPath[int], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+    ) -> None:
+        await venue.delete_hall(db_session, hall_id, by=user)
         await db_session.commit()
 
     @post("/{hall_id:int}/booths/generate", summary="Generate a block of booths (rows x columns)")
     async def generate(
-        self, hall_id: FromPath[int], data: JSONBody[BlockRequest], db_session: NamedDependency[AsyncSession]
+        self,
+        hall_id: FromPath[int],
+        data: JSONBody[BlockRequest],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> list[BoothRead]:
-        booths = await venue.generate_block(db_session, hall_id, data)
+        booths = await venue.generate_block(db_session, hall_id, data, by=user)
         await db_session.commit()
         ids = {b.id for b in booths}
         expo_id = booths[0].expo_id
@@ -286,27 +305,39 @@ class BoothController(Controller):
 
     @patch("/{booth_id:int}", guards=[requires(Area.SETUP)])
     async def update_booth(
-        self, booth_id: FromPath[int], data: JSONBody[BoothUpdate], db_session: NamedDependency[AsyncSession]
+        self,
+        booth_id: FromPath[int],
+        data: JSONBody[BoothUpdate],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> BoothRead:
-        booth = await venue.update_booth(db_session, booth_id, data)
+        booth = await venue.update_booth(db_session, booth_id, data, by=user)
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)
 
     @delete("/{booth_id:int}", guards=[requires(Area.SETUP)])
-    async def delete_booth(self, booth_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> None:
-        await venue.delete_booth(db_session, booth_id)
+    async def delete_booth(
+        self, booth_id: FromPath[int], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+    ) -> None:
+        await venue.delete_booth(db_session, booth_id, by=user)
         await db_session.commit()
 
     @post("/{booth_id:int}/block", guards=[requires(Area.SETUP)], status_code=200)
     async def block(
-        self, booth_id: FromPath[int], data: JSONBody[BlockBooth], db_session: NamedDependency[AsyncSession]
+        self,
+        booth_id: FromPath[int],
+        data: JSONBody[BlockBooth],
+        db_session: NamedDependency[AsyncSession],
+        user: NamedDependency[CurrentUser],
     ) -> BoothRead:
-        booth = await venue.set_blocked(db_session, booth_id, True, data.reason)
+        booth = await venue.set_blocked(db_session, booth_id, True, data.reason, by=user)
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)
 
     @post("/{booth_id:int}/unblock", guards=[requires(Area.SETUP)], status_code=200)
-    async def unblock(self, booth_id: FromPath[int], db_session: NamedDependency[AsyncSession]) -> BoothRead:
-        booth = await venue.set_blocked(db_session, booth_id, False)
+    async def unblock(
+        self, booth_id: FromPath[int], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
+    ) -> BoothRead:
+        booth = await venue.set_blocked(db_session, booth_id, False, by=user)
         await db_session.commit()
         return await _booth_read(db_session, booth.expo_id, booth.id)

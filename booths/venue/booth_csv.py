@@ -14,6 +14,8 @@ from booths.venue import geometry
 from booths.venue.models import Booth, BoothPackage, Hall, ProductCluster
 from booths.venue.schemas import BoothCreate, CsvImportResult
 from booths.venue.service import get_expo
+from expo.accounts import CurrentUser
+from expo.audit import record
 from expo.csv_export import csv_text, restore
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import utcnow
@@ -81,7 +83,9 @@ class _Row:
     blocked_reason: str | None
 
 
-async def import_booths(session: AsyncSession, expo_id: int, raw: bytes) -> CsvImportResult:
+async def import_booths(
+    session: AsyncSession, expo_id: int, raw: bytes, by: CurrentUser | None = None
+) -> CsvImportResult:
     await get_expo(session, expo_id)
     reader = _reader(raw)
     halls = {h.code: h for h in (await session.scalars(sa.select(Hall).where(col(Hall.expo_id) == expo_id))).all()}
@@ -113,6 +117,8 @@ async def import_booths(session: AsyncSession, expo_id: int, raw: bytes) -> CsvI
             booth.updated_at = now
             updated += 1
     await session.flush()
+    if by is not None:
+        await record(session, by, expo_id, "booths.imported", after={"created": created, "updated": updated})
     return CsvImportResult(created=created, updated=updated)
 
 

@@ -99,13 +99,14 @@ class BlockSpec:
     prefix: str
     start_number: int = 1
     back_to_back: bool = False
+    number_width: int = 2
 
 
 def block_layout(spec: BlockSpec) -> list[tuple[str, Rect]]:
     """Codes and rectangles of a generated block, numbered row by row (``A-01``, ``A-02``, ...)."""
     out: list[tuple[str, Rect]] = []
     total = spec.rows * spec.columns
-    digits = max(2, len(str(spec.start_number + total - 1)))
+    digits = max(spec.number_width, len(str(spec.start_number + total - 1)))
     y = spec.origin_y
     n = spec.start_number
     for row in range(spec.rows):

@@ -316,6 +316,7 @@ class BlockRequest(Strict):
     aisle_m: Annotated[float, Field(ge=0, le=100)] = 3.0
     prefix: Annotated[str, Field(min_length=1, max_length=6, pattern=r"^[A-Za-z0-9]+$")]
     start_number: Annotated[int, Field(ge=0, le=9999)] = 1
+    number_width: Annotated[int, Field(ge=1, le=4, description="Digits of the number, zero-padded (A-01: 2).")] = 2
     back_to_back: bool = False
     cluster: ShortCode | None = None
 

@@ -294,7 +294,11 @@ def hall_read(hall: Hall) -> HallRead:
     return HallRead.model_validate(hall, from_attributes=True)
 
 
-async def create_hall(session: AsyncSession, expo_id: int, data: HallCreate) -> Hall:
+HALL_FIELDS = ("code", "name", "kind", "width_m", "depth_m")
+BOOTH_FIELDS = ("code", "hall_id", "x_m", "y_m", "width_m", "depth_m", "package_id", "cluster", "booth_type")
+
+
+async def create_hall(session: AsyncSession, expo_id: int, data: HallCreate, by: CurrentUser | None = None) -> Hall:
     await get_expo(session, expo_id)
     code = data.code.upper()
     if (
@@ -309,11 +313,14 @@ async def create_hall(session: AsyncSession, expo_id: int, data: HallCreate) -> 
     hall = Hall(expo_id=expo_id, **(data.model_dump() | {"code": code}))
     session.add(hall)
     await session.flush()
+    if by is not None:
+        await record(session, by, expo_id, "hall.created", hall.code, after=snapshot(hall, HALL_FIELDS))
     return hall
 
 
-async def update_hall(session: AsyncSession, hall_id: int, data: HallUpdate) -> Hall:
+async def update_hall(session: AsyncSession, hall_id: int, data: HallUpdate, by: CurrentUser | None = None) -> Hall:
     hall = await get_hall(session, hall_id)
+    before = snapshot(hall, HALL_FIELDS)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     width, depth = changes.get("width_m", hall.width_m), changes.get("depth_m", hall.depth_m)
     outside = [b.code for b in await _hall_booths(session, hall_id) if not geometry.inside(_rect(b), width, depth)]
@@ -326,13 +333,18 @@ async def update_hall(session: AsyncSession, hall_id: int, data: HallUpdate) -> 
     for key, value in changes.items():
         setattr(hall, key, value)
     await session.flush()
+    old, new = changed(before, snapshot(hall, HALL_FIELDS))
+    if by is not None and new:
+        await record(session, by, hall.expo_id, "hall.updated", hall.code, before=old, after=new)
     return hall
 
 
-async def delete_hall(session: AsyncSession, hall_id: int) -> None:
+async def delete_hall(session: AsyncSession, hall_id: int, by: CurrentUser | None = None) -> None:
     hall = await get_hall(session, hall_id)
     if await session.scalar(sa.select(sa.func.count()).where(col(Booth.hall_id) == hall_id)):
         raise Conflict("Delete or move this hall's booths first.", code="hall_not_empty")
+    if by is not None:
+        await record(session, by, hall.expo_id, "hall.deleted", hall.code, before=snapshot(hall, HALL_FIELDS))
     await session.delete(hall)
     await session.flush()
 
@@ -491,7 +503,7 @@ async def _check_code_free(session: AsyncSession, expo_id: int, code: str, booth
         )
 
 
-async def create_booth(session: AsyncSession, expo_id: int, data: BoothCreate) -> Booth:
+async def create_booth(session: AsyncSession, expo_id: int, data: BoothCreate, by: CurrentUser | None = None) -> Booth:
     await get_expo(session, expo_id)
     hall = await get_hall(session, data.hall_id, expo_id)
     await get_package(session, data.package_id, expo_id)
@@ -503,11 +515,14 @@ async def create_booth(session: AsyncSession, expo_id: int, data: BoothCreate) -
     booth = Booth(expo_id=expo_id, **data.model_dump())
     session.add(booth)
     await session.flush()
+    if by is not None:
+        await record(session, by, expo_id, "booth.created", booth.code, after=snapshot(booth, BOOTH_FIELDS))
     return booth
 
 
-async def update_booth(session: AsyncSession, booth_id: int, data: BoothUpdate) -> Booth:
+async def update_booth(session: AsyncSession, booth_id: int, data: BoothUpdate, by: CurrentUser | None = None) -> Booth:
     booth = await get_booth(session, booth_id)
+    before = snapshot(booth, BOOTH_FIELDS)
     changes = data.model_dump(exclude_unset=True, exclude={"derive_type"})
     # null means "leave as is", except for the cluster, where it takes the booth out of its cluster
     changes = {k: v for k, v in changes.items() if v is not None or k == "cluster"}
@@ -543,10 +558,14 @@ async def update_booth(session: AsyncSession, booth_id: int, data: BoothUpdate) 
         booth.booth_type = None
     booth.updated_at = utcnow()
     await session.flush()
+    old, new = changed(before, snapshot(booth, BOOTH_FIELDS))
+    if by is not None and new:
+        action = "booth.moved" if set(new) <= {"hall_id", "x_m", "y_m"} else "booth.updated"
+        await record(session, by, booth.expo_id, action, booth.code, before=old, after=new)
     return booth
 
 
-async def delete_booth(session: AsyncSession, booth_id: int) -> None:
+async def delete_booth(session: AsyncSession, booth_id: int, by: CurrentUser | None = None) -> None:
     booth = await get_booth(session, booth_id)
     if await booth_is_booked(session, booth_id):
         raise Conflict(
@@ -558,12 +577,17 @@ async def delete_booth(session: AsyncSession, booth_id: int) -> None:
             code="booth_has_history",
             params={"code": booth.code},
         )
+    if by is not None:
+        await record(session, by, booth.expo_id, "booth.deleted", booth.code, before=snapshot(booth, BOOTH_FIELDS))
     await session.delete(booth)
     await session.flush()
 
 
-async def set_blocked(session: AsyncSession, booth_id: int, blocked: bool, reason: str = "") -> Booth:
+async def set_blocked(
+    session: AsyncSession, booth_id: int, blocked: bool, reason: str = "", by: CurrentUser | None = None
+) -> Booth:
     booth = await get_booth(session, booth_id)
+    before = snapshot(booth, ("blocked", "blocked_reason"))
     if blocked and await booth_is_booked(session, booth_id):
         raise Conflict(
             "Booth %(code)s is booked; cancel or move the booking first.",
@@ -574,11 +598,34 @@ async def set_blocked(session: AsyncSession, booth_id: int, blocked: bool, reaso
     booth.blocked_reason = (reason or None) if blocked else None
     booth.updated_at = utcnow()
     await session.flush()
+    old, new = changed(before, snapshot(booth, ("blocked", "blocked_reason")))
+    if by is not None and new:
+        action = "booth.blocked" if blocked else "booth.unblocked"
+        await record(session, by, booth.expo_id, action, booth.code, before=old, after=new)
     return booth
 
 
-async def generate_block(session: AsyncSession, hall_id: int, data: BlockRequest) -> list[Booth]:
-    """Lay out rows x columns of equal booths; all or nothing."""
+def _check_block_booth(
+    code: str, rect: geometry.Rect, hall: Hall, existing: Sequence[tuple[str, geometry.Rect]]
+) -> None:
+    """A generated booth inside the hall and clear of the booths already there, named in the refusal."""
+    if not geometry.inside(rect, hall.width_m, hall.depth_m):
+        raise InvalidInput(
+            "Booth %(code)s of the block would lie outside hall %(hall)s (%(w)s x %(d)s m).",
+            code="booth_outside_hall",
+            params={"code": code, "hall": hall.code, "w": f"{hall.width_m:g}", "d": f"{hall.depth_m:g}"},
+        )
+    for other_code, other in existing:
+        if geometry.overlaps(rect, other):
+            raise Conflict(
+                "Booth %(code)s of the block would overlap booth %(other)s.",
+                code="booth_overlap",
+                params={"code": code, "other": other_code},
+            )
+
+
+async def plan_block(session: AsyncSession, hall_id: int, data: BlockRequest) -> list[Booth]:
+    """The booths a block would add (not added): every rule of ``generate_block`` checked, for a preview."""
     hall = await get_hall(session, hall_id)
     await get_package(session, data.package_id, hall.expo_id)
     await check_cluster(session, hall.expo_id, data.cluster)
@@ -594,6 +641,7 @@ async def generate_block(session: AsyncSession, hall_id: int, data: BlockRequest
             prefix=data.prefix.upper(),
             start_number=data.start_number,
             back_to_back=data.back_to_back,
+            number_width=data.number_width,
         )
     )
     assert hall.id is not None
@@ -612,7 +660,7 @@ async def generate_block(session: AsyncSession, hall_id: int, data: BlockRequest
         )
     booths = []
     for code, rect in layout:
-        check_geometry(rect, hall, existing)
+        _check_block_booth(code, rect, hall, existing)
         booths.append(
             Booth(
                 expo_id=hall.expo_id,
@@ -626,8 +674,26 @@ async def generate_block(session: AsyncSession, hall_id: int, data: BlockRequest
                 cluster=data.cluster,
             )
         )
+    return booths
+
+
+async def generate_block(
+    session: AsyncSession, hall_id: int, data: BlockRequest, by: CurrentUser | None = None
+) -> list[Booth]:
+    """Lay out rows x columns of equal booths; all or nothing."""
+    booths = await plan_block(session, hall_id, data)
     session.add_all(booths)
     await session.flush()
+    if by is not None and booths:
+        first, last = booths[0], booths[-1]
+        await record(
+            session,
+            by,
+            first.expo_id,
+            "booths.generated",
+            f"{first.code} … {last.code}",
+            after={"count": len(booths), "hall_id": hall_id, **data.model_dump()},
+        )
     return booths
 
 
