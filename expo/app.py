@@ -26,6 +26,7 @@ from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
+from booths.exhibitors.admin_pages import PAGE_HANDLERS as EXHIBITOR_ADMIN_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.labels import TEMPLATE_GLOBALS as BOOTHS_TEMPLATE_GLOBALS
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *VENUE_PAGES,
             *VENUE_ADMIN_PAGES,
             *EXHIBITOR_PAGES,
+            *EXHIBITOR_ADMIN_PAGES,
             *BOOKING_PAGES,
             *BOOKING_ADMIN_PAGES,
             *PASS_PAGES,

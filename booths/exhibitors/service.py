@@ -25,6 +25,12 @@ def exhibitor_read(exhibitor: Exhibitor) -> ExhibitorRead:
     return ExhibitorRead(**fields, has_account=exhibitor.user_id is not None)
 
 
+def audit_subject(exhibitor: Exhibitor) -> str:
+    """How the audit log names an exhibitor: its number first, so its record finds its entries
+    (``booths.exhibitors.records``)."""
+    return f"#{exhibitor.id} {exhibitor.name}"
+
+
 async def lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
     """Start an exhibitor's change with a write: on PostgreSQL its row lock, on SQLite the database's
     write lock, taken before anything is read, so one exhibitor's bookings, applications and approval
