@@ -31,6 +31,7 @@ from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.committee.admin_pages import PAGE_HANDLERS as COMMITTEE_ADMIN_PAGES
 from booths.committee.pages import PAGE_HANDLERS as COMMITTEE_PAGES
+from booths.exhibitors.admin_pages import PAGE_HANDLERS as EXHIBITOR_ADMIN_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
 from booths.jobs.admin_pages import PAGE_HANDLERS as JOB_ADMIN_PAGES
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *COMMITTEE_ADMIN_PAGES,
             *COMMITTEE_PAGES,
             *EXHIBITOR_PAGES,
+            *EXHIBITOR_ADMIN_PAGES,
             *BOOKING_PAGES,
             *BOOKING_ADMIN_PAGES,
             *PASS_PAGES,
@@ -213,7 +215,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MAP_PAGES,
             *MAP_ADMIN_PAGES,
             *PRICING_PAGES,
-
             *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,

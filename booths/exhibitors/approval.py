@@ -25,11 +25,12 @@ from sqlmodel import col
 from booths.bookings.holds import live_hold_clause
 from booths.bookings.models import Booking, BookingAction, BookingEvent, BookingStatus
 from booths.exhibitors.models import Approval, Exhibitor
-from booths.exhibitors.service import lock_exhibitor
+from booths.exhibitors.service import audit_subject, lock_exhibitor
 from booths.pricing.service import classes_without_approval
 from booths.venue.models import Booth, BoothPackage, Expo
 from booths.venue.service import get_expo, price_for
 from expo.accounts import CurrentUser
+from expo.audit import changed, record, snapshot
 from expo.formatting import utcnow
 
 
@@ -80,6 +81,7 @@ async def decide(
     """Approve or reject an exhibitor's class (again, if the organiser changes their mind)."""
     exhibitor = await lock_exhibitor(session, exhibitor_id)  # serialised with its booking changes
     now = utcnow()
+    before = snapshot(exhibitor, ("approval", "approval_note"))
     exhibitor.approval = Approval(decision.value)
     exhibitor.approval_decided_at, exhibitor.approval_decided_by = now, actor.id
     exhibitor.approval_note = note.strip()[:300] or None
@@ -118,7 +120,16 @@ async def decide(
                     to_booth_id=booking.booth_id,
                 )
             )
-    await session.flush()
+    old, new = changed(before, snapshot(exhibitor, ("approval", "approval_note")))
+    await record(
+        session,
+        actor,
+        exhibitor.expo_id,
+        f"exhibitor.{decision.value}",
+        audit_subject(exhibitor),
+        before=old,
+        after=new,
+    )
     return exhibitor
 
 

@@ -28,13 +28,14 @@ class ExhibitorClass(StrEnum):
 
 
 class Exhibitor(SQLModel, table=True):
-    """A business showing at the expo. One per NIB per expo."""
+    """A business showing at the expo. One per NIB per expo. A business that returns to a later expo
+    keeps its account: one exhibitor row per expo, all linked to the same user (one per user per expo)."""
 
-    __table_args__ = (sa.UniqueConstraint("expo_id", "nib"),)
+    __table_args__ = (sa.UniqueConstraint("expo_id", "nib"), sa.UniqueConstraint("expo_id", "user_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     expo_id: int = Field(foreign_key="expo.id", ondelete="CASCADE", index=True)
-    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL", unique=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL", index=True)
     name: str = Field(sa_type=sa.String(160))
     exhibitor_class: ExhibitorClass = Field(sa_type=sa.String(16))
     nib: str = Field(sa_type=sa.String(13))

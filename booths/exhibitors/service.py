@@ -49,6 +49,12 @@ async def read_exhibitor(session: AsyncSession, exhibitor: Exhibitor) -> Exhibit
     return (await exhibitor_reads(session, [exhibitor]))[0]
 
 
+def audit_subject(exhibitor: Exhibitor) -> str:
+    """How the audit log names an exhibitor: its number first, so its record finds its entries
+    (``booths.exhibitors.records``)."""
+    return f"#{exhibitor.id} {exhibitor.name}"
+
+
 async def lock_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibitor:
     """Start an exhibitor's change with a write: on PostgreSQL its row lock, on SQLite the database's
     write lock, taken before anything is read, so one exhibitor's bookings, applications and approval
@@ -136,10 +142,29 @@ async def create_exhibitor(session: AsyncSession, expo_id: int, data: ExhibitorC
 
 
 async def exhibitor_of_user(session: AsyncSession, user_id: int, expo_id: int | None = None) -> Exhibitor | None:
+    """The account's exhibitor in ``expo_id``; without an expo its latest one (a returning business
+    has one per expo it signed up for)."""
     stmt = sa.select(Exhibitor).where(col(Exhibitor.user_id) == user_id)
     if expo_id is not None:
         stmt = stmt.where(col(Exhibitor.expo_id) == expo_id)
+    stmt = stmt.order_by(col(Exhibitor.created_at).desc(), col(Exhibitor.id).desc()).limit(1)
     return await session.scalar(stmt)
+
+
+async def sign_up_again(session: AsyncSession, expo_id: int, data: ExhibitorFields, user: CurrentUser) -> Exhibitor:
+    """A business that already has an account (from an earlier expo) signs up for this one: a new
+    exhibitor of this expo, linked to the same account, its class again waiting for approval."""
+    await get_expo(session, expo_id)
+    if user.role is not Role.EXHIBITOR:
+        raise Forbidden(
+            "Only an exhibitor's account can sign up a business; log out first.", code="not_an_exhibitor_account"
+        )
+    if await exhibitor_of_user(session, user.id, expo_id) is not None:
+        raise Conflict("Your business is already signed up for this expo.", code="already_signed_up")
+    _check_nib_plausible(data.nib, accept_unusual=False)
+    await _check_nib_free(session, expo_id, data.nib)
+    await check_cluster(session, expo_id, data.cluster)
+    return await _new_exhibitor(session, expo_id, data, user.id, Approval.PENDING)
 
 
 async def get_exhibitor(session: AsyncSession, exhibitor_id: int, user: CurrentUser) -> Exhibitor:

@@ -14,7 +14,7 @@ from booths.venue.models import Booth
 from expo.csv_export import CsvSheet, csv_text, neutralise, restore
 from expo.models import Role
 from tests.support import ROOT
-from tests.support.factories import bearer, make_user_token, make_venue
+from tests.support.factories import bearer, exhibitor_payload, make_user_token, make_venue
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
 from tests.support.passes import Client
 
@@ -112,11 +112,22 @@ async def _scans_csv(client: Client, session: AsyncSession, _organiser: dict[str
     return path, text
 
 
+async def _exhibitors_csv(client: Client, session: AsyncSession, organiser: dict[str, str]) -> tuple[str, str]:
+    venue = await make_venue(session)
+    body = exhibitor_payload(name=HYPERLINK, contact_name="-Pemilik", exhibitor_class="umkm")
+    body.pop("password")
+    created = await client.post(f"/api/expos/{venue.expo_id}/exhibitors", json=body, headers=organiser)
+    assert created.status_code == 201, created.text
+    path = f"/admin/e/{venue.expo.slug}/exhibitors.csv"
+    return path, (await client.get(path, headers=organiser)).text
+
+
 # Every route that answers text/csv, with a way to fill it with formula-like values through the API.
 EXPORTS = {
     "/api/expos/{expo_id:int}/booths.csv": _booths_csv,
     "/api/expos/{expo_id:int}/features.csv": _features_csv,
     "/api/expos/{expo_id:int}/scans.csv": _scans_csv,
+    "/admin/e/{slug:str}/exhibitors.csv": _exhibitors_csv,
 }
 
 
