@@ -1,0 +1,137 @@
+"""Paging and sorting of list pages: the one helper every organiser list uses.
+
+A handler reads ``page`` and ``sort`` from the query as plain strings (so a bad value falls back to
+the first page and the default order instead of failing), names the orders its list offers (a key
+function per sort name; the default one puts what needs action first), and passes the list's
+filters so that page and sort links keep them. The template draws the links with the macros of
+``templates/_paging.html`` (``sort_link`` in column headers, ``pager`` under the table).
+
+``sort`` is a sort name, or a name with a leading ``-`` for the reverse order. Lists are sorted in
+memory: the organiser lists hold at most a few thousand rows of one expo.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+PAGE_SIZE = 50
+# Query keys a list page's action forms carry back (``expo.forms.back_filters``) besides its filters.
+LIST_KEYS = ("page", "sort")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """One page of a sorted, filtered list, and how to link to its other pages and orders."""
+
+    items: list[T]
+    total: int
+    page: int
+    pages: int
+    size: int
+    sort: str  # the sort name in use, without the direction
+    descending: bool
+    default_sort: str
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def first(self) -> int:
+        """Position (from 1) of this page's first item; 0 for an empty list."""
+        return (self.page - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.size, self.total)
+
+    @property
+    def sort_param(self) -> str:
+        return ("-" if self.descending else "") + self.sort
+
+    def query(self, **changes: Any) -> str:
+        """The query string of this list with ``changes`` (``page=``, ``sort=``) applied; filters
+        kept, defaults left out so that links stay short."""
+        params: dict[str, Any] = {k: v for k, v in self.filters.items() if v}
+        sort = changes.get("sort", self.sort_param)
+        if sort and sort != self.default_sort:
+            params["sort"] = sort
+        page = changes.get("page", self.page)
+        if page and page != 1:
+            params["page"] = page
+        return urlencode(params)
+
+    @property
+    def back(self) -> str:
+        """What an action form posts back as ``back``: filters, page and sort, to return here."""
+        return self.query()
+
+    def sort_query(self, name: str) -> str:
+        """The link of a column header: sort by ``name``, or reverse it if it is the order in use;
+        back to the first page."""
+        same = name == self.sort
+        wanted = f"-{name}" if same and not self.descending else name
+        return self.query(sort=wanted, page=1)
+
+    def direction(self, name: str) -> str | None:
+        """``ascending``/``descending`` for the column sorted by, else None (for ``aria-sort``)."""
+        if name != self.sort:
+            return None
+        return "descending" if self.descending else "ascending"
+
+    def page_numbers(self, around: int = 2) -> list[int | None]:
+        """The page links to show: the first, the last, and a few around the current page; ``None``
+        stands for a gap."""
+        wanted = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
+        shown: list[int | None] = []
+        for n in numbers:
+            if shown and shown[-1] is not None and n - shown[-1] > 1:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
+
+def parse_page(text: str) -> int:
+    """A page number from the query; anything not a positive number is the first page."""
+    text = text.strip()
+    return int(text) if text.isdigit() and 0 < len(text) <= 6 and int(text) > 0 else 1
+
+
+def paginate(
+    items: Sequence[T],
+    *,
+    page: str = "",
+    sort: str = "",
+    orders: Mapping[str, Callable[[T], Any]],
+    default: str,
+    filters: Mapping[str, str] | None = None,
+    size: int = PAGE_SIZE,
+) -> Listing[T]:
+    """Sort ``items`` by the order named in ``sort`` (one of ``orders``, ``-`` for reverse; else
+    ``default``, which may itself start with ``-``) and cut out page ``page`` (past the last page:
+    the last page). Items whose sort value is None come last either way."""
+    wanted = sort.strip()
+    descending = wanted.startswith("-")
+    name = wanted.removeprefix("-")
+    if name not in orders:
+        descending = default.startswith("-")
+        name = default.removeprefix("-")
+    key = orders[name]
+    known = [item for item in items if key(item) is not None]
+    ordered = sorted(known, key=key, reverse=descending) + [item for item in items if key(item) is None]
+    total = len(ordered)
+    pages = max(1, -(-total // size))
+    number = min(parse_page(page), pages)
+    start = (number - 1) * size
+    return Listing(
+        items=ordered[start : start + size],
+        total=total,
+        page=number,
+        pages=pages,
+        size=size,
+        sort=name,
+        descending=descending,
+        default_sort=default,
+        filters=dict(filters or {}),
+    )
