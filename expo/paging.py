@@ -10,16 +10,23 @@ filters so that page and sort links keep them. The template draws the links with
 memory: the organiser lists hold at most a few thousand rows of one expo.
 """
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
+
+from litestar.params import QueryParameter
 
 PAGE_SIZE = 50
 # Query keys a list page's action forms carry back (``expo.forms.back_filters``) besides its filters.
 LIST_KEYS = ("page", "sort")
 
 T = TypeVar("T")
+
+# The query parameters of a list page's handler, as strings: a bad value falls back, never a 400.
+PageQuery = Annotated[str, QueryParameter(name="page", max_length=16)]
+SortQuery = Annotated[str, QueryParameter(name="sort", max_length=32)]
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,14 @@ class Listing(Generic[T]):
                 shown.append(None)
             shown.append(n)
         return shown
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts ``A-2`` before ``A-10`` (numbers by value, letters case-blind)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in _DIGITS.split(text) if part)
 
 
 def parse_page(text: str) -> int:
