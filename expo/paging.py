@@ -7,11 +7,12 @@ filters so that page and sort links keep them. The template draws the links with
 ``templates/_paging.html`` (``sort_link`` in column headers, ``pager`` under the table).
 
 ``sort`` is a sort name, or a name with a leading ``-`` for the reverse order. Lists are sorted in
-memory: the organiser lists hold at most a few thousand rows of one expo.
+memory (``paginate``: the organiser lists of one expo hold at most a few thousand rows), or by the
+database (``window``: the handler counts, then asks its service for one page in the chosen order).
 """
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
@@ -113,6 +114,50 @@ def parse_page(text: str) -> int:
     return int(text) if text.isdigit() and 0 < len(text) <= 6 and int(text) > 0 else 1
 
 
+@dataclass(frozen=True)
+class Window:
+    """The page and order asked for, checked: for lists paged by the database (``offset``/``size``
+    to its query, ``sort``/``descending`` to its ORDER BY)."""
+
+    page: int
+    size: int
+    sort: str
+    descending: bool
+    default_sort: str
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    def listing(self, items: list[T], total: int, filters: Mapping[str, str] | None = None) -> Listing[T]:
+        return Listing(
+            items=items,
+            total=total,
+            page=self.page,
+            pages=max(1, -(-total // self.size)),
+            size=self.size,
+            sort=self.sort,
+            descending=self.descending,
+            default_sort=self.default_sort,
+            filters=dict(filters or {}),
+        )
+
+
+def window(
+    *, total: int, page: str = "", sort: str = "", orders: Collection[str], default: str, size: int = PAGE_SIZE
+) -> Window:
+    """The page ``page`` of ``total`` items (past the last page: the last page) in the order named
+    by ``sort`` (one of ``orders``, ``-`` for reverse; else ``default``, which may start with ``-``)."""
+    wanted = sort.strip()
+    descending = wanted.startswith("-")
+    name = wanted.removeprefix("-")
+    if name not in orders:
+        descending = default.startswith("-")
+        name = default.removeprefix("-")
+    pages = max(1, -(-total // size))
+    return Window(page=min(parse_page(page), pages), size=size, sort=name, descending=descending, default_sort=default)
+
+
 def paginate(
     items: Sequence[T],
     *,
@@ -123,30 +168,10 @@ def paginate(
     filters: Mapping[str, str] | None = None,
     size: int = PAGE_SIZE,
 ) -> Listing[T]:
-    """Sort ``items`` by the order named in ``sort`` (one of ``orders``, ``-`` for reverse; else
-    ``default``, which may itself start with ``-``) and cut out page ``page`` (past the last page:
-    the last page). Items whose sort value is None come last either way."""
-    wanted = sort.strip()
-    descending = wanted.startswith("-")
-    name = wanted.removeprefix("-")
-    if name not in orders:
-        descending = default.startswith("-")
-        name = default.removeprefix("-")
-    key = orders[name]
+    """Sort ``items`` in memory by the order named in ``sort`` and cut out page ``page`` (see
+    ``window``). Items whose sort value is None come last either way."""
+    chosen = window(total=len(items), page=page, sort=sort, orders=orders, default=default, size=size)
+    key = orders[chosen.sort]
     known = [item for item in items if key(item) is not None]
-    ordered = sorted(known, key=key, reverse=descending) + [item for item in items if key(item) is None]
-    total = len(ordered)
-    pages = max(1, -(-total // size))
-    number = min(parse_page(page), pages)
-    start = (number - 1) * size
-    return Listing(
-        items=ordered[start : start + size],
-        total=total,
-        page=number,
-        pages=pages,
-        size=size,
-        sort=name,
-        descending=descending,
-        default_sort=default,
-        filters=dict(filters or {}),
-    )
+    ordered = sorted(known, key=key, reverse=chosen.descending) + [item for item in items if key(item) is None]
+    return chosen.listing(ordered[chosen.offset : chosen.offset + size], len(items), filters)
