@@ -8,7 +8,7 @@ which pass (staff quotas, the organiser's passes) is ``tickets.passes.issuing``.
 import secrets
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -304,7 +304,7 @@ PASS_ORDERS: dict[str, tuple[Any, ...]] = {
 }
 
 
-_Stmt = TypeVar("_Stmt", bound="sa.Select[Unpack[tuple[Any, ...]]]")
+_Stmt = TypeVar("_Stmt", bound="sa.Select[*tuple[Any, ...]]")
 
 
 def _filtered(
