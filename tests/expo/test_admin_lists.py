@@ -239,9 +239,18 @@ async def test_admin_pages_in_indonesian_have_no_developer_words(client: Client,
     venue = await make_venue(session, booths=3)
     organiser = bearer(await make_user_token(session, Role.ORGANISER))
     await confirmed_exhibitor(client, venue, organiser)
+    slug = venue.expo.slug
+    window = {"opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z", "time_limit_s": 1}
+    assert (
+        await client.put(f"/api/expos/{venue.expo_id}/allocation/settings", json=window, headers=organiser)
+    ).is_success
+    _, applicant = await signup_exhibitor(client, venue.expo_id)
+    log_in(client, applicant)
+    choices = {"cluster": "kuliner", "preferences": ["A-02", "zone:kuliner", "hall:A"]}
+    applied = await post_form(client, f"/e/{slug}/apply", choices, from_page=f"/e/{slug}/apply")
+    assert applied.status_code == 303, applied.text
     client.cookies.clear()
     log_in(client, organiser["Authorization"].removeprefix("Bearer "))
-    slug = venue.expo.slug
     ran = await post_form(
         client, f"/admin/e/{slug}/allocation/run", {"seed": "42"}, from_page=f"/admin/e/{slug}/allocation"
     )
