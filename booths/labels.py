@@ -123,6 +123,46 @@ def audit_value(field: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def run_status_label(status: str) -> str:
+    labels = {
+        "draft": gettext("Proposal, not booked yet"),
+        "committed": gettext("Booked"),
+        "superseded": gettext("Replaced by a later proposal"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def offer_status_label(status: str) -> str:
+    labels = {
+        "offered": gettext("Offered"),
+        "accepted": gettext("Accepted"),
+        "declined": gettext("Declined"),
+        "lapsed": gettext("Not answered in time"),
+        "withdrawn": gettext("Withdrawn"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def goal_label(goal: str) -> str:
+    """The allocation's goals (its weights and the points won per goal)."""
+    labels = {
+        "preference": gettext("Exhibitors' own choices"),
+        "position": gettext("Good positions"),
+        "cluster_zone": gettext("Products in their area"),
+        "cluster_adjacent": gettext("Same products side by side"),
+        "competitor": gettext("Competitors apart"),
+        "near": gettext("Wished neighbours"),
+        "fairness": gettext("Fairness between groups"),
+        "priority_boost": gettext("Head start for earlier places in the queue"),
+    }
+    return labels.get(str(goal), str(goal))
+
+
+def priority_tier_label(tier: str) -> str:
+    labels = {"reserved": gettext("Reserved place"), "open": gettext("Open")}
+    return labels.get(str(tier), str(tier))
+
+
 def notice_text(code: str) -> str | None:
     """The notice a booking or booth page shows after a successful action (``?msg=code``)."""
     notices = {
@@ -187,6 +227,10 @@ LABELS = {
     "committee_role": committee_role_label,
     "committee_role_hint": committee_role_hint,
     "expo_state": expo_state_label,
+    "run_status": run_status_label,
+    "offer_status": offer_status_label,
+    "goal": goal_label,
+    "priority_tier": priority_tier_label,
 }
 
 TEMPLATE_GLOBALS: dict[str, Any] = {

@@ -1,7 +1,7 @@
 """Organiser application pages: the list of applications with filters, and accepting or declining them."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.allocation import inputs as allocation_inputs
 from booths.applications import service as applications
 from booths.applications.models import ApplicationStatus
+from booths.applications.schemas import ApplicationRead
 from booths.exhibitors.models import ExhibitorClass
 from booths.labels import application_status_label
 from booths.venue import service as venue
@@ -21,12 +22,24 @@ from expo.auth import requires
 from expo.errors import Forbidden
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import gettext
+from expo.paging import LIST_KEYS, PageQuery, SortQuery, paginate
 from expo.permissions import Area
 from expo.text import MultiLineText
 from expo.web import page
 
 ShortText = Annotated[str, Parameter(max_length=100)]
-_FILTERS = ("status", "cluster", "exhibitor_class", "q")
+_FILTERS = ("status", "cluster", "exhibitor_class", "q", *LIST_KEYS)
+# Waiting applications first (the oldest first: they have waited longest), then the newest others.
+_ACTION_ORDER = {ApplicationStatus.SUBMITTED: 0, ApplicationStatus.ACCEPTED: 1, ApplicationStatus.WAITLISTED: 2}
+APPLICATION_ORDERS: dict[str, Callable[[ApplicationRead], Any]] = {
+    "action": lambda a: (
+        _ACTION_ORDER.get(a.status, 3),
+        a.submitted_at.timestamp() * (1 if a.status in _ACTION_ORDER else -1),
+    ),
+    "exhibitor": lambda a: a.exhibitor_name.casefold(),
+    "status": lambda a: a.status,
+    "submitted": lambda a: a.submitted_at,
+}
 
 
 def notice(code: str) -> str | None:
@@ -76,6 +89,14 @@ async def _render_admin_list(
         exhibitor_class=current["exhibitor_class"] or None,
         q=current["q"] or None,
     )
+    listing = paginate(
+        rows,
+        page=filters.get("page", ""),
+        sort=filters.get("sort", ""),
+        orders=APPLICATION_ORDERS,
+        default="action",
+        filters=current,
+    )
     everyone = await applications.list_applications(db_session, expo.id)
     counts = {s.value: sum(1 for a in everyone if a.status == s) for s in ApplicationStatus}
     names = await allocation_inputs.exhibitor_names(db_session, expo.id)
@@ -84,14 +105,15 @@ async def _render_admin_list(
         "applications/admin_list.html",
         status_code=status_code,
         expo=expo,
-        rows=rows,
+        rows=listing.items,
+        listing=listing,
         counts=counts,
         names=names,
         statuses=[s.value for s in ApplicationStatus],
         classes=classes,
         clusters=clusters,
         filters=current,
-        back=urlencode({k: v for k, v in current.items() if v}),
+        back=listing.back,
         status_label=application_status_label,
         setting=await applications.get_settings(db_session, expo.id),
         notice=message,
@@ -119,9 +141,12 @@ async def admin_applications(
     cluster: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
     exhibitor_class: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
     q: FromQuery[ShortText] = "",
+    page_number: PageQuery = "",
+    sort: SortQuery = "",
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
     filters = {"status": status, "cluster": cluster, "exhibitor_class": exhibitor_class, "q": q}
+    filters |= {"page": page_number, "sort": sort}
     return await _render_admin_list(request, db_session, slug, filters, message=notice(msg))
 
 

@@ -2,7 +2,6 @@
 
 import re
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -13,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
-from booths.bookings.schemas import PaymentIn
+from booths.bookings.schemas import BookingRead, PaymentIn
 from booths.exhibitors import approval
 from booths.exhibitors import service as exhibitors
 from booths.exhibitors.validation import normalise_booth_code
@@ -23,6 +22,7 @@ from expo.accounts import CurrentUser
 from expo.auth import requires
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
+from expo.paging import LIST_KEYS, Listing, PageQuery, SortQuery, paginate
 from expo.permissions import Area
 from expo.text import MultiLineText
 from expo.web import page
@@ -30,7 +30,7 @@ from expo.web import page
 ShortText = Annotated[str, Parameter(max_length=100)]
 BOOKING_STATUSES = tuple(s.value for s in BookingStatus)
 PAYMENT_METHODS = ("transfer", "cash", "qris", "waived", "other")
-_BOOKING_FILTERS = ("status", "q")
+_BOOKING_FILTERS = ("status", "q", *LIST_KEYS)
 _MONEY_RE = re.compile(r"^\s*(rp\.?)?\s*[\d.,\s]+$", re.IGNORECASE)
 
 
@@ -40,6 +40,36 @@ def _money(text: str) -> str:
 
 
 # --- bookings ------------------------------------------------------------------------------------
+def _needs_action(b: BookingRead) -> tuple[int, float]:
+    """Holds waiting for payment first, the soonest to run out first; then the newest bookings."""
+    if b.status == BookingStatus.HELD:
+        return (0, b.hold_expires_at.timestamp() if b.hold_expires_at else 0.0)
+    return (1, -b.held_at.timestamp())
+
+
+BOOKING_ORDERS = {
+    "action": _needs_action,
+    "booth": lambda b: (b.hall_code, b.booth_code),
+    "exhibitor": lambda b: b.exhibitor_name.casefold(),
+    "status": lambda b: b.status,
+    "price": lambda b: b.price,
+    "held": lambda b: b.held_at,
+    "payment": lambda b: b.payment_amount,
+}
+
+
+def bookings_listing(rows: list[BookingRead], filters: dict[str, str]) -> Listing[BookingRead]:
+    current = {k: v for k, v in filters.items() if k not in LIST_KEYS}
+    return paginate(
+        rows,
+        page=filters.get("page", ""),
+        sort=filters.get("sort", ""),
+        orders=BOOKING_ORDERS,
+        default="action",
+        filters=current,
+    )
+
+
 class ConfirmForm(BaseModel):
     amount: str = ""
     method: str = "transfer"
@@ -89,17 +119,19 @@ async def _render_bookings(
     assert expo.id is not None
     status = next((BookingStatus(s) for s in BOOKING_STATUSES if s == filters.get("status")), None)
     q = filters.get("q", "").strip()[:100]
-    rows = await bookings.list_bookings(db_session, expo.id, status=status, q=q or None)
+    rows = await bookings.list_bookings(db_session, expo.id, status=status, q=q or None, limit=100_000)
     free = await venue.list_booths(db_session, expo.id, status="available")
     people = await exhibitors.list_exhibitors(db_session, expo.id, limit=5000)
     awaiting = await approval.awaiting_approval(db_session, expo.id)
     current = {"status": status.value if status else "", "q": q}
+    listing = bookings_listing(rows, current | {k: filters.get(k, "") for k in LIST_KEYS})
     return page(
         request,
         "admin/bookings.html",
         status_code=status_code,
         expo=expo,
-        rows=rows,
+        rows=listing.items,
+        listing=listing,
         free_booths=free,
         exhibitors=people,
         awaiting=awaiting,
@@ -107,7 +139,7 @@ async def _render_bookings(
         statuses=BOOKING_STATUSES,
         methods=PAYMENT_METHODS,
         filters=current,
-        back=urlencode({k: v for k, v in current.items() if v}),
+        back=listing.back,
         notice=notice,
         error=error,
         failed=failed,
@@ -124,9 +156,12 @@ async def admin_bookings(
     db_session: NamedDependency[AsyncSession],
     status: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
     q: FromQuery[ShortText] = "",
+    page_number: PageQuery = "",
+    sort: SortQuery = "",
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
-    return await _render_bookings(request, db_session, slug, {"status": status, "q": q}, notice=notice_text(msg))
+    filters = {"status": status, "q": q, "page": page_number, "sort": sort}
+    return await _render_bookings(request, db_session, slug, filters, notice=notice_text(msg))
 
 
 def _payment(amount: str, method: str, reference: str) -> PaymentIn | None:

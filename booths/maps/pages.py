@@ -18,6 +18,7 @@ from booths.maps.models import FeatureKind
 from booths.maps.schemas import PublicMap
 from booths.venue import service as venue
 from expo.auth import current_user
+from expo.formatting import utcnow
 from expo.i18n import translate
 from expo.templating import STATIC_DIR
 from expo.web import page
@@ -107,6 +108,7 @@ async def public_map_page(
         data=data,
         active_hall=active,
         published=published,
+        as_of=utcnow(),  # a phone may show this page from its cache later: say when it was read
         facilities=[(k, kind_label(k)) for k in kinds],
         kind_label=kind_label,
         **svg_context(data),

@@ -3,9 +3,9 @@ expo itself: a new expo, its settings (facts, dates, hours per day, contact), it
 into next year's edition."""
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -19,17 +19,27 @@ from booths.labels import expo_notice, notice_text
 from booths.venue import service as venue
 from booths.venue.copying import copy_expo
 from booths.venue.lifecycle import expo_state
-from booths.venue.schemas import BoothStatus, ExpoCopy, ExpoCreate, ExpoSettings, StateSwitch
+from booths.venue.schemas import BoothRead, BoothStatus, ExpoCopy, ExpoCreate, ExpoSettings, StateSwitch
 from expo.accounts import CurrentUser
 from expo.auth import requires, requires_expo_creator
 from expo.formatting import format_date
 from expo.forms import FormBody, FormErrors, back_filters, back_to, submit
+from expo.paging import LIST_KEYS, PageQuery, SortQuery, natural, paginate
 from expo.permissions import Area
 from expo.text import Line
 from expo.web import page
 
 BOOTH_STATUSES: tuple[BoothStatus, ...] = ("available", "held", "confirmed", "blocked")
-_BOOTH_FILTERS = ("hall", "status", "cluster")
+_BOOTH_FILTERS = ("hall", "status", "cluster", *LIST_KEYS)
+BOOTH_ORDERS: dict[str, Callable[[BoothRead], Any]] = {
+    "booth": lambda b: (natural(b.hall_code), natural(b.code)),
+    "type": lambda b: (b.booth_type, b.width_m * b.depth_m),
+    "cluster": lambda b: b.cluster,
+    "package": lambda b: b.package_code,
+    "price": lambda b: b.price,
+    "status": lambda b: b.status,
+    "exhibitor": lambda b: b.exhibitor_name.casefold() if b.exhibitor_name else None,
+}
 
 
 # --- overview ------------------------------------------------------------------------------------
@@ -77,6 +87,14 @@ async def _render_booths(
     )
     packages = {p.id: p for p in await venue.list_packages(db_session, expo.id)}
     current = {"hall": filters.get("hall", ""), "status": status or "", "cluster": cluster or ""}
+    listing = paginate(
+        booths,
+        page=filters.get("page", ""),
+        sort=filters.get("sort", ""),
+        orders=BOOTH_ORDERS,
+        default="booth",
+        filters=current,
+    )
     return page(
         request,
         "admin/booths.html",
@@ -85,10 +103,11 @@ async def _render_booths(
         halls=halls,
         clusters={c.code: c for c in clusters},
         packages=packages,
-        booths=booths,
+        booths=listing.items,
+        listing=listing,
         statuses=BOOTH_STATUSES,
         filters=current,
-        back=urlencode({k: v for k, v in current.items() if v}),
+        back=listing.back,
         notice=notice,
         error=error,
     )
@@ -103,9 +122,11 @@ async def admin_booths(
     hall: FromQuery[Annotated[str, Parameter(max_length=8)]] = "",
     status: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
     cluster: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
+    page_number: PageQuery = "",
+    sort: SortQuery = "",
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
-    filters = {"hall": hall, "status": status, "cluster": cluster}
+    filters = {"hall": hall, "status": status, "cluster": cluster, "page": page_number, "sort": sort}
     return await _render_booths(request, db_session, slug, filters, notice=notice_text(msg))
 
 

@@ -1,7 +1,6 @@
 """Organiser pages for passes: list with search and filters, issue, import, revoke, reissue, print."""
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -17,6 +16,7 @@ from expo.auth import requires
 from expo.errors import InvalidInput
 from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, submit
 from expo.i18n import current_locale, gettext
+from expo.paging import LIST_KEYS, PageQuery, SortQuery, window
 from expo.permissions import Area
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.settings import Settings
@@ -30,7 +30,7 @@ from tickets.passes.pass_csv import import_passes
 from tickets.passes.schemas import BatchRequest, PassCreate
 from tickets.printing.pdf import Paper
 
-FILTERS = ("q", "kind", "status")
+FILTERS = ("q", "kind", "status", *LIST_KEYS)
 Short = Annotated[str, Parameter(max_length=100)]
 
 
@@ -55,7 +55,30 @@ async def _render(
     await db_session.commit()
     kind = next((k.code for k in kinds if k.code == filters.get("kind")), None)
     status = next((s for s in PassStatus if s.value == filters.get("status")), None)
-    rows = await passes.list_passes(db_session, expo.id, kind=kind, status=status, q=filters.get("q"), limit=300)
+    q = filters.get("q") or None
+    matching = await passes.count_passes(db_session, expo.id, kind=kind, status=status, q=q)
+    chosen = window(
+        total=sum(matching.values()),
+        page=filters.get("page", ""),
+        sort=filters.get("sort", ""),
+        orders=passes.PASS_ORDERS,
+        default="name",
+    )
+    rows = await passes.list_passes(
+        db_session,
+        expo.id,
+        kind=kind,
+        status=status,
+        q=q,
+        limit=chosen.size,
+        offset=chosen.offset,
+        order=chosen.sort,
+        descending=chosen.descending,
+    )
+    current = {"q": filters.get("q", ""), "kind": kind or "", "status": status.value if status else ""}
+    listing = chosen.listing(rows, sum(matching.values()), current)
+    # "Print all" prints the active passes the filters match (whatever the status filter says).
+    printable = await passes.count_passes(db_session, expo.id, kind=kind, status=PassStatus.ACTIVE, q=q)
     job_rows = [jobs.job_read(j) for j in await jobs.list_jobs(db_session, expo.id, _organiser(request), 8)]
     days = await expo_days(db_session, expo.id)
     return page(
@@ -67,8 +90,10 @@ async def _render(
         kind_days={k.code: [d.isoformat() for d in allowed_days(k, days)] for k in kinds},
         days=[d.day for d in days],
         rows=rows,
-        filters={"q": filters.get("q", ""), "kind": kind or "", "status": status.value if status else ""},
-        back=urlencode({k: v for k, v in filters.items() if k in FILTERS and v}),
+        listing=listing,
+        printable=printable,
+        filters=current,
+        back=listing.back,
         statuses=[s.value for s in PassStatus],
         exhibitors=await list_exhibitors(db_session, expo.id, limit=2000),
         jobs=job_rows,
@@ -93,10 +118,13 @@ async def admin_passes(
     q: FromQuery[Short] = "",
     kind: FromQuery[Annotated[str, Parameter(max_length=24)]] = "",
     status: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
+    page_number: PageQuery = "",
+    sort: SortQuery = "",
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
     q = "".join(ch for ch in q if ch.isprintable())  # PostgreSQL refuses NUL in text
-    filters = {k: v for k, v in {"q": q, "kind": kind, "status": status}.items() if v}
+    asked = {"q": q, "kind": kind, "status": status, "page": page_number, "sort": sort}
+    filters = {k: v for k, v in asked.items() if v}
     return await _render(request, db_session, slug, filters, message=notice(msg) or _admin_notice(msg))
 
 
@@ -261,11 +289,14 @@ async def admin_print(
     ticked = [int(v) for v in (form.getall("pass_ids", []) if hasattr(form, "getall") else []) if str(v).isdigit()][
         :20_000
     ]
+    what = str(form.get("what", ""))  # "ticked", "all", or (older forms) ticked if any, else all
     user = _organiser(request)
 
     async def print_passes() -> bytes | int:
         """The PDF of a small batch, or the id of the job that prints a large one."""
-        if ticked:
+        if what == "ticked" and not ticked:
+            raise InvalidInput("Tick the passes to print first, or print all of them.", code="nothing_ticked")
+        if ticked and what != "all":
             ids = await jobs.select_pass_ids(db_session, expo_id, BatchRequest(pass_ids=ticked, paper=paper), user)
         else:
             request_ = BatchRequest(kind=filters.get("kind") or None, paper=paper)

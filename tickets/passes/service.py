@@ -8,6 +8,7 @@ which pass (staff quotas, the organiser's passes) is ``tickets.passes.issuing``.
 import secrets
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -293,20 +294,29 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def list_passes(
-    session: AsyncSession,
+# The orders the organisers' passes list offers: name -> columns (the holder's name breaks ties).
+PASS_ORDERS: dict[str, tuple[Any, ...]] = {
+    "name": (sa.func.lower(col(ExpoPass.holder_name)),),
+    "kind": (col(PassKind.sort_order), col(PassKind.code)),
+    "code": (col(ExpoPass.code),),
+    "organisation": (sa.func.lower(sa.func.coalesce(col(Exhibitor.name), col(ExpoPass.organisation), "")),),
+    "status": (col(ExpoPass.status),),
+}
+
+
+_Stmt = TypeVar("_Stmt", bound="sa.Select[*tuple[Any, ...]]")
+
+
+def _filtered(
+    stmt: _Stmt,
     expo_id: int,
     *,
-    kind: str | None = None,
-    status: PassStatus | None = None,
-    q: str | None = None,
-    exhibitor_id: int | None = None,
-    limit: int = 500,
-    offset: int = 0,
-) -> list[PassRead]:
-    await get_expo(session, expo_id)
-    await ensure_kinds(session, expo_id)
-    stmt = _read_stmt().where(col(ExpoPass.expo_id) == expo_id)
+    kind: str | None,
+    status: PassStatus | None,
+    q: str | None,
+    exhibitor_id: int | None,
+) -> _Stmt:
+    stmt = stmt.where(col(ExpoPass.expo_id) == expo_id)
     if kind:
         stmt = stmt.where(col(PassKind.code) == kind)
     if status:
@@ -325,9 +335,54 @@ async def list_passes(
         if code:
             conditions.append(col(ExpoPass.code).like(_contains(code), escape="\\"))
         stmt = stmt.where(sa.or_(*conditions))
-    stmt = stmt.order_by(col(ExpoPass.holder_name), col(ExpoPass.id)).limit(limit).offset(offset)
+    return stmt
+
+
+async def list_passes(
+    session: AsyncSession,
+    expo_id: int,
+    *,
+    kind: str | None = None,
+    status: PassStatus | None = None,
+    q: str | None = None,
+    exhibitor_id: int | None = None,
+    limit: int = 500,
+    offset: int = 0,
+    order: str = "name",
+    descending: bool = False,
+) -> list[PassRead]:
+    """Passes of the expo, filtered, in one of ``PASS_ORDERS`` (by name unless told)."""
+    await get_expo(session, expo_id)
+    await ensure_kinds(session, expo_id)
+    stmt = _filtered(_read_stmt(), expo_id, kind=kind, status=status, q=q, exhibitor_id=exhibitor_id)
+    columns = [c.desc() if descending else c for c in PASS_ORDERS.get(order, PASS_ORDERS["name"])]
+    stmt = stmt.order_by(*columns, col(ExpoPass.holder_name), col(ExpoPass.id)).limit(limit).offset(offset)
     rows = (await session.execute(stmt)).all()
     return [pass_read(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+async def count_passes(
+    session: AsyncSession,
+    expo_id: int,
+    *,
+    kind: str | None = None,
+    status: PassStatus | None = None,
+    q: str | None = None,
+    exhibitor_id: int | None = None,
+) -> dict[str, int]:
+    """How many passes match, per kind name (the kinds in their order; kinds with none left out)."""
+    stmt = _filtered(
+        sa.select(col(PassKind.name), sa.func.count(col(ExpoPass.id)))
+        .select_from(ExpoPass)
+        .join(PassKind, col(PassKind.id) == col(ExpoPass.kind_id)),
+        expo_id,
+        kind=kind,
+        status=status,
+        q=q,
+        exhibitor_id=exhibitor_id,
+    ).group_by(col(PassKind.id), col(PassKind.name), col(PassKind.sort_order))
+    rows = (await session.execute(stmt.order_by(col(PassKind.sort_order)))).all()
+    return {str(name): int(n) for name, n in rows}
 
 
 async def pass_history(session: AsyncSession, pass_id: int, user: CurrentUser) -> list[PassEventRead]:
