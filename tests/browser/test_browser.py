@@ -14,13 +14,14 @@ import pytest
 
 from booths.bookings import service as bookings
 from booths.bookings.schemas import PaymentIn
+from booths.committee.service import add_member
 from booths.exhibitors.schemas import ExhibitorCreate
 from booths.exhibitors.service import create_exhibitor
 from booths.venue import service as venue
 from expo.accounts import CurrentUser, create_user
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
-from expo.models import Role
+from expo.models import CommitteeRole, Role
 from tests.support.browser import PHONE, SHOTS, serve
 from tests.support.database import make_settings
 from tests.support.factories import PASSWORDS, exhibitor_payload, make_venue
@@ -54,8 +55,13 @@ async def _seed(database_url: str) -> tuple[str, int, str]:
                 role=Role.ORGANISER,
             )
             assert organiser.id is not None
+            await add_member(session, place.expo_id, organiser.id, CommitteeRole.ORGANISER)
             actor = CurrentUser(
-                id=organiser.id, email=organiser.email, name=organiser.name, role=Role.ORGANISER, everything=True
+                id=organiser.id,
+                email=organiser.email,
+                name=organiser.name,
+                role=Role.ORGANISER,
+                committee={place.expo_id: CommitteeRole.ORGANISER},
             )
             fields = {k: v for k, v in exhibitor_payload().items() if k != "password"}
             other = await create_exhibitor(session, place.expo_id, ExhibitorCreate.model_validate(fields))

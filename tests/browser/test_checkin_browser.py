@@ -13,10 +13,11 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
+from booths.committee.service import add_member
 from expo.accounts import CurrentUser, create_user, start_session
 from expo.auth import SESSION_COOKIE
 from expo.database import create_engine, create_sessionmaker
-from expo.models import Role
+from expo.models import CommitteeRole, Role
 from expo.settings import Settings
 from tests.support.browser import PHONE, SHOTS, chromium_or_skip, launch
 from tests.support.factories import PASSWORDS
@@ -86,6 +87,7 @@ async def gate(served_app: str, served_settings: Settings, tmp_path: Path) -> Ga
                 session, PASSWORDS, email="gate@uji.test", name="Panitia", password="rahasia-123", role=Role.ORGANISER
             )
             assert user.id is not None
+            await add_member(session, expo.id, user.id, CommitteeRole.ORGANISER)
             organiser = CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER, everything=True)
             organiser_token = await start_session(session, user, 1)
             made = await devices.create_gate(session, expo.id, GateCreate(name="Gerbang Utama"))

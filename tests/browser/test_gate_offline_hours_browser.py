@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
+from booths.committee.service import add_member
 from expo.accounts import CurrentUser, create_user
 from expo.database import create_engine, create_sessionmaker
-from expo.models import Role
+from expo.models import CommitteeRole, Role
 from expo.settings import Settings
 from tests.support.browser import PHONE, SHOTS
 from tests.support.factories import PASSWORDS
@@ -62,6 +63,7 @@ async def gate(served_app: str, served_settings: Settings) -> Gate:
                 session, PASSWORDS, email="jam@uji.test", name="Panitia", password="rahasia-123", role=Role.ORGANISER
             )
             assert user.id is not None
+            await add_member(session, expo.id, user.id, CommitteeRole.ORGANISER)
             organiser = CurrentUser(id=user.id, email=user.email, name=user.name, role=Role.ORGANISER, everything=True)
             await ensure_kinds(session, expo.id)
             opens, closes = _closed_hours()
