@@ -100,6 +100,7 @@ class Worker:
         self._stopping = False
         self._wake: asyncio.Event | None = None
         self._next_maintenance = 0.0
+        self._more_due = False
         self.finished = 0
 
     # --- the loop -----------------------------------------------------------------------------
@@ -181,8 +182,8 @@ class Worker:
             except Exception:
                 log.exception("job maintenance failed")
         free = self.concurrency - len(self._tasks)
-        if free <= 0 or self._stopping:
-            return 0
+        if free <= 0 or self._stopping or (self._tasks and free < (self.concurrency + 1) // 2):
+            return 0  # claim in batches: when half the slots are free, or none is busy
         try:
             claimed = await self.claim(free)
         except Exception:
@@ -229,9 +230,10 @@ class Worker:
                 _job.c.attempts < _job.c.max_attempts,
             ),
         )
-        async with self.sessionmaker() as session:  # a read first: an idle poll takes no write lock (SQLite)
-            if (await session.execute(sa.select(_job.c.id).where(is_due).limit(1))).first() is None:
-                return []
+        if not self._more_due:  # a read first: an idle poll takes no write lock (SQLite)
+            async with self.sessionmaker() as session:
+                if (await session.execute(sa.select(_job.c.id).where(is_due).limit(1))).first() is None:
+                    return []
         due = (
             sa.select(_job.c.id)
             .where(is_due)
@@ -264,6 +266,7 @@ class Worker:
         async with self.sessionmaker() as session:
             rows = (await session.execute(stmt)).all()
             await session.commit()
+        self._more_due = len(rows) == limit  # a full batch: probably more due, skip the read next time
         return [
             Claimed(
                 id=r.id,
