@@ -155,6 +155,7 @@ class Worker:
         poll stays as the fallback; a lost listener only makes the worker slower to wake)."""
         if self.engine.dialect.name != "postgresql":
             return None
+        connection: AsyncConnection | None = None
         try:
             connection = await self.engine.connect()
             driver = (await connection.get_raw_connection()).driver_connection
@@ -162,6 +163,10 @@ class Worker:
             await driver.add_listener(NOTIFY_CHANNEL, lambda *_args: wake())
         except Exception:
             log.warning("cannot LISTEN for new jobs; polling every %ss", self.settings.job_poll_seconds, exc_info=True)
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await connection.invalidate()
+                    await connection.close()
             return None
         return connection
 
