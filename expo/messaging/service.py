@@ -439,6 +439,28 @@ async def get_message(session: AsyncSession, message_id: int, *, expo_id: int | 
     return message
 
 
+async def record_provider_status(
+    session: AsyncSession, provider: str, provider_message_id: str, status: str, reason: str = ""
+) -> bool:
+    """What a provider reported about a message it took: ``delivered`` (or ``read``) marks it
+    delivered, ``failed`` fails it with the provider's reason; other reports change nothing. Whether a
+    message changed."""
+    if not provider_message_id:
+        return False
+    where = (col(Message.provider) == provider, col(Message.provider_message_id) == provider_message_id[:200])
+    if status in {"delivered", "read"}:
+        change = sa.update(Message).where(*where, col(Message.status) == MessageStatus.SENT.value)
+        values: dict[str, Any] = {"status": MessageStatus.DELIVERED.value}
+    elif status == "failed":
+        statuses = (MessageStatus.SENT.value, MessageStatus.DELIVERED.value)
+        change = sa.update(Message).where(*where, col(Message.status).in_(statuses))
+        values = {"status": MessageStatus.FAILED.value, "reason": (reason or "the provider could not deliver it")[:480]}
+    else:
+        return False
+    result = await session.execute(change.values(updated_at=utcnow(), **values))
+    return bool(getattr(result, "rowcount", 0))
+
+
 def can_retry(message: Message) -> bool:
     """Could sending this failed message again help? Not when it could not be written or its address
     is unusable."""
