@@ -67,6 +67,7 @@ async def test_main_pages_run_without_csp_violations(served_app: str, served_set
         f"/admin/e/{DEMO_SLUG}/gates",
         f"/admin/e/{DEMO_SLUG}/gates/setup",
         f"/admin/e/{DEMO_SLUG}/map",
+        f"/admin/e/{DEMO_SLUG}/jobs",
     ]
     async with launch(chromium_or_skip()) as browser:
         context = await browser.new_context(viewport=PHONE, locale="id-ID")
