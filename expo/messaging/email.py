@@ -12,12 +12,13 @@ connection) and permanent ones (failed at once: TLS, authentication, 5xx answers
 recipient), each with a reason a person can read."""
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
@@ -50,15 +51,14 @@ class SmtpConfig:
     timeout: float
 
 
-def build_email(
-    *, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str, domain: str = "expo"
-) -> EmailMessage:
+def build_email(*, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str) -> EmailMessage:
     """The plain text, and the HTML as its alternative when there is one."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "expo.local"
     message["Message-ID"] = make_msgid(idstring=message_key.replace(":", ".")[:60], domain=domain)
     message["X-Expo-Message"] = message_key[:200]
     message.set_content(text)
@@ -189,18 +189,30 @@ async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, wait: flo
         if start.code != aiosmtplib.SMTPStatus.start_input:
             raise aiosmtplib.SMTPDataError(start.code, start.message)
         protocol.write(body)
-        if not await confirm():
-            raise Abandoned
+
+        async def finish() -> aiosmtplib.SMTPResponse:
+            if not await confirm():
+                raise Abandoned
+            try:
+                protocol._response_pending = True
+                protocol.write(b".\r\n")
+                return await protocol.read_response(timeout=wait)
+            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+                raise SendError(
+                    "the mail server did not confirm receipt after the whole message was sent; it may have arrived",
+                    permanent=True,
+                    unconfirmed=True,
+                ) from exc
+
+        # Recording the message sent and sending the final line belong together: a worker stopping
+        # (its jobs cancelled) lets them finish rather than stop between the two.
+        task = asyncio.ensure_future(finish())
         try:
-            protocol._response_pending = True
-            protocol.write(b".\r\n")
-            response = await protocol.read_response(timeout=wait)
-        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
-            raise SendError(
-                "the mail server did not confirm receipt after the whole message was sent; it may have arrived",
-                permanent=True,
-                unconfirmed=True,
-            ) from exc
+            response = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(task), timeout=wait)
+            raise
         if response.code != aiosmtplib.SMTPStatus.completed:
             raise aiosmtplib.SMTPDataError(response.code, response.message)
     return f"{response.code} {response.message}".strip()
