@@ -23,6 +23,9 @@ from email.utils import formatdate, make_msgid, parseaddr
 import aiosmtplib
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
 
+from expo.i18n import N_
+from expo.messaging.reasons import Reason, detail
+
 Confirm = Callable[[], Awaitable[bool]]
 
 
@@ -30,9 +33,10 @@ class SendError(Exception):
     """Why a message was not sent: ``permanent`` ones are not tried again; ``unconfirmed`` ones were
     handed over in full but the server's answer never came (it may have arrived)."""
 
-    def __init__(self, reason: str, *, permanent: bool, unconfirmed: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason[:480]
+    def __init__(self, msgid: str, value: object = None, *, permanent: bool, unconfirmed: bool = False) -> None:
+        self.why = Reason(msgid, {"detail": detail(value)} if value is not None else {})
+        super().__init__(self.why.text)
+        self.reason = self.why.text
         self.permanent = permanent
         self.unconfirmed = unconfirmed
 
@@ -76,31 +80,31 @@ def classify(exc: BaseException, stage: str) -> SendError:  # noqa: PLR0911  (on
     if isinstance(exc, SendError):
         return exc
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return SendError(f"TLS failure with the mail server: {exc}", permanent=True)
+        return SendError(N_("TLS failure with the mail server: %(detail)s"), exc, permanent=True)
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return SendError(f"the mail server refused the log-in: {_answer(exc)}", permanent=True)
+        return SendError(N_("the mail server refused the log-in: %(detail)s"), _answer(exc), permanent=True)
     if isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPRecipientsRefused):
         code = getattr(exc, "code", 550)
         text = _answer(exc) if isinstance(exc, aiosmtplib.SMTPResponseException) else str(exc)
-        return SendError(f"the mail server refused the address: {text}", permanent=code >= 500)
+        return SendError(N_("the mail server refused the address: %(detail)s"), text, permanent=code >= 500)
     if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError | aiosmtplib.SMTPTimeoutError | TimeoutError):
-        return SendError(f"the mail server did not answer in time ({stage})", permanent=False)
+        return SendError(N_("the mail server did not answer in time"), permanent=False)
     if isinstance(exc, aiosmtplib.SMTPConnectError):
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-            return SendError(f"TLS failure with the mail server: {cause}", permanent=True)
-        return SendError(f"cannot reach the mail server: {exc}", permanent=False)
+            return SendError(N_("TLS failure with the mail server: %(detail)s"), cause, permanent=True)
+        return SendError(N_("cannot reach the mail server: %(detail)s"), exc, permanent=False)
     if isinstance(exc, aiosmtplib.SMTPNotSupported):
-        return SendError(f"the mail server does not support this: {exc}", permanent=True)
+        return SendError(N_("the mail server does not support this: %(detail)s"), exc, permanent=True)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return SendError(f"the mail server answered {_answer(exc)} ({stage})", permanent=exc.code >= 500)
+        return SendError(N_("the mail server answered: %(detail)s"), _answer(exc), permanent=exc.code >= 500)
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
-        return SendError(f"the mail server closed the connection ({stage})", permanent=False)
+        return SendError(N_("the mail server closed the connection"), permanent=False)
     if isinstance(exc, OSError):
-        return SendError(f"cannot reach the mail server: {exc.strerror or exc}", permanent=False)
+        return SendError(N_("cannot reach the mail server: %(detail)s"), exc.strerror or exc, permanent=False)
     if isinstance(exc, aiosmtplib.SMTPException):  # the server lacks what the settings ask (STARTTLS, AUTH)
-        return SendError(f"the mail server cannot do what the settings ask: {exc}", permanent=True)
-    return SendError(f"{type(exc).__name__}: {exc}", permanent=False)
+        return SendError(N_("the mail server cannot do what the settings ask: %(detail)s"), exc, permanent=True)
+    return SendError(N_("sending failed: %(detail)s"), f"{type(exc).__name__}: {exc}", permanent=False)
 
 
 class Mailer:
@@ -199,7 +203,7 @@ async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, wait: flo
                 return await protocol.read_response(timeout=wait)
             except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
                 raise SendError(
-                    "the mail server did not confirm receipt after the whole message was sent; it may have arrived",
+                    N_("the mail server did not confirm receipt after the whole message was sent; it may have arrived"),
                     permanent=True,
                     unconfirmed=True,
                 ) from exc

@@ -73,7 +73,10 @@ async def test_delivered_and_failed_reports(
         body = _report("wamid.unknown", "delivered")
         assert (await client.post(HOOK, content=body, headers=_signed(body))).json() == {"changed": 0}
     assert await _status(session, delivered) == (MessageStatus.DELIVERED, "")
-    assert await _status(session, failed) == (MessageStatus.FAILED, "Receiver is not on WhatsApp")
+    assert await _status(session, failed) == (
+        MessageStatus.FAILED,
+        "the provider reported: Receiver is not on WhatsApp",
+    )
 
 
 async def test_forged_or_unsigned_reports_are_refused(
