@@ -16,9 +16,12 @@ import contextlib
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import formatdate, make_msgid, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
@@ -55,20 +58,44 @@ class SmtpConfig:
     timeout: float
 
 
-def build_email(*, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str) -> EmailMessage:
-    """The plain text, and the HTML as its alternative when there is one."""
-    message = EmailMessage()
-    message["From"] = sender
+def build_email(*, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str) -> Message:
+    """The plain text, and the HTML as its alternative when there is one (UTF-8, quoted-printable).
+    Built with the ``email.mime`` classes: the same message as ``EmailMessage`` makes, at a fraction
+    of the cost of its header parsing (thousands of messages a minute go through here)."""
+    plain = _text(text, "plain")
+    if html:
+        message: Message = MIMEMultipart("alternative")
+        message.attach(plain)
+        message.attach(_text(html, "html"))
+    else:
+        message = plain
+    message["From"] = _header(sender)
     message["To"] = recipient
-    message["Subject"] = subject
+    message["Subject"] = _header(subject)
     message["Date"] = formatdate(localtime=False)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "expo.local"
     message["Message-ID"] = make_msgid(idstring=message_key.replace(":", ".")[:60], domain=domain)
     message["X-Expo-Message"] = message_key[:200]
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
     return message
+
+
+def _text(body: str, subtype: str) -> Message:
+    """A UTF-8 text part, quoted-printable: readable in the raw message, and 7-bit safe."""
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(body, charset)
+    return part
+
+
+def _header(value: str) -> str:
+    """A header value; non-ASCII words (a name, an Indonesian subject) encoded as RFC 2047 asks."""
+    if value.isascii():
+        return value
+    name, address = parseaddr(value)
+    if address and "<" in value:
+        return formataddr((name, address), charset="utf-8")
+    return Header(value, "utf-8").encode()
 
 
 def _answer(exc: aiosmtplib.SMTPResponseException) -> str:
@@ -130,7 +157,7 @@ class Mailer:
         await asyncio.wait_for(client.connect(), timeout=c.timeout * 2)
         return client
 
-    async def send(self, message: EmailMessage, sender: str, recipient: str, confirm: Confirm) -> str:
+    async def send(self, message: Message, sender: str, recipient: str, confirm: Confirm) -> str:
         """Send ``message``; ``confirm`` runs just before the server is told to take it. Returns the
         server's answer; raises :class:`SendError` or :class:`Abandoned`."""
         reused = bool(self._idle)
@@ -152,7 +179,7 @@ class Mailer:
                 await client.mail(sender)
             await client.rcpt(recipient)
             stage = "sending the message"
-            answer = await _data(client, message.as_bytes(policy=SMTP_POLICY), confirm, self.config.timeout)
+            answer = await _data(client, message.as_bytes(), confirm, self.config.timeout)
         except Abandoned:
             if client is not None:
                 client.close()
