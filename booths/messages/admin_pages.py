@@ -83,6 +83,7 @@ async def _render(
         page_query=page_query,
         back=urlencode({k: v for k, v in current.items() if v}),
         wa_links=links,
+        retryable={m.id for m in listing.rows if messages.can_retry(m)},
         label=MESSAGE_LABELS,
         notice=notice,
         error=error,

@@ -20,6 +20,7 @@ from expo.metadata import table_of
 
 _job = table_of(Job)
 
+NOTIFY_CHANNEL = "expo_jobs"
 # Workers of this process wake when a transaction that enqueued commits (others poll).
 _wakers: list[Callable[[], None]] = []
 
@@ -33,11 +34,15 @@ def remove_waker(wake: Callable[[], None]) -> None:
         _wakers.remove(wake)
 
 
-def _wake_after_commit(session: AsyncSession) -> None:
+async def _wake_after_commit(session: AsyncSession) -> None:
+    """Wake the workers once this transaction commits: those of this process directly, the others
+    on PostgreSQL by ``NOTIFY`` (which the server delivers at the commit, and never on a rollback)."""
     sync: Session = session.sync_session
     if sync.info.get("jobs_wake"):
         return
     sync.info["jobs_wake"] = True
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, "")))
 
     def committed(s: Session) -> None:
         s.info.pop("jobs_wake", None)
@@ -91,7 +96,7 @@ async def enqueue(
     row = (await session.execute(stmt.returning(_job.c.id))).first()
     if row is None:
         return None
-    _wake_after_commit(session)
+    await _wake_after_commit(session)
     return int(row[0])
 
 
@@ -110,7 +115,7 @@ async def retry_job(session: AsyncSession, job_id: int, *, expo_id: int | None =
     job.status, job.attempts, job.run_after = JobState.QUEUED, 0, utcnow()
     job.lease_until = job.worker_id = job.finished_at = None
     await session.flush()
-    _wake_after_commit(session)
+    await _wake_after_commit(session)
     return job
 
 

@@ -13,11 +13,13 @@ Every finishing write names the worker and the attempt, so a worker that lost it
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import os
 import random
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,14 +27,14 @@ from typing import Any
 
 import anyio.to_thread
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from expo.database import create_engine, create_sessionmaker
 from expo.formatting import utcnow
 from expo.i18n import N_
 from expo.jobs.handlers import JobContext, PermanentFailure, handler_for
 from expo.jobs.models import Job, JobState
-from expo.jobs.service import add_waker, enqueue, remove_waker
+from expo.jobs.service import NOTIFY_CHANNEL, add_waker, enqueue, remove_waker
 from expo.metadata import table_of
 from expo.settings import Settings
 
@@ -110,6 +112,7 @@ class Worker:
             loop.call_soon_threadsafe(wake.set)
 
         add_waker(waker)
+        listener = await self._listen(waker)
         beats = asyncio.create_task(self._heartbeats())
         try:
             while not self._stopping:
@@ -117,6 +120,10 @@ class Worker:
                 await self._wait(self.settings.job_poll_seconds)
         finally:
             remove_waker(waker)
+            if listener is not None:  # discarded, not pooled again with its listener
+                with contextlib.suppress(Exception):
+                    await listener.invalidate()
+                    await listener.close()
             beats.cancel()
             await self._drain()
             with contextlib.suppress(asyncio.CancelledError):
@@ -141,6 +148,21 @@ class Worker:
             await self._drain()
             with contextlib.suppress(asyncio.CancelledError):
                 await beats
+
+    async def _listen(self, wake: Callable[[], None]) -> AsyncConnection | None:
+        """PostgreSQL: a connection of its own that LISTENs for jobs queued by other processes (the
+        poll stays as the fallback; a lost listener only makes the worker slower to wake)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        try:
+            connection = await self.engine.connect()
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None
+            await driver.add_listener(NOTIFY_CHANNEL, lambda *_args: wake())
+        except Exception:
+            log.warning("cannot LISTEN for new jobs; polling every %ss", self.settings.job_poll_seconds, exc_info=True)
+            return None
+        return connection
 
     def stop(self) -> None:
         self._stopping = True
@@ -199,18 +221,20 @@ class Worker:
 
     async def claim(self, limit: int) -> list[Claimed]:
         now = utcnow()
+        is_due = sa.or_(
+            sa.and_(_job.c.status == JobState.QUEUED.value, _job.c.run_after <= now),
+            sa.and_(
+                _job.c.status == JobState.RUNNING.value,
+                _job.c.lease_until < now,
+                _job.c.attempts < _job.c.max_attempts,
+            ),
+        )
+        async with self.sessionmaker() as session:  # a read first: an idle poll takes no write lock (SQLite)
+            if (await session.execute(sa.select(_job.c.id).where(is_due).limit(1))).first() is None:
+                return []
         due = (
             sa.select(_job.c.id)
-            .where(
-                sa.or_(
-                    sa.and_(_job.c.status == JobState.QUEUED.value, _job.c.run_after <= now),
-                    sa.and_(
-                        _job.c.status == JobState.RUNNING.value,
-                        _job.c.lease_until < now,
-                        _job.c.attempts < _job.c.max_attempts,
-                    ),
-                )
-            )
+            .where(is_due)
             .order_by(_job.c.run_after, _job.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -335,7 +359,7 @@ class Worker:
             )
             await session.commit()
         if getattr(updated, "rowcount", 0) != 1:
-            log.warning("job %s attempt %s: its lease had run out; another worker owns it now", job.id, job.attempt)
+            log.warning("job %s attempt %s is no longer this worker's (lease ran out, or ended)", job.id, job.attempt)
             return False
         return True
 
@@ -410,9 +434,10 @@ class Worker:
         except Exception as exc:
             await self._fail(job, _reason(exc), permanent=False)
         else:
-            await self._finish(
-                job,
-                status=JobState.DONE.value,
-                result=result if isinstance(result, dict) else None,
-                finished_at=utcnow(),
-            )
+            stored = result if isinstance(result, dict) else None
+            try:
+                json.dumps(stored)
+            except (TypeError, ValueError) as exc:
+                await self._fail(job, f"Its result cannot be stored: {exc}"[:ERROR_LIMIT], permanent=True)
+                return
+            await self._finish(job, status=JobState.DONE.value, result=stored, finished_at=utcnow())

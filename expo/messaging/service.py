@@ -5,29 +5,36 @@ writes one row per channel with a delivery job beside it; ``deliver`` is that jo
 
 import asyncio
 import secrets
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from expo import jobs
 from expo.database import contains_pattern
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
+from expo.i18n import N_
 from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, build_email
 from expo.messaging.models import Channel, Message, MessageStatus
+from expo.messaging.reasons import Reason, detail
 from expo.messaging.render import TemplateProblem, language_of, render
 from expo.messaging.whatsapp import CloudApi, Gateway, WhatsAppError, WhatsAppProvider
+from expo.metadata import table_of
 from expo.phones import e164
 from expo.settings import Settings
 
 DELIVER_KIND = "message.deliver"
 MAX_ATTEMPTS = 6  # tries of one delivery job (backoff between them) before the message is failed
 _DONE = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.MANUAL, MessageStatus.FAILED)
+
+
+NO_REASON = Reason("")
 
 
 class RetryLater(Exception):
@@ -39,18 +46,18 @@ class Undeliverable(Exception):
 
 
 # --- queueing ------------------------------------------------------------------------------------
-def _recipient(channel: Channel, address: str) -> tuple[str, str]:
-    """The address in its normal form, and why it cannot be used ("" when it can)."""
+def _recipient(channel: Channel, address: str) -> tuple[str, Reason | None]:
+    """The address in its normal form, and why it cannot be used (None when it can)."""
     address = address.strip()
     if channel == Channel.EMAIL:
         try:
-            return validate_email(address, check_deliverability=False).normalized, ""
+            return validate_email(address, check_deliverability=False).normalized, None
         except EmailNotValidError as exc:
-            return address[:254], f"not a valid e-mail address: {exc}"
+            return address[:254], Reason(N_("not a valid e-mail address: %(detail)s"), {"detail": detail(exc)})
     try:
-        return e164(address), ""
+        return e164(address), None
     except ValueError:
-        return address[:254], "not a valid WhatsApp number"
+        return address[:254], Reason(N_("not a valid WhatsApp number"))
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -88,9 +95,9 @@ async def queue_message(
         return []
     try:
         texts = render(template, context, language)
-        problem = ""
+        problem = None
     except TemplateProblem as exc:
-        texts, problem = None, str(exc)[:480]
+        texts, problem = None, Reason(N_("the message could not be written: %(detail)s"), {"detail": detail(exc)})
     ids: list[int] = []
     now = utcnow()
     for channel, address in wanted:
@@ -116,7 +123,7 @@ async def queue_message(
             "body_text": (texts.text if channel == Channel.EMAIL else texts.whatsapp) if texts else "",
             "body_html": texts.html if texts and channel == Channel.EMAIL else "",
             "status": (MessageStatus.FAILED if reason else MessageStatus.QUEUED).value,
-            "reason": reason,
+            **(reason or NO_REASON).columns(),
             "provider": "",
             "provider_message_id": "",
             "attempts": 0,
@@ -148,7 +155,7 @@ async def _enqueue(session: AsyncSession, message_id: int, key: str, expo_id: in
 
 
 # --- delivery ------------------------------------------------------------------------------------
-_mailers: dict[tuple[int, SmtpConfig], Mailer] = {}
+_mailers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[SmtpConfig, Mailer]]" = weakref.WeakKeyDictionary()
 
 
 def _smtp_config(settings: Settings) -> SmtpConfig:
@@ -164,12 +171,11 @@ def _smtp_config(settings: Settings) -> SmtpConfig:
 
 def mailer_for(settings: Settings) -> Mailer:
     """The mailer of these settings in this event loop (its connections stay open between messages)."""
-    key = (id(asyncio.get_running_loop()), _smtp_config(settings))
-    mailer = _mailers.get(key)
+    config = _smtp_config(settings)
+    mailers = _mailers.setdefault(asyncio.get_running_loop(), {})
+    mailer = mailers.get(config)
     if mailer is None:
-        if len(_mailers) > 16:  # tests and restarts make new loops; the old ones' mailers are dead
-            _mailers.clear()
-        mailer = _mailers[key] = Mailer(key[1])
+        mailer = mailers[config] = Mailer(config)
     return mailer
 
 
@@ -194,90 +200,119 @@ def whatsapp_provider(settings: Settings, client: httpx.AsyncClient) -> WhatsApp
     return None
 
 
+_message = table_of(Message)  # delivery runs Core statements: one message at a time, many a second
+
+
+def _engine(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    engine = sessionmaker.kw.get("bind")
+    assert isinstance(engine, AsyncEngine)
+    return engine
+
+
 @dataclass
 class _Attempt:
-    """One delivery attempt of one message, holding it by its ``claim``."""
+    """One delivery attempt of one message. It changes the message only while ``guard`` holds: an
+    e-mail while it is still queued (then, once this attempt recorded it sent, while it holds its
+    ``claim``), a WhatsApp message while this attempt holds its claim."""
 
-    sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine
     message_id: int
     claim: str
+    guard: list[Any]
 
     async def update(self, **values: Any) -> bool:
-        """Change the message if this attempt still holds it (committed at once)."""
-        async with self.sessionmaker() as session:
-            result = await session.execute(
-                sa.update(Message)
-                .where(col(Message.id) == self.message_id, col(Message.claim) == self.claim)
+        """Change the message if the guard holds (committed at once); whether it did."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                _message.update()
+                .where(_message.c.id == self.message_id, *self.guard)
                 .values(updated_at=utcnow(), **values)
             )
-            await session.commit()
-            return bool(getattr(result, "rowcount", 0))
+            return bool(result.rowcount)
+
+    def hold(self) -> None:
+        """From now on the message is this attempt's by its claim."""
+        self.guard = [_message.c.claim == self.claim]
 
 
-async def _claim(sessionmaker: async_sessionmaker[AsyncSession], message_id: int) -> tuple[Message, str] | None:
-    """Take the message for this attempt (a compare-and-set on its claim), or None if nothing is left
-    to do. A WhatsApp message found half-sent (its worker died during the request) is failed: the
-    provider may have sent it, and sending it again could send it twice."""
-    async with sessionmaker() as session:
-        message = await session.get(Message, message_id)
-        if message is None or message.status in _DONE:
-            return None
-        if message.status == MessageStatus.SENDING and message.channel == Channel.WHATSAPP:
-            await session.execute(
-                sa.update(Message)
-                .where(col(Message.id) == message_id, col(Message.claim) == message.claim)
+async def _load(engine: AsyncEngine, message_id: int) -> Message | None:
+    """The message if something is left to do for it."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(_message.select().where(_message.c.id == message_id))).first()
+    if row is None or row.status in _DONE:
+        return None
+    return Message(**row._mapping)
+
+
+async def _claim_whatsapp(engine: AsyncEngine, message: Message, claim: str) -> bool:
+    """Mark a WhatsApp message as being sent by this attempt (a compare-and-set, committed before the
+    request). One found already being sent had its worker die during the request: the provider may
+    have sent it, and sending it again could send it twice, so it is failed for a person to check."""
+    where = (_message.c.id == message.id, _message.c.claim == message.claim, _message.c.status == message.status)
+    async with engine.begin() as conn:
+        if message.status == MessageStatus.SENDING:
+            await conn.execute(
+                _message.update()
+                .where(*where)
                 .values(
                     status=MessageStatus.FAILED.value,
-                    reason="interrupted while sending; it may have arrived: ask the recipient before retrying",
+                    **Reason(
+                        N_("interrupted while sending; it may have arrived: ask the recipient before sending it again")
+                    ).columns(),
                     updated_at=utcnow(),
                 )
             )
-            await session.commit()
-            return None
-        claim = secrets.token_hex(8)
-        result = await session.execute(
-            sa.update(Message)
-            .where(
-                col(Message.id) == message_id,
-                col(Message.claim) == message.claim,
-                col(Message.status) == message.status,
-            )
-            .values(status=MessageStatus.SENDING.value, claim=claim, attempts=Message.attempts + 1, updated_at=utcnow())
+            return False
+        result = await conn.execute(
+            _message.update().where(*where).values(status=MessageStatus.SENDING.value, claim=claim, updated_at=utcnow())
         )
-        await session.commit()
-        if not getattr(result, "rowcount", 0):
-            return None
-        session.expunge(message)
-        return message, claim
+        return bool(result.rowcount)
 
 
 async def deliver(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, message_id: int, *, last_attempt: bool
 ) -> dict[str, Any]:
     """Send one queued message. Returns what happened; raises :class:`RetryLater` for a passing
-    failure (unless ``last_attempt``) and :class:`Undeliverable` once the message is failed."""
-    claimed = await _claim(sessionmaker, message_id)
-    if claimed is None:
-        return {"message_id": message_id, "skipped": True}
-    message, claim = claimed
-    attempt = _Attempt(sessionmaker, message_id, claim)
+    failure (unless ``last_attempt``) and :class:`Undeliverable` once the message is failed.
+
+    An e-mail stays ``queued`` while it is sent: the commit that makes it ``sent`` happens before the
+    server is told to take it (``expo.messaging.email``), and only from ``queued``, so of two attempts
+    one sends it and the other drops its connection. A WhatsApp message is claimed (``sending``) and
+    committed before the request, since an HTTP request cannot be taken back."""
+    skipped = {"message_id": message_id, "skipped": True}
+    engine = _engine(sessionmaker)
+    message = await _load(engine, message_id)
+    if message is None:
+        return skipped
+    claim = secrets.token_hex(8)
+    attempt = _Attempt(engine, message_id, claim, [_message.c.status == MessageStatus.QUEUED.value])
+    if message.channel != Channel.EMAIL:
+        if not await _claim_whatsapp(engine, message, claim):
+            return skipped
+        attempt.hold()
     try:
         if message.channel == Channel.EMAIL:
             return await _deliver_email(attempt, message, settings)
         return await _deliver_whatsapp(attempt, message, settings)
     except (SendError, WhatsAppError) as exc:
-        reason = exc.reason
+        tries = _message.c.attempts + 1
         if exc.permanent or last_attempt:
-            await attempt.update(status=MessageStatus.FAILED.value, reason=reason)
-            raise Undeliverable(reason) from exc
-        await attempt.update(status=MessageStatus.QUEUED.value, reason=f"try {message.attempts + 1}: {reason}")
-        raise RetryLater(reason) from exc
+            await attempt.update(status=MessageStatus.FAILED.value, attempts=tries, **exc.why.columns())
+            raise Undeliverable(exc.reason) from exc
+        await attempt.update(status=MessageStatus.QUEUED.value, attempts=tries, claim="", **exc.why.columns())
+        raise RetryLater(exc.reason) from exc
 
 
 async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings) -> dict[str, Any]:
     if not settings.smtp_host:  # the local outbox: the row itself is the delivered message
-        await attempt.update(status=MessageStatus.SENT.value, provider="outbox", reason="", sent_at=utcnow())
-        return {"message_id": message.id, "provider": "outbox"}
+        done = await attempt.update(
+            status=MessageStatus.SENT.value,
+            provider="outbox",
+            **NO_REASON.columns(),
+            sent_at=utcnow(),
+            attempts=_message.c.attempts + 1,
+        )
+        return {"message_id": message.id, "provider": "outbox"} if done else {"message_id": message.id, "skipped": True}
     email = build_email(
         sender=settings.smtp_sender,
         recipient=message.recipient,
@@ -292,11 +327,15 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
         nonlocal confirmed
         confirmed = await attempt.update(
             status=MessageStatus.SENT.value,
+            claim=attempt.claim,
             provider="smtp",
-            reason="",
+            **NO_REASON.columns(),
             sent_at=utcnow(),
+            attempts=_message.c.attempts + 1,
             provider_message_id=str(email["Message-ID"])[:200],
         )
+        if confirmed:
+            attempt.hold()
         return confirmed
 
     try:
@@ -305,10 +344,10 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
         return {"message_id": message.id, "skipped": True}
     except SendError as exc:
         if confirmed and exc.unconfirmed:
-            await attempt.update(status=MessageStatus.FAILED.value, reason=exc.reason)
+            await attempt.update(status=MessageStatus.FAILED.value, **exc.why.columns())
             raise Undeliverable(exc.reason) from exc
         if confirmed:  # the server refused the finished message: it was not taken
-            await attempt.update(status=MessageStatus.SENDING.value, sent_at=None, provider_message_id="")
+            await attempt.update(sent_at=None, provider_message_id="", attempts=_message.c.attempts - 1)
         raise
     return {"message_id": message.id, "provider": "smtp", "answer": answer[:200]}
 
@@ -318,7 +357,10 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
         provider = whatsapp_provider(settings, client)
         if provider is None:
             await attempt.update(
-                status=MessageStatus.MANUAL.value, channel=Channel.MANUAL_WHATSAPP.value, provider="", reason=""
+                status=MessageStatus.MANUAL.value,
+                channel=Channel.MANUAL_WHATSAPP.value,
+                provider="",
+                **NO_REASON.columns(),
             )
             return {"message_id": message.id, "provider": "manual"}
         provider_id = await provider.send_text(message.recipient, message.body_text)
@@ -326,13 +368,14 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
         status=MessageStatus.SENT.value,
         provider=provider.name,
         provider_message_id=provider_id,
-        reason="",
+        **NO_REASON.columns(),
         sent_at=utcnow(),
+        attempts=_message.c.attempts + 1,
     )
     return {"message_id": message.id, "provider": provider.name, "provider_message_id": provider_id}
 
 
-@jobs.job_handler(DELIVER_KIND)
+@jobs.job_handler(DELIVER_KIND, label=N_("Sending a message"))
 async def deliver_job(ctx: jobs.JobContext, payload: dict[str, Any]) -> dict[str, Any] | None:
     try:
         return await deliver(ctx.sessionmaker, ctx.settings, int(payload["message_id"]), last_attempt=ctx.last_attempt)
@@ -403,18 +446,54 @@ async def get_message(session: AsyncSession, message_id: int, *, expo_id: int | 
     return message
 
 
+async def record_provider_status(
+    session: AsyncSession, provider: str, provider_message_id: str, status: str, reason: str = ""
+) -> bool:
+    """What a provider reported about a message it took: ``delivered`` (or ``read``) marks it
+    delivered, ``failed`` fails it with the provider's reason; other reports change nothing. Whether a
+    message changed."""
+    if not provider_message_id:
+        return False
+    where = (col(Message.provider) == provider, col(Message.provider_message_id) == provider_message_id[:200])
+    if status in {"delivered", "read"}:
+        change = sa.update(Message).where(*where, col(Message.status) == MessageStatus.SENT.value)
+        values: dict[str, Any] = {"status": MessageStatus.DELIVERED.value}
+    elif status == "failed":
+        statuses = (MessageStatus.SENT.value, MessageStatus.DELIVERED.value)
+        change = sa.update(Message).where(*where, col(Message.status).in_(statuses))
+        why = Reason(N_("the provider reported: %(detail)s"), {"detail": detail(reason)}) if reason else None
+        values = {
+            "status": MessageStatus.FAILED.value,
+            **(why or Reason(N_("the provider could not deliver it"))).columns(),
+        }
+    else:
+        return False
+    result = await session.execute(change.values(updated_at=utcnow(), **values))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def can_retry(message: Message) -> bool:
+    """Could sending this failed message again help? Not when it could not be written or its address
+    is unusable."""
+    return (
+        message.status == MessageStatus.FAILED
+        and bool(message.body_text)
+        and not _recipient(Channel(message.channel), message.recipient)[1]
+    )
+
+
 async def retry_message(session: AsyncSession, message_id: int, *, expo_id: int | None = None) -> Message:
     """Queue a failed message again (a new delivery job; the key of each try differs)."""
     message = await get_message(session, message_id, expo_id=expo_id)
     if message.status != MessageStatus.FAILED:
         raise Conflict("Only a failed message can be sent again.", code="message_not_failed")
-    if not message.body_text or _recipient(Channel(message.channel), message.recipient)[1]:
+    if not can_retry(message):
         raise Conflict(
             "This message could not be written or has no usable address; it cannot be sent again.",
             code="message_not_sendable",
         )
     message.status = MessageStatus.QUEUED
-    message.reason = ""
+    message.reason, message.reason_id, message.reason_params = "", "", {}
     message.claim = ""
     message.updated_at = utcnow()
     session.add(message)

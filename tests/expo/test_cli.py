@@ -43,3 +43,35 @@ def test_user_create_organiser_and_refuse_duplicates(env: dict[str, str]) -> Non
     )
     assert weak.exit_code != 0
     assert "at least 8" in weak.output
+
+
+def test_worker_until_idle_runs_what_is_due_and_stops(env: dict[str, str]) -> None:
+    import asyncio
+
+    import sqlalchemy as sa
+
+    from expo.database import create_engine, session_scope
+    from expo.jobs import enqueue
+    from expo.settings import Settings
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    settings = Settings(database_url=env["EXPO_DATABASE_URL"], secret_key="cli-test")
+
+    async def queue_and_read(queue: bool) -> list[tuple[str, str]]:
+        engine = create_engine(settings)
+        try:
+            async with session_scope(engine) as session:
+                if queue:
+                    await enqueue(session, "test.record", {"value": "cli"})
+                    await session.commit()
+                rows = await session.execute(sa.text("SELECT kind, status FROM job ORDER BY id"))
+                return [(str(kind), str(status)) for kind, status in rows.all()]
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(queue_and_read(True)) == [("test.record", "queued")]
+    ran = runner.invoke(main, ["worker", "--until-idle"], env=env | {"EXPO_JOB_MODULES": "tests.expo.jobs.kinds"})
+    assert ran.exit_code == 0, ran.output
+    assert "worker stopped after 2 jobs" in ran.output  # the job, and the clean-up it queues on starting
+    assert asyncio.run(queue_and_read(False)) == [("test.record", "done"), ("jobs.cleanup", "done")]

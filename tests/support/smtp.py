@@ -19,6 +19,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A port bound here but not listening: connecting is refused, and no other program can take it
+    meanwhile (as one could a port merely found free)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield int(s.getsockname()[1])
+
+
 @dataclass
 class Received:
     sender: str

@@ -7,6 +7,8 @@ transaction as the batch; the worker renders on a process pool, so its event loo
 the job's lease. The runner's clean-up deletes the file after ``EXPO_JOB_KEEP_DAYS``.
 """
 
+import asyncio
+import contextlib
 import logging
 import re
 import secrets
@@ -27,7 +29,7 @@ from expo.database import session_scope
 from expo.errors import FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
 from expo.i18n import N_
-from expo.jobs import JobContext, enqueue, job_handler
+from expo.jobs import Job, JobContext, JobState, enqueue, job_handler
 from expo.settings import Settings
 from tickets.passes.cards import card_context, cards_for
 from tickets.passes.kinds import kind_by_code
@@ -131,11 +133,12 @@ async def create_job(
 
 
 async def _start(session: AsyncSession, batch_id: int) -> PassBatchJob | None:
-    """The batch, marked running; None if it is finished already (a job that ran twice)."""
+    """The batch, marked running; None if it is done already (a job that ran twice). A failed batch
+    starts again: an organiser tried its job again."""
     started = await session.execute(
         sa.update(PassBatchJob)
-        .where(col(PassBatchJob.id) == batch_id, col(PassBatchJob.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]))
-        .values(status=JobStatus.RUNNING, started_at=utcnow(), done=0)
+        .where(col(PassBatchJob.id) == batch_id, col(PassBatchJob.status) != JobStatus.DONE)
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), finished_at=None, done=0, error=None)
     )
     await session.commit()
     if getattr(started, "rowcount", 0) != 1:
@@ -157,20 +160,21 @@ async def print_batch(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any
         expo_id, paper = job.expo_id, job.paper
     name = f"passes-{batch_id}-{secrets.token_urlsafe(9)}.pdf"
     directory = Path(settings.pass_jobs_dir)
-    await anyio.to_thread.run_sync(lambda: directory.mkdir(parents=True, exist_ok=True))
     partial = directory / (name + ".part")
-    await ctx.add_output(partial)
-    await ctx.add_output(directory / name)
     try:
+        await ctx.add_output(partial)
+        await ctx.add_output(directory / name)
+        await anyio.to_thread.run_sync(lambda: directory.mkdir(parents=True, exist_ok=True))
         result = await _render_job(engine, settings, expo_id, ids, paper, partial, batch_id, ctx.heartbeat, locale)
-        partial.replace(directory / name)
-    except Exception as exc:
-        partial.unlink(missing_ok=True)
-        log.exception("pass batch %s failed (attempt %s of %s)", batch_id, ctx.attempt, ctx.max_attempts)
+        await anyio.to_thread.run_sync(partial.replace, directory / name)
+    except (Exception, asyncio.CancelledError) as exc:  # cancelled: over its time limit, or the worker stops
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        log.warning("pass batch %s failed (attempt %s of %s): %r", batch_id, ctx.attempt, ctx.max_attempts, exc)
         last = ctx.last_attempt
         status = JobStatus.FAILED if last else JobStatus.QUEUED
         error = f"{type(exc).__name__}: {exc}"[:300]
-        await _finish(engine, batch_id, status=status, error=error, finished=last)
+        await asyncio.shield(_finish(engine, batch_id, status=status, error=error, finished=last))
         raise
     await _finish(engine, batch_id, status=JobStatus.DONE, done=result.passes, name=name, size=result.size)
     return {"file": name, "passes": result.passes, "size": result.size}
@@ -248,7 +252,26 @@ async def get_job(session: AsyncSession, job_id: int, user: CurrentUser) -> Pass
     job = await session.get(PassBatchJob, job_id)
     if job is None or (not user.is_organiser and job.requested_by_user_id != user.id):
         raise NotFound("No such print job.", code="job_not_found")
+    await _settle(session, [job])
     return job
+
+
+async def _settle(session: AsyncSession, batches: list[PassBatchJob]) -> None:
+    """A batch still waiting or printing whose runner job ended without it (cancelled by an organiser,
+    or dead after its worker was lost on every attempt) is failed, with the runner's reason."""
+    open_ = {f"{BATCH_KIND}:{b.id}": b for b in batches if b.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    if not open_:
+        return
+    ended = await session.execute(
+        sa.select(col(Job.key), col(Job.status), col(Job.last_error)).where(
+            col(Job.key).in_(list(open_)), col(Job.status).in_([JobState.FAILED, JobState.CANCELLED])
+        )
+    )
+    for key, status, error in ended.all():
+        batch_job = open_[str(key)]
+        batch_job.status, batch_job.finished_at = JobStatus.FAILED, batch_job.finished_at or utcnow()
+        cancelled = status == JobState.CANCELLED or not error
+        batch_job.error = "Cancelled on the background work page." if cancelled else str(error)[:300]
 
 
 def job_read(job: PassBatchJob) -> JobRead:
@@ -280,4 +303,6 @@ async def list_jobs(session: AsyncSession, expo_id: int, user: CurrentUser, limi
     stmt = sa.select(PassBatchJob).where(col(PassBatchJob.expo_id) == expo_id)
     if not user.is_organiser:
         stmt = stmt.where(col(PassBatchJob.requested_by_user_id) == user.id)
-    return list((await session.scalars(stmt.order_by(col(PassBatchJob.id).desc()).limit(limit))).all())
+    batches = list((await session.scalars(stmt.order_by(col(PassBatchJob.id).desc()).limit(limit))).all())
+    await _settle(session, batches)
+    return batches

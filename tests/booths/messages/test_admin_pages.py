@@ -17,7 +17,7 @@ from tests.support.factories import Venue, make_user_token, make_venue
 from tests.support.jobs import run_jobs
 from tests.support.pages import shown
 from tests.support.passes import log_in_as, post_form
-from tests.support.smtp import free_port, smtp_server
+from tests.support.smtp import refused_port, smtp_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]
 
@@ -54,8 +54,8 @@ async def test_failed_message_shown_with_reason_then_retried_and_sent_once(
         session, kind="k", template="notice", context=CONTEXT, key="x", email="x@example.com", expo_id=elsewhere.expo_id
     )
     await session.commit()
-    down = _quick(settings, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_security="none")
-    await run_jobs(down)
+    with refused_port() as port:
+        await run_jobs(_quick(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none"))
     assert await _status(session, failing) == MessageStatus.FAILED
     log_in_as(client, await make_user_token(session, Role.ORGANISER))
     path = f"/admin/e/{venue.expo.slug}/messages"
@@ -65,7 +65,7 @@ async def test_failed_message_shown_with_reason_then_retried_and_sent_once(
     assert "sari@example.com" in page.text
     assert "budi@example.com" in page.text
     assert "x@example.com" not in page.text
-    assert "cannot reach the mail server" in page.text
+    assert shown("cannot reach the mail server: %(detail)s", detail="") in page.text  # the reason, translated
     assert shown("Failed") in page.text
 
     only_one = await client.get(path, params={"exhibitor": "8"})
@@ -119,3 +119,18 @@ async def test_only_organisers(client: Client, session: AsyncSession, venue: Ven
     log_in_as(client, await make_user_token(session, Role.EXHIBITOR))
     page = await client.get(f"/admin/e/{venue.expo.slug}/messages")
     assert page.status_code in {401, 403}
+
+
+async def test_a_message_that_cannot_be_sent_offers_no_retry(
+    client: Client, session: AsyncSession, venue: Venue
+) -> None:
+    [message_id] = await _queue(session, venue, "bad", email="budi@contoh")
+    log_in_as(client, await make_user_token(session, Role.ORGANISER))
+    path = f"/admin/e/{venue.expo.slug}/messages"
+    page = await client.get(path)
+    assert shown("not a valid e-mail address: %(detail)s", detail="") in page.text
+    assert f"/messages/{message_id}/retry" not in page.text
+    refused = await post_form(client, f"{path}/{message_id}/retry", {"back": ""}, from_page=path)
+    assert refused.status_code == 409
+    assert shown("This message could not be written or has no usable address; it cannot be sent again.") in refused.text
+    assert await _status(session, message_id) == MessageStatus.FAILED

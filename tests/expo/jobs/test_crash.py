@@ -1,6 +1,7 @@
-"""The crash test: a real ``expo worker`` process is killed (SIGKILL) in the middle of 1,000 jobs;
-a second one finishes them. Every job ends done and its effect happened exactly once (the effect
-is recorded with a unique key; attempts that found it done already are counted apart)."""
+"""Real ``expo worker`` processes. The crash test: one is killed (SIGKILL) in the middle of 1,000
+jobs; a second one finishes them. Every job ends done and its effect happened exactly once (the
+effect is recorded with a unique key; attempts that found it done already are counted apart).
+And on PostgreSQL an idle worker wakes on NOTIFY when another process queues a job."""
 
 import asyncio
 import os
@@ -23,12 +24,12 @@ ROOT = Path(__file__).resolve().parents[3]
 JOBS = 1000
 
 
-def _worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+def _worker(settings: Settings, log: Path, poll_seconds: float = 0.05) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "EXPO_DATABASE_URL": settings.database_url,
         "EXPO_JOB_MODULES": "tests.expo.jobs.kinds",
         "EXPO_JOB_CONCURRENCY": "4",
-        "EXPO_JOB_POLL_SECONDS": "0.05",
+        "EXPO_JOB_POLL_SECONDS": str(poll_seconds),
         "EXPO_JOB_LEASE_SECONDS": "1",
         "EXPO_JOB_BACKOFF_BASE_SECONDS": "0",
         "EXPO_SECRET_KEY": "crash-test",
@@ -42,15 +43,23 @@ def _read(log: Path) -> str:
     return log.read_text(errors="replace")
 
 
-async def _count(session: AsyncSession, sql: str) -> int:
+async def _count(session: AsyncSession, sql: str, **params: object) -> int:
     session.expire_all()
     await session.rollback()  # a fresh snapshot
-    return int((await session.execute(sa.text(sql))).scalar_one())
+    return int((await session.execute(sa.text(sql), params)).scalar_one())
 
 
-async def _wait_for(session: AsyncSession, sql: str, at_least: int, worker: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(1200):  # up to a minute: a bound against a hang, not a measure of speed
-        if await _count(session, sql) >= at_least:
+async def _wait_for(
+    session: AsyncSession,
+    sql: str,
+    at_least: int,
+    worker: subprocess.Popen[bytes],
+    log: Path,
+    tries: int = 1200,
+    **params: object,
+) -> None:
+    for _ in range(tries):  # a bound against a hang (a minute by default), not a measure of speed
+        if await _count(session, sql, **params) >= at_least:
             return
         assert worker.poll() is None, _read(log)
         await asyncio.sleep(0.05)
@@ -103,3 +112,24 @@ async def test_a_killed_worker_loses_no_job_and_repeats_no_effect(
         await session.execute(sa.text("DROP TABLE IF EXISTS test_job_effect"))
         await session.execute(sa.text("DROP TABLE IF EXISTS test_job_duplicate"))
         await session.commit()
+
+
+@pytest.mark.real_commits
+async def test_an_idle_worker_wakes_when_another_process_queues_a_job(
+    engine_name: str, session: AsyncSession, settings: Settings, tmp_path: Path
+) -> None:
+    if engine_name != "postgres":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's (SQLite workers poll)")
+    log = tmp_path / "worker.log"
+    first = await enqueue(session, "test.record", {"value": 1})
+    await session.commit()
+    worker = _worker(settings, log, poll_seconds=60)  # it polls at the start, then once a minute
+    done = "SELECT count(*) FROM job WHERE id = :id AND status = 'done'"
+    try:
+        await _wait_for(session, done, 1, worker, log, id=first)
+        second = await enqueue(session, "test.record", {"value": 2})
+        await session.commit()
+        await _wait_for(session, done, 1, worker, log, tries=400, id=second)  # well within the minute
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0, _read(log)

@@ -276,3 +276,51 @@ async def test_the_app_runs_an_embedded_worker(session: AsyncSession, client_wit
                 break
             await asyncio.sleep(0.025)
     assert (job.status, job.result) == (JobState.DONE, {"echo": "embedded"})
+
+
+async def _until(session: AsyncSession, job_id: int, check: Any) -> Job:
+    """Poll the job until ``check(job)`` holds (bounded: a hang fails, no time is measured)."""
+    for _ in range(400):
+        job = await job_of(session, job_id)
+        if check(job):
+            return job
+        await asyncio.sleep(0.025)
+    pytest.fail(f"job {job_id} never reached the expected state")
+
+
+@pytest.mark.real_commits
+async def test_a_running_worker_renews_the_lease_of_its_jobs(session: AsyncSession, settings: Settings) -> None:
+    job_id = await enqueue(session, "test.sleep", {"seconds": 60})
+    await session.commit()
+    assert job_id is not None
+    quick = fast(settings, job_lease_seconds=0.6)
+    worker, other = Worker(quick, worker_id="alive"), Worker(quick, worker_id="other")
+    running = asyncio.create_task(worker.run())
+    try:
+        await _until(session, job_id, lambda j: j.status == JobState.RUNNING)
+        await _lapse(session, job_id)  # as if the lease were about to be taken ...
+        renewed = await _until(session, job_id, lambda j: j.lease_until and as_utc(j.lease_until) > utcnow())
+        assert renewed.worker_id == "alive"  # ... the worker's heartbeat took it back first
+        assert await other.claim(1) == []
+    finally:
+        worker.stop()
+        await running
+        await worker.close()
+        await other.close()
+
+
+@pytest.mark.real_commits
+async def test_a_stopped_worker_hands_its_running_jobs_back(session: AsyncSession, settings: Settings) -> None:
+    job_id = await enqueue(session, "test.sleep", {"seconds": 60})
+    await session.commit()
+    assert job_id is not None
+    worker = Worker(fast(settings))
+    running = asyncio.create_task(worker.run())
+    try:
+        await _until(session, job_id, lambda j: j.status == JobState.RUNNING)
+    finally:
+        worker.stop()
+        await running
+        await worker.close()
+    job = await job_of(session, job_id)
+    assert (job.status, job.attempts, job.worker_id) == (JobState.QUEUED, 0, None)

@@ -9,7 +9,7 @@ from expo.jobs.models import Job, JobState
 from expo.messaging import Message, MessageStatus, queue_message
 from tests.expo.messaging.conftest import Configure
 from tests.support.jobs import run_jobs
-from tests.support.smtp import free_port, silent_server, smtp_server
+from tests.support.smtp import refused_port, silent_server, smtp_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]
 
@@ -154,7 +154,8 @@ async def test_temporary_refusal_then_success_sends_once(session: AsyncSession, 
 
 async def test_unreachable_server_fails_with_reason(session: AsyncSession, configure: Configure) -> None:
     [message_id] = await _queue(session)
-    await run_jobs(configure(**_smtp(free_port())))
+    with refused_port() as port:
+        await run_jobs(configure(**_smtp(port)))
     message = await _message(session, message_id)
     assert message.status == MessageStatus.FAILED
     assert "cannot reach the mail server" in message.reason

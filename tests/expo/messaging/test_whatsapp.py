@@ -11,7 +11,7 @@ from expo.messaging.whatsapp import wa_me_link
 from tests.expo.messaging.conftest import Configure
 from tests.support.gateway import FakeGateway, fake_gateway
 from tests.support.jobs import run_jobs
-from tests.support.smtp import free_port
+from tests.support.smtp import refused_port
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]
 
@@ -130,11 +130,11 @@ async def test_timeout_is_retried_then_failed(session: AsyncSession, configure: 
 
 async def test_unreachable_provider(session: AsyncSession, configure: Configure) -> None:
     message_id = await _queue(session)
-    settings = configure(whatsapp_provider="gateway", whatsapp_gateway_url=f"http://127.0.0.1:{free_port()}/send")
-    await run_jobs(settings)
+    with refused_port() as port:
+        await run_jobs(configure(whatsapp_provider="gateway", whatsapp_gateway_url=f"http://127.0.0.1:{port}/send"))
     message = await _message(session, message_id)
     assert message.status == MessageStatus.FAILED
-    assert "cannot reach the WhatsApp gateway" in message.reason
+    assert "cannot reach the WhatsApp provider" in message.reason
 
 
 async def test_invalid_number_is_a_failed_message(session: AsyncSession) -> None:
