@@ -66,6 +66,7 @@ from expo.deps import (
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
+from expo.messaging.api import ROUTE_HANDLERS as MESSAGING_API
 from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
@@ -219,6 +220,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,
             *ALLOCATION_PAGES,
+            *MESSAGING_API,
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,

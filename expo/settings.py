@@ -121,6 +121,12 @@ class Settings(BaseSettings):
     )
     whatsapp_gateway_form: bool = Field(default=False, description="Gateway: send a form instead of JSON.")
     whatsapp_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    whatsapp_webhook_verify_token: str = Field(
+        default="", description="Cloud API webhook: the token Meta sends when the webhook is set up."
+    )
+    whatsapp_app_secret: str = Field(
+        default="", description="Cloud API webhook: the app secret that signs status reports. Empty: no webhook."
+    )
 
     @field_validator("public_url")
     @classmethod

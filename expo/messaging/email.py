@@ -12,15 +12,22 @@ connection) and permanent ones (failed at once: TLS, authentication, 5xx answers
 recipient), each with a reason a person can read."""
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import formatdate, make_msgid
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+
+from expo.i18n import N_
+from expo.messaging.reasons import Reason, detail
 
 Confirm = Callable[[], Awaitable[bool]]
 
@@ -29,9 +36,10 @@ class SendError(Exception):
     """Why a message was not sent: ``permanent`` ones are not tried again; ``unconfirmed`` ones were
     handed over in full but the server's answer never came (it may have arrived)."""
 
-    def __init__(self, reason: str, *, permanent: bool, unconfirmed: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason[:480]
+    def __init__(self, msgid: str, value: object = None, *, permanent: bool, unconfirmed: bool = False) -> None:
+        self.why = Reason(msgid, {"detail": detail(value)} if value is not None else {})
+        super().__init__(self.why.text)
+        self.reason = self.why.text
         self.permanent = permanent
         self.unconfirmed = unconfirmed
 
@@ -50,21 +58,44 @@ class SmtpConfig:
     timeout: float
 
 
-def build_email(
-    *, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str, domain: str = "expo"
-) -> EmailMessage:
-    """The plain text, and the HTML as its alternative when there is one."""
-    message = EmailMessage()
-    message["From"] = sender
+def build_email(*, sender: str, recipient: str, subject: str, text: str, html: str, message_key: str) -> Message:
+    """The plain text, and the HTML as its alternative when there is one (UTF-8, quoted-printable).
+    Built with the ``email.mime`` classes: the same message as ``EmailMessage`` makes, at a fraction
+    of the cost of its header parsing (thousands of messages a minute go through here)."""
+    plain = _text(text, "plain")
+    if html:
+        message: Message = MIMEMultipart("alternative")
+        message.attach(plain)
+        message.attach(_text(html, "html"))
+    else:
+        message = plain
+    message["From"] = _header(sender)
     message["To"] = recipient
-    message["Subject"] = subject
+    message["Subject"] = _header(subject)
     message["Date"] = formatdate(localtime=False)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "expo.local"
     message["Message-ID"] = make_msgid(idstring=message_key.replace(":", ".")[:60], domain=domain)
     message["X-Expo-Message"] = message_key[:200]
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
     return message
+
+
+def _text(body: str, subtype: str) -> Message:
+    """A UTF-8 text part, quoted-printable: readable in the raw message, and 7-bit safe."""
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(body, charset)
+    return part
+
+
+def _header(value: str) -> str:
+    """A header value; non-ASCII words (a name, an Indonesian subject) encoded as RFC 2047 asks."""
+    if value.isascii():
+        return value
+    name, address = parseaddr(value)
+    if address and "<" in value:
+        return formataddr((name, address), charset="utf-8")
+    return Header(value, "utf-8").encode()
 
 
 def _answer(exc: aiosmtplib.SMTPResponseException) -> str:
@@ -76,31 +107,31 @@ def classify(exc: BaseException, stage: str) -> SendError:  # noqa: PLR0911  (on
     if isinstance(exc, SendError):
         return exc
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return SendError(f"TLS failure with the mail server: {exc}", permanent=True)
+        return SendError(N_("TLS failure with the mail server: %(detail)s"), exc, permanent=True)
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return SendError(f"the mail server refused the log-in: {_answer(exc)}", permanent=True)
+        return SendError(N_("the mail server refused the log-in: %(detail)s"), _answer(exc), permanent=True)
     if isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPRecipientsRefused):
         code = getattr(exc, "code", 550)
         text = _answer(exc) if isinstance(exc, aiosmtplib.SMTPResponseException) else str(exc)
-        return SendError(f"the mail server refused the address: {text}", permanent=code >= 500)
+        return SendError(N_("the mail server refused the address: %(detail)s"), text, permanent=code >= 500)
     if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError | aiosmtplib.SMTPTimeoutError | TimeoutError):
-        return SendError(f"the mail server did not answer in time ({stage})", permanent=False)
+        return SendError(N_("the mail server did not answer in time"), permanent=False)
     if isinstance(exc, aiosmtplib.SMTPConnectError):
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-            return SendError(f"TLS failure with the mail server: {cause}", permanent=True)
-        return SendError(f"cannot reach the mail server: {exc}", permanent=False)
+            return SendError(N_("TLS failure with the mail server: %(detail)s"), cause, permanent=True)
+        return SendError(N_("cannot reach the mail server: %(detail)s"), exc, permanent=False)
     if isinstance(exc, aiosmtplib.SMTPNotSupported):
-        return SendError(f"the mail server does not support this: {exc}", permanent=True)
+        return SendError(N_("the mail server does not support this: %(detail)s"), exc, permanent=True)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return SendError(f"the mail server answered {_answer(exc)} ({stage})", permanent=exc.code >= 500)
+        return SendError(N_("the mail server answered: %(detail)s"), _answer(exc), permanent=exc.code >= 500)
     if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
-        return SendError(f"the mail server closed the connection ({stage})", permanent=False)
+        return SendError(N_("the mail server closed the connection"), permanent=False)
     if isinstance(exc, OSError):
-        return SendError(f"cannot reach the mail server: {exc.strerror or exc}", permanent=False)
+        return SendError(N_("cannot reach the mail server: %(detail)s"), exc.strerror or exc, permanent=False)
     if isinstance(exc, aiosmtplib.SMTPException):  # the server lacks what the settings ask (STARTTLS, AUTH)
-        return SendError(f"the mail server cannot do what the settings ask: {exc}", permanent=True)
-    return SendError(f"{type(exc).__name__}: {exc}", permanent=False)
+        return SendError(N_("the mail server cannot do what the settings ask: %(detail)s"), exc, permanent=True)
+    return SendError(N_("sending failed: %(detail)s"), f"{type(exc).__name__}: {exc}", permanent=False)
 
 
 class Mailer:
@@ -126,7 +157,7 @@ class Mailer:
         await asyncio.wait_for(client.connect(), timeout=c.timeout * 2)
         return client
 
-    async def send(self, message: EmailMessage, sender: str, recipient: str, confirm: Confirm) -> str:
+    async def send(self, message: Message, sender: str, recipient: str, confirm: Confirm) -> str:
         """Send ``message``; ``confirm`` runs just before the server is told to take it. Returns the
         server's answer; raises :class:`SendError` or :class:`Abandoned`."""
         reused = bool(self._idle)
@@ -148,7 +179,7 @@ class Mailer:
                 await client.mail(sender)
             await client.rcpt(recipient)
             stage = "sending the message"
-            answer = await _data(client, message.as_bytes(policy=SMTP_POLICY), confirm, self.config.timeout)
+            answer = await _data(client, message.as_bytes(), confirm, self.config.timeout)
         except Abandoned:
             if client is not None:
                 client.close()
@@ -189,18 +220,30 @@ async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, wait: flo
         if start.code != aiosmtplib.SMTPStatus.start_input:
             raise aiosmtplib.SMTPDataError(start.code, start.message)
         protocol.write(body)
-        if not await confirm():
-            raise Abandoned
+
+        async def finish() -> aiosmtplib.SMTPResponse:
+            if not await confirm():
+                raise Abandoned
+            try:
+                protocol._response_pending = True
+                protocol.write(b".\r\n")
+                return await protocol.read_response(timeout=wait)
+            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+                raise SendError(
+                    N_("the mail server did not confirm receipt after the whole message was sent; it may have arrived"),
+                    permanent=True,
+                    unconfirmed=True,
+                ) from exc
+
+        # Recording the message sent and sending the final line belong together: a worker stopping
+        # (its jobs cancelled) lets them finish rather than stop between the two.
+        task = asyncio.ensure_future(finish())
         try:
-            protocol._response_pending = True
-            protocol.write(b".\r\n")
-            response = await protocol.read_response(timeout=wait)
-        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
-            raise SendError(
-                "the mail server did not confirm receipt after the whole message was sent; it may have arrived",
-                permanent=True,
-                unconfirmed=True,
-            ) from exc
+            response = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(task), timeout=wait)
+            raise
         if response.code != aiosmtplib.SMTPStatus.completed:
             raise aiosmtplib.SMTPDataError(response.code, response.message)
     return f"{response.code} {response.message}".strip()

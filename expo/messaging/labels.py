@@ -1,7 +1,8 @@
 """Words for message statuses and channels on the organisers' pages."""
 
 from expo.i18n import N_, gettext
-from expo.messaging.models import Channel, MessageStatus
+from expo.messaging.models import Channel, Message, MessageStatus
+from expo.messaging.reasons import shown
 
 STATUS_LABELS = {
     MessageStatus.QUEUED: N_("Waiting to be sent"),
@@ -41,4 +42,9 @@ def provider_label(provider: str) -> str:
     return gettext(PROVIDER_LABELS[provider]) if provider in PROVIDER_LABELS else provider
 
 
-MESSAGE_LABELS = {"status": status_label, "channel": channel_label, "provider": provider_label}
+def reason_text(message: Message) -> str:
+    """Why the message failed, in the reader's language (a server's own words stay as they were)."""
+    return shown(message.reason, message.reason_id, message.reason_params)
+
+
+MESSAGE_LABELS = {"status": status_label, "channel": channel_label, "provider": provider_label, "reason": reason_text}

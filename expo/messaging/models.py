@@ -3,6 +3,7 @@ that causes it (a transactional outbox) and delivered by a job."""
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -49,7 +50,9 @@ class Message(SQLModel, table=True):
     body_text: str = Field(default="", sa_type=sa.Text)
     body_html: str = Field(default="", sa_type=sa.Text)
     status: MessageStatus = Field(default=MessageStatus.QUEUED, sa_type=sa.String(16), index=True)
-    reason: str = Field(default="", sa_type=sa.String(500))
+    reason: str = Field(default="", sa_type=sa.String(500))  # why it failed, in English
+    reason_id: str = Field(default="", sa_type=sa.String(200))  # ... as a message id, shown translated
+    reason_params: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     provider: str = Field(default="", sa_type=sa.String(16))  # smtp, outbox, cloud, gateway
     provider_message_id: str = Field(default="", sa_type=sa.String(200), index=True)
     attempts: int = 0

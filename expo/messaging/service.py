@@ -23,6 +23,7 @@ from expo.formatting import utcnow
 from expo.i18n import N_
 from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, build_email
 from expo.messaging.models import Channel, Message, MessageStatus
+from expo.messaging.reasons import Reason, detail
 from expo.messaging.render import TemplateProblem, language_of, render
 from expo.messaging.whatsapp import CloudApi, Gateway, WhatsAppError, WhatsAppProvider
 from expo.metadata import table_of
@@ -36,6 +37,9 @@ MAX_ATTEMPTS = 6  # tries of one delivery job (backoff between them) before the 
 _DONE = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.MANUAL, MessageStatus.FAILED)
 
 
+NO_REASON = Reason("")
+
+
 class RetryLater(Exception):
     """A passing failure: the job runner tries the delivery again after a pause."""
 
@@ -45,18 +49,18 @@ class Undeliverable(Exception):
 
 
 # --- queueing ------------------------------------------------------------------------------------
-def _recipient(channel: Channel, address: str) -> tuple[str, str]:
-    """The address in its normal form, and why it cannot be used ("" when it can)."""
+def _recipient(channel: Channel, address: str) -> tuple[str, Reason | None]:
+    """The address in its normal form, and why it cannot be used (None when it can)."""
     address = address.strip()
     if channel == Channel.EMAIL:
         try:
-            return validate_email(address, check_deliverability=False).normalized, ""
+            return validate_email(address, check_deliverability=False).normalized, None
         except EmailNotValidError as exc:
-            return address[:254], f"not a valid e-mail address: {exc}"
+            return address[:254], Reason(N_("not a valid e-mail address: %(detail)s"), {"detail": detail(exc)})
     try:
-        return e164(address), ""
+        return e164(address), None
     except ValueError:
-        return address[:254], "not a valid WhatsApp number"
+        return address[:254], Reason(N_("not a valid WhatsApp number"))
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -94,9 +98,9 @@ async def queue_message(
         return []
     try:
         texts = render(template, context, language)
-        problem = ""
+        problem = None
     except TemplateProblem as exc:
-        texts, problem = None, str(exc)[:480]
+        texts, problem = None, Reason(N_("the message could not be written: %(detail)s"), {"detail": detail(exc)})
     ids: list[int] = []
     now = utcnow()
     for channel, address in wanted:
@@ -122,7 +126,7 @@ async def queue_message(
             "body_text": (texts.text if channel == Channel.EMAIL else texts.whatsapp) if texts else "",
             "body_html": texts.html if texts and channel == Channel.EMAIL else "",
             "status": (MessageStatus.FAILED if reason else MessageStatus.QUEUED).value,
-            "reason": reason,
+            **(reason or NO_REASON).columns(),
             "provider": "",
             "provider_message_id": "",
             "attempts": 0,
@@ -255,7 +259,9 @@ async def _claim_whatsapp(engine: AsyncEngine, message: Message, claim: str) -> 
                 .where(*where)
                 .values(
                     status=MessageStatus.FAILED.value,
-                    reason="interrupted while sending; it may have arrived: ask the recipient before retrying",
+                    **Reason(
+                        N_("interrupted while sending; it may have arrived: ask the recipient before sending it again")
+                    ).columns(),
                     updated_at=utcnow(),
                 )
             )
@@ -292,14 +298,12 @@ async def deliver(
             return await _deliver_email(attempt, message, settings)
         return await _deliver_whatsapp(attempt, message, settings)
     except (SendError, WhatsAppError) as exc:
-        reason = exc.reason
         tries = _message.c.attempts + 1
         if exc.permanent or last_attempt:
-            await attempt.update(status=MessageStatus.FAILED.value, reason=reason, attempts=tries)
-            raise Undeliverable(reason) from exc
-        again = f"try {message.attempts + 1}: {reason}"
-        await attempt.update(status=MessageStatus.QUEUED.value, reason=again, attempts=tries, claim="")
-        raise RetryLater(reason) from exc
+            await attempt.update(status=MessageStatus.FAILED.value, attempts=tries, **exc.why.columns())
+            raise Undeliverable(exc.reason) from exc
+        await attempt.update(status=MessageStatus.QUEUED.value, attempts=tries, claim="", **exc.why.columns())
+        raise RetryLater(exc.reason) from exc
 
 
 async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings) -> dict[str, Any]:
@@ -307,7 +311,7 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
         done = await attempt.update(
             status=MessageStatus.SENT.value,
             provider="outbox",
-            reason="",
+            **NO_REASON.columns(),
             sent_at=utcnow(),
             attempts=_message.c.attempts + 1,
         )
@@ -328,7 +332,7 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
             status=MessageStatus.SENT.value,
             claim=attempt.claim,
             provider="smtp",
-            reason="",
+            **NO_REASON.columns(),
             sent_at=utcnow(),
             attempts=_message.c.attempts + 1,
             provider_message_id=str(email["Message-ID"])[:200],
@@ -343,7 +347,7 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
         return {"message_id": message.id, "skipped": True}
     except SendError as exc:
         if confirmed and exc.unconfirmed:
-            await attempt.update(status=MessageStatus.FAILED.value, reason=exc.reason)
+            await attempt.update(status=MessageStatus.FAILED.value, **exc.why.columns())
             raise Undeliverable(exc.reason) from exc
         if confirmed:  # the server refused the finished message: it was not taken
             await attempt.update(sent_at=None, provider_message_id="", attempts=_message.c.attempts - 1)
@@ -356,7 +360,10 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
         provider = whatsapp_provider(settings, client)
         if provider is None:
             await attempt.update(
-                status=MessageStatus.MANUAL.value, channel=Channel.MANUAL_WHATSAPP.value, provider="", reason=""
+                status=MessageStatus.MANUAL.value,
+                channel=Channel.MANUAL_WHATSAPP.value,
+                provider="",
+                **NO_REASON.columns(),
             )
             return {"message_id": message.id, "provider": "manual"}
         provider_id = await provider.send_text(message.recipient, message.body_text)
@@ -364,7 +371,7 @@ async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Setti
         status=MessageStatus.SENT.value,
         provider=provider.name,
         provider_message_id=provider_id,
-        reason="",
+        **NO_REASON.columns(),
         sent_at=utcnow(),
         attempts=_message.c.attempts + 1,
     )
@@ -472,6 +479,32 @@ async def get_message(
     return message
 
 
+async def record_provider_status(
+    session: AsyncSession, provider: str, provider_message_id: str, status: str, reason: str = ""
+) -> bool:
+    """What a provider reported about a message it took: ``delivered`` (or ``read``) marks it
+    delivered, ``failed`` fails it with the provider's reason; other reports change nothing. Whether a
+    message changed."""
+    if not provider_message_id:
+        return False
+    where = (col(Message.provider) == provider, col(Message.provider_message_id) == provider_message_id[:200])
+    if status in {"delivered", "read"}:
+        change = sa.update(Message).where(*where, col(Message.status) == MessageStatus.SENT.value)
+        values: dict[str, Any] = {"status": MessageStatus.DELIVERED.value}
+    elif status == "failed":
+        statuses = (MessageStatus.SENT.value, MessageStatus.DELIVERED.value)
+        change = sa.update(Message).where(*where, col(Message.status).in_(statuses))
+        why = Reason(N_("the provider reported: %(detail)s"), {"detail": detail(reason)}) if reason else None
+        values = {
+            "status": MessageStatus.FAILED.value,
+            **(why or Reason(N_("the provider could not deliver it"))).columns(),
+        }
+    else:
+        return False
+    result = await session.execute(change.values(updated_at=utcnow(), **values))
+    return bool(getattr(result, "rowcount", 0))
+
+
 def can_retry(message: Message) -> bool:
     """Could sending this failed message again help? Not when it could not be written or its address
     is unusable."""
@@ -493,7 +526,7 @@ async def retry_message(session: AsyncSession, message_id: int, *, expo_id: int 
             code="message_not_sendable",
         )
     message.status = MessageStatus.QUEUED
-    message.reason = ""
+    message.reason, message.reason_id, message.reason_params = "", "", {}
     message.claim = ""
     message.updated_at = utcnow()
     session.add(message)

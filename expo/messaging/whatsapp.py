@@ -12,11 +12,15 @@ from urllib.parse import quote
 
 import httpx
 
+from expo.i18n import N_
+from expo.messaging.reasons import Reason, detail
+
 
 class WhatsAppError(Exception):
-    def __init__(self, reason: str, *, permanent: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason[:480]
+    def __init__(self, msgid: str, permanent: bool, **values: object) -> None:
+        self.why = Reason(msgid, {k: detail(v) for k, v in values.items()})
+        super().__init__(self.why.text)
+        self.reason = self.why.text
         self.permanent = permanent
 
 
@@ -50,23 +54,27 @@ def _error_text(response: httpx.Response) -> str:
     return str(body)[:200]
 
 
-def _check(response: httpx.Response, provider: str) -> None:
+def _check(response: httpx.Response) -> None:
     status = response.status_code
     if status < 300:
         return
     text = _error_text(response)
     if status == 429 or status >= 500:
-        raise WhatsAppError(f"{provider} answered {status}: {text}", permanent=False)
-    raise WhatsAppError(f"{provider} refused the message ({status}): {text}", permanent=True)
+        raise WhatsAppError(
+            N_("the WhatsApp provider answered %(status)s: %(detail)s"), False, status=status, detail=text
+        )
+    raise WhatsAppError(
+        N_("the WhatsApp provider refused the message (%(status)s): %(detail)s"), True, status=status, detail=text
+    )
 
 
-async def _post(client: httpx.AsyncClient, provider: str, url: str, **kwargs: Any) -> httpx.Response:
+async def _post(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
     try:
         return await client.post(url, **kwargs)
     except httpx.TimeoutException:
-        raise WhatsAppError(f"{provider} did not answer in time", permanent=False) from None
+        raise WhatsAppError(N_("the WhatsApp provider did not answer in time"), False) from None
     except httpx.HTTPError as exc:
-        raise WhatsAppError(f"cannot reach {provider}: {exc}", permanent=False) from exc
+        raise WhatsAppError(N_("cannot reach the WhatsApp provider: %(detail)s"), False, detail=exc) from exc
 
 
 @dataclass
@@ -91,12 +99,12 @@ class CloudApi:
             "text": {"preview_url": True, "body": text[:4096]},
         }
         headers = {"Authorization": f"Bearer {self.token}"}
-        response = await _post(self.client, "WhatsApp Cloud API", url, json=payload, headers=headers)
-        _check(response, "WhatsApp Cloud API")
+        response = await _post(self.client, url, json=payload, headers=headers)
+        _check(response)
         try:
             return str(response.json()["messages"][0]["id"])[:200]
         except (ValueError, KeyError, IndexError, TypeError):
-            raise WhatsAppError("WhatsApp Cloud API answered without a message id", permanent=False) from None
+            raise WhatsAppError(N_("the WhatsApp provider answered without a message id"), False) from None
 
 
 @dataclass
@@ -119,8 +127,8 @@ class Gateway:
         fields = {self.phone_field: number, self.text_field: text}
         headers = {"Authorization": self.token} if self.token else {}
         sent = {"data": fields} if self.form else {"json": fields}
-        response = await _post(self.client, "the WhatsApp gateway", self.url, headers=headers, **sent)
-        _check(response, "the WhatsApp gateway")
+        response = await _post(self.client, self.url, headers=headers, **sent)
+        _check(response)
         try:
             body: Any = response.json()
         except ValueError:
@@ -128,7 +136,7 @@ class Gateway:
         if isinstance(body, dict):
             if body.get("status") is False:
                 raise WhatsAppError(
-                    f"the WhatsApp gateway refused the message: {_error_text(response)}", permanent=True
+                    N_("the WhatsApp provider refused the message: %(detail)s"), True, detail=_error_text(response)
                 )
             for field in ("id", "ids", "message_id", "messageId"):
                 value = body.get(field)

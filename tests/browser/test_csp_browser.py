@@ -13,6 +13,7 @@ from expo.accounts import start_session
 from expo.auth import SESSION_COOKIE
 from expo.cli import _seed_demo_if_empty
 from expo.database import create_engine, create_sessionmaker
+from expo.messaging import queue_message
 from expo.models import User
 from expo.settings import Settings
 from tests.support.browser import PHONE, chromium_or_skip, launch
@@ -31,8 +32,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-async def _seed(settings: Settings) -> tuple[str, str]:
-    """The demo expo, a visitor's secret link and an organiser's session token."""
+async def _seed(settings: Settings) -> tuple[str, str, int]:
+    """The demo expo, a visitor's secret link, an organiser's session token and an e-mail message."""
     await _seed_demo_if_empty(settings)
     engine = create_engine(settings)
     try:
@@ -47,14 +48,24 @@ async def _seed(settings: Settings) -> tuple[str, str]:
             organiser = await session.scalar(sa.select(User).where(col(User.email) == ORGANISER_EMAIL))
             assert organiser is not None
             token = await start_session(session, organiser, 1)
+            context = {"name": "Nur", "title": "Stan dikonfirmasi", "body": "Stan A-01.", "link": "https://x.test/"}
+            [message_id] = await queue_message(
+                session,
+                kind="k",
+                template="notice",
+                context=context,
+                key="csp",
+                email="nur@example.com",
+                expo_id=expo.id,
+            )
             await session.commit()
-            return secret, token
+            return secret, token, message_id
     finally:
         await engine.dispose()
 
 
 async def test_main_pages_run_without_csp_violations(served_app: str, served_settings: Settings) -> None:
-    secret, token = await _seed(served_settings)
+    secret, token, message_id = await _seed(served_settings)
     pages = [
         "/",
         f"/e/{DEMO_SLUG}",
@@ -68,6 +79,9 @@ async def test_main_pages_run_without_csp_violations(served_app: str, served_set
         f"/admin/e/{DEMO_SLUG}/gates/setup",
         f"/admin/e/{DEMO_SLUG}/map",
         f"/admin/e/{DEMO_SLUG}/jobs",
+        f"/admin/e/{DEMO_SLUG}/messages",
+        "/admin/outbox",
+        f"/admin/messages/{message_id}",  # the message's own HTML in a sandboxed frame
     ]
     async with launch(chromium_or_skip()) as browser:
         context = await browser.new_context(viewport=PHONE, locale="id-ID")

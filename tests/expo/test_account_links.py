@@ -75,9 +75,12 @@ async def test_reset_sets_the_password_ends_old_sessions_and_the_link_works_once
 ) -> None:
     old_token = await make_user_token(session, Role.ORGANISER, email="panitia@expo.test")
     await _forgot(client, "panitia@expo.test")
-    link = _link_in((await _messages(session, "password_reset"))[0], "/reset-password")
+    message = (await _messages(session, "password_reset"))[0]
+    link = _link_in(message, "/reset-password")
     path = link[link.index("/reset-password") :]
     token = path.split("token=")[1]
+    assert f'href="{link}"' in message.body_html  # the HTML part has the link as a button
+    assert shown("Set a new password") in message.body_html
 
     form = await client.get(path)
     assert form.status_code == 200
@@ -230,6 +233,7 @@ async def test_sign_up_sends_a_verification_link_and_following_it_verifies(
     assert [e["email_verified"] for e in listed.json()] == [False]
 
     link = _link_in(sent[0], "/verify-email")
+    assert f'href="{link}"' in sent[0].body_html
     path = link[link.index("/verify-email") :]
     verified = await client.get(path)
     assert verified.status_code == 200

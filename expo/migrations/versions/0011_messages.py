@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("body_html", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("reason_id", sa.String(length=200), nullable=False),
+        sa.Column("reason_params", sa.JSON(), nullable=False),
         sa.Column("provider", sa.String(length=16), nullable=False),
         sa.Column("provider_message_id", sa.String(length=200), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),

@@ -2,7 +2,7 @@
 message settings
 
 Revision ID: 0012
-Revises: 0010, 0011
+Revises: 0011
 Create Date: 2026-12-04 15:50:00
 """
 

@@ -134,7 +134,7 @@ async def test_unreachable_provider(session: AsyncSession, configure: Configure)
         await run_jobs(configure(whatsapp_provider="gateway", whatsapp_gateway_url=f"http://127.0.0.1:{port}/send"))
     message = await _message(session, message_id)
     assert message.status == MessageStatus.FAILED
-    assert "cannot reach the WhatsApp gateway" in message.reason
+    assert "cannot reach the WhatsApp provider" in message.reason
 
 
 async def test_invalid_number_is_a_failed_message(session: AsyncSession) -> None:
