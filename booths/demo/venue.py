@@ -168,6 +168,8 @@ async def seed_venue(demo: Demo) -> None:
             hold_minutes=30,
             booth_limit=1,
             free_self_confirm=True,
+            contact_whatsapp="0812-3000-2026",  # fictional
+            contact_email="panitia@expo.test",
         ),
         created_by=demo.org,
     )

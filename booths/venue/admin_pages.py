@@ -2,9 +2,10 @@
 expo itself: a new expo, its settings (facts, dates, hours per day, contact), its state, and a copy
 into next year's edition."""
 
+import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -421,6 +422,11 @@ class CopyForm(BaseModel):
     starts_on: Line = ""
 
 
+def _next_year(text: str) -> str:
+    """``Expo 2026`` -> ``Expo 2027``: every year in a name or short address moves on by one."""
+    return re.sub(r"(?<!\d)(20\d\d)(?!\d)", lambda m: str(int(m.group(1)) + 1), text)
+
+
 async def _render_copy(
     request: Request[Any, Any, Any],
     db_session: AsyncSession,
@@ -433,10 +439,14 @@ async def _render_copy(
     expo = await venue.get_expo_by_slug(db_session, slug)
     if form is None:
         next_year = expo.starts_on.year + 1
-        suggestion = expo.starts_on.replace(year=next_year) if expo.starts_on.month != 2 else expo.starts_on
+        try:
+            suggestion = expo.starts_on.replace(year=next_year)
+        except ValueError:  # 29 February
+            suggestion = expo.starts_on + timedelta(days=365)
+        slug = _next_year(expo.slug)
         form = CopyForm(
-            name=expo.name.replace(str(expo.starts_on.year), str(next_year)),
-            slug=expo.slug.replace(str(expo.starts_on.year), str(next_year)),
+            name=_next_year(expo.name),
+            slug=slug if slug != expo.slug else f"{expo.slug[:55]}-{next_year}",
             starts_on=suggestion.isoformat(),
         )
     return _render_expo_form(

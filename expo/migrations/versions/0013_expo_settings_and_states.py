@@ -16,25 +16,33 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_BOTH = """'["id", "en"]'"""
+
 
 def upgrade() -> None:
-    with op.batch_alter_table("expo", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("published", sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch_op.add_column(sa.Column("booking_open", sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch_op.add_column(sa.Column("languages", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("contact_whatsapp", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("contact_email", sa.String(length=254), nullable=True))
-    op.execute("""UPDATE expo SET languages = '["id", "en"]'""")
-    with op.batch_alter_table("expo", schema=None) as batch_op:
-        batch_op.alter_column("languages", existing_type=sa.JSON(), nullable=False)
-        batch_op.alter_column("published", server_default=None)
-        batch_op.alter_column("booking_open", server_default=None)
+    if op.get_bind().dialect.name == "sqlite":
+        # Plain ALTER TABLE: batch mode would copy the expo table, and dropping the old copy with
+        # foreign keys on would take every row that refers to an expo with it. The defaults stay on
+        # SQLite (they cannot be dropped without that copy); the app always writes the columns.
+        for column in (
+            "published BOOLEAN NOT NULL DEFAULT 1",
+            "booking_open BOOLEAN NOT NULL DEFAULT 1",
+            f"languages JSON NOT NULL DEFAULT {_BOTH}",
+            "contact_whatsapp VARCHAR(20)",
+            "contact_email VARCHAR(254)",
+        ):
+            op.execute(f"ALTER TABLE expo ADD COLUMN {column}")
+        return
+    op.add_column("expo", sa.Column("published", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.add_column("expo", sa.Column("booking_open", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.add_column("expo", sa.Column("languages", sa.JSON(), nullable=False, server_default=sa.text(_BOTH)))
+    op.add_column("expo", sa.Column("contact_whatsapp", sa.String(length=20), nullable=True))
+    op.add_column("expo", sa.Column("contact_email", sa.String(length=254), nullable=True))
+    for column in ("published", "booking_open", "languages"):  # new rows say it themselves
+        op.alter_column("expo", column, server_default=None)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("expo", schema=None) as batch_op:
-        batch_op.drop_column("contact_email")
-        batch_op.drop_column("contact_whatsapp")
-        batch_op.drop_column("languages")
-        batch_op.drop_column("booking_open")
-        batch_op.drop_column("published")
+    # Plain DROP COLUMN on both engines (SQLite 3.35+), for the reason given in upgrade().
+    for column in ("contact_email", "contact_whatsapp", "languages", "booking_open", "published"):
+        op.execute(f"ALTER TABLE expo DROP COLUMN {column}")

@@ -262,6 +262,7 @@ async def test_copy_for_next_year_through_the_page(client: Client, session: Asyn
     url = "/admin/e/pameran-2026/copy"
     page = await client.get(url)
     assert page.status_code == 200
+    assert 'value="pameran-2027"' in page.text  # the year in the short address moves on by one
     overlap = (place.expo.starts_on + timedelta(days=3)).isoformat()
     refused = await post_form(
         client, url, {"name": "Pameran 2027", "slug": "pameran-2027", "starts_on": overlap}, from_page=url
