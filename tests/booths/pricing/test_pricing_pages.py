@@ -185,9 +185,11 @@ async def test_a_class_without_approval_gets_its_free_stand_at_once(client: Clie
     assert saved.status_code == 303
     client.cookies.clear()
 
-    _first, token = await signup_exhibitor(client, place.expo_id)  # a pesantren on its own word: pending
+    first, token = await signup_exhibitor(client, place.expo_id)  # a pesantren on its own word: pending
     held = await client.post(f"/api/booths/{place.booth_ids[0]}/hold", headers=bearer(token))
     assert held.json()["status"] == "held"  # free by class only once approved
+    waiting = f"/api/expos/{place.expo_id}/exhibitors/awaiting-approval"
+    assert [e["id"] for e in (await client.get(waiting, headers=bearer(organiser))).json()] == [first["id"]]
 
     log_in_as(client, organiser)
     classes = {f"classes.{c}.needs_approval": "on" for c in ("koperasi", "umkm", "sponsor", "government")}
@@ -202,6 +204,7 @@ async def test_a_class_without_approval_gets_its_free_stand_at_once(client: Clie
     )
     page = await client.get(_pages(place))
     assert "Pesantren / OPOP" in page.text
+    assert (await client.get(waiting, headers=bearer(organiser))).json() == []  # nothing left to approve
     client.cookies.clear()
     signup = await client.get(f"/e/{place.expo.slug}/signup")  # exhibitors choose by the expo's names
     assert '<option value="pesantren">Pesantren / OPOP</option>' in signup.text
