@@ -1,4 +1,4 @@
-/* Layout editor: drag booths and features on the hall plan (saved through the JSON API, refused moves
+/* Layout editor: drag booths and features on the hall plan (or move a focused one with the arrow keys) (saved through the JSON API, refused moves
    spring back with the server's reason), tap one to edit it in its panel, place a feature or a block's
    start by tapping (or dragging a rectangle) on the plan. Pointer events: the same code for mouse, pen
    and touch. Without this script every form on the page still works and booth links open their panel. */
@@ -224,11 +224,17 @@
   svg.addEventListener("click", function (event) {
     if (itemOf(event.target)) { event.preventDefault(); }
   });
+  var ARROWS = { ArrowLeft: [-STEP, 0], ArrowRight: [STEP, 0], ArrowUp: [0, -STEP], ArrowDown: [0, STEP] };
   svg.addEventListener("keydown", function (event) {
     var el = itemOf(event.target);
-    if (el && (event.key === "Enter" || event.key === " ")) {
+    if (!el) { return; }
+    if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       if (el.hasAttribute("data-booth-id")) { selectBooth(el); } else { selectFeature(el); }
+    } else if (ARROWS[event.key] && !el.classList.contains("is-saving")) {
+      /* Arrow keys move the focused booth or feature half a metre, saved like a drag. */
+      event.preventDefault();
+      save(el, record(el), ARROWS[event.key][0], ARROWS[event.key][1]);
     }
   });
   /* A touch on a booth drags it instead of scrolling the page. */
