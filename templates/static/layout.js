@@ -1,6 +1,6 @@
-/* Layout editor: drag booths and features on the hall plan (or move a focused one with the arrow keys) (saved through the JSON API, refused moves
-   spring back with the server's reason), tap one to edit it in its panel, place a feature or a block's
-   start by tapping (or dragging a rectangle) on the plan. Pointer events: the same code for mouse, pen
+/* Layout editor: drag booths and features on the hall plan, or move a focused one with the arrow keys
+   (saved through the JSON API; refused moves spring back with the server's reason), tap one to edit it
+   in its panel, place a feature or a block's start by tapping (or dragging a rectangle) on the plan. Pointer events: the same code for mouse, pen
    and touch. Without this script every form on the page still works and booth links open their panel. */
 (function () {
   "use strict";
