@@ -13,6 +13,7 @@ from litestar.response import Template
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.labels import status_label
 from booths.maps import features
 from booths.maps import service as maps
 from booths.maps.models import FeatureKind
@@ -197,7 +198,10 @@ async def _render(
         "expo_id": expo.id,
         "slug": expo.slug,
         "hall": {"id": hall.id, "code": hall.code, "w": hall.width_m, "d": hall.depth_m} if hall else None,
-        "booths": {b.id: _booth_values(b) | {"id": b.id, "status": b.status} for b in booths},
+        "booths": {
+            b.id: {**_booth_values(b), "id": b.id, "status": b.status, "status_label": status_label(b.status)}
+            for b in booths
+        },
         "features": {f.id: _feature_values(f) | {"id": f.id} for f in hall_features},
         "sizes": {k.value: v for k, v in DEFAULT_FEATURE_SIZE.items()},
         "texts": {

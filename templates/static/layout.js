@@ -1,7 +1,8 @@
-/* Layout editor: drag booths and features on the hall plan (saved through the JSON API, refused moves
-   spring back with the server's reason), tap one to edit it in its panel, place a feature or a block's
-   start by tapping (or dragging a rectangle) on the plan. Pointer events: the same code for mouse, pen
-   and touch. Without this script every form on the page still works and booth links open their panel. */
+/* Layout editor: drag booths and features on the hall plan, or move a focused one with the arrow keys
+   (saved through the JSON API; refused moves spring back with the server's reason), tap one to edit it
+   in its panel, place a feature or a block's start by tapping (or dragging a rectangle) on the plan.
+   Pointer events: the same code for mouse, pen and touch. Without this script every form on the page
+   still works and booth links open their panel. */
 (function () {
   "use strict";
   var dataEl = document.getElementById("layout-data");
@@ -95,6 +96,9 @@
     panel.querySelector("[data-booth-form]").setAttribute("action", base);
     panel.querySelector("[data-booth-delete]").setAttribute("action", base + "/delete");
     panel.querySelector('[data-slot="code"]').textContent = booth.code;
+    var badge = panel.querySelector('[data-slot="status"]');
+    badge.textContent = booth.status_label;
+    badge.className = "badge " + booth.status;
     panel.querySelector("[data-booth-delete]").hidden = booth.status === "held" || booth.status === "confirmed";
     setValues(panel.querySelector("[data-booth-form]"), booth);
     markSelected(el);
@@ -224,11 +228,17 @@
   svg.addEventListener("click", function (event) {
     if (itemOf(event.target)) { event.preventDefault(); }
   });
+  var ARROWS = { ArrowLeft: [-STEP, 0], ArrowRight: [STEP, 0], ArrowUp: [0, -STEP], ArrowDown: [0, STEP] };
   svg.addEventListener("keydown", function (event) {
     var el = itemOf(event.target);
-    if (el && (event.key === "Enter" || event.key === " ")) {
+    if (!el) { return; }
+    if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       if (el.hasAttribute("data-booth-id")) { selectBooth(el); } else { selectFeature(el); }
+    } else if (ARROWS[event.key] && !el.classList.contains("is-saving")) {
+      /* Arrow keys move the focused booth or feature half a metre, saved like a drag. */
+      event.preventDefault();
+      save(el, record(el), ARROWS[event.key][0], ARROWS[event.key][1]);
     }
   });
   /* A touch on a booth drags it instead of scrolling the page. */

@@ -146,6 +146,11 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     assert await _booth_x(page, "A-12") == before
     assert await page.locator('.lay-booth[data-code="A-12"]').get_attribute("style") in (None, "", "transform: none;")
 
+    # The keyboard moves a booth too: A-40 half a metre down.
+    await page.locator('.lay-booth[data-code="A-40"]').focus()
+    await page.keyboard.press("ArrowDown")
+    await page.wait_for_selector('.lay-booth[data-code="A-40"][data-saved="true"]')
+
     # Place a musholla by tapping the plan at (36, 25): the form is filled and sent.
     await page.select_option("#fa-kind", "musholla")
     await page.click("[data-place]")
@@ -156,6 +161,7 @@ async def test_lay_out_a_hall_by_mouse_and_by_touch(browser: Any, server: str) -
     await page.reload()
     assert await _booth_x(page, "A-01") == 35
     assert await _booth_x(page, "A-12") == before
+    assert float(await page.locator('.lay-booth[data-code="A-40"] rect').get_attribute("y")) == 20.5
     await page.screenshot(path=str(SHOTS / "layout-1280-page.png"), full_page=True)
     await page.locator(".lay-grid").screenshot(path=str(SHOTS / "layout-1280.png"))
     assert errors == []
