@@ -101,7 +101,28 @@ async def admin_exhibitors(
         booking_states=[s.value for s in records.BookingState],
         approval_states=[s.value for s in records.ApprovalFilter],
         record_label=RECORD_LABELS,
+        sort_titles=_sort_titles(),
     )
+
+
+def _sort_titles() -> dict[str, str]:
+    return {
+        "action": gettext("Needs action first"),
+        "name": gettext("Business"),
+        "owner": gettext("Owner"),
+        "nib": gettext("NIB"),
+        "class": gettext("Class"),
+        "regency": gettext("Regency / city"),
+        "pesantren": gettext("Pesantren"),
+        "whatsapp": gettext("WhatsApp"),
+        "email": gettext("E-mail"),
+        "booth": gettext("Booths"),
+        "booking": gettext("Booking"),
+        "payment": gettext("Payment"),
+        "passes": gettext("Staff passes"),
+        "approval": gettext("Approval"),
+        "created": gettext("Signed up"),
+    }
 
 
 async def _export_rows(
