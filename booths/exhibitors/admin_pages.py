@@ -25,6 +25,7 @@ from booths.exhibitors.export import (
 )
 from booths.exhibitors.models import Approval, ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorUpdate
+from booths.labels import notice_text
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
 from expo.auth import requires
@@ -231,7 +232,7 @@ async def admin_exhibitor(
     db_session: NamedDependency[AsyncSession],
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
-    notice = gettext("The record is saved.") if msg == "saved" else None
+    notice = gettext("The record is saved.") if msg == "saved" else notice_text(msg)
     return await _render_record(request, db_session, slug, exhibitor_id, notice=notice)
 
 

@@ -364,3 +364,30 @@ async def test_roles_and_expos_see_only_their_own_records(client: Client, sessio
     assert name_b == "Usaha Ekspo B"
     listing = await client.get(f"/admin/e/{a.expo.slug}/exhibitors")
     assert "Usaha Ekspo B" not in listing.text
+
+
+async def test_registration_desk_approves_from_the_record_and_returns_to_it(
+    client: Client, session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    exhibitor, _token = await signup_exhibitor(client, venue.expo_id, name="Pondok Usaha Barokah")
+    log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.REGISTRATION))
+    page = f"/admin/e/{venue.expo.slug}/exhibitors/{exhibitor['id']}"
+    before = await client.get(page)
+    assert shown("Needs a decision") in before.text
+    decided = await post_form(client, f"{page}/approval", {"decision": "approved", "to_record": "1"}, from_page=page)
+    assert decided.status_code == 303
+    assert decided.headers["location"] == f"{page}?msg=approved"
+    after = await client.get(decided.headers["location"])
+    assert after.status_code == 200
+    assert shown("The exhibitor is approved.") in after.text
+    assert shown("Class approved") in after.text
+    entry = await session.scalar(
+        sa.select(AuditEntry).where(
+            col(AuditEntry.expo_id) == venue.expo_id, col(AuditEntry.action) == "exhibitor.approved"
+        )
+    )
+    assert entry is not None
+    assert entry.subject == f"#{exhibitor['id']} Pondok Usaha Barokah"
+    assert entry.before == {"approval": "pending"}
+    assert entry.after == {"approval": "approved"}
