@@ -391,3 +391,25 @@ async def test_registration_desk_approves_from_the_record_and_returns_to_it(
     assert entry.subject == f"#{exhibitor['id']} Pondok Usaha Barokah"
     assert entry.before == {"approval": "pending"}
     assert entry.after == {"approval": "approved"}
+
+
+async def test_odd_list_addresses_show_the_list_not_an_error(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    organiser = bearer(await make_user_token(session, Role.ORGANISER))
+    await _create(client, venue, organiser, n=1)
+    log_in_as(client, await make_user_token(session, Role.ORGANISER))
+    page = f"/admin/e/{venue.expo.slug}/exhibitors"
+    for params in (
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "99999999"},
+        {"sort": "nib; DROP TABLE exhibitor", "dir": "sideways"},
+        {"q": "a\x00b", "regency": "\x00", "exhibitor_class": "\x00", "booking": "\x00", "approval": "x"},
+        {"q": "%_\\"},
+    ):
+        response = await client.get(page, params=params)
+        assert response.status_code == 200, params
+        for export in ("exhibitors.xlsx", "exhibitors.csv"):
+            assert (await client.get(f"/admin/e/{venue.expo.slug}/{export}", params=params)).status_code == 200
+    everything = await client.get(page, params={"sort": "bogus", "exhibitor_class": "bogus"})
+    assert _names(everything.text) == ["Usaha 001"]
