@@ -25,7 +25,7 @@ from expo.forms import FormBody, FormErrors, Rerender, back_filters, back_to, su
 from expo.paging import LIST_KEYS, Listing, PageQuery, SortQuery, paginate
 from expo.permissions import Area
 from expo.text import MultiLineText
-from expo.web import page
+from expo.web import page, redirect
 
 ShortText = Annotated[str, Parameter(max_length=100)]
 BOOKING_STATUSES = tuple(s.value for s in BookingStatus)
@@ -325,6 +325,7 @@ class ApprovalForm(BaseModel):
     decision: str = ""
     note: str = ""
     back: str = ""
+    to_record: str = ""  # sent from the exhibitor's record page: return there (not to the bookings list)
 
 
 @post(
@@ -351,7 +352,11 @@ async def admin_decide_approval(
         await approval.decide(db_session, exhibitor_id, approval.Decision(data.decision), user, data.note)
 
     again = _list_again(request, db_session, slug, data.back)
-    return await submit(db_session, decide, rerender=again, done=_list(slug, data.back, data.decision))
+    if data.to_record:
+        done: Response[Any] = redirect(f"/admin/e/{slug}/exhibitors/{exhibitor_id}?msg={data.decision}")
+    else:
+        done = _list(slug, data.back, data.decision)
+    return await submit(db_session, decide, rerender=again, done=done)
 
 
 PAGE_HANDLERS = [

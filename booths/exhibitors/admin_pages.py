@@ -25,6 +25,7 @@ from booths.exhibitors.export import (
 )
 from booths.exhibitors.models import Approval, ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorUpdate
+from booths.labels import notice_text
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
 from expo.auth import requires
@@ -101,7 +102,28 @@ async def admin_exhibitors(
         booking_states=[s.value for s in records.BookingState],
         approval_states=[s.value for s in records.ApprovalFilter],
         record_label=RECORD_LABELS,
+        sort_titles=_sort_titles(),
     )
+
+
+def _sort_titles() -> dict[str, str]:
+    return {
+        "action": gettext("Needs action first"),
+        "name": gettext("Business"),
+        "owner": gettext("Owner"),
+        "nib": gettext("NIB"),
+        "class": gettext("Class"),
+        "regency": gettext("Regency / city"),
+        "pesantren": gettext("Pesantren"),
+        "whatsapp": gettext("WhatsApp"),
+        "email": gettext("E-mail"),
+        "booth": gettext("Booths"),
+        "booking": gettext("Booking"),
+        "payment": gettext("Payment"),
+        "passes": gettext("Staff passes"),
+        "approval": gettext("Approval"),
+        "created": gettext("Signed up"),
+    }
 
 
 async def _export_rows(
@@ -210,7 +232,7 @@ async def admin_exhibitor(
     db_session: NamedDependency[AsyncSession],
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
-    notice = gettext("The record is saved.") if msg == "saved" else None
+    notice = gettext("The record is saved.") if msg == "saved" else notice_text(msg)
     return await _render_record(request, db_session, slug, exhibitor_id, notice=notice)
 
 

@@ -20,7 +20,7 @@ from sqlmodel import col
 
 from booths.bookings.holds import active_booking_clause, effective_status, live_hold_clause
 from booths.bookings.models import Booking, BookingEvent, BookingStatus
-from booths.exhibitors.models import Approval, Exhibitor
+from booths.exhibitors.models import Approval, Exhibitor, ExhibitorClass
 from booths.exhibitors.schemas import ExhibitorUpdate
 from booths.exhibitors.service import audit_subject, update_exhibitor
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
@@ -146,7 +146,7 @@ class RecordQuery:
             q=text,
             booking=pick(values.get("booking", ""), [s.value for s in BookingState]),
             approval=pick(values.get("approval", ""), [s.value for s in ApprovalFilter]),
-            exhibitor_class=values.get("exhibitor_class", "")[:16],
+            exhibitor_class=pick(values.get("exhibitor_class", ""), [c.value for c in ExhibitorClass]),
             regency="".join(c for c in values.get("regency", "")[:80] if c.isprintable()),
             sort=sort if sort in SORTS else "action",
             descending=values.get("dir", "") == "desc",

@@ -364,3 +364,52 @@ async def test_roles_and_expos_see_only_their_own_records(client: Client, sessio
     assert name_b == "Usaha Ekspo B"
     listing = await client.get(f"/admin/e/{a.expo.slug}/exhibitors")
     assert "Usaha Ekspo B" not in listing.text
+
+
+async def test_registration_desk_approves_from_the_record_and_returns_to_it(
+    client: Client, session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    exhibitor, _token = await signup_exhibitor(client, venue.expo_id, name="Pondok Usaha Barokah")
+    log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.REGISTRATION))
+    page = f"/admin/e/{venue.expo.slug}/exhibitors/{exhibitor['id']}"
+    before = await client.get(page)
+    assert shown("Needs a decision") in before.text
+    decided = await post_form(client, f"{page}/approval", {"decision": "approved", "to_record": "1"}, from_page=page)
+    assert decided.status_code == 303
+    assert decided.headers["location"] == f"{page}?msg=approved"
+    after = await client.get(decided.headers["location"])
+    assert after.status_code == 200
+    assert shown("The exhibitor is approved.") in after.text
+    assert shown("Class approved") in after.text
+    entry = await session.scalar(
+        sa.select(AuditEntry).where(
+            col(AuditEntry.expo_id) == venue.expo_id, col(AuditEntry.action) == "exhibitor.approved"
+        )
+    )
+    assert entry is not None
+    assert entry.subject == f"#{exhibitor['id']} Pondok Usaha Barokah"
+    assert entry.before == {"approval": "pending"}
+    assert entry.after == {"approval": "approved"}
+
+
+async def test_odd_list_addresses_show_the_list_not_an_error(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    organiser = bearer(await make_user_token(session, Role.ORGANISER))
+    await _create(client, venue, organiser, n=1)
+    log_in_as(client, await make_user_token(session, Role.ORGANISER))
+    page = f"/admin/e/{venue.expo.slug}/exhibitors"
+    for params in (
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "99999999"},
+        {"sort": "nib; DROP TABLE exhibitor", "dir": "sideways"},
+        {"q": "a\x00b", "regency": "\x00", "exhibitor_class": "\x00", "booking": "\x00", "approval": "x"},
+        {"q": "%_\\"},
+    ):
+        response = await client.get(page, params=params)
+        assert response.status_code == 200, params
+        for export in ("exhibitors.xlsx", "exhibitors.csv"):
+            assert (await client.get(f"/admin/e/{venue.expo.slug}/{export}", params=params)).status_code == 200
+    everything = await client.get(page, params={"sort": "bogus", "exhibitor_class": "bogus"})
+    assert _names(everything.text) == ["Usaha 001"]
