@@ -20,7 +20,7 @@ from booths.venue import service as venue
 from expo.accounts import CurrentUser, create_user
 from expo.database import create_engine, create_sessionmaker
 from expo.migrate import upgrade
-from expo.models import Role
+from expo.models import CommitteeMember, CommitteeRole, Role
 from tests.support.browser import PHONE, SHOTS, serve
 from tests.support.database import make_settings
 from tests.support.factories import PASSWORDS, exhibitor_payload, make_venue
@@ -54,6 +54,8 @@ async def _seed(database_url: str) -> tuple[str, int, str]:
                 role=Role.ORGANISER,
             )
             assert organiser.id is not None
+            # the organiser serves this expo's committee (roles are per expo)
+            session.add(CommitteeMember(expo_id=place.expo_id, user_id=organiser.id, role=CommitteeRole.ORGANISER))
             actor = CurrentUser(
                 id=organiser.id, email=organiser.email, name=organiser.name, role=Role.ORGANISER, everything=True
             )
