@@ -1,6 +1,7 @@
 """The organisers' allocation page: settings, dry run, the proposed plan on the map with every
 explanation and the fairness figures, locks, re-run and commit."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -141,15 +142,18 @@ async def _render(
     clusters = {c.code: c for c in await venue.list_clusters(db_session, expo.id)}
     booths = await venue.list_booths(db_session, expo.id, organiser=True)
     halls = await venue.list_halls(db_session, expo.id)
+    packages = await venue.list_packages(db_session, expo.id)
     by_hall = plan(booths, run, clusters, {a.id: a.cluster for a in everyone})
+    shown_form = settings_form or _settings_form(setting_read=applications.settings_read(setting), tz=expo.timezone)
     return page(
         request,
         "applications/allocation.html",
         status_code=status_code,
         expo=expo,
         settings=applications.settings_read(setting),
-        settings_form=settings_form
-        or _settings_form(setting_read=applications.settings_read(setting), tz=expo.timezone),
+        settings_form=shown_form,
+        zone_rows=_zone_rows(shown_form),
+        packages=packages,
         settings_errors=settings_errors or FormErrors(),
         weight_names=WEIGHT_NAMES,
         classes=CLASSES,
@@ -257,8 +261,13 @@ def _settings_form(setting_read: Any, tz: str) -> dict[str, Any]:
         "applications_only": "1" if data["applications_only"] else "",
         "opens_at": _local(data["opens_at"], tz),
         "closes_at": _local(data["closes_at"], tz),
-        "zone_rules": "\n".join(_rule_line(r) for r in data["zone_rules"]),
     }
+    for i, rule in enumerate(data["zone_rules"]):
+        form[f"zr{i}_zone"] = rule["zone"]
+        for code in rule.get("clusters") or []:
+            form[f"zr{i}_cl_{code}"] = "1"
+        for cls in rule.get("classes") or []:
+            form[f"zr{i}_cs_{cls}"] = "1"
     for key in ("offer_hours", "payment_days", "fairness_by", "fairness_max_gap", "max_per_stand", "time_limit_s"):
         form[key] = str(data[key])
     for name in WEIGHT_NAMES:
@@ -269,31 +278,35 @@ def _settings_form(setting_read: Any, tz: str) -> dict[str, Any]:
     return form
 
 
-def _rule_line(rule: dict[str, Any]) -> str:
-    parts = [rule["zone"]]
-    if rule.get("clusters") is not None:
-        parts.append("clusters=" + ",".join(rule["clusters"]))
-    if rule.get("classes") is not None:
-        parts.append("classes=" + ",".join(str(c) for c in rule["classes"]))
-    return " ".join(parts)
+MAX_ZONE_RULES = 50
 
 
-def _parse_rules(text: str) -> list[dict[str, Any]]:
-    """Lines like ``package:gratis-umkm classes=umkm`` or ``hall:T clusters=kuliner``."""
+def _zone_rows(form: dict[str, Any]) -> int:
+    """How many rule rows the settings form shows: the rules there are, and two empty ones."""
+    used = [int(m.group(1)) for k in form if (m := _ZONE_KEY.match(k))]
+    return min(MAX_ZONE_RULES, (max(used) + 1 if used else 0) + 2)
+
+
+_ZONE_KEY = re.compile(r"^zr(\d{1,2})_zone$")
+
+
+def _parse_rules(form: dict[str, str]) -> list[dict[str, Any]]:
+    """The rule rows of the settings form: an area (a product cluster's code, ``hall:<code>`` or
+    ``package:<code>``, picked from a list) and the clusters and classes ticked for it."""
     rules = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        words = line.split()
-        if not words:
+    for i in range(MAX_ZONE_RULES):
+        zone = form.get(f"zr{i}_zone", "").strip()
+        if not zone:
             continue
-        rule: dict[str, Any] = {"zone": words[0]}
-        for word in words[1:]:
-            key, sep, value = word.partition("=")
-            if not sep or key not in {"clusters", "classes"}:
-                raise InvalidInput(
-                    fields=[FieldProblem("zone_rules", "Line %(n)s: write clusters=a,b or classes=c,d.", {"n": number})]
-                )
-            rule[key] = [v for v in value.split(",") if v]
-        rules.append(rule)
+        clusters = [k.removeprefix(f"zr{i}_cl_") for k, v in form.items() if k.startswith(f"zr{i}_cl_") and v]
+        classes = [k.removeprefix(f"zr{i}_cs_") for k, v in form.items() if k.startswith(f"zr{i}_cs_") and v]
+        if not clusters and not classes:
+            raise InvalidInput(
+                fields=[
+                    FieldProblem("zone_rules", "Rule %(n)s: tick the products or classes the area takes.", {"n": i + 1})
+                ]
+            )
+        rules.append({"zone": zone, "clusters": clusters or None, "classes": classes or None})
     return rules
 
 
@@ -334,7 +347,7 @@ async def allocation_settings(
                 "fairness_by": form.get("fairness_by") or "class",
                 "weights": {name: form.get(f"w_{name}") or 0 for name in WEIGHT_NAMES},
                 "quotas": quotas,
-                "zone_rules": _parse_rules(form.get("zone_rules", "")),
+                "zone_rules": _parse_rules(form),
             }
         )
         await applications.update_settings(db_session, expo_id, checked)

@@ -63,7 +63,7 @@ async def test_allocation_forms_show_their_refusals_on_the_allocation_page(
     assert missing.status_code == 404
     assert t("No such allocation run.") in missing.text
 
-    bad_rule = await post_form(client, f"{page}/settings", {"zone_rules": "hall:A clusters"}, from_page=page)
+    bad_rule = await post_form(client, f"{page}/settings", {"zr0_zone": "hall:A"}, from_page=page)
     assert bad_rule.status_code == 422
-    assert t("Line %(n)s: write clusters=a,b or classes=c,d.", n=1) in bad_rule.text
-    assert "hall:A clusters" in bad_rule.text  # what was typed is kept
+    assert t("Rule %(n)s: tick the products or classes the area takes.", n=1) in bad_rule.text
+    assert '<option value="hall:A" selected>' in bad_rule.text  # what was picked is kept

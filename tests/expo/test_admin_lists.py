@@ -223,7 +223,8 @@ async def test_a_member_of_one_expo_cannot_open_the_lists_of_another(client: Cli
 
 # --- plain words ---------------------------------------------------------------------------------
 BANNED = re.compile(
-    r"\bseed\b|\bdraft\b|cp-?sat|\bfit\b|handbook|zone:|\bsolver\b|versi denah|\bdry run\b|\bbound\b",
+    r"\bseed\b|\bdraft\b|cp-?sat|\bfit\b|handbook|zone:|hall:|package:|clusters=|classes=|\bsolver\b"
+    r"|versi denah|\bdry run\b|\bbound\b",
     re.IGNORECASE,
 )
 
@@ -240,7 +241,12 @@ async def test_admin_pages_in_indonesian_have_no_developer_words(client: Client,
     organiser = bearer(await make_user_token(session, Role.ORGANISER))
     await confirmed_exhibitor(client, venue, organiser)
     slug = venue.expo.slug
-    window = {"opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z", "time_limit_s": 1}
+    window = {
+        "opens_at": "2020-01-01T00:00:00Z",
+        "closes_at": "2099-01-01T00:00:00Z",
+        "time_limit_s": 1,
+        "zone_rules": [{"zone": "hall:A", "clusters": ["kuliner"]}, {"zone": "package:gratis", "classes": ["umkm"]}],
+    }
     assert (
         await client.put(f"/api/expos/{venue.expo_id}/allocation/settings", json=window, headers=organiser)
     ).is_success
@@ -263,5 +269,8 @@ async def test_admin_pages_in_indonesian_have_no_developer_words(client: Client,
         assert response.status_code == 200, path
         assert 'lang="id"' in response.text
         text = visible_text(response.text)
+        if "allocation" in path:  # the area rules are picked from lists, not written as code
+            assert '<option value="hall:A" selected>' in response.text
+            assert 'name="zr1_cs_umkm" value="1" checked' in response.text
         found = BANNED.findall(text)
         assert not found, (path, found)

@@ -147,14 +147,17 @@ async def test_settings_form_checks_and_saves(client: Client, venue: Venue, orga
         "opens_at": "2026-08-01T08:00",
         "closes_at": "2026-07-01T08:00",
         "offer_hours": "24",
-        "zone_rules": "package:gratis clusters=kuliner\nhall:A colour=red",
+        "zr0_zone": "package:gratis",
+        "zr0_cl_kuliner": "1",
+        "zr1_zone": "hall:A",
         "reserved_pesantren": "10",
         "w_competitor": "90",
     }
     refused = await post_form(client, f"/admin/e/{venue.expo.slug}/allocation/settings", form, from_page=page)
     assert refused.status_code == 422
-    assert "Line 2" in refused.text
-    form["zone_rules"] = "package:gratis classes=umkm"
+    assert "Rule 2" in refused.text
+    del form["zr1_zone"], form["zr0_cl_kuliner"]
+    form["zr0_cs_umkm"] = "1"
     refused = await post_form(client, f"/admin/e/{venue.expo.slug}/allocation/settings", form, from_page=page)
     assert refused.status_code == 422
     assert "The window must close after it opens." in refused.text
