@@ -15,7 +15,9 @@ from sqlmodel import SQLModel, col
 
 from booths.allocation.models import AllocationSetting, BoothAllocation
 from booths.maps.models import VenueFeature, VenueMap
+from booths.notifications.models import MessageSetting
 from booths.notifications.triggers import schedule_expo_tomorrow
+from booths.pricing.models import ClassSetting
 from booths.venue.events import ExpoCopied, expo_copied
 from booths.venue.models import Booth, BoothPackage, Expo, ExpoDay, Hall, ProductCluster
 from booths.venue.schemas import ExpoCopy
@@ -41,8 +43,34 @@ def _clone(row: SQLModel, **changes: Any) -> dict[str, Any]:
 
 async def _rows(session: AsyncSession, model: type[T], expo_id: int) -> list[T]:
     table = table_of(model)
-    stmt = sa.select(model).where(table.c.expo_id == expo_id).order_by(table.c.id)
+    stmt = sa.select(model).where(table.c.expo_id == expo_id).order_by(*table.primary_key.columns)
     return list((await session.scalars(stmt)).all())
+
+
+async def _copy_rules(
+    session: AsyncSession, source_id: int, new_id: int, halls: dict[int, int], shift: timedelta
+) -> None:
+    """What rules the source's trade: class settings, message settings and texts, venue features, map
+    thresholds, allocation."""
+    for message_setting in await _rows(session, MessageSetting, source_id):
+        session.add(MessageSetting(**_clone(message_setting, expo_id=new_id)))
+    for class_setting in await _rows(session, ClassSetting, source_id):
+        session.add(ClassSetting(**_clone(class_setting, expo_id=new_id)))
+    for feature in await _rows(session, VenueFeature, source_id):
+        session.add(VenueFeature(**_clone(feature, expo_id=new_id, hall_id=halls[feature.hall_id])))
+    for settings in await _rows(session, VenueMap, source_id):
+        session.add(VenueMap(**_clone(settings, expo_id=new_id, published_at=None)))
+    for rules in await _rows(session, AllocationSetting, source_id):
+        session.add(
+            AllocationSetting(
+                **_clone(
+                    rules,
+                    expo_id=new_id,
+                    opens_at=rules.opens_at + shift if rules.opens_at else None,
+                    closes_at=rules.closes_at + shift if rules.closes_at else None,
+                )
+            )
+        )
 
 
 async def copy_expo(session: AsyncSession, source_id: int, data: ExpoCopy, by: CurrentUser) -> Expo:
@@ -61,6 +89,10 @@ async def copy_expo(session: AsyncSession, source_id: int, data: ExpoCopy, by: C
         **_clone(source, slug=data.slug, name=data.name, starts_on=starts_on, ends_on=ends_on),
     )
     expo.published, expo.booking_open = False, False  # a new edition starts as a draft
+    if source.booking_opens_at is not None:  # the booking window moves with the dates
+        expo.booking_opens_at = source.booking_opens_at + shift
+    if source.booking_closes_at is not None:
+        expo.booking_closes_at = source.booking_closes_at + shift
     session.add(expo)
     await session.flush()
     assert expo.id is not None
@@ -93,21 +125,7 @@ async def copy_expo(session: AsyncSession, source_id: int, data: ExpoCopy, by: C
     session.add_all(new_booths)
     await session.flush()
     booths = {old.id: new.id for old, new in zip(old_booths, new_booths, strict=True) if old.id and new.id}
-    for feature in await _rows(session, VenueFeature, source_id):
-        session.add(VenueFeature(**_clone(feature, expo_id=new_id, hall_id=halls[feature.hall_id])))
-    for settings in await _rows(session, VenueMap, source_id):
-        session.add(VenueMap(**_clone(settings, expo_id=new_id, published_at=None)))
-    for rules in await _rows(session, AllocationSetting, source_id):
-        session.add(
-            AllocationSetting(
-                **_clone(
-                    rules,
-                    expo_id=new_id,
-                    opens_at=rules.opens_at + shift if rules.opens_at else None,
-                    closes_at=rules.closes_at + shift if rules.closes_at else None,
-                )
-            )
-        )
+    await _copy_rules(session, source_id, new_id, halls, shift)
     overrides = await session.scalars(sa.select(BoothAllocation).where(col(BoothAllocation.booth_id).in_(list(booths))))
     for override in overrides:
         session.add(BoothAllocation(**_clone(override, booth_id=booths[override.booth_id])))

@@ -1,4 +1,4 @@
-"""Migration 0011 on a database with packages and an expo, on both engines: packages keep their power
+"""Migration 0014 on a database with packages and an expo, on both engines: packages keep their power
 (watts = amps x 220 V), shell stands keep their name board, and booking stays open as before."""
 
 import uuid
@@ -36,7 +36,7 @@ async def database_at_0009(request: pytest.FixtureRequest, tmp_path: Path) -> As
         await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def test_0011_carries_packages_and_expos_forward(database_at_0009: str) -> None:
+async def test_0014_carries_packages_and_expos_forward(database_at_0009: str) -> None:
     engine = create_async_engine(database_at_0009)
     try:
         async with engine.begin() as conn:

@@ -1,4 +1,4 @@
-"""Migration 0010 on a database with data, on both engines: existing expos stay public and open for
+"""Migration 0013 on a database with data, on both engines: existing expos stay public and open for
 booking and offer both languages, and nothing that refers to an expo is lost on the way (on SQLite a
 copied expo table would take its halls, booths and bookings with it)."""
 
@@ -51,7 +51,7 @@ _ROWS = (
 )
 
 
-async def test_0010_keeps_every_expo_public_and_everything_that_refers_to_it(database_at_0009: str) -> None:
+async def test_0013_keeps_every_expo_public_and_everything_that_refers_to_it(database_at_0009: str) -> None:
     engine = create_async_engine(database_at_0009)
     try:
         async with engine.begin() as conn:
