@@ -103,10 +103,6 @@ async def queue_message(
     for channel, address in wanted:
         assert address is not None
         row_key = f"{key}:{channel.value}"[:200]
-        existing = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
-        if existing is not None:
-            ids.append(existing)
-            continue
         recipient, unusable = _recipient(channel, address)
         reason = problem or unusable
         values = {
@@ -133,7 +129,7 @@ async def queue_message(
         }
         statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
         message_id = await session.scalar(statement.returning(Message.id))
-        if message_id is None:  # queued meanwhile by a transaction that committed first
+        if message_id is None:  # queued before (or meanwhile, by a transaction that committed first)
             message_id = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
             assert message_id is not None
         elif not reason:
