@@ -106,10 +106,6 @@ async def queue_message(
     for channel, address in wanted:
         assert address is not None
         row_key = f"{key}:{channel.value}"[:200]
-        existing = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
-        if existing is not None:
-            ids.append(existing)
-            continue
         recipient, unusable = _recipient(channel, address)
         reason = problem or unusable
         values = {
@@ -136,7 +132,7 @@ async def queue_message(
         }
         statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
         message_id = await session.scalar(statement.returning(Message.id))
-        if message_id is None:  # queued meanwhile by a transaction that committed first
+        if message_id is None:  # queued before (or meanwhile, by a transaction that committed first)
             message_id = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
             assert message_id is not None
         elif not reason:
@@ -532,7 +528,7 @@ async def retry_message(session: AsyncSession, message_id: int, *, expo_id: int 
     session.add(message)
     await session.flush()
     assert message.id is not None
-    await _enqueue(session, message.id, f"message:{message.key}:retry{message.attempts}", message.expo_id)
+    await _enqueue(session, message.id, f"message:{message.key}:retry{message.attempts}:{secrets.token_hex(4)}", message.expo_id)
     return message
 
 
