@@ -100,6 +100,7 @@ class Worker:
         self._stopping = False
         self._wake: asyncio.Event | None = None
         self._next_maintenance = 0.0
+        self._more_due = False
         self.finished = 0
 
     # --- the loop -----------------------------------------------------------------------------
@@ -154,6 +155,7 @@ class Worker:
         poll stays as the fallback; a lost listener only makes the worker slower to wake)."""
         if self.engine.dialect.name != "postgresql":
             return None
+        connection: AsyncConnection | None = None
         try:
             connection = await self.engine.connect()
             driver = (await connection.get_raw_connection()).driver_connection
@@ -161,6 +163,10 @@ class Worker:
             await driver.add_listener(NOTIFY_CHANNEL, lambda *_args: wake())
         except Exception:
             log.warning("cannot LISTEN for new jobs; polling every %ss", self.settings.job_poll_seconds, exc_info=True)
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await connection.invalidate()
+                    await connection.close()
             return None
         return connection
 
@@ -181,8 +187,8 @@ class Worker:
             except Exception:
                 log.exception("job maintenance failed")
         free = self.concurrency - len(self._tasks)
-        if free <= 0 or self._stopping:
-            return 0
+        if free <= 0 or self._stopping or (self._tasks and free < (self.concurrency + 1) // 2):
+            return 0  # claim in batches: when half the slots are free, or none is busy
         try:
             claimed = await self.claim(free)
         except Exception:
@@ -229,9 +235,10 @@ class Worker:
                 _job.c.attempts < _job.c.max_attempts,
             ),
         )
-        async with self.sessionmaker() as session:  # a read first: an idle poll takes no write lock (SQLite)
-            if (await session.execute(sa.select(_job.c.id).where(is_due).limit(1))).first() is None:
-                return []
+        if not self._more_due:  # a read first: an idle poll takes no write lock (SQLite)
+            async with self.sessionmaker() as session:
+                if (await session.execute(sa.select(_job.c.id).where(is_due).limit(1))).first() is None:
+                    return []
         due = (
             sa.select(_job.c.id)
             .where(is_due)
@@ -264,6 +271,7 @@ class Worker:
         async with self.sessionmaker() as session:
             rows = (await session.execute(stmt)).all()
             await session.commit()
+        self._more_due = len(rows) == limit  # a full batch: probably more due, skip the read next time
         return [
             Claimed(
                 id=r.id,

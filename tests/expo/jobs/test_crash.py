@@ -30,7 +30,7 @@ def _worker(settings: Settings, log: Path, poll_seconds: float = 0.05) -> subpro
         "EXPO_JOB_MODULES": "tests.expo.jobs.kinds",
         "EXPO_JOB_CONCURRENCY": "4",
         "EXPO_JOB_POLL_SECONDS": str(poll_seconds),
-        "EXPO_JOB_LEASE_SECONDS": "1",
+        "EXPO_JOB_LEASE_SECONDS": "2",
         "EXPO_JOB_BACKOFF_BASE_SECONDS": "0",
         "EXPO_SECRET_KEY": "crash-test",
         "PYTHONPATH": str(ROOT),
@@ -55,10 +55,10 @@ async def _wait_for(
     at_least: int,
     worker: subprocess.Popen[bytes],
     log: Path,
-    tries: int = 1200,
+    tries: int = 2400,
     **params: object,
 ) -> None:
-    for _ in range(tries):  # a bound against a hang (a minute by default), not a measure of speed
+    for _ in range(tries):  # a bound against a hang (two minutes by default), not a measure of speed
         if await _count(session, sql, **params) >= at_least:
             return
         assert worker.poll() is None, _read(log)
@@ -104,8 +104,8 @@ async def test_a_killed_worker_loses_no_job_and_repeats_no_effect(
         assert all(status == JobState.DONE for status, _ in rows)
         assert len(rows) == JOBS
         again = sum(1 for _, attempts in rows if attempts > 1)
-        assert stranded >= 1  # the kill caught jobs mid-run ...
-        assert again == stranded  # ... and exactly those ran again
+        assert stranded >= 1  # the kill caught jobs mid-run, and they ran again (and on a loaded
+        assert again >= stranded  # machine a lease may lapse before its renewal: that job runs again too)
         assert repeated <= again  # a repeat found the effect done and recorded nothing twice
     finally:
         await session.rollback()
