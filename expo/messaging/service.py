@@ -495,7 +495,9 @@ async def retry_message(session: AsyncSession, message_id: int, *, expo_id: int 
     session.add(message)
     await session.flush()
     assert message.id is not None
-    await _enqueue(session, message.id, f"message:{message.key}:retry{message.attempts}:{secrets.token_hex(4)}", message.expo_id)
+    await _enqueue(
+        session, message.id, f"message:{message.key}:retry{message.attempts}:{secrets.token_hex(4)}", message.expo_id
+    )
     return message
 
 
