@@ -12,7 +12,6 @@ from booths.venue.models import Booth, BoothPackage, Hall
 from expo.auth import register_expo_lookup
 from expo.i18n import N_
 from expo.jobs.models import Job
-from expo.messaging.models import Message
 
 
 def register() -> None:
@@ -27,6 +26,5 @@ def register() -> None:
         ("package_id", BoothPackage, N_("No such booth package."), "package_not_found"),
         ("booth_id", Booth, N_("No such booth."), "booth_not_found"),
         ("job_id", Job, N_("No such job."), "job_not_found"),
-        ("message_id", Message, N_("No such message."), "message_not_found"),
     ):
         register_expo_lookup(param, col(model.expo_id), col(model.id), missing, code)

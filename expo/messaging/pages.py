@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo import web
 from expo.accounts import CurrentUser
-from expo.auth import requires_login
+from expo.auth import requires
+from expo.permissions import Area
 from expo.messaging import service as messages
 from expo.messaging.labels import MESSAGE_LABELS
 from expo.messaging.models import Channel, MessageStatus
@@ -32,7 +33,7 @@ MESSAGE_HTML_POLICY = "; ".join(
 PER_PAGE = 50
 
 
-@get("/admin/outbox", include_in_schema=False, guards=[requires_login])
+@get("/admin/outbox", include_in_schema=False, guards=[requires(Area.MESSAGES)])
 async def outbox(
     request: Request[Any, Any, Any],
     *,
@@ -53,7 +54,7 @@ async def outbox(
     )
 
 
-@get("/admin/messages/{message_id:int}", include_in_schema=False, guards=[requires_login])
+@get("/admin/messages/{message_id:int}", include_in_schema=False, guards=[requires(Area.MESSAGES)])
 async def message_page(
     request: Request[Any, Any, Any],
     *,
@@ -73,7 +74,7 @@ async def message_page(
     )
 
 
-@get("/admin/messages/{message_id:int}/html", include_in_schema=False, guards=[requires_login])
+@get("/admin/messages/{message_id:int}/html", include_in_schema=False, guards=[requires(Area.MESSAGES)])
 async def message_html(
     message_id: FromPath[int], db_session: NamedDependency[AsyncSession], user: NamedDependency[CurrentUser]
 ) -> Response[str]:

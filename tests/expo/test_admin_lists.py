@@ -24,7 +24,7 @@ Client = AsyncTestClient[Litestar]
 BOOTH_ROW = re.compile(r'<tr id="booth-\d+">\s*<td[^>]*><strong>([A-Z]-\d+)</strong>')
 BOOKING_ROW = re.compile(r'<tr id="booking-\d+"[^>]*>\s*<td[^>]*><strong>([A-Z]-\d+)</strong>')
 PASS_ROW = re.compile(r'<tr id="pass-\d+">.*?<td data-label="[^"]*">([^<]+)</td>', re.S)
-NAV_SECTION = re.compile(r'data-section="([a-z]+)"')
+NAV_SECTION = re.compile(r'data-section="([a-z_]+)"')
 
 
 def log_in(client: Client, token: str) -> None:
@@ -179,7 +179,7 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
     log_in(client, await make_member_token(session, venue.expo_id, CommitteeRole.TREASURER))
     page = await client.get(f"/admin/e/{slug}/bookings")
     assert page.status_code == 200
-    assert NAV_SECTION.findall(page.text) == ["bookings", "applications"]
+    assert NAV_SECTION.findall(page.text) == ["exhibitors", "bookings", "applications"]
     assert f'href="/admin/e/{slug}/bookings" data-section="bookings" aria-current="page"' in page.text
     assert (await client.get(f"/admin/e/{slug}/booths")).status_code == 403
     overview = await client.get("/admin")
@@ -198,13 +198,22 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
     log_in(client, await make_member_token(session, venue.expo_id, CommitteeRole.ORGANISER))
     page = await client.get(f"/admin/e/{slug}/booths")
     assert NAV_SECTION.findall(page.text) == [
+        "settings",
+        "layout",
+        "packages",
         "booths",
+        "exhibitors",
         "bookings",
         "applications",
         "allocation",
         "map",
         "passes",
         "gates",
+        "messages",
+        "message_settings",
+        "committee",
+        "audit",
+        "jobs",
     ]
 
 

@@ -141,12 +141,16 @@ async def test_an_expo_can_turn_a_kind_off(client: Client, session: AsyncSession
     assert opened.text.count('type="checkbox" name="enabled"') == 10
     assert opened.text.count(" checked") == 10  # all on by default
     # a cookie session is needed for the form; log the organiser in through the page
-    await make_user_token(session, Role.ORGANISER, email="panitia@expo.test")
+    await make_user_token(session, Role.ORGANISER, email="organiser-p@expo.test")
     login = await client.get("/login")
     assert login.status_code == 200
     logged = await client.post(
         "/login",
-        data={"email": "panitia@expo.test", "password": "rahasia-123", "_csrf_token": client.cookies.get("csrftoken")},
+        data={
+            "email": "organiser-p@expo.test",
+            "password": "rahasia-123",
+            "_csrf_token": client.cookies.get("csrftoken"),
+        },
         follow_redirects=False,
     )
     assert logged.status_code == 303
