@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from expo import web
 from expo.accounts import CurrentUser
 from expo.auth import requires
-from expo.permissions import Area
 from expo.messaging import service as messages
 from expo.messaging.labels import MESSAGE_LABELS
 from expo.messaging.models import Channel, MessageStatus
 from expo.messaging.whatsapp import wa_me_link
+from expo.permissions import Area
 
 # The message's own HTML: no script, no requests but images, framed only by our own pages, and
 # sandboxed (links open in a new tab or, on a click, in the whole window).
