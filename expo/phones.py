@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 _STRIP_RE = re.compile(r"[\s\-().]")
 _ID_MOBILE_RE = re.compile(r"^\+628[0-9]{7,11}$")
@@ -31,3 +32,9 @@ def e164(value: str) -> str:
     if not number.startswith("+62") and _E164_RE.match(number):
         return number
     raise ValueError("Enter a mobile number, e.g. 0812 3456 7890 or +62 812 3456 7890.")
+
+
+def wa_me_link(phone: str, text: str = "") -> str:
+    """``https://wa.me/6281234567890`` (click to chat), with ``text`` filled in when given."""
+    link = "https://wa.me/" + "".join(c for c in phone if c.isdigit())
+    return f"{link}?text={quote(text, safe='')}" if text else link

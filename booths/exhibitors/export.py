@@ -20,6 +20,7 @@ from booths.labels import class_label
 from expo.csv_export import Cell, csv_text
 from expo.formatting import as_utc
 from expo.i18n import gettext
+from expo.phones import wa_me_link
 
 
 def booking_state_label(state: str) -> str:
@@ -53,7 +54,7 @@ def approval_label(approval: str) -> str:
 
 def whatsapp_link(number: str) -> str:
     """``+62812...`` -> ``https://wa.me/62812...`` (click to chat)."""
-    return "https://wa.me/" + "".join(c for c in number if c.isdigit())
+    return wa_me_link(number)
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,19 @@
 
 import itertools
 import re
-import unicodedata
+
+from expo.phones import ascii_digits, e164
 
 # [0-9], not \d: \d also matches Arabic-Indic and other digits, which would store a second,
 # different-looking copy of the same NIB or number (they are converted to ASCII first instead).
 _NIB_RE = re.compile(r"^[0-9]{13}$")
-_PHONE_STRIP_RE = re.compile(r"[\s\-().]")
 _ID_MOBILE_RE = re.compile(r"^\+628[0-9]{7,11}$")
 BOOTH_CODE_RE = re.compile(r"^[A-Z0-9]{1,6}(-[A-Z0-9]{1,6}){0,2}$")
 
 
-def _ascii_digits(value: str) -> str:
-    """``٠٨١٢`` (Arabic-Indic) or ``０８１２`` (full-width) -> ``0812``; other characters unchanged."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
-
-
 def normalise_nib(value: str) -> str:
     """An NIB (Nomor Induk Berusaha) is exactly 13 digits; spaces people type are dropped."""
-    nib = _ascii_digits(re.sub(r"\s", "", value))
+    nib = ascii_digits(re.sub(r"\s", "", value))
     if not _NIB_RE.match(nib):
         raise ValueError("NIB must be exactly 13 digits (from the OSS system).")
     return nib
@@ -37,19 +32,18 @@ def nib_looks_issued(nib: str) -> bool:
     return nib != (nib[:2] * 7)[:13]
 
 
+_NOT_ID_MOBILE = "Enter an Indonesian mobile number, e.g. 0812 3456 7890 or +62 812 3456 7890."
+
+
 def normalise_whatsapp(value: str) -> str:
-    """``0812-3456-789``, ``62812...``, ``+62 812 ...``, ``+62 0812 ...`` -> ``+62812...``."""
-    number = _ascii_digits(_PHONE_STRIP_RE.sub("", value))
-    if number.startswith("62"):
-        number = "+" + number
-    elif number.startswith("0"):
-        number = "+62" + number[1:]
-    elif number.startswith("8"):
-        number = "+62" + number
-    if number.startswith("+620"):  # "+62 0812 ...", as many people write it
-        number = "+62" + number[4:]
+    """``0812-3456-789``, ``62812...``, ``+62 812 ...``, ``+62 0812 ...`` -> ``+62812...`` (the platform's
+    E.164 rule, ``expo.phones``), and only an Indonesian mobile: exhibitors are reached here."""
+    try:
+        number = e164(value)
+    except ValueError:
+        raise ValueError(_NOT_ID_MOBILE) from None
     if not _ID_MOBILE_RE.match(number):
-        raise ValueError("Enter an Indonesian mobile number, e.g. 0812 3456 7890 or +62 812 3456 7890.")
+        raise ValueError(_NOT_ID_MOBILE)
     return number
 
 

@@ -19,8 +19,8 @@ from expo.i18n import gettext
 from expo.messaging import service as messages
 from expo.messaging.labels import MESSAGE_LABELS
 from expo.messaging.models import MessageStatus
-from expo.messaging.whatsapp import wa_me_link
 from expo.permissions import Area
+from expo.phones import wa_me_link
 
 _FILTERS = ("status", "q", "exhibitor", "page")
 PER_PAGE = 50

@@ -15,6 +15,7 @@ from booths.venue.models import ExpoDay
 from expo.accounts import CurrentUser
 from expo.formatting import format_date_range
 from expo.i18n import current_locale
+from expo.phones import wa_me_link
 from expo.web import page
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -75,7 +76,7 @@ async def expo_home(
         days=days,
         hours=opening_hours(days, expo.timezone),
         available=len(available),
-        whatsapp_link=f"https://wa.me/{expo.contact_whatsapp.lstrip('+')}" if expo.contact_whatsapp else None,
+        whatsapp_link=wa_me_link(expo.contact_whatsapp) if expo.contact_whatsapp else None,
     )
 
 

@@ -16,8 +16,8 @@ from expo.auth import requires
 from expo.messaging import service as messages
 from expo.messaging.labels import MESSAGE_LABELS
 from expo.messaging.models import Channel, MessageStatus
-from expo.messaging.whatsapp import wa_me_link
 from expo.permissions import Area
+from expo.phones import wa_me_link
 
 # The message's own HTML: no script, no requests but images, framed only by our own pages, and
 # sandboxed (links open in a new tab or, on a click, in the whole window).

@@ -8,7 +8,6 @@ any other 4xx but 429) and passing for the rest (5xx, 429, timeouts, unreachable
 
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import quote
 
 import httpx
 
@@ -30,11 +29,6 @@ class WhatsAppProvider(Protocol):
     async def send_text(self, phone: str, text: str) -> str:
         """Send ``text`` to ``phone`` (E.164); the provider's message id."""
         ...
-
-
-def wa_me_link(phone: str, text: str) -> str:
-    """``https://wa.me/6281234567890?text=...``: opens WhatsApp with the message filled in."""
-    return f"https://wa.me/{phone.lstrip('+')}?text={quote(text, safe='')}"
 
 
 def _error_text(response: httpx.Response) -> str:

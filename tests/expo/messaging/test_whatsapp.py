@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expo.messaging import Channel, Message, MessageStatus, queue_message
-from expo.messaging.whatsapp import wa_me_link
+from expo.phones import wa_me_link
 from tests.expo.messaging.conftest import Configure
 from tests.support.gateway import FakeGateway, fake_gateway
 from tests.support.jobs import run_jobs
