@@ -69,19 +69,18 @@ async def record(
     await session.flush()
 
 
-async def entries(
-    session: AsyncSession, expo_id: int, *, offset: int = 0, limit: int = 50, action_prefix: str | None = None
-) -> tuple[list[AuditEntry], int]:
-    """One page of an expo's log, newest first, and how many entries there are in all."""
-    where = [col(AuditEntry.expo_id) == expo_id]
-    if action_prefix:
-        where.append(col(AuditEntry.action).startswith(action_prefix))
-    total = await session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(*where)) or 0
+async def count_entries(session: AsyncSession, expo_id: int) -> int:
+    where = col(AuditEntry.expo_id) == expo_id
+    return await session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(where)) or 0
+
+
+async def entries(session: AsyncSession, expo_id: int, *, offset: int = 0, limit: int = 50) -> list[AuditEntry]:
+    """One page of an expo's log, newest first."""
     rows = await session.scalars(
         sa.select(AuditEntry)
-        .where(*where)
+        .where(col(AuditEntry.expo_id) == expo_id)
         .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
         .offset(offset)
         .limit(limit)
     )
-    return list(rows), total
+    return list(rows)

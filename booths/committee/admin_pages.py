@@ -15,16 +15,17 @@ from booths.labels import committee_role_label
 from booths.venue import service as venue
 from booths.venue.models import Expo
 from expo.accounts import CurrentUser
-from expo.audit import entries
+from expo.audit import count_entries, entries
 from expo.auth import requires
 from expo.forms import FormBody, FormErrors, submit
 from expo.i18n import N_, gettext
 from expo.models import CommitteeRole
+from expo.paging import window
 from expo.permissions import Area
 from expo.public_url import public_base_url
 from expo.web import page
+from expo.web import page as render_page
 
-AUDIT_PAGE = 50
 ROLES = tuple(CommitteeRole)
 
 
@@ -206,13 +207,14 @@ async def audit_page(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
-    p: FromQuery[Annotated[int, Parameter(ge=1, le=100_000)]] = 1,
+    page: FromQuery[Annotated[str, Parameter(max_length=10)]] = "",
 ) -> Template:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
-    rows, total = await entries(db_session, expo.id, offset=(p - 1) * AUDIT_PAGE, limit=AUDIT_PAGE)
-    pages = max(1, -(-total // AUDIT_PAGE))
-    return page(request, "admin/audit.html", expo=expo, section="audit", rows=rows, total=total, page_no=p, pages=pages)
+    total = await count_entries(db_session, expo.id)
+    chosen = window(total=total, page=page, orders=("at",), default="-at")  # newest first, always
+    rows = await entries(db_session, expo.id, offset=chosen.offset, limit=chosen.size)
+    return render_page(request, "admin/audit.html", expo=expo, section="audit", listing=chosen.listing(rows, total))
 
 
 PAGE_HANDLERS = [committee_page, invite_submit, role_submit, remove_submit, cancel_submit, audit_page]

@@ -175,6 +175,7 @@ async def test_the_last_organiser_cannot_step_down_and_every_change_is_logged(
     log_in_as(client, second)  # the new organiser reads who did what
     log = await client.get(f"/admin/e/{slug}/audit")
     assert log.status_code == 200
+    assert (await client.get(f"/admin/e/{slug}/audit?page=zz")).status_code == 200  # a bad page: the first
     assert t("Committee role changed") in log.text
     assert me.email in log.text
     assert t("Treasurer") in log.text
