@@ -207,6 +207,11 @@ async def update_exhibitor(
     return exhibitor
 
 
+async def count_exhibitors(session: AsyncSession, expo_id: int) -> int:
+    stmt = sa.select(sa.func.count()).select_from(Exhibitor).where(col(Exhibitor.expo_id) == expo_id)
+    return await session.scalar(stmt) or 0
+
+
 async def list_exhibitors(
     session: AsyncSession,
     expo_id: int,

@@ -55,8 +55,8 @@ async def admin_home(
             continue
         booths = await venue.list_booths(db_session, expo.id, organiser=True)
         counts = Counter(b.status for b in booths)
-        registered = await exhibitors.list_exhibitors(db_session, expo.id, limit=100_000)
-        rows.append({"expo": expo, "counts": counts, "total": len(booths), "exhibitors": len(registered)})
+        registered = await exhibitors.count_exhibitors(db_session, expo.id)
+        rows.append({"expo": expo, "counts": counts, "total": len(booths), "exhibitors": registered})
     return page(request, "admin/index.html", rows=rows, statuses=BOOTH_STATUSES)
 
 
