@@ -17,7 +17,7 @@ from booths.venue.models import Expo
 from expo.accounts import CurrentUser
 from expo.audit import count_entries, entries
 from expo.auth import requires
-from expo.forms import FormBody, FormErrors, submit
+from expo.forms import FormBody, FormErrors, Rerender, submit
 from expo.i18n import N_, gettext
 from expo.models import CommitteeRole
 from expo.paging import window
@@ -86,6 +86,21 @@ def _role_label(role: CommitteeRole | None) -> str:
     return committee_role_label(role or "")
 
 
+async def _expo_id(db_session: AsyncSession, slug: str) -> int:
+    expo = await venue.get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    return expo.id
+
+
+def _again(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Rerender:
+    """The committee page again, with why an action was refused."""
+
+    async def again(errors: FormErrors, status: int) -> Template:
+        return await _render(request, db_session, slug, errors=errors, status_code=status)
+
+    return again
+
+
 _NOTICES = {
     "role": N_("The role is changed."),
     "removed": N_("The person is no longer in the committee."),
@@ -112,9 +127,7 @@ async def invite_submit(
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[Any]:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    expo_id = expo.id
+    expo_id = await _expo_id(db_session, slug)
 
     async def invite() -> str:
         return await committee.invite(
@@ -143,17 +156,14 @@ async def role_submit(
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[Any]:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    expo_id = expo.id
+    expo_id = await _expo_id(db_session, slug)
 
     async def change() -> None:
         await committee.change_role(db_session, expo_id, user_id, data.role[:20], user)
 
-    async def again(errors: FormErrors, status: int) -> Template:
-        return await _render(request, db_session, slug, errors=errors, status_code=status)
-
-    return await submit(db_session, change, rerender=again, done=f"/admin/e/{slug}/committee?msg=role")
+    return await submit(
+        db_session, change, rerender=_again(request, db_session, slug), done=f"/admin/e/{slug}/committee?msg=role"
+    )
 
 
 @post("/admin/e/{slug:str}/committee/{user_id:int}/remove", include_in_schema=False, guards=[requires(Area.COMMITTEE)])
@@ -164,17 +174,14 @@ async def remove_submit(
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[Any]:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    expo_id = expo.id
+    expo_id = await _expo_id(db_session, slug)
 
     async def remove() -> None:
         await committee.remove_member(db_session, expo_id, user_id, user)
 
-    async def again(errors: FormErrors, status: int) -> Template:
-        return await _render(request, db_session, slug, errors=errors, status_code=status)
-
-    return await submit(db_session, remove, rerender=again, done=f"/admin/e/{slug}/committee?msg=removed")
+    return await submit(
+        db_session, remove, rerender=_again(request, db_session, slug), done=f"/admin/e/{slug}/committee?msg=removed"
+    )
 
 
 @post(
@@ -189,17 +196,14 @@ async def cancel_submit(
     user: NamedDependency[CurrentUser],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[Any]:
-    expo = await venue.get_expo_by_slug(db_session, slug)
-    assert expo.id is not None
-    expo_id = expo.id
+    expo_id = await _expo_id(db_session, slug)
 
     async def cancel() -> None:
         await committee.cancel_invitation(db_session, expo_id, invitation_id, user)
 
-    async def again(errors: FormErrors, status: int) -> Template:
-        return await _render(request, db_session, slug, errors=errors, status_code=status)
-
-    return await submit(db_session, cancel, rerender=again, done=f"/admin/e/{slug}/committee?msg=cancelled")
+    return await submit(
+        db_session, cancel, rerender=_again(request, db_session, slug), done=f"/admin/e/{slug}/committee?msg=cancelled"
+    )
 
 
 @get("/admin/e/{slug:str}/audit", include_in_schema=False, guards=[requires(Area.COMMITTEE)])
