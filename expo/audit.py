@@ -74,11 +74,16 @@ async def count_entries(session: AsyncSession, expo_id: int) -> int:
     return await session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(where)) or 0
 
 
-async def entries(session: AsyncSession, expo_id: int, *, offset: int = 0, limit: int = 50) -> list[AuditEntry]:
-    """One page of an expo's log, newest first."""
+async def entries(
+    session: AsyncSession, expo_id: int, *, offset: int = 0, limit: int = 50, action_prefix: str | None = None
+) -> list[AuditEntry]:
+    """One page of an expo's log, newest first (only actions starting with ``action_prefix`` if given)."""
+    where = [col(AuditEntry.expo_id) == expo_id]
+    if action_prefix:
+        where.append(col(AuditEntry.action).startswith(action_prefix))
     rows = await session.scalars(
         sa.select(AuditEntry)
-        .where(col(AuditEntry.expo_id) == expo_id)
+        .where(*where)
         .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
         .offset(offset)
         .limit(limit)

@@ -43,7 +43,7 @@ async def _expo(session: AsyncSession, expo_id: int) -> Expo:
 
 
 async def _log(session: AsyncSession, expo_id: int, action: str) -> list[Any]:
-    rows, _ = await entries(session, expo_id, action_prefix=action)
+    rows = await entries(session, expo_id, action_prefix=action)
     return [r for r in rows if r.action == action]
 
 
