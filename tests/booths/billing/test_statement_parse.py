@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from booths.billing.statement import (
     MAX_BYTES,
@@ -267,3 +269,22 @@ def test_plain_number_refuses_more_than_two_decimals() -> None:
 )
 def test_date_formats(text: str, expected: date | None) -> None:
     assert read_date(text, year=2026) == expected
+
+
+def indonesian(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12))
+def test_every_way_banks_write_a_whole_amount_reads_back(n: int) -> None:
+    for text in (
+        f"{n:,}.00",  # 1,500,042.00
+        f"{indonesian(n)},00",  # 1.500.042,00
+        f"Rp {indonesian(n)}",  # Rp 1.500.042 (1.500 is fifteen hundred, never one and a half)
+        f"Rp{indonesian(n)},-",
+        f"{n}.00 CR",
+        f"IDR {n:,}",
+    ):
+        value, _ = signed_amount(text)
+        assert value == n, text
