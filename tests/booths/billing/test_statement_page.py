@@ -1,19 +1,23 @@
 """The treasurer's bank statement page: import, proposals, approval into the ledger (once), and who may."""
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from booths.billing.bills import bill_of_booking
 from booths.billing.ledger import record_payment
 from booths.billing.models import Bill, BillStatus, Payment, PaymentMethod, PaymentSource
+from booths.billing.statement_import import approve_lines
 from booths.billing.statement_models import StatementLine
 from booths.bookings.models import Booking, BookingStatus
 from expo.accounts import system_user
+from expo.database import create_sessionmaker
 from expo.formatting import utcnow
 from expo.models import AuditEntry, CommitteeRole, Role
 from tests.support.factories import Venue, bearer, make_member_token, make_user_token, make_venue, signup_exhibitor
@@ -280,3 +284,33 @@ async def test_an_exhibitor_is_refused(client: Client, session: AsyncSession) ->
     )
     assert refused.status_code == 403
     assert await _lines(session, venue.expo_id) == []
+
+
+@pytest.mark.real_commits  # two treasurers at once need two connections
+async def test_two_treasurers_approving_the_same_line_at_once_pay_once(
+    client: Client, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    venue = await make_venue(session)
+    bill = await _held_bill(client, session, venue, 0, "Gula Aren Murni")
+    log_in_as(client, await make_user_token(session, Role.ORGANISER))
+    await _upload(client, venue.expo.slug, _statement(("09/10", "TRF GULA AREN", bill.total)))
+    [line] = await _lines(session, venue.expo_id)
+    assert line.id is not None
+    assert bill.id is not None
+    line_id, bill_id = line.id, bill.id
+    await session.commit()
+    treasurer = system_user()
+    sessions = create_sessionmaker(engine)
+
+    async def approve() -> int | str:
+        async with sessions() as own:
+            try:
+                recorded = await approve_lines(own, venue.expo_id, {line_id: bill_id}, by=treasurer)
+                await own.commit()
+            except OperationalError:  # SQLite: the other writer held the file (a 503 "busy" on the page)
+                return "busy"
+            return recorded
+
+    results = await asyncio.gather(approve(), approve())
+    assert sorted(results, key=str) == [0, 1] or sorted(results, key=str) == [1, "busy"]
+    assert len(await _payments(session, bill_id)) == 1
