@@ -29,7 +29,7 @@ from expo.permissions import Area
 from expo.request_limits import UPLOAD_BODY_LIMIT
 from expo.web import page
 
-TEMPLATE = "admin/payments_statement.html"
+TEMPLATE = "billing/statement.html"
 FORM_OVERHEAD = 64 * 1024  # the CSRF token and the multipart boundaries around the file
 
 
