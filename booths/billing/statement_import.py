@@ -125,6 +125,7 @@ class ApprovedRow:
     booked_on: date
     description: str
     amount: int
+    bill_id: int
     bill_number: str
     receipt_number: str | None
     approved_at: datetime
@@ -209,7 +210,7 @@ async def review(session: AsyncSession, expo_id: int, *, by: CurrentUser) -> Rev
 
 async def _approved(session: AsyncSession, expo_id: int, limit: int = 50) -> list[ApprovedRow]:
     stmt = (
-        sa.select(StatementLine, col(Bill.number), col(Payment.receipt_number))
+        sa.select(StatementLine, col(Bill.id), col(Bill.number), col(Payment.receipt_number))
         .join(Payment, col(Payment.id) == col(StatementLine.payment_id))
         .join(Bill, col(Bill.id) == col(Payment.bill_id))
         .where(col(StatementLine.expo_id) == expo_id)
@@ -217,11 +218,14 @@ async def _approved(session: AsyncSession, expo_id: int, limit: int = 50) -> lis
         .limit(limit)
     )
     rows = []
-    for line, number, receipt in (await session.execute(stmt)).all():
+    for line, bill_id, number, receipt in (await session.execute(stmt)).all():
+        assert bill_id is not None
         assert line.id is not None
         assert line.approved_at is not None
         rows.append(
-            ApprovedRow(line.id, line.booked_on, line.description, line.amount, number, receipt, line.approved_at)
+            ApprovedRow(
+                line.id, line.booked_on, line.description, line.amount, bill_id, number, receipt, line.approved_at
+            )
         )
     return rows
 

@@ -116,7 +116,7 @@ async def test_the_treasurer_imports_approves_once_and_the_booking_is_confirmed(
     )
     assert shown("The date cannot be read.") in text
     assert "TANGGAL RUSAK" in text
-    assert sri.number in text
+    assert f'href="/admin/e/{slug}/payments/bills/{sri.id}">{sri.number}</a>' in text
     assert budi.number in text
     assert "Keripik Mbok Sri" in text
     lines = await _lines(session, venue.expo_id)
