@@ -100,6 +100,7 @@ MODEL_MODULES = (
     "booths.applications.models",
     "booths.allocation.models",
     "booths.notifications.models",
+    "booths.billing.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -110,6 +111,7 @@ JOB_MODULES = (
     "expo.jobs.cleanup",
     "expo.messaging.service",
     "booths.notifications.triggers",
+    "booths.billing.bills",
     "tickets.passes.jobs",
 )
 
