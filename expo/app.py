@@ -26,6 +26,8 @@ from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.billing.document_api import ExpoDocumentController, MyDocumentController
+from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
@@ -112,6 +114,7 @@ JOB_MODULES = (
     "expo.messaging.service",
     "booths.notifications.triggers",
     "booths.billing.bills",
+    "booths.billing.receipt_batch",
     "tickets.passes.jobs",
 )
 
@@ -200,6 +203,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GateStaffController,
             MapController,
             FeatureController,
+            MyDocumentController,
+            ExpoDocumentController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
             *ACCOUNT_PAGES,
@@ -226,6 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
+            *BILLING_VERIFY_PAGES,
             *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],

@@ -44,6 +44,7 @@ __all__ = [
     "BatchResult",
     "BillDocument",
     "Document",
+    "DocumentBatch",
     "DocumentMismatch",
     "Letterhead",
     "Line",
@@ -52,6 +53,7 @@ __all__ = [
     "ReceiptDocument",
     "Signatory",
     "Size",
+    "check_size",
     "meterai_due",
     "render_invoice",
     "render_many",
@@ -66,7 +68,8 @@ class BatchResult:
     size: int  # bytes written
 
 
-def _check_size(size: str) -> Size:
+def check_size(size: str) -> Size:
+    """The paper size named (A4 or A5, any case), or a domain error."""
     for known in SIZES:
         if size.upper() == known:
             return known
@@ -99,12 +102,12 @@ def _render(docs: Iterable[Document], size: Size, title: str, locale: str) -> tu
 
 def render_invoice(doc: BillDocument, size: str = "A4") -> bytes:
     """One invoice (one or more pages) as PDF bytes."""
-    return _render([doc], _check_size(size), doc.number, doc.locale)[0]
+    return _render([doc], check_size(size), doc.number, doc.locale)[0]
 
 
 def render_receipt(doc: ReceiptDocument, size: str = "A5") -> bytes:
     """One receipt (one page) as PDF bytes."""
-    return _render([doc], _check_size(size), doc.number, doc.locale)[0]
+    return _render([doc], check_size(size), doc.number, doc.locale)[0]
 
 
 def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -113,24 +116,39 @@ def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield chunk
 
 
+class DocumentBatch:
+    """One PDF written to ``out`` from documents handed over a part at a time (``add``), each part
+    drawn in chunks of ``chunk`` and spliced on: what a caller reading the database page by page
+    uses. Nothing is written before the first document; ``close`` finishes the file."""
+
+    def __init__(self, out: BinaryIO, size: str = "A5", *, title: str = "", chunk: int = CHUNK) -> None:
+        self.paper = check_size(size)
+        self.out, self.title, self.chunk = out, title, chunk
+        self.splicer: PdfSplicer | None = None
+        self.documents = self.pages = 0
+
+    def add(self, docs: Iterable[Document]) -> int:
+        """Draw and append ``docs``; returns how many pages they took."""
+        added = 0
+        for part in _chunks(docs, self.chunk):
+            pdf, _ = _render(part, self.paper, self.title, part[0].locale)
+            if self.splicer is None:
+                self.splicer = PdfSplicer(self.out, self.title)
+            added += self.splicer.add(pdf)
+            self.documents += len(part)
+        self.pages += added
+        return added
+
+    def close(self) -> BatchResult:
+        if self.splicer is None:
+            raise InvalidInput(N_("There is nothing to print yet."), code="nothing_to_print")
+        return BatchResult(documents=self.documents, pages=self.pages, size=self.splicer.close())
+
+
 def render_many(
     docs: Iterable[Document], out: BinaryIO, size: str = "A5", *, title: str = "", chunk: int = CHUNK
 ) -> BatchResult:
     """Every document of ``docs`` (read lazily, in order) into one PDF written to ``out``."""
-    paper = _check_size(size)
-    parts = _chunks(docs, chunk)
-    first = next(parts, None)
-    if first is None:  # checked before anything is written to ``out``
-        raise InvalidInput(N_("There is nothing to print yet."), code="nothing_to_print")
-    splicer = PdfSplicer(out, title)
-    count = pages = 0
-    for part in _with_first(first, parts):
-        pdf, _ = _render(part, paper, title, part[0].locale)
-        pages += splicer.add(pdf)
-        count += len(part)
-    return BatchResult(documents=count, pages=pages, size=splicer.close())
-
-
-def _with_first(first: list[Document], rest: Iterator[list[Document]]) -> Iterator[list[Document]]:
-    yield first
-    yield from rest
+    batch = DocumentBatch(out, size, title=title, chunk=chunk)
+    batch.add(docs)
+    return batch.close()

@@ -283,7 +283,8 @@ def signature(
         sheet.image(who.stamp, cx - 30 * mm * u + shift * 2.2, sign_top - room, 24 * mm * u, room)
     y = sign_top - room - sheet.pt(9.5)
     sheet.text(cx, y, who.name, 9.5, bold=True, align="c", max_w=w)
-    name_w = min(sheet.width(who.name, 9.5, bold=True), w)
+    # No name set up: a line of a usual name's length, to write the name by hand.
+    name_w = min(sheet.width(who.name, 9.5, bold=True), w) if who.name.strip() else 40 * mm * u
     c = sheet.canvas
     c.setStrokeColorRGB(*INK)
     c.setLineWidth(0.5 * u)
