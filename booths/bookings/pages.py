@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.billing.views import live_bills_of_bookings
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
@@ -258,6 +259,9 @@ async def _render_my_booking(
                 active.append({"booking": booking, "countdown": countdown(booking)})
             else:
                 past.append(booking)
+        bills = await live_bills_of_bookings(db_session, [item["booking"].id for item in active])
+        for item in active:
+            item["bill"] = bills.get(item["booking"].id)
     return page(
         request,
         "booths/my_booking.html",
