@@ -29,6 +29,7 @@ from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
 from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
+from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
 from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
@@ -236,6 +237,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
             *BILLING_VERIFY_PAGES,
+            *BILLING_RECEIPT_PAGES,
             *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],

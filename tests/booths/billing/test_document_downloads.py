@@ -23,6 +23,7 @@ from expo.models import CommitteeRole
 from expo.settings import Settings
 from tests.support.factories import Venue, bearer, make_member_token, make_venue, signup_exhibitor
 from tests.support.jobs import run_jobs
+from tests.support.passes import log_in_as, post_form
 
 pytestmark = pytest.mark.anyio
 
@@ -239,3 +240,48 @@ async def test_a_batch_with_no_receipts_is_refused_at_once(client: Client, sessi
     refused = await client.post(f"/api/expos/{venue.expo_id}/receipts/batches", json={}, headers=treasurer)
     assert refused.status_code == 422
     assert refused.json()["code"] == "no_receipts"
+
+
+@pytest.mark.real_commits
+async def test_the_treasurer_prints_every_receipt_from_the_bills_page(
+    client: Client, session: AsyncSession, settings: Settings
+) -> None:
+    venue = await make_venue(session)
+    token, bill = await _holder(client, session, venue, 0, "Kopontren Al-Hikmah")
+    payment = await _pay(session, bill, bill.total)
+    treasurer = await make_member_token(session, venue.expo_id, CommitteeRole.TREASURER)
+    bills = f"/admin/e/{venue.expo.slug}/payments"
+    log_in_as(client, treasurer)
+    listing = await client.get(bills)
+    assert f"{bills}/receipts/print" in listing.text
+    one = await client.get(f"{bills}/bills/{bill.id}")
+    assert f"/api/expos/{venue.expo_id}/bills/{bill.id}/invoice.pdf" in one.text
+    assert f"/api/expos/{venue.expo_id}/payments/{payment.id}/receipt.pdf" in one.text
+
+    started = await post_form(client, f"{bills}/receipts/print", {"size": "A4"}, from_page=bills)
+    assert started.status_code == 303, started.text
+    status_page = started.headers["location"]
+    waiting = await client.get(status_page)
+    assert 'http-equiv="refresh"' in waiting.text
+    await run_jobs(settings)
+    ready = await client.get(status_page)
+    assert "1 kuitansi siap dalam satu PDF." in ready.text
+    download = ready.text.split('href="/api/expos/')[1].split('"')[0]
+    pdf = await client.get(f"/api/expos/{download}")
+    assert pdf.status_code == 200
+    assert payment.receipt_number in _text(pdf.content)
+
+    client.cookies.clear()
+    log_in_as(client, token)
+    mine = await client.get(f"/my-bills/{bill.id}")
+    assert f"/api/my/bills/{bill.id}/invoice.pdf" in mine.text
+    assert f"/api/my/payments/{payment.id}/receipt.pdf" in mine.text
+
+
+async def test_printing_receipts_before_any_payment_says_why(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.TREASURER))
+    bills = f"/admin/e/{venue.expo.slug}/payments"
+    refused = await post_form(client, f"{bills}/receipts/print", {"size": "A5"}, from_page=bills)
+    assert refused.status_code == 422
+    assert "Belum ada kuitansi untuk dicetak." in refused.text
