@@ -27,7 +27,10 @@ from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_P
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
+from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
+from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
+from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
@@ -114,6 +117,7 @@ JOB_MODULES = (
     "expo.messaging.service",
     "booths.notifications.triggers",
     "booths.billing.bills",
+    "booths.billing.receipt_batch",
     "tickets.passes.jobs",
 )
 
@@ -202,6 +206,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GateStaffController,
             MapController,
             FeatureController,
+            MyDocumentController,
+            ExpoDocumentController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
             *ACCOUNT_PAGES,
@@ -230,6 +236,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
+            *BILLING_VERIFY_PAGES,
+            *BILLING_RECEIPT_PAGES,
             *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
