@@ -27,7 +27,10 @@ from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_P
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
+from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
+from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
+from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.billing.statement_pages import PAGE_HANDLERS as STATEMENT_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
@@ -116,6 +119,7 @@ JOB_MODULES = (
     "expo.messaging.service",
     "booths.notifications.triggers",
     "booths.billing.bills",
+    "booths.billing.receipt_batch",
     "tickets.passes.jobs",
 )
 
@@ -204,6 +208,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GateStaffController,
             MapController,
             FeatureController,
+            MyDocumentController,
+            ExpoDocumentController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
             *ACCOUNT_PAGES,
@@ -232,6 +238,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
+            *BILLING_VERIFY_PAGES,
+            *BILLING_RECEIPT_PAGES,
             *STATEMENT_PAGES,
             *MESSAGE_SETTING_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
