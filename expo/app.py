@@ -30,8 +30,8 @@ from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
 from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
 from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
-from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.billing.statement_pages import PAGE_HANDLERS as STATEMENT_PAGES
+from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
