@@ -2,10 +2,7 @@
 (with ``Retry-After``, in bounded time) when either does not. The unreachable parts are real
 clients pointed at a closed port; the Redis case runs a real ``redis-server`` when there is one."""
 
-import shutil
 import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from expo.app import create_app
 from expo.health import CHECK_SECONDS
 from tests.support.client import SameLoopTestClient
 from tests.support.database import make_settings
+from tests.support.redis_server import redis_server
 
 pytestmark = pytest.mark.anyio
 
@@ -59,24 +57,8 @@ async def test_channel_that_does_not_answer_is_503_though_the_database_does(tmp_
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("no redis-server on this machine")
-    port = _closed_port()
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen([*command, "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 async def test_health_pings_a_real_redis_channel(tmp_path: Path, redis_url: str) -> None:
