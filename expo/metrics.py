@@ -12,6 +12,7 @@ Recording is a dictionary look-up and an add (a few microseconds; in multiproces
 into a memory-mapped file), cheap enough for the scan path.
 """
 
+import collections
 import os
 import shutil
 import tempfile
@@ -62,9 +63,13 @@ def record_scan_seconds(seconds: float) -> None:
     SCAN_SECONDS.observe(seconds)
 
 
-def record_sync(batch_size: int, stored: int, duplicates: int, conflicts: int) -> None:
-    SYNC_BATCH.observe(batch_size)
-    SYNC_SCANS.labels("stored").inc(stored)
+def record_sync(answers: list[tuple[str, str]], duplicates: int, conflicts: int) -> None:
+    """One offline batch: its size, its scans by (status, reason) counted once per pair (a batch of
+    500 is a handful of increments), and its outcomes."""
+    SYNC_BATCH.observe(len(answers))
+    for (status, reason), count in collections.Counter(answers).items():
+        SCANS.labels("sync", status, reason).inc(count)
+    SYNC_SCANS.labels("stored").inc(len(answers) - duplicates)
     SYNC_SCANS.labels("duplicate").inc(duplicates)
     SYNC_SCANS.labels("conflict").inc(conflicts)
 

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,24 +17,10 @@ from expo.jobs import enqueue
 from expo.settings import Settings
 from tests.support.client import ClientWith, SameLoopTestClient
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
+from tests.support.metrics import SCRAPER, TOKEN, Samples, samples, value
 from tests.support.passes import Client
 
 pytestmark = pytest.mark.anyio
-TOKEN = "metrics-token-for-tests-0123456789"
-SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-def samples(text: str) -> Samples:
-    return {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-
-
-def value(found: Samples, name: str, **labels: str) -> float:
-    return found.get((name, frozenset(labels.items())), 0.0)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 
 from expo.settings import Settings
-from tests.expo.test_metrics import SCRAPER, TOKEN, samples
+from tests.support.metrics import SCRAPER, TOKEN, samples
 from tests.support.serve_process import expo_serve, serve_env
 
 REQUESTS = 30

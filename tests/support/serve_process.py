@@ -47,7 +47,7 @@ def expo_serve(env: dict[str, str], log: Path, *, workers: int = 1) -> Iterator[
         process = subprocess.Popen([*command, "--no-access-log"], env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # start-up of a few seconds, on a machine that may be saturated
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"expo serve did not come up:\n{log.read_text(errors='replace')[-3000:]}")

@@ -313,9 +313,7 @@ class GateDeviceController(Controller):
             duplicates=sum(r.replay for r in results),
             conflicts=sum(r.conflict for r in results),
         )
-        for r in results:
-            metrics.record_scan("sync", r.status, r.reason)
-        metrics.record_sync(len(results), answer.stored, answer.duplicates, answer.conflicts)
+        metrics.record_sync([(r.status, r.reason) for r in results], answer.duplicates, answer.conflicts)
         return answer
 
     @get("/api/gate/context", summary="The device's gate, the expo's days and hours, the kinds (to decide offline)")
