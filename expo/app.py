@@ -74,6 +74,8 @@ from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
 from expo.messaging.api import ROUTE_HANDLERS as MESSAGING_API
 from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
+from expo.metrics import HttpMetricsMiddleware
+from expo.metrics_api import metrics_handlers
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
@@ -193,6 +195,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             health,
+            *metrics_handlers(settings),
             AuthController,
             ExpoController,
             HallController,
@@ -254,7 +257,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "checkin_notices": Provide(lambda: notices, sync_to_thread=False, use_cache=True),
         },
         middleware=[
-            # First: the client's address and scheme, before the rate limits and cookies use them.
+            # Outermost, so that the time and status include every other layer (a 401, a 429).
+            *([HttpMetricsMiddleware] if settings.metrics_enabled else []),
+            # Then the client's address and scheme, before the rate limits and cookies use them.
             DefineMiddleware(proxy_headers, trusted=trusted_proxies(settings.trusted_proxies)),
             LocaleMiddleware,
             SiteUrlMiddleware,
