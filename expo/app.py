@@ -26,6 +26,9 @@ from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.billing.addon_pages import PAGE_HANDLERS as ADDON_PAGES
+from booths.billing.refund_pages import PAGE_HANDLERS as REFUND_PAGES
+from booths.billing.revenue_pages import PAGE_HANDLERS as REVENUE_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
@@ -218,6 +221,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MAP_PAGES,
             *MAP_ADMIN_PAGES,
             *PRICING_PAGES,
+            *ADDON_PAGES,
+            *REFUND_PAGES,
+            *REVENUE_PAGES,
             *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,

@@ -414,7 +414,7 @@ async def logistics(session: AsyncSession, expo_id: int) -> list[LogisticsRow]:
     )
     fascia: dict[int, list[str]] = {}
     other: dict[int, list[str]] = {}
-    for booking_id, kind, name, quantity, text in (await session.execute(texts)):
+    for booking_id, kind, name, quantity, text in await session.execute(texts):
         if kind == AddOnKind.FASCIA:
             fascia.setdefault(booking_id, []).append(text)
         else:
