@@ -120,7 +120,7 @@ def _figure_columns(title: str, key: Callable[[Figures], str]) -> list[Column[Fi
         Column(title, "text", key, 20),
         Column(gettext("Bills"), "number", lambda f: f.bills),
         Column(gettext("Billed (Rp)"), "number", lambda f: f.billed, 14),
-        Column(gettext("Paid (Rp)"), "number", lambda f: f.paid, 14),
+        Column(gettext("Received (Rp)"), "number", lambda f: f.paid, 14),
         Column(gettext("Outstanding (Rp)"), "number", lambda f: f.outstanding, 14),
         Column(gettext("Overdue (Rp)"), "number", lambda f: f.overdue, 14),
     ]
@@ -139,7 +139,7 @@ def revenue_xlsx(
     book = _Book()
     summary: list[tuple[str, int]] = [
         (gettext("Billed"), totals.billed),
-        (gettext("Paid"), totals.paid),
+        (gettext("Received"), totals.paid),
         (gettext("Outstanding"), totals.outstanding),
         (gettext("Overdue"), totals.overdue),
         (gettext("Kept from cancellations"), totals.kept),
@@ -172,7 +172,7 @@ def revenue_xlsx(
             Column(gettext("WhatsApp"), "text", lambda b: b.whatsapp, 16),
             Column(gettext("State"), "text", lambda b: state_label(b.state), 12),
             Column(gettext("Total (Rp)"), "number", lambda b: b.bill.total, 14),
-            Column(gettext("Paid (Rp)"), "number", lambda b: b.bill.paid, 14),
+            Column(gettext("Received (Rp)"), "number", lambda b: b.bill.paid, 14),
             Column(gettext("Outstanding (Rp)"), "number", lambda b: b.owed, 14),
             Column(gettext("Due"), "date", due, 12),
         ],
