@@ -3,13 +3,14 @@ own booking's bill (lines only added, totals and states after orders and cancell
 partly paid again, the maximum, the fascia text, the expo's start), the logistics list and its
 formula-safe exports, and the staff passes tickets adds to a booking's quota."""
 
+import asyncio
 import io
 from datetime import timedelta
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from booths.billing.addon_schemas import AddOnIn, AddOnOrderIn
@@ -22,6 +23,7 @@ from booths.exhibitors.models import Exhibitor
 from booths.venue.models import Expo
 from expo.accounts import CurrentUser, system_user
 from expo.audit import entries
+from expo.database import create_sessionmaker
 from expo.errors import Conflict, InvalidInput, NotFound
 from expo.formatting import utcnow
 from expo.models import CommitteeRole, Role
@@ -393,3 +395,32 @@ async def test_the_logistics_list_sums_per_booth_and_exports_without_formulas(
     cells = [values[(fascia_col, y)] for y in range(2, sheet.max_row + 1)]
     assert any(c.value == evil and c.data_type == "s" for c in cells)
     assert sorted(values[(power_col, y)].value for y in range(2, sheet.max_row + 1)) == [0, 1350]
+
+
+@pytest.mark.real_commits  # two orders racing need two connections
+async def test_two_orders_at_once_cannot_pass_the_maximum_together(
+    client: Client, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    venue = await make_venue(session)
+    addons = await _price_list(session, venue.expo_id)
+    booking, _ = await _held(client, session, venue)
+    assert booking.id is not None
+    booking_id = booking.id
+    me = await _user_of(session, booking)
+    start = (await _bill(session, booking_id)).total
+    sessions = create_sessionmaker(engine)
+
+    async def order() -> str:
+        async with sessions() as own:
+            try:
+                await order_addon(own, booking_id, AddOnOrderIn(addon_id=addons["meja"], quantity=2), me)
+                await own.commit()
+                return "ordered"
+            except InvalidInput as refused:
+                await own.rollback()
+                return refused.code
+
+    outcomes = sorted(await asyncio.gather(order(), order()))
+    assert outcomes == ["addon_max_quantity", "ordered"]
+    bill = await _bill(session, booking_id)
+    assert bill.total == start + 2 * 50_000
