@@ -100,6 +100,12 @@ def audit_action_label(action: str) -> str:
         "committee.joined": gettext("Joined the committee"),
         "committee.role_changed": gettext("Committee role changed"),
         "committee.removed": gettext("Removed from the committee"),
+        "addon.created": gettext("Add-on added to the price list"),
+        "addon.updated": gettext("Add-on changed"),
+        "addon.ordered": gettext("Add-on ordered"),
+        "addon.cancelled": gettext("Add-on cancelled"),
+        "refund.paid": gettext("Refund paid out"),
+        "payment.refund_rule_saved": gettext("Refund rule changed"),
     }
     return labels.get(action) or gettext("Change")
 

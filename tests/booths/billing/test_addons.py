@@ -138,6 +138,10 @@ async def test_the_treasurer_keeps_the_price_list_in_pages_with_audit_entries(
     elsewhere = await make_venue(session)
     other_expo = await client.get(f"/admin/e/{elsewhere.expo.slug}/payments/addons/{addon.id}")
     assert other_expo.status_code == 403  # the treasurer of one expo only
+    log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.ORGANISER))
+    change_log = await client.get(f"/admin/e/{venue.expo.slug}/audit")
+    assert t("Add-on added to the price list") in change_log.text
+    assert t("Add-on changed") in change_log.text
 
 
 async def test_gate_staff_registration_and_exhibitors_are_refused(client: Client, session: AsyncSession) -> None:
