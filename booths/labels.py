@@ -161,6 +161,12 @@ def audit_action_label(action: str) -> str:
         "payments.setup": gettext("Payment set-up changed"),
         "payments.account_added": gettext("Bank account added"),
         "payments.account_removed": gettext("Bank account removed"),
+        "addon.created": gettext("Add-on added to the price list"),
+        "addon.updated": gettext("Add-on changed"),
+        "addon.ordered": gettext("Add-on ordered"),
+        "addon.cancelled": gettext("Add-on cancelled"),
+        "refund.paid": gettext("Refund paid out"),
+        "payment.refund_rule_saved": gettext("Refund rule changed"),
     }
     return labels.get(action) or gettext("Change")
 

@@ -26,10 +26,13 @@ from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.billing.addon_pages import PAGE_HANDLERS as ADDON_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
 from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
 from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
+from booths.billing.refund_pages import PAGE_HANDLERS as REFUND_PAGES
+from booths.billing.revenue_pages import PAGE_HANDLERS as REVENUE_PAGES
 from booths.billing.statement_pages import PAGE_HANDLERS as STATEMENT_PAGES
 from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
@@ -233,6 +236,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PRICING_PAGES,
             *BILLING_ADMIN_PAGES,
             *BILLING_PAGES,
+            *ADDON_PAGES,
+            *REFUND_PAGES,
+            *REVENUE_PAGES,
             *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,

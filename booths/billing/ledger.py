@@ -191,3 +191,43 @@ async def reverse_payment(session: AsyncSession, payment_id: int, *, reason: str
 async def payments_of(session: AsyncSession, bill_id: int) -> list[Payment]:
     stmt = sa.select(Payment).where(col(Payment.bill_id) == bill_id).order_by(col(Payment.id))
     return list((await session.scalars(stmt)).all())
+
+
+async def record_refund_payout(
+    session: AsyncSession,
+    bill_id: int,
+    *,
+    amount: int,
+    method: PaymentMethod,
+    paid_on: date,
+    reference: str,
+    refund_id: int,
+    actor: CurrentUser,
+) -> Payment:
+    """Money paid back on a (void) bill after its booking was cancelled: a ledger line with the negative
+    amount, once per refund (its key). What the bill keeps after it is what the expo earned from the
+    cancellation. The refund's own row and audit entry are ``booths.billing.refunds``'s."""
+    bill = await lock_bill(session, bill_id)
+    if amount <= 0 or amount > bill.paid:
+        raise _amount_problem(N_("The amount must be more than zero."), {})
+    payment = Payment(
+        expo_id=bill.expo_id,
+        bill_id=bill_id,
+        amount=-amount,
+        method=method,
+        source=PaymentSource.REFUND,
+        paid_on=paid_on,
+        reference=reference[:120],
+        idempotency_key=f"refund:{refund_id}",
+        recorded_by=None if actor.everything else actor.id,
+    )
+    session.add(payment)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("This refund is already paid.", code="refund_paid") from exc
+    bill.paid -= amount
+    bill.updated_at = utcnow()
+    await session.flush()
+    return payment

@@ -145,6 +145,7 @@ class PaymentSource(StrEnum):
     STATEMENT = "statement"  # a line of the bank statement, matched and approved
     ONLINE = "online"  # the payment gateway's signed notice
     REVERSAL = "reversal"  # undoes another payment
+    REFUND = "refund"  # money paid back after a cancellation (a negative amount; ``booths.billing.refunds``)
 
 
 class Payment(SQLModel, table=True):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.billing.addons import extra_staff_passes
 from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.service import get_exhibitor
 from booths.venue.lifecycle import expo_today
@@ -50,7 +51,8 @@ async def create_pass(session: AsyncSession, expo_id: int, data: PassCreate, act
 
 
 async def _confirmed_bookings(session: AsyncSession, exhibitor_id: int) -> list[tuple[Booking, str, int, int | None]]:
-    """The exhibitor's confirmed bookings with booth code, package quota and any organiser quota."""
+    """The exhibitor's confirmed bookings with booth code, package quota (with the staff passes bought
+    as add-ons, which booths counts) and any organiser quota (which stays the organiser's last word)."""
     rows = (
         await session.execute(
             sa.select(Booking, col(Booth.code), col(BoothPackage.staff_quota), col(StaffQuota.quota))
@@ -61,7 +63,8 @@ async def _confirmed_bookings(session: AsyncSession, exhibitor_id: int) -> list[
             .order_by(col(Booking.confirmed_at), col(Booking.id))
         )
     ).all()
-    return [(row[0], row[1], row[2], row[3]) for row in rows]
+    extra = await extra_staff_passes(session, [row[0].id for row in rows if row[0].id is not None])
+    return [(row[0], row[1], row[2] + extra.get(row[0].id or 0, 0), row[3]) for row in rows]
 
 
 async def _used_slots(session: AsyncSession, booking_id: int) -> set[int]:
