@@ -60,9 +60,11 @@ from expo.database import create_engine, create_sessionmaker, metadata
 from expo.deps import (
     PASSWORDS_STATE_KEY,
     SETTINGS_STATE_KEY,
+    STORAGE_STATE_KEY,
     provide_lockout,
     provide_passwords,
     provide_settings,
+    provide_storage,
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
@@ -75,6 +77,7 @@ from expo.public_url import SiteUrlMiddleware
 from expo.request_limits import ExpoRequest
 from expo.security import Passwords
 from expo.settings import Settings
+from expo.storage import storage_from_settings
 from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
 from tickets.gate.admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
@@ -231,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "passwords": Provide(provide_passwords, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            "storage": Provide(provide_storage, sync_to_thread=False),
             "lockout": Provide(provide_lockout, sync_to_thread=False),
             "user": Provide(provide_user),
             "maybe_user": Provide(provide_optional_user),
@@ -266,6 +270,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State(
             {
                 SETTINGS_STATE_KEY: settings,
+                STORAGE_STATE_KEY: storage_from_settings(settings),
                 PASSWORDS_STATE_KEY: Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
                 SESSIONMAKER_STATE_KEY: create_sessionmaker(engine),
             }
