@@ -27,6 +27,7 @@ before its body is read. Routes taking files raise Litestar's body limit to
 """
 
 import io
+import math
 import threading
 import warnings
 from dataclasses import dataclass
@@ -173,8 +174,13 @@ def _clean_image(data: bytes, kind: Kind, max_edge: int | None, field: str) -> C
             # The header's size first: refused before a single pixel is decoded.
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise too_many
+            if max_edge and kind is Kind.JPEG and max(image.size) > max_edge:
+                # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly (never below the size asked): a
+                # 12 MP photo meant for a 2000 px edge is decoded at 2000 x 1500, not whole and shrunk.
+                scale = max_edge / max(image.size)
+                image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
             image.load()
-            upright = ImageOps.exif_transpose(image)
+            ImageOps.exif_transpose(image, in_place=True)  # nothing to do (and no copy) when upright
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise too_many from None
         except InvalidInput:
@@ -182,18 +188,19 @@ def _clean_image(data: bytes, kind: Kind, max_edge: int | None, field: str) -> C
         except (OSError, SyntaxError, ValueError, EOFError, UnidentifiedImageError, MemoryError):
             # Pillow's errors for truncated data, bad chunks and unknown formats.
             raise broken from None
-    if upright.width < 1 or upright.height < 1:
+    if image.width < 1 or image.height < 1:
         raise broken
-    clean = _pixels_only(upright, kind)
-    if max_edge and max(clean.size) > max_edge:
-        clean.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
+    if max_edge and max(image.size) > max_edge:
+        image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
+    clean = _pixels_only(image, kind)
     out = io.BytesIO()
     if kind is Kind.JPEG:
         clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     elif kind is Kind.WEBP:
         clean.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
     else:
-        clean.save(out, format="PNG", optimize=True)
+        # zlib's default level: ``optimize`` tries every level and took four times as long for ~5% less.
+        clean.save(out, format="PNG", compress_level=6)
     return CheckedFile(out.getvalue(), kind, width=clean.width, height=clean.height)
 
 
@@ -206,8 +213,10 @@ def _pixels_only(image: Any, kind: Kind) -> Image.Image:
         mode = "L"
     else:
         mode = "RGBA" if has_alpha else "RGB"
-    converted = image.convert(mode)
-    return Image.frombytes(mode, converted.size, converted.tobytes())
+    converted = image if image.mode == mode else image.convert(mode)
+    clean = Image.new(mode, converted.size)
+    clean.paste(converted)  # pixels only: ``info`` (EXIF, ICC, comments, text chunks) stays behind
+    return clean
 
 
 def _check_pdf(data: bytes, field: str) -> CheckedFile:
