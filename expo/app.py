@@ -103,6 +103,7 @@ MODEL_MODULES = (
     "booths.applications.models",
     "booths.allocation.models",
     "booths.notifications.models",
+    "booths.billing.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -113,6 +114,7 @@ JOB_MODULES = (
     "expo.jobs.cleanup",
     "expo.messaging.service",
     "booths.notifications.triggers",
+    "booths.billing.bills",
     "tickets.passes.jobs",
 )
 

@@ -19,6 +19,9 @@ class MessageKind(StrEnum):
     PASSES_READY = "passes_ready"
     EXPO_TOMORROW = "expo_tomorrow"
     COMMITTEE_INVITATION = "committee_invitation"
+    HOLD_LAPSED = "hold_lapsed"  # the payment deadline passed: the booth is free again
+    PAYMENT_RECEIVED = "payment_received"  # with the receipt's link
+    PROOF_REJECTED = "proof_rejected"  # the treasurer refused a proof of transfer, or asks for a new one
 
 
 ACCOUNT_KINDS = frozenset({MessageKind.VERIFY_EMAIL, MessageKind.PASSWORD_RESET})

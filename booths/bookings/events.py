@@ -29,3 +29,47 @@ async def booking_ended(session: AsyncSession, booking: Booking) -> None:
     """Tell every listener that ``booking`` ended; call it after the status change, before the commit."""
     for listener in _ended:
         await listener(session, booking)
+
+
+# --- the money side (booths.billing registers these when it is imported) ----------------------
+_started: list[Listener] = []
+_confirmed_at_desk: list[Listener] = []
+MoveListener = Callable[[AsyncSession, Booking, int], Awaitable[None]]
+_moved: list[MoveListener] = []
+
+
+def on_booking_started(listener: Listener) -> Listener:
+    """Run ``listener`` when a booking is placed (held, or confirmed at once): a paid one gets its bill."""
+    if listener not in _started:
+        _started.append(listener)
+    return listener
+
+
+async def booking_started(session: AsyncSession, booking: Booking) -> None:
+    for listener in _started:
+        await listener(session, booking)
+
+
+def on_confirmed_at_desk(listener: Listener) -> Listener:
+    """Run ``listener`` when an organiser confirms a booking with a payment typed in (``confirm_booking``
+    and ``assign_booth(confirm=True)``): the payment goes into the ledger."""
+    if listener not in _confirmed_at_desk:
+        _confirmed_at_desk.append(listener)
+    return listener
+
+
+async def confirmed_at_desk(session: AsyncSession, booking: Booking) -> None:
+    for listener in _confirmed_at_desk:
+        await listener(session, booking)
+
+
+def on_booking_moved(listener: MoveListener) -> MoveListener:
+    """Run ``listener(session, booking, from_booth_id)`` after a booking moved to another booth."""
+    if listener not in _moved:
+        _moved.append(listener)
+    return listener
+
+
+async def booking_moved(session: AsyncSession, booking: Booking, from_booth_id: int) -> None:
+    for listener in _moved:
+        await listener(session, booking, from_booth_id)

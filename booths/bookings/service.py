@@ -12,7 +12,7 @@ under any concurrency; the checks here only give the friendly message first.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -21,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.allocation.models import AllocationSetting
-from booths.bookings.events import booking_ended
+from booths.bookings.events import booking_ended, booking_moved, booking_started, confirmed_at_desk
 from booths.bookings.holds import (
     active_booking_clause,
     booth_is_booked,
     effective_status,
     expired_clause,
+    hold_has_expired,
     is_active,
     lapsed_hold_clause,
     live_hold_clause,
@@ -44,7 +45,7 @@ from booths.venue.service import get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
 from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from expo.formatting import utcnow
+from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
 from expo.permissions import Area
 
@@ -76,7 +77,7 @@ def _event(
     assert booking.id is not None
     return BookingEvent(
         booking_id=booking.id,
-        actor_user_id=actor.id if actor else None,
+        actor_user_id=actor.id if actor and not actor.everything else None,
         action=action,
         from_status=from_status,
         to_status=booking.status,
@@ -204,6 +205,7 @@ async def _place(
     await _flush_or_taken(session, booth)
     session.add(_event(booking, actor, action, None, note=note))
     await session.flush()
+    await booking_started(session, booking)  # a paid booking gets its bill (booths.billing)
     return booking
 
 
@@ -308,7 +310,54 @@ async def confirm_booking(
         )
     )
     await session.flush()
+    await confirmed_at_desk(session, booking)  # the payment typed in goes into the ledger
     await triggers.booking_confirmed(session, booking)
+    return booking
+
+
+async def confirm_paid(session: AsyncSession, booking_id: int, actor: CurrentUser, note: str) -> Booking:
+    """The ledger (``booths.billing.ledger``) confirms a held booking whose payment secured it. The
+    hold must still be live: a booth that was freed is not taken back behind someone's back."""
+    booking = await _lock_booking(session, booking_id, actor)
+    if booking.status == BookingStatus.CONFIRMED:
+        return booking
+    if booking.status != BookingStatus.HELD or not is_active(booking):
+        raise Conflict(
+            "The hold on this booth ended before the payment; book the booth again or refund the money.",
+            code="hold_expired",
+        )
+    booking.status = BookingStatus.CONFIRMED
+    booking.confirmed_at = booking.updated_at = utcnow()
+    booking.hold_expires_at = None
+    session.add(_event(booking, actor, BookingAction.CONFIRM, BookingStatus.HELD, note=note))
+    await session.flush()
+    await triggers.booking_confirmed(session, booking)
+    return booking
+
+
+async def extend_hold(session: AsyncSession, booking_id: int, until: datetime, actor: CurrentUser) -> Booking:
+    """Keep a live hold until ``until`` (a proof of payment under review keeps the booth); never shortens
+    a hold, never revives a lapsed one."""
+    booking = await _lock_booking(session, booking_id, actor)
+    live = booking.status == BookingStatus.HELD and is_active(booking) and booking.hold_expires_at is not None
+    if live and booking.hold_expires_at is not None and as_utc(booking.hold_expires_at) < until:
+        booking.hold_expires_at = until
+        booking.updated_at = utcnow()
+        await session.flush()
+        await triggers.hold_placed(session, booking, tell=False)
+    return booking
+
+
+async def expire_if_lapsed(session: AsyncSession, booking_id: int) -> Booking | None:
+    """Turn a lapsed hold into 'expired' now (the payment deadline's job), so that the booth is free for
+    others and its listeners hear of the end; None when it did not lapse (paid, moved on, extended)."""
+    await session.execute(
+        sa.update(Booking).where(col(Booking.id) == booking_id).values(updated_at=col(Booking.updated_at))
+    )
+    booking = await session.get(Booking, booking_id, populate_existing=True)
+    if booking is None or not hold_has_expired(booking):
+        return None
+    await _expire_stale_holds(session, booking.booth_id)
     return booking
 
 
@@ -349,6 +398,7 @@ async def move_booking(
     session.add(event)
     await session.flush()
     assert event.id is not None
+    await booking_moved(session, booking, from_booth)  # a dearer booth adds the difference to the bill
     await triggers.booking_moved(session, booking, from_booth, event.id, note)
     return booking
 
@@ -382,6 +432,8 @@ async def assign_booth(
         _check_payment(booking, payment)
         _apply_payment(booking, payment)
     await _place(session, booking, booth, actor, BookingAction.ASSIGN, note)
+    if confirm and payment is not None:
+        await confirmed_at_desk(session, booking)
     if booking.status == BookingStatus.HELD:
         await triggers.hold_placed(session, booking, tell=tell)
     elif tell:

@@ -18,7 +18,9 @@ from expo.web import page
 
 KIND_LABELS = {
     MessageKind.HOLD_PLACED: N_("A booth is held (with how to pay)"),
-    MessageKind.HOLD_LAPSING: N_("10 minutes before a hold runs out"),
+    MessageKind.HOLD_LAPSING: N_(
+        "Before a hold runs out (10 minutes before; a day before when the hold lasts two days or more)"
+    ),
     MessageKind.BOOKING_CONFIRMED: N_("Booking confirmed"),
     MessageKind.BOOKING_MOVED: N_("Booking moved to another booth"),
     MessageKind.BOOKING_CANCELLED: N_("Booking cancelled"),
@@ -27,6 +29,9 @@ KIND_LABELS = {
     MessageKind.PASSES_READY: N_("Staff passes ready"),
     MessageKind.EXPO_TOMORROW: N_("The day before the expo: hours, gate, map"),
     MessageKind.COMMITTEE_INVITATION: N_("Invitation to the committee"),
+    MessageKind.HOLD_LAPSED: N_("The payment deadline passed and the booth is free again"),
+    MessageKind.PAYMENT_RECEIVED: N_("Payment received, with the receipt"),
+    MessageKind.PROOF_REJECTED: N_("A proof of transfer was refused or a new one is needed"),
 }
 
 

@@ -5,6 +5,7 @@ Each message has a key naming the change (``hold:{booking}:placed``), so a retri
 nothing. Two messages wait for a moment: the warning 10 minutes before a hold lapses and the reminder
 the day before the expo are jobs (``expo.jobs``) that run then and check that they still apply."""
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,16 @@ from expo.message_kinds import MessageKind
 from expo.public_url import message_base_url, site_url
 
 HOLD_WARNING = timedelta(minutes=10)
+# A hold that waits days for a bank transfer is warned of a day ahead, when there is still time to pay.
+LONG_HOLD, LONG_HOLD_WARNING = timedelta(hours=36), timedelta(hours=24)
+
+
+def warning_lead(booking: Booking) -> timedelta:
+    assert booking.hold_expires_at is not None
+    length = as_utc(booking.hold_expires_at) - as_utc(booking.held_at)
+    return LONG_HOLD_WARNING if length >= LONG_HOLD else HOLD_WARNING
+
+
 REMINDER_AT = time(9, 0)  # the day before the expo, local time of the expo
 HOLD_LAPSING_JOB = "message.hold_lapsing"
 EXPO_TOMORROW_JOB = "message.expo_tomorrow"
@@ -39,6 +50,18 @@ async def _parties(session: AsyncSession, booking: Booking) -> tuple[Expo, Exhib
     assert exhibitor is not None
     assert booth is not None
     return expo, exhibitor, booth
+
+
+# How to pay, written by booths.billing for a held booking in a language ("" when nothing is owed).
+PaymentInstructions = Callable[[AsyncSession, Booking], Awaitable[Callable[[str], str]]]
+_instructions: list[PaymentInstructions] = []
+
+
+def provide_payment_instructions(provider: PaymentInstructions) -> PaymentInstructions:
+    """Registered by booths.billing: the hold message then says how to pay (bank, QRIS, cash, amount)."""
+    if provider not in _instructions:
+        _instructions.append(provider)
+    return provider
 
 
 def _when(moment: datetime, expo: Expo) -> Any:
@@ -61,13 +84,16 @@ async def hold_placed(session: AsyncSession, booking: Booking, *, tell: bool = T
         {"booking_id": booking.id, "expires_at": expires.isoformat()},
         key=f"hold:{booking.id}:lapsing:{expires.isoformat()}",
         expo_id=expo.id,
-        run_after=max(utcnow(), expires - HOLD_WARNING),
+        run_after=max(utcnow(), expires - warning_lead(booking)),
         max_attempts=3,
     )
 
 
 async def _tell_hold(session: AsyncSession, booking: Booking, expo: Expo, exhibitor: Exhibitor, booth: Booth) -> None:
     assert booking.hold_expires_at is not None
+    instructions: Any = ""
+    for provider in _instructions:
+        instructions = await provider(session, booking)
     await notify_exhibitor(
         session,
         kind=MessageKind.HOLD_PLACED,
@@ -78,7 +104,7 @@ async def _tell_hold(session: AsyncSession, booking: Booking, expo: Expo, exhibi
             "booth": booth.code,
             "until": _when(booking.hold_expires_at, expo),
             "price": format_rupiah(booking.price),
-            "payment_instructions": "",
+            "payment_instructions": instructions,
             "link": link(MY_BOOKING),
         },
     )
@@ -86,7 +112,7 @@ async def _tell_hold(session: AsyncSession, booking: Booking, expo: Expo, exhibi
 
 @job_handler(HOLD_LAPSING_JOB)
 async def _hold_lapsing(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
-    """Ten minutes before a hold lapses: warn, unless it was paid, cancelled or moved on meanwhile."""
+    """Before a hold lapses (``warning_lead``): warn, unless it was paid, cancelled or moved on meanwhile."""
     site_url.set(message_base_url(ctx.settings))
     async with ctx.sessionmaker() as session:
         booking = await session.get(Booking, int(payload["booking_id"]))
