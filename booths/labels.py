@@ -100,6 +100,8 @@ def audit_action_label(action: str) -> str:
         "committee.joined": gettext("Joined the committee"),
         "committee.role_changed": gettext("Committee role changed"),
         "committee.removed": gettext("Removed from the committee"),
+        "proof.rejected": gettext("Proof of transfer rejected"),
+        "proof.resubmit": gettext("New proof of transfer asked for"),
     }
     return labels.get(action) or gettext("Change")
 

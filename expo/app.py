@@ -26,6 +26,7 @@ from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.billing.proof_pages import PAGE_HANDLERS as PROOF_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
@@ -230,6 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
             *MESSAGE_SETTING_PAGES,
+            *PROOF_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],
