@@ -31,7 +31,7 @@ from booths.venue.models import Expo
 from expo import audit
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from expo.formatting import format_rupiah, utcnow
+from expo.formatting import as_utc, format_rupiah, utcnow
 from expo.i18n import N_
 from expo.permissions import Area
 from expo.storage import Storage, new_key
@@ -41,6 +41,9 @@ from expo.uploads import CheckedFile
 MAX_PENDING_PER_BILL = 3
 # A transfer made this long before the bill is someone's old receipt, not a payment of this bill.
 OLDEST_TRANSFER = timedelta(days=60)
+# After a refused proof the booth stays held this long (or to the bill's own deadline, if later), so
+# the exhibitor can send a new proof or pay; the review's longer hold ends with the review.
+REFUSAL_GRACE = timedelta(hours=24)
 # Methods a treasurer may record for an accepted proof (a proof shows a transfer or a QRIS payment).
 PROOF_METHODS = (PaymentMethod.TRANSFER, PaymentMethod.QRIS)
 
@@ -311,5 +314,28 @@ async def refuse_proof(
         f"{bill.number} · {format_rupiah(proof.amount)}",
         after={"status": status, "reason": proof.reason},
     )
+    await _end_review_hold(session, bill, actor)
     await proof_refused(session, bill, proof, resubmit=resubmit)
     return proof
+
+
+async def _end_review_hold(session: AsyncSession, bill: Bill, actor: CurrentUser) -> None:
+    """The hold kept for a review ends with it when no other proof of the bill still waits: a refused
+    proof must not keep a booth for weeks (nor a stream of refused ones forever)."""
+    if bill.booking_id is None:
+        return
+    waiting = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PaymentProof)
+        .where(col(PaymentProof.bill_id) == bill.id, col(PaymentProof.status) == ProofStatus.PENDING)
+    )
+    booking = await session.get(Booking, bill.booking_id)
+    if waiting or booking is None or booking.status != BookingStatus.HELD:
+        return
+    from booths.bookings.service import shorten_hold
+
+    until = utcnow() + REFUSAL_GRACE
+    if bill.due_at is not None and as_utc(bill.due_at) > until:
+        until = as_utc(bill.due_at)
+    await shorten_hold(session, bill.booking_id, until, actor)
+    await schedule_deadline(session, bill)

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from booths.billing.bills import REVIEW_HOLD, bill_of_booking
 from booths.billing.models import Bill, BillStatus, Payment, PaymentProof, PaymentSource, ProofStatus
+from booths.billing.proofs import REFUSAL_GRACE
 from booths.bookings.models import Booking, BookingStatus
 from expo.formatting import as_utc, utcnow
 from expo.messaging.models import Message
@@ -68,6 +69,15 @@ async def _send(client: Client, token: str, bill: Bill, *, photo: bytes | None =
 async def _proofs(session: AsyncSession, bill: Bill) -> list[PaymentProof]:
     stmt = sa.select(PaymentProof).where(col(PaymentProof.bill_id) == bill.id).order_by(col(PaymentProof.id))
     return list((await session.scalars(stmt.execution_options(populate_existing=True))).all())
+
+
+async def _hold_ends_in(session: AsyncSession, booking: Booking, length: timedelta) -> None:
+    fresh = await session.get(Booking, booking.id, populate_existing=True)
+    assert fresh is not None
+    assert fresh.status == BookingStatus.HELD
+    assert fresh.hold_expires_at is not None
+    left = as_utc(fresh.hold_expires_at) - utcnow()
+    assert length - timedelta(minutes=5) < left <= length, left
 
 
 async def test_an_exhibitor_sends_a_proof_from_its_booking_page(
@@ -235,6 +245,8 @@ async def test_refusing_needs_a_reason_the_exhibitor_then_reads(client: Client, 
     assert asked.status_code == 303
     [asked_proof] = await _proofs(session, bill)
     assert asked_proof.status == ProofStatus.RESUBMIT
+    # The review's long hold ends with the review: a day to send a new proof, not two weeks.
+    await _hold_ends_in(session, booking, REFUSAL_GRACE)
     page = await client.get("/my-booking", headers=bearer(token))
     assert "Foto buram, nominal tidak terbaca" in page.text
     assert "Perlu bukti baru" in page.text
@@ -244,6 +256,7 @@ async def test_refusing_needs_a_reason_the_exhibitor_then_reads(client: Client, 
     assert len(entries) == 1
     # A new proof can be sent; this one is rejected outright.
     assert (await _send(client, token, bill)).status_code == 303
+    await _hold_ends_in(session, booking, REVIEW_HOLD)
     newest = (await _proofs(session, bill))[-1]
     rejected = await client.post(
         f"/admin/e/{venue.expo.slug}/payments/proofs/{newest.id}/refuse",
@@ -253,6 +266,7 @@ async def test_refusing_needs_a_reason_the_exhibitor_then_reads(client: Client, 
     )
     assert rejected.status_code == 303
     assert (await _proofs(session, bill))[-1].status == ProofStatus.REJECTED
+    await _hold_ends_in(session, booking, REFUSAL_GRACE)
     booking = await session.get(Booking, booking.id, populate_existing=True)
     assert booking is not None
     assert booking.status == BookingStatus.HELD
