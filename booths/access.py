@@ -5,6 +5,7 @@ from sqlmodel import col
 
 from booths.allocation.models import AllocationRun
 from booths.applications.models import BoothApplication, BoothOffer
+from booths.billing.models import BankAccount, Bill, Payment
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor
 from booths.maps.models import VenueFeature
@@ -26,5 +27,8 @@ def register() -> None:
         ("package_id", BoothPackage, N_("No such booth package."), "package_not_found"),
         ("booth_id", Booth, N_("No such booth."), "booth_not_found"),
         ("job_id", Job, N_("No such job."), "job_not_found"),
+        ("bill_id", Bill, N_("No such bill."), "bill_not_found"),
+        ("payment_id", Payment, N_("No such payment."), "payment_not_found"),
+        ("account_id", BankAccount, N_("No such bank account."), "account_not_found"),
     ):
         register_expo_lookup(param, col(model.expo_id), col(model.id), missing, code)

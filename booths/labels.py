@@ -50,9 +50,63 @@ def payment_method_label(method: str | None) -> str:
         "cash": gettext("Cash"),
         "qris": gettext("QRIS"),
         "waived": gettext("Waived"),
+        "online": gettext("Online payment"),
         "other": gettext("Other"),
     }
     return labels.get(method or "", method or "")
+
+
+def bill_state_label(state: str) -> str:
+    labels = {
+        "unpaid": gettext("Unpaid"),
+        "partly_paid": gettext("Partly paid"),
+        "paid": gettext("Paid"),
+        "overdue": gettext("Overdue"),
+        "void": gettext("Void"),
+    }
+    return labels.get(str(state), str(state))
+
+
+def bill_line_label(kind: str) -> str:
+    labels = {
+        "booth": gettext("Booth rental"),
+        "addon": gettext("Add-on"),
+        "discount": gettext("Discount"),
+        "unique_code": gettext("Unique code (tells your transfer apart)"),
+        "move": gettext("Difference for a dearer booth"),
+        "cancelled": gettext("Cancelled"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
+def payment_source_label(source: str) -> str:
+    labels = {
+        "desk": gettext("Recorded by the treasurer"),
+        "proof": gettext("Proof of transfer accepted"),
+        "statement": gettext("Matched on the bank statement"),
+        "online": gettext("Online payment"),
+        "reversal": gettext("Reversal"),
+    }
+    return labels.get(str(source), str(source))
+
+
+def down_payment_label(kind: str) -> str:
+    labels = {
+        "none": gettext("No down payment: the whole amount secures the booth"),
+        "percent": gettext("A percentage of the price"),
+        "amount": gettext("A fixed amount"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
+def proof_status_label(status: str) -> str:
+    labels = {
+        "pending": gettext("Waiting for the treasurer"),
+        "accepted": gettext("Accepted"),
+        "rejected": gettext("Refused"),
+        "resubmit": gettext("New proof needed"),
+    }
+    return labels.get(str(status), str(status))
 
 
 def application_status_label(status: str) -> str:
@@ -100,6 +154,13 @@ def audit_action_label(action: str) -> str:
         "committee.joined": gettext("Joined the committee"),
         "committee.role_changed": gettext("Committee role changed"),
         "committee.removed": gettext("Removed from the committee"),
+        "payment.recorded": gettext("Payment recorded"),
+        "payment.reversed": gettext("Payment reversed"),
+        "bill.void": gettext("Bill void"),
+        "bill.difference_added": gettext("Price difference added to the bill"),
+        "payments.setup": gettext("Payment set-up changed"),
+        "payments.account_added": gettext("Bank account added"),
+        "payments.account_removed": gettext("Bank account removed"),
         "proof.rejected": gettext("Proof of transfer rejected"),
         "proof.resubmit": gettext("New proof of transfer asked for"),
     }
@@ -226,6 +287,11 @@ LABELS = {
     "booth_type": booth_type_label,
     "exhibitor_class": class_label,
     "payment_method": payment_method_label,
+    "bill_state": bill_state_label,
+    "bill_line": bill_line_label,
+    "proof_status": proof_status_label,
+    "payment_source": payment_source_label,
+    "down_payment": down_payment_label,
     "committee_role": committee_role_label,
     "committee_role_hint": committee_role_hint,
     "expo_state": expo_state_label,

@@ -26,6 +26,8 @@ from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
+from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
 from booths.billing.proof_pages import PAGE_HANDLERS as PROOF_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
@@ -222,6 +224,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MAP_PAGES,
             *MAP_ADMIN_PAGES,
             *PRICING_PAGES,
+            *BILLING_ADMIN_PAGES,
+            *BILLING_PAGES,
             *LAYOUT_PAGES,
             *APPLICATION_PAGES,
             *APPLICATION_ADMIN_PAGES,

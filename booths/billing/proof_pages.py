@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.billing import proofs
-from booths.billing.models import Bill, PaymentMethod, PaymentProof, ProofStatus
+from booths.billing.models import Bill, PaymentMethod, PaymentProof
 from booths.billing.states import bill_state, outstanding
 from booths.fields import Rupiah, Strict
 from booths.venue.models import Expo
@@ -41,15 +41,6 @@ _MONEY_RE = re.compile(r"^\s*(rp\.?)?\s*[\d.,\s]+$", re.IGNORECASE)
 def money_digits(text: str) -> str:
     """People type ``1.500.000`` or ``Rp 1.500.000``; keep the digits of such input."""
     return re.sub(r"\D", "", text) if _MONEY_RE.match(text) else text.strip()
-
-
-def proof_status_label(status: str) -> str:
-    return {
-        ProofStatus.PENDING: gettext("Waiting for the treasurer"),
-        ProofStatus.ACCEPTED: gettext("Accepted"),
-        ProofStatus.REJECTED: gettext("Rejected"),
-        ProofStatus.RESUBMIT: gettext("A new proof is needed"),
-    }.get(ProofStatus(status), status)
 
 
 def proof_notice(code: str) -> str | None:
@@ -230,7 +221,6 @@ async def _render_queue(
         errors=errors or FormErrors(),
         methods=[(m.value, label) for m, label in _method_labels()],
         today=(await proofs.expo_today(db_session, expo.id)).isoformat(),
-        proof_status_label=proof_status_label,
     )
 
 

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.billing.views import live_bills_of_bookings
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead
@@ -250,7 +251,7 @@ async def render_my_booking(
 ) -> Template:
     """My booking, with each booking's bill and proofs of transfer (``proof_form``: the proof form
     shown again with why it was refused)."""
-    from booths.billing.proof_pages import bill_panels, proof_status_label
+    from booths.billing.proof_pages import bill_panels
 
     exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id)
     expo: Expo | None = None
@@ -263,7 +264,10 @@ async def render_my_booking(
                 active.append({"booking": booking, "countdown": countdown(booking)})
             else:
                 past.append(booking)
-    bills = await bill_panels(db_session, [item["booking"].id for item in active])
+        bills = await live_bills_of_bookings(db_session, [item["booking"].id for item in active])
+        for item in active:
+            item["bill"] = bills.get(item["booking"].id)
+    panels = await bill_panels(db_session, [item["booking"].id for item in active])
     return page(
         request,
         "booths/my_booking.html",
@@ -274,9 +278,8 @@ async def render_my_booking(
         past=past,
         notice=notice,
         error=error,
-        bills=bills,
+        panels=panels,
         proof_form=proof_form,
-        proof_status_label=proof_status_label,
         today=await _expo_today(db_session, expo),
     )
 

@@ -2,7 +2,7 @@
 
 This module runs the steps in order and counts what they made; each step is a module of this
 package: ``published`` (slug, log-ins, dates), ``venue`` (users, halls, booths, the rehearsal day),
-``exhibitors``, ``bookings``, ``map`` (venue features, published map) and ``applications``; the
+``payments`` (how the expo is paid, the treasurer), ``exhibitors``, ``bookings``, ``map`` (venue features, published map) and ``applications``; the
 passes and gates are ``tickets.demo``. No service knows of the demo. Two steps write around the
 services, each saying why: the rehearsal day (``venue``) and lapsed holds (``bookings.lapse``).
 
@@ -27,6 +27,7 @@ from booths.demo.applications import seed_demo_applications
 from booths.demo.context import Demo
 from booths.demo.exhibitors import seed_exhibitors
 from booths.demo.map import seed_demo_map
+from booths.demo.payments import seed_payments
 from booths.demo.published import demo_today
 from booths.demo.venue import seed_users, seed_venue
 from booths.exhibitors.models import Exhibitor, ExhibitorClass
@@ -80,6 +81,7 @@ async def seed_demo(session: AsyncSession, passwords: Passwords, today: date | N
     demo = Demo(session, passwords, rng, today or demo_today())
     await seed_users(demo)
     await seed_venue(demo)
+    await seed_payments(demo)
     exhibitors = await seed_exhibitors(demo)
     await bookings.pesantren_bookings(demo, exhibitors["pesantren"])
     await bookings.koperasi_bookings(demo, exhibitors["koperasi"])

@@ -15,10 +15,13 @@ GATE_EMAIL = "gerbang@expo.test"
 GATE_PASSWORD = "gerbang-demo-2026"  # noqa: S105
 EXHIBITOR_EMAIL = "pameran@expo.test"
 EXHIBITOR_PASSWORD = "pameran-demo-2026"  # noqa: S105
+TREASURER_EMAIL = "bendahara@expo.test"  # the committee's treasurer (an organiser account, treasurer of the demo)
+TREASURER_PASSWORD = "bendahara-demo-2026"  # noqa: S105
 DEMO_LOGINS: tuple[tuple[Role, str, str], ...] = (
     (Role.ORGANISER, ORGANISER_EMAIL, ORGANISER_PASSWORD),
     (Role.GATE, GATE_EMAIL, GATE_PASSWORD),
     (Role.EXHIBITOR, EXHIBITOR_EMAIL, EXHIBITOR_PASSWORD),
+    (Role.ORGANISER, TREASURER_EMAIL, TREASURER_PASSWORD),
 )
 DEMO_TIMEZONE = "Asia/Jakarta"
 OPENS_IN_DAYS = 28  # the expo opens four weeks after the demo is seeded

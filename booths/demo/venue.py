@@ -165,7 +165,7 @@ async def seed_venue(demo: Demo) -> None:
             opens_at=time(9, 0),
             closes_at=time(21, 0),
             timezone=DEMO_TIMEZONE,
-            hold_minutes=30,
+            hold_minutes=2 * 24 * 60,  # two days to pay by transfer, as Indonesian expos give
             booth_limit=1,
             free_self_confirm=True,
             contact_whatsapp="0812-3000-2026",  # fictional
