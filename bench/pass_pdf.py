@@ -161,7 +161,7 @@ def bench_single(samples: int) -> None:
 def bench_qr_and_tokens() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from tickets.printing import qr
+    from expo import qr
     from tickets.signing import tokens
 
     key = Ed25519PrivateKey.generate()

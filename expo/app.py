@@ -27,8 +27,11 @@ from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_P
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
+from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
 from booths.billing.proof_pages import PAGE_HANDLERS as PROOF_PAGES
+from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
+from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
@@ -73,6 +76,8 @@ from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
 from expo.messaging.api import ROUTE_HANDLERS as MESSAGING_API
 from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
+from expo.metrics import HttpMetricsMiddleware
+from expo.metrics_api import metrics_handlers
 from expo.openapi import TimeOfDaySchema, document_problems
 from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
@@ -118,6 +123,7 @@ JOB_MODULES = (
     "expo.messaging.service",
     "booths.notifications.triggers",
     "booths.billing.bills",
+    "booths.billing.receipt_batch",
     "tickets.passes.jobs",
 )
 
@@ -191,6 +197,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             health,
+            *metrics_handlers(settings),
             AuthController,
             ExpoController,
             HallController,
@@ -206,6 +213,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GateStaffController,
             MapController,
             FeatureController,
+            MyDocumentController,
+            ExpoDocumentController,
             *APPLICATION_CONTROLLERS,
             *CORE_PAGES,
             *ACCOUNT_PAGES,
@@ -234,6 +243,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGING_PAGES,
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
+            *BILLING_VERIFY_PAGES,
+            *BILLING_RECEIPT_PAGES,
             *MESSAGE_SETTING_PAGES,
             *PROOF_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
@@ -249,7 +260,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "checkin_notices": Provide(lambda: notices, sync_to_thread=False, use_cache=True),
         },
         middleware=[
-            # First: the client's address and scheme, before the rate limits and cookies use them.
+            # Outermost, so that the time and status include every other layer (a 401, a 429).
+            *([HttpMetricsMiddleware] if settings.metrics_enabled else []),
+            # Then the client's address and scheme, before the rate limits and cookies use them.
             DefineMiddleware(proxy_headers, trusted=trusted_proxies(settings.trusted_proxies)),
             LocaleMiddleware,
             SiteUrlMiddleware,

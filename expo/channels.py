@@ -13,6 +13,7 @@ Here:
 - :class:`PgNotifyBackend` is ``LISTEN/NOTIFY`` whose listening connection comes back by itself
   after the server does, re-listening to every channel subscribers still want.
 - :class:`BoundedChannelsPlugin` stops within ``shutdown_seconds`` whatever the backend does.
+- :meth:`SafePublish.ping` asks the backend's server whether it answers (``/health``).
 
 What travels on these channels are hints ("re-read the numbers"); whoever listens also re-reads on
 a timer, so a dropped notice costs a few seconds of lag, never data.
@@ -30,6 +31,7 @@ import anyio
 import asyncpg
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 
 log = logging.getLogger("expo.channels")
 
@@ -111,6 +113,11 @@ class SafePublish(ChannelsBackend):
 
     async def unsubscribe(self, channels: Iterable[str]) -> None:
         await self.inner.unsubscribe(channels)
+
+    async def ping(self) -> None:
+        """Raise unless the backend's server answers. An in-memory backend has no server to lose."""
+        if isinstance(self.inner, PgNotifyBackend | RedisPubSubBackend):
+            await self.inner.ping()
 
     def stream_events(self) -> AsyncGenerator[tuple[str, bytes], None]:
         return self.inner.stream_events()
@@ -204,6 +211,16 @@ class PgNotifyBackend(ChannelsBackend):
     async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
         raise NotImplementedError("PostgreSQL NOTIFY keeps no history")
 
+    async def ping(self) -> None:
+        """A round trip on the listening connection itself (reconnecting it first if it was lost):
+        that connection, not any other, is what brings the other servers' notices to dashboards."""
+        await self._ensure_listening()
+        async with self._lock:
+            conn = self._conn
+            if conn is None or conn.is_closed():
+                raise ConnectionError("live notices: not listening")
+            await conn.fetchval("SELECT 1")
+
     async def _ensure_listening(self) -> None:
         async with self._lock:
             if self._stopped:
@@ -242,6 +259,13 @@ class PgNotifyBackend(ChannelsBackend):
             if self._conn is not None and not self._conn.is_closed():
                 log.info("live notices: listening again")
                 return
+
+
+class RedisPubSubBackend(RedisChannelsPubSubBackend):
+    """Litestar's Redis pub/sub backend, with the ping ``/health`` asks for."""
+
+    async def ping(self) -> None:
+        await self._redis.ping()
 
 
 class BoundedChannelsPlugin(ChannelsPlugin):

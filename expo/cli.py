@@ -1,6 +1,7 @@
 """The ``expo`` command: database migrations, users, the demo expo and the server."""
 
 import asyncio
+import contextlib
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
@@ -311,20 +312,27 @@ def serve(
     # handling stays off so that this is the only list that decides.
     os.environ["EXPO_TRUSTED_PROXIES"] = trusted
     click.echo(f"serving on http://{host}:{port} (trusting forwarded headers from {trusted or 'nobody'})")
-    if workers > 1 and not reload and not shared_socket and sys.platform == "linux":
-        from expo.serving import serve_reuse_port
+    with contextlib.ExitStack() as stack:
+        if Settings().metrics_enabled and (workers > 1 or reload):
+            # Each worker process counts apart and a scrape reaches any one of them: they must share
+            # their counts through files (expo/metrics.py), set up before they start.
+            from expo.metrics import multiprocess_dir
 
-        raise SystemExit(serve_reuse_port(host, port, workers, access_log=access_log))
-    uvicorn.run(
-        "expo.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=False,
-        access_log=access_log,
-    )
+            stack.enter_context(multiprocess_dir())
+        if workers > 1 and not reload and not shared_socket and sys.platform == "linux":
+            from expo.serving import serve_reuse_port
+
+            raise SystemExit(serve_reuse_port(host, port, workers, access_log=access_log))
+        uvicorn.run(
+            "expo.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            proxy_headers=False,
+            access_log=access_log,
+        )
 
 
 @main.command()

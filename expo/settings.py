@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     job_modules: str = Field(
         default="", description="Further modules (comma-separated) whose job handlers a worker loads."
     )
+    # Prometheus (expo/metrics.py): off unless enabled, and then only with the bearer token.
+    metrics_enabled: bool = Field(default=False, description="Serve /metrics (Prometheus text format).")
+    metrics_token: str = Field(
+        default="", description="Bearer token a scraper must send to /metrics; at least 16 characters."
+    )
     public_url: str = Field(
         default="",
         description="The address visitors reach the site at (https://expo.example.id): printed QR codes lead there."
@@ -150,6 +155,13 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("EXPO_PUBLIC_URL must start with http:// or https://")
         return value
+
+    @model_validator(mode="after")
+    def _metrics_need_a_token(self) -> "Settings":
+        # Open metrics would tell anyone the scan rate and who is busy; refuse to start rather than serve them.
+        if self.metrics_enabled and len(self.metrics_token) < 16:
+            raise ValueError("EXPO_METRICS_ENABLED needs EXPO_METRICS_TOKEN of at least 16 characters")
+        return self
 
     def resolved_secret_key(self) -> str:
         """The CSRF signing secret: the setting, or a file created on first run."""

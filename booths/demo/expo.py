@@ -2,7 +2,8 @@
 
 This module runs the steps in order and counts what they made; each step is a module of this
 package: ``published`` (slug, log-ins, dates), ``venue`` (users, halls, booths, the rehearsal day),
-``payments`` (how the expo is paid, the treasurer), ``exhibitors``, ``bookings``, ``map`` (venue features, published map) and ``applications``; the
+``payments`` (how the expo is paid, the treasurer),
+``exhibitors``, ``bookings``, ``map`` (venue features, published map) and ``applications``; the
 passes and gates are ``tickets.demo``. No service knows of the demo. Two steps write around the
 services, each saying why: the rehearsal day (``venue``) and lapsed holds (``bookings.lapse``).
 

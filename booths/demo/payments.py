@@ -5,6 +5,7 @@ log-in. Bills themselves come from the bookings, through the booking services.""
 
 from datetime import timedelta
 
+from booths.billing.bills import payment_setup
 from booths.billing.models import DownPayment
 from booths.billing.schemas import AccountIn, SetupIn
 from booths.billing.setup import add_account, save_setup
@@ -35,8 +36,6 @@ async def seed_payments(demo: Demo) -> None:
         demo.org,
     )
     setup_rules = [{"days_before": 21, "percent": 100}, {"days_before": 7, "percent": 50}]
-    from booths.billing.bills import payment_setup  # noqa: PLC0415  (the row save_setup just made)
-
     (await payment_setup(demo.session, demo.expo_id)).refund_rules = setup_rules
     await add_account(
         demo.session,

@@ -1,7 +1,8 @@
 """Putting jobs in (in the caller's transaction: a transactional outbox), retrying, cancelling, listing."""
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -161,3 +162,45 @@ async def job_counts(session: AsyncSession, *, expo_id: int | None = None) -> di
         stmt = stmt.where(col(Job.expo_id) == expo_id)
     found = {str(s): int(n) for s, n in (await session.execute(stmt)).all()}
     return {state: found.get(state.value, 0) for state in JobState}
+
+
+LIVE_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.FAILED)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """The runner's queue as monitoring sees it: jobs per live state, how many queued ones are due,
+    and how long the oldest due one has waited (0 when none)."""
+
+    counts: dict[JobState, int]
+    due: int
+    oldest_due_seconds: float
+
+
+async def queue_state(session: AsyncSession, now: datetime | None = None) -> QueueState:
+    """One grouped query on the (status, run_after) index. Done and cancelled jobs are left out:
+    they are history, and counting weeks of them at every scrape is work no alarm needs."""
+    now = now or utcnow()
+    due = col(Job.run_after) <= now
+    stmt = (
+        sa.select(
+            col(Job.status),
+            sa.func.count(),
+            sa.func.sum(sa.case((due, 1), else_=0)),
+            sa.func.min(sa.case((due, col(Job.run_after)), else_=None)),
+        )
+        .where(col(Job.status).in_([s.value for s in LIVE_STATES]))
+        .group_by(col(Job.status))
+    )
+    counts = dict.fromkeys(LIVE_STATES, 0)
+    queued_due, oldest = 0, None
+    for status, count, due_count, first_due in (await session.execute(stmt)).all():
+        counts[JobState(status)] = int(count)
+        if status == JobState.QUEUED.value:
+            queued_due, oldest = int(due_count or 0), first_due
+    if isinstance(oldest, str):  # SQLite hands an aggregate of a timestamp back as its text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:  # and without the column's zone: stored in UTC
+        oldest = oldest.replace(tzinfo=UTC)
+    waited = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return QueueState(counts=counts, due=queued_due, oldest_due_seconds=max(0.0, waited))

@@ -93,7 +93,7 @@ async def test_requests_during_an_outage_get_503_and_the_app_recovers(
         assert during["page"].headers["content-type"].startswith("text/html")
         assert "Sistem sedang tidak dapat diakses sebentar" in during["page"].text
         _assert_unavailable(during["health"])
-        assert during["health"].json() == {"status": "error", "database": "unreachable"}
+        assert during["health"].json() == {"status": "error", "database": "unreachable", "channels": "unreachable"}
 
         cluster.start()  # the same app, not restarted
         after = await ask()

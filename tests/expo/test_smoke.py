@@ -10,7 +10,7 @@ pytestmark = pytest.mark.anyio
 async def test_health_checks_the_database(client: AsyncTestClient[Litestar]) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "channels": "ok"}
 
 
 async def test_openapi_schema_renders(client: AsyncTestClient[Litestar]) -> None:

@@ -1,6 +1,7 @@
 """Gate API: organisers set up gates and pair devices; paired devices scan and sync their offline queue;
 the live dashboard's numbers, their server-sent events and the CSV of scans."""
 
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.response import ServerSentEvent, Stream
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from expo import metrics
 from expo.accounts import CurrentUser
 from expo.auth import SESSIONMAKER_STATE_KEY, requires, requires_gate_staff
 from expo.csv_export import CSV_MEDIA_TYPE, csv_chunks, csv_stream
@@ -283,9 +285,12 @@ class GateDeviceController(Controller):
         settings: NamedDependency[Settings],
         checkin_notices: NamedDependency[CheckinNotices],
     ) -> ScanResult:
+        started = time.perf_counter()
         gate = await _gate_facts(request, db_session)
         result = await checkin.check_in(db_session, gate, data, load_keys(settings.signing_key_file))
         checkin_notices.changed(gate.expo_id)
+        metrics.record_scan("online", result.status, result.reason)
+        metrics.record_scan_seconds(time.perf_counter() - started)
         return result
 
     @post("/api/gate/sync", status_code=200, summary="Store a batch of offline scans, each once")
@@ -302,12 +307,14 @@ class GateDeviceController(Controller):
             db_session, gate, data.scans, load_keys(settings.signing_key_file), sent_at=data.sent_at
         )
         checkin_notices.changed(gate.expo_id)
-        return SyncResult(
+        answer = SyncResult(
             results=results,
             stored=sum(not r.replay for r in results),
             duplicates=sum(r.replay for r in results),
             conflicts=sum(r.conflict for r in results),
         )
+        metrics.record_sync([(r.status, r.reason) for r in results], answer.duplicates, answer.conflicts)
+        return answer
 
     @get("/api/gate/context", summary="The device's gate, the expo's days and hours, the kinds (to decide offline)")
     async def context(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> GateContext:

@@ -45,10 +45,11 @@ def channel_name(expo_id: int) -> str:
 
 def channels_backend(settings: Settings) -> ChannelsBackend:
     if settings.redis_url:
-        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
         from redis.asyncio import Redis
 
-        return RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
+        from expo.channels import RedisPubSubBackend
+
+        return RedisPubSubBackend(redis=Redis.from_url(settings.redis_url))
     url = make_url(settings.database_url)
     if url.get_backend_name() == "postgresql":
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -4,8 +4,8 @@ as ``qr_svg(...)`` and ``day_label(...)``: ``expo/app.py`` installs ``TEMPLATE_G
 from datetime import date
 from typing import Any
 
+from expo import qr
 from expo.formatting import format_date
-from tickets.printing import qr
 
 
 def qr_svg(token: str) -> dict[str, Any]:

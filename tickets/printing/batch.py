@@ -14,8 +14,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from expo.pdf_splice import PdfSplicer
 from tickets.printing import pdf, sheets
-from tickets.printing.splice import PdfSplicer
 
 CHUNK_PASSES = 64  # 16 sheets: big enough to share fonts and forms, small enough to stream
 assert CHUNK_PASSES % sheets.PER_SHEET == 0  # a sheet never spans two chunks

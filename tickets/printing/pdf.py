@@ -14,9 +14,9 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from expo import qr
 from expo.fonts import FontNames, draw_text, register_fonts
 from expo.pdf_text import fit, fit_line
-from tickets.printing import qr
 
 Paper = Literal["a4", "f4"]
 CARD_W, CARD_H = 105 * mm, 148 * mm  # A6 portrait

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from booths.maps.draw.data import (
     STATUS_LABELS,
@@ -33,6 +32,7 @@ from booths.maps.draw.layout import (
 from expo.fonts import draw_text
 from expo.i18n import N_
 from expo.pdf_text import width
+from expo.qr_draw import draw_qr
 
 __all__ = ["Doc", "draw_index_page", "map_page", "new_page", "rupiah"]
 
@@ -58,7 +58,7 @@ def _title_block(doc: Doc, hall: MapHall, layout: HallLayout) -> None:
     u, m = frame.unit, frame.margin
     top = frame.height - m
     qr_size = frame.height - m - frame.title_bottom
-    _qr(c, data.live_url, frame.width - m - qr_size, frame.title_bottom, qr_size)
+    draw_qr(c, data.live_url, frame.width - m - qr_size, frame.title_bottom, qr_size)
     c.setFillColor(black)
     text_at(doc, m, top - 12 * u, data.expo_name, 13 * u, bold=True)
     text_at(doc, m, top - 22 * u, f"{data.dates} · {data.venue}, {data.city}", 7.5 * u)
@@ -97,34 +97,6 @@ def _title_block(doc: Doc, hall: MapHall, layout: HallLayout) -> None:
 def _round_ratio(ratio: float) -> int:
     step = 10 if ratio < 1000 else 50
     return int(round(ratio / step) * step) or round(ratio)
-
-
-def _qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector modules (crisp at any size), with its quiet zone of four modules."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    n = len(matrix)
-    module = size / n
-    c.setFillColor(white)
-    c.rect(x, y, size, size, stroke=0, fill=1)
-    c.setFillColor(black)
-    path = c.beginPath()
-    for row, cells in enumerate(matrix):
-        col = 0
-        while col < n:
-            if cells[col]:
-                start = col
-                while col < n and cells[col]:
-                    col += 1
-                path.rect(x + start * module, y + size - (row + 1) * module, (col - start) * module, module)
-            else:
-                col += 1
-    c.drawPath(path, stroke=0, fill=1)
 
 
 @dataclass

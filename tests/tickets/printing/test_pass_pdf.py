@@ -13,11 +13,11 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from reportlab.lib.units import mm
 
+from expo.pdf_splice import PdfSplicer
 from expo.pdf_text import fit
 from tests.support.passes import decode_qr_codes, pdf_text
 from tickets.passes.rendering import pdf_to_png
 from tickets.printing import batch, pdf, sheets
-from tickets.printing.splice import PdfSplicer
 from tickets.signing import tokens
 
 pytestmark = pytest.mark.anyio

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
+from expo import qr
 from tests.support import ROOT
-from tickets.printing import qr
 from tickets.signing import tokens
 from tickets.signing.keys import load_keys, public_key_from_text, public_key_text, rotate_keys
 

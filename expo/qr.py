@@ -1,10 +1,16 @@
-"""QR matrices for pass tokens, fast: a fixed version, error correction level and mask pattern.
+"""QR matrices, fast: a fixed error correction level and mask pattern, the layout cached per version.
 
-``qrcode`` picks the mask by scoring all eight candidates, which costs ~10x the encoding itself.
-Any mask decodes equally well, so we fix one, take the symbol's layout (finder, timing and
-alignment patterns, format information) from ``qrcode`` once per configuration, and then only fill
-in the data and Reed-Solomon bytes per token. ``tests/test_qr.py`` checks the result module for
-module against ``qrcode`` and decodes it with zxing-cpp.
+``qrcode`` picks the mask by scoring all eight candidates, which costs ~10x the encoding itself, and
+computes Reed-Solomon bytes with polynomial objects. Any mask decodes equally well, so we fix one,
+take the symbol's layout (finder, timing and alignment patterns, format information) from ``qrcode``
+once per configuration, and then only fill in the data and Reed-Solomon bytes per text.
+
+Pass tokens use one fixed version in alphanumeric mode (``matrix_bits``); any other text (a
+verification link on a receipt) takes the smallest version that holds its bytes
+(``byte_matrix_bits``). ``tests/tickets/signing/test_pass_tokens.py`` and ``tests/expo/test_qr.py``
+check the result module for module against ``qrcode`` and decode it with zxing-cpp.
+
+Pure: no database, no web (moved here from ``tickets.printing`` so booths' documents use it too).
 """
 
 import re
@@ -164,7 +170,45 @@ def _ec_codewords(block: bytes, generator: Sequence[int], ec_count: int) -> byte
 def matrix_bits(text: str) -> str:
     """The symbol (no quiet zone) as ``size * size`` characters "0"/"1", row by row; "1" is dark."""
     layout = _layout()
-    data = _data_codewords(text, layout)
+    return _symbol_bits(_data_codewords(text, layout), layout)
+
+
+def _byte_codewords(data: bytes, layout: _Layout, count_bits: int) -> bytes:
+    acc, nbits = 0b0100, 4  # mode: 8-bit bytes
+    acc, nbits = (acc << count_bits) | len(data), nbits + count_bits
+    acc, nbits = (acc << (8 * len(data))) | int.from_bytes(data, "big"), nbits + 8 * len(data)
+    limit = layout.data_capacity * 8
+    terminator = min(4, limit - nbits)
+    acc, nbits = acc << terminator, nbits + terminator
+    if nbits % 8:
+        acc, nbits = acc << (8 - nbits % 8), nbits + (8 - nbits % 8)
+    head = acc.to_bytes(nbits // 8, "big")
+    fill = layout.data_capacity - len(head)
+    return head + bytes(_PAD[i % 2] for i in range(fill))
+
+
+def _byte_version(length: int) -> int:
+    """The smallest version whose data codewords hold ``length`` bytes in byte mode."""
+    for version in range(1, 41):
+        count_bits = util.length_in_bits(util.MODE_8BIT_BYTE, version)
+        capacity = sum(b.data_count for b in rs_blocks(version, ERROR_CORRECTION))
+        if 4 + count_bits + 8 * length <= capacity * 8:
+            return version
+    raise QrTooLong(f"{length} bytes do not fit a QR symbol")
+
+
+def byte_matrix_bits(text: str) -> tuple[str, int]:
+    """Any text (UTF-8) as a symbol of the smallest version that holds it, level M, mask ``MASK``:
+    ``(bits, size)``, the bits as in ``matrix_bits``."""
+    data = text.encode()
+    version = _byte_version(len(data))
+    layout = _layout(version, ERROR_CORRECTION, MASK)
+    count_bits = util.length_in_bits(util.MODE_8BIT_BYTE, version)
+    return _symbol_bits(_byte_codewords(data, layout, count_bits), layout), layout.size
+
+
+def _symbol_bits(data: bytes, layout: _Layout) -> str:
+    """Data codewords in blocks with their Reed-Solomon bytes, interleaved, masked and placed."""
     data_blocks: list[bytes] = []
     ec_blocks: list[bytes] = []
     offset = 0
@@ -195,9 +239,10 @@ def matrix(text: str) -> list[list[bool]]:
 _RUN = re.compile("1+")
 
 
-def dark_runs(bits: str) -> list[tuple[int, int, int]]:
-    """Horizontal runs of dark modules as ``(row, first column, length)``: one rectangle each."""
-    n = size()
+def dark_runs(bits: str, n: int | None = None) -> list[tuple[int, int, int]]:
+    """Horizontal runs of dark modules as ``(row, first column, length)``: one rectangle each
+    (``n``: the symbol's size, the pass symbol's if not given)."""
+    n = n or size()
     return [
         (r, m.start() - r * n, m.end() - m.start()) for r in range(n) for m in _RUN.finditer(bits, r * n, r * n + n)
     ]

@@ -1,9 +1,10 @@
 """Join many small PDFs (reportlab's output) into one file, chunk by chunk, without holding them.
 
-A 10,000-pass batch is rendered as small PDFs of a few sheets each (in worker processes); each is
-appended here as soon as it is ready: its objects renumbered after those already written, its pages
-hung under one page tree. Only object offsets and page numbers stay in memory, so memory does not
-grow with the batch. Streams are copied byte for byte (already compressed).
+Used by every batch print (passes, receipts). A 10,000-pass batch is rendered as small PDFs of a
+few sheets each (in worker processes); each is appended here as soon as it is ready: its objects
+renumbered after those already written, its pages hung under one page tree. Only object offsets and
+page numbers stay in memory, so memory does not grow with the batch. Streams are copied byte for
+byte (already compressed).
 
 This reads the plain files reportlab writes (a classic xref table, one object after another); it is
 not a general PDF parser.
