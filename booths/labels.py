@@ -167,6 +167,8 @@ def audit_action_label(action: str) -> str:
         "addon.cancelled": gettext("Add-on cancelled"),
         "refund.paid": gettext("Refund paid out"),
         "payment.refund_rule_saved": gettext("Refund rule changed"),
+        "proof.rejected": gettext("Proof of transfer rejected"),
+        "proof.resubmit": gettext("New proof of transfer asked for"),
     }
     return labels.get(action) or gettext("Change")
 
@@ -293,9 +295,9 @@ LABELS = {
     "payment_method": payment_method_label,
     "bill_state": bill_state_label,
     "bill_line": bill_line_label,
+    "proof_status": proof_status_label,
     "payment_source": payment_source_label,
     "down_payment": down_payment_label,
-    "proof_status": proof_status_label,
     "committee_role": committee_role_label,
     "committee_role_hint": committee_role_hint,
     "expo_state": expo_state_label,

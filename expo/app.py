@@ -30,6 +30,7 @@ from booths.billing.addon_pages import PAGE_HANDLERS as ADDON_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
 from booths.billing.document_api import ExpoDocumentController, MyDocumentController
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
+from booths.billing.proof_pages import PAGE_HANDLERS as PROOF_PAGES
 from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
 from booths.billing.refund_pages import PAGE_HANDLERS as REFUND_PAGES
 from booths.billing.revenue_pages import PAGE_HANDLERS as REVENUE_PAGES
@@ -69,9 +70,11 @@ from expo.database import create_engine, create_sessionmaker, metadata
 from expo.deps import (
     PASSWORDS_STATE_KEY,
     SETTINGS_STATE_KEY,
+    STORAGE_STATE_KEY,
     provide_lockout,
     provide_passwords,
     provide_settings,
+    provide_storage,
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
@@ -86,6 +89,7 @@ from expo.public_url import SiteUrlMiddleware
 from expo.request_limits import ExpoRequest
 from expo.security import Passwords
 from expo.settings import Settings
+from expo.storage import storage_from_settings
 from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
 from tickets.gate.admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
@@ -251,12 +255,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *BILLING_RECEIPT_PAGES,
             *STATEMENT_PAGES,
             *MESSAGE_SETTING_PAGES,
+            *PROOF_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],
         dependencies={
             "passwords": Provide(provide_passwords, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            "storage": Provide(provide_storage, sync_to_thread=False),
             "lockout": Provide(provide_lockout, sync_to_thread=False),
             "user": Provide(provide_user),
             "maybe_user": Provide(provide_optional_user),
@@ -294,6 +300,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State(
             {
                 SETTINGS_STATE_KEY: settings,
+                STORAGE_STATE_KEY: storage_from_settings(settings),
                 PASSWORDS_STATE_KEY: Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
                 SESSIONMAKER_STATE_KEY: create_sessionmaker(engine),
             }

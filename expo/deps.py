@@ -8,9 +8,11 @@ from litestar.datastructures import State
 from expo.lockout import STORE_NAME, LockoutPolicy, LoginLockout
 from expo.security import Passwords
 from expo.settings import Settings
+from expo.storage import Storage
 
 PASSWORDS_STATE_KEY = "expo_passwords"
 SETTINGS_STATE_KEY = "expo_settings"
+STORAGE_STATE_KEY = "expo_storage"
 
 
 def provide_passwords(state: State) -> Passwords:
@@ -21,6 +23,12 @@ def provide_passwords(state: State) -> Passwords:
 def provide_settings(state: State) -> Settings:
     settings: Settings = state[SETTINGS_STATE_KEY]
     return settings
+
+
+def provide_storage(state: State) -> Storage:
+    """Where uploaded files are kept (one per app, from the settings: expo/storage.py)."""
+    storage: Storage = state[STORAGE_STATE_KEY]
+    return storage
 
 
 def provide_lockout(request: Request[Any, Any, Any]) -> LoginLockout:

@@ -58,6 +58,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=64_000, description="Largest request body outside file uploads (JSON, forms)."
     )
+    # Uploaded files (expo/storage.py, expo/uploads.py): see docs/deployment.md, "Uploaded files".
+    max_upload_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=64_000, le=25 * 1024 * 1024, description="Largest uploaded file (photos, PDFs)."
+    )
+    storage_dir: Path = Field(default=ROOT / "var" / "files", description="Uploaded files, when no bucket is set.")
+    storage_url: str = Field(
+        default="", description="s3://bucket/prefix: keep uploaded files in that bucket. Empty: EXPO_STORAGE_DIR."
+    )
+    storage_endpoint: str = Field(
+        default="", description="The S3-compatible service's address (MinIO, R2, ...). Empty: Amazon S3."
+    )
+    storage_region: str = ""
+    storage_access_key_id: str = Field(default="", description="Empty: the usual AWS_* variables or instance role.")
+    storage_secret_access_key: str = ""
+    storage_path_style: bool = Field(default=False, description="Address the bucket in the path (most MinIO set-ups).")
     # Passes (tickets): the Ed25519 key file never enters the database; batch PDFs go to a shared directory.
     signing_key_file: Path = Field(
         default=ROOT / "var" / "keys" / "pass-signing.json", description="Pass signing keys, created 0600 if absent."

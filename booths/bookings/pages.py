@@ -239,7 +239,7 @@ def countdown(booking: BookingRead) -> dict[str, Any] | None:
     return {"expires_iso": expires.isoformat(), "text": text, "seconds": left, "expires_at": expires}
 
 
-async def _render_my_booking(
+async def render_my_booking(
     request: Request[Any, Any, Any],
     db_session: AsyncSession,
     user: CurrentUser,
@@ -247,7 +247,12 @@ async def _render_my_booking(
     notice: str | None = None,
     error: str | None = None,
     status_code: int = 200,
+    proof_form: Any = None,
 ) -> Template:
+    """My booking, with each booking's bill and proofs of transfer (``proof_form``: the proof form
+    shown again with why it was refused)."""
+    from booths.billing.proof_pages import bill_panels
+
     exhibitor = await exhibitors.exhibitor_of_user(db_session, user.id)
     expo: Expo | None = None
     active: list[dict[str, Any]] = []
@@ -262,6 +267,7 @@ async def _render_my_booking(
         bills = await live_bills_of_bookings(db_session, [item["booking"].id for item in active])
         for item in active:
             item["bill"] = bills.get(item["booking"].id)
+    panels = await bill_panels(db_session, [item["booking"].id for item in active])
     return page(
         request,
         "booths/my_booking.html",
@@ -272,7 +278,16 @@ async def _render_my_booking(
         past=past,
         notice=notice,
         error=error,
+        panels=panels,
+        proof_form=proof_form,
+        today=await _expo_today(db_session, expo),
     )
+
+
+async def _expo_today(db_session: AsyncSession, expo: Expo | None) -> str:
+    from booths.billing.proofs import expo_today
+
+    return (await expo_today(db_session, expo.id)).isoformat() if expo is not None and expo.id else ""
 
 
 @get("/my-booking", include_in_schema=False, guards=[requires_exhibitor])
@@ -283,7 +298,9 @@ async def my_booking(
     db_session: NamedDependency[AsyncSession],
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
-    return await _render_my_booking(request, db_session, user, notice=notice_text(msg))
+    from booths.billing.proof_pages import proof_notice
+
+    return await render_my_booking(request, db_session, user, notice=notice_text(msg) or proof_notice(msg))
 
 
 @post("/my-booking/{booking_id:int}/cancel", include_in_schema=False, guards=[requires_exhibitor])
@@ -298,7 +315,7 @@ async def my_booking_cancel(
         await bookings.cancel_booking(db_session, booking_id, user)
 
     async def again(errors: FormErrors, status: int) -> Template:
-        return await _render_my_booking(request, db_session, user, error=errors.text(), status_code=status)
+        return await render_my_booking(request, db_session, user, error=errors.text(), status_code=status)
 
     return await submit(db_session, cancel, rerender=again, done="/my-booking?msg=cancelled")
 

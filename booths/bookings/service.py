@@ -348,6 +348,19 @@ async def extend_hold(session: AsyncSession, booking_id: int, until: datetime, a
     return booking
 
 
+async def shorten_hold(session: AsyncSession, booking_id: int, until: datetime, actor: CurrentUser) -> Booking:
+    """Bring a live hold back to ``until`` when what kept it longer has ended (a proof of payment
+    reviewed and refused); never lengthens a hold, never revives a lapsed one."""
+    booking = await _lock_booking(session, booking_id, actor)
+    live = booking.status == BookingStatus.HELD and is_active(booking) and booking.hold_expires_at is not None
+    if live and booking.hold_expires_at is not None and as_utc(booking.hold_expires_at) > until:
+        booking.hold_expires_at = until
+        booking.updated_at = utcnow()
+        await session.flush()
+        await triggers.hold_placed(session, booking, tell=False)
+    return booking
+
+
 async def expire_if_lapsed(session: AsyncSession, booking_id: int) -> Booking | None:
     """Turn a lapsed hold into 'expired' now (the payment deadline's job), so that the booth is free for
     others and its listeners hear of the end; None when it did not lapse (paid, moved on, extended)."""

@@ -32,11 +32,12 @@ async def admin_sql(sql: str) -> None:
 
 
 def suite_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
-    """The ``settings`` fixture's values: this test's own signing key file and jobs directory (never
+    """The ``settings`` fixture's values: this test's own signing key file, jobs and files directories (never
     ``var/``), a visitor rate limit no test reaches unless it lowers it, and one PDF worker."""
     values: dict[str, Any] = {
         "signing_key_file": tmp_path / "keys" / "pass-signing.json",
         "pass_jobs_dir": tmp_path / "jobs",
+        "storage_dir": tmp_path / "files",
         "visitor_rate_limit_per_minute": 1000,
         "pass_batch_workers": 1,
     }
