@@ -29,6 +29,7 @@ from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.billing.addon_pages import PAGE_HANDLERS as ADDON_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
 from booths.billing.document_api import ExpoDocumentController, MyDocumentController
+from booths.billing.image_pages import PAGE_HANDLERS as BILLING_IMAGE_PAGES
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
 from booths.billing.proof_pages import PAGE_HANDLERS as PROOF_PAGES
 from booths.billing.receipt_pages import PAGE_HANDLERS as BILLING_RECEIPT_PAGES
@@ -239,6 +240,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MAP_ADMIN_PAGES,
             *PRICING_PAGES,
             *BILLING_ADMIN_PAGES,
+            *BILLING_IMAGE_PAGES,
             *BILLING_PAGES,
             *ADDON_PAGES,
             *REFUND_PAGES,

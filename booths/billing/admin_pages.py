@@ -48,6 +48,7 @@ def _notice(msg: str) -> str | None:
         "setup_saved": gettext("The payment set-up is saved."),
         "account_added": gettext("The bank account is added."),
         "account_removed": gettext("The bank account is no longer shown to exhibitors."),
+        "image_saved": gettext("The picture is saved."),
         "recorded": gettext("The payment is recorded and the receipt is ready."),
         "reversed": gettext("The payment is reversed."),
     }.get(msg)
@@ -227,7 +228,7 @@ def _setup_form(found: PaymentSetup) -> dict[str, str]:
     }
 
 
-async def _render_setup(
+async def render_setup(
     request: Request[Any, Any, Any],
     db_session: AsyncSession,
     slug: str,
@@ -248,6 +249,8 @@ async def _render_setup(
         form=form or _setup_form(found),
         account_form=account_form or {},
         accounts=await bank_accounts(db_session, expo_id),
+        qris=found.qris_image_key is not None,
+        signature=found.signature_image_key is not None,
         down_payments=tuple(DownPayment),
         deadline_hours=round(expo.hold_minutes / 60, 1),
         errors=errors or FormErrors(),
@@ -263,7 +266,7 @@ async def setup_page(
     db_session: NamedDependency[AsyncSession],
     msg: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
 ) -> Template:
-    return await _render_setup(request, db_session, slug, notice=_notice(msg))
+    return await render_setup(request, db_session, slug, notice=_notice(msg))
 
 
 class SetupForm(BaseModel):
@@ -300,7 +303,7 @@ async def setup_submit(
         await setup.save_setup(db_session, expo_id, SetupIn.model_validate(values), user)
 
     async def again(errors: FormErrors, status: int) -> Template:
-        return await _render_setup(request, db_session, slug, errors=errors, form=data.model_dump(), status_code=status)
+        return await render_setup(request, db_session, slug, errors=errors, form=data.model_dump(), status_code=status)
 
     return await submit(
         db_session,
@@ -332,7 +335,7 @@ async def account_submit(
         await setup.add_account(db_session, expo_id, AccountIn.model_validate(data.model_dump()), user)
 
     async def again(errors: FormErrors, status: int) -> Template:
-        return await _render_setup(
+        return await render_setup(
             request, db_session, slug, errors=errors, account_form=data.model_dump(), status_code=status
         )
 
@@ -363,7 +366,7 @@ async def account_remove(
         await setup.remove_account(db_session, expo_id, account_id, user)
 
     async def again(errors: FormErrors, status: int) -> Template:
-        return await _render_setup(request, db_session, slug, errors=errors, status_code=status)
+        return await render_setup(request, db_session, slug, errors=errors, status_code=status)
 
     return await submit(
         db_session, remove, rerender=again, done=f"/admin/e/{slug}/payments/setup?msg=account_removed#accounts"

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.billing import documents, receipt_batch
 from booths.billing.documents import Signing
 from booths.billing.draw import check_size, render_invoice, render_receipt
+from booths.billing.images import image_loader
 from booths.billing.models import Bill, Payment
 from booths.billing.verification import derive_key
 from expo.accounts import CurrentUser
@@ -23,6 +24,7 @@ from expo.jobs import Job
 from expo.permissions import Area
 from expo.public_url import public_base_url
 from expo.settings import Settings
+from expo.storage import storage_from_settings
 
 Id = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 Paper = FromQuery[Annotated[str, Parameter(max_length=8, description="A4 or A5")]]
@@ -71,7 +73,9 @@ async def _invoice_pdf(
     request: Request[Any, Any, Any], session: AsyncSession, settings: Settings, bill: Bill, size: str
 ) -> Response[bytes]:
     paper = check_size(size)
-    doc = await documents.invoice_document(session, bill, signing(request, settings), current_locale.get())
+    doc = await documents.invoice_document(
+        session, bill, signing(request, settings), current_locale.get(), image_loader(storage_from_settings(settings))
+    )
     return pdf_download(await anyio.to_thread.run_sync(render_invoice, doc, paper), doc.number)
 
 
@@ -80,7 +84,14 @@ async def _receipt_pdf(
 ) -> Response[bytes]:
     paper = check_size(size)
     payment, bill = found
-    doc = await documents.receipt_document(session, payment, bill, signing(request, settings), current_locale.get())
+    doc = await documents.receipt_document(
+        session,
+        payment,
+        bill,
+        signing(request, settings),
+        current_locale.get(),
+        image_loader(storage_from_settings(settings)),
+    )
     return pdf_download(await anyio.to_thread.run_sync(render_receipt, doc, paper), doc.number)
 
 

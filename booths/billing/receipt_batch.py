@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.billing.documents import Signing, receipt_document, receipt_payments
 from booths.billing.draw import DocumentBatch, ReceiptDocument, check_size
+from booths.billing.images import image_loader
 from booths.billing.models import Bill
 from booths.billing.verification import derive_key
 from booths.venue.service import get_expo
@@ -27,6 +28,7 @@ from expo.i18n import N_, translate
 from expo.jobs import Job, JobContext, JobState, PermanentFailure, enqueue, job_handler
 from expo.permissions import Area
 from expo.settings import Settings
+from expo.storage import storage_from_settings
 
 RECEIPTS_KIND = "billing.receipts"
 PAGE = 200  # payments read from the database at a time
@@ -78,6 +80,7 @@ def batch_file(job: Job, settings: Settings) -> Path:
 async def print_receipts(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     expo_id, paper, locale = int(payload["expo_id"]), str(payload["size"]), str(payload.get("locale") or "id")
     signing = Signing(key=derive_key(ctx.settings.resolved_secret_key()), base_url=str(payload["base_url"]))
+    load = image_loader(storage_from_settings(ctx.settings))
     directory = Path(ctx.settings.pass_jobs_dir)
     name = f"receipts-{ctx.job_id}-{secrets.token_urlsafe(9)}.pdf"
     partial = directory / (name + ".part")
@@ -95,7 +98,7 @@ async def print_receipts(ctx: JobContext, payload: dict[str, Any]) -> dict[str, 
                     for payment in payments:
                         bill = await session.get(Bill, payment.bill_id)
                         if bill is not None:
-                            docs.append(await receipt_document(session, payment, bill, signing, locale))
+                            docs.append(await receipt_document(session, payment, bill, signing, locale, load))
                 if not payments:
                     break
                 last = int(payments[-1].id or 0)

@@ -163,3 +163,57 @@ async def test_roles_and_expos_are_kept_apart(client: Client, session: AsyncSess
     assert (await client.get(f"/admin/e/{venue.expo.slug}/payments/bills/{bill.id}")).status_code == 403
     # the other expo's treasurer naming this bill under their own expo: not found
     assert (await client.get(f"/admin/e/{other.expo.slug}/payments/bills/{bill.id}")).status_code == 404
+
+
+def _png(color: str = "black") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 300), color).save(out, "PNG")
+    return out.getvalue()
+
+
+async def test_the_qris_code_is_uploaded_once_and_shown_only_to_who_owes(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    token, booking_id, _ = await _hold(client, venue)
+    bill = await _bill(session, booking_id)
+    treasurer = await make_member_token(session, venue.expo_id, CommitteeRole.TREASURER)
+    setup = f"/admin/e/{venue.expo.slug}/payments/setup"
+    client.cookies.clear()
+    log_in_as(client, treasurer)
+    assert (await client.get(setup)).status_code == 200
+    csrf = client.cookies.get("csrftoken")
+    not_image = await client.post(
+        f"{setup}/qris",
+        data={"_csrf_token": csrf},
+        files={"file": ("qris.png", b"MZ\x90\x00 not a picture", "image/png")},
+        follow_redirects=False,
+    )
+    assert not_image.status_code == 422
+    assert 'role="alert"' in not_image.text or "field-error" in not_image.text
+    saved = await client.post(
+        f"{setup}/qris",
+        data={"_csrf_token": csrf},
+        files={"file": ("qris.png", _png(), "image/png")},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    assert (await client.get(f"{setup}/qris")).headers["content-type"].startswith("image/png")
+    assert (await client.post(f"{setup}/nope", data={"_csrf_token": csrf}, follow_redirects=False)).status_code == 404
+    client.cookies.clear()
+    log_in_as(client, token)
+    page = await client.get(f"/my-bills/{bill.id}")
+    assert f"/my-bills/{bill.id}/qris" in page.text
+    picture = await client.get(f"/my-bills/{bill.id}/qris")
+    assert picture.status_code == 200
+    assert picture.content.startswith(b"\x89PNG")
+    client.cookies.clear()
+    _, other = await signup_exhibitor(client, venue.expo_id, exhibitor_class="umkm")
+    log_in_as(client, other)
+    assert (await client.get(f"/my-bills/{bill.id}/qris")).status_code == 404
+    gate = await make_member_token(session, venue.expo_id, CommitteeRole.GATE_STAFF)
+    client.cookies.clear()
+    log_in_as(client, gate)
+    assert (await client.get(f"{setup}/qris")).status_code == 403
