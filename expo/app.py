@@ -26,6 +26,8 @@ from booths.allocation.pages import PAGE_HANDLERS as ALLOCATION_PAGES
 from booths.applications.admin_pages import PAGE_HANDLERS as APPLICATION_ADMIN_PAGES
 from booths.applications.api import CONTROLLERS as APPLICATION_CONTROLLERS
 from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
+from booths.billing.gateway.api import ROUTE_HANDLERS as GATEWAY_API
+from booths.billing.gateway.pages import PAGE_HANDLERS as GATEWAY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
@@ -101,6 +103,7 @@ MODEL_MODULES = (
     "booths.allocation.models",
     "booths.notifications.models",
     "booths.billing.models",
+    "booths.billing.gateway.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -227,6 +230,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
             *MESSAGE_SETTING_PAGES,
+            *GATEWAY_API,
+            *GATEWAY_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],
