@@ -253,6 +253,9 @@ def notice_text(code: str) -> str | None:
         "assigned": gettext("The booth is assigned."),
         "blocked": gettext("The booth is blocked."),
         "unblocked": gettext("The booth is open for booking again."),
+        "paid_online": gettext(
+            "If you paid online, the payment shows here as soon as the payment service confirms it."
+        ),
     }
     return notices.get(code)
 

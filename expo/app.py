@@ -29,6 +29,8 @@ from booths.applications.pages import PAGE_HANDLERS as APPLICATION_PAGES
 from booths.billing.addon_pages import PAGE_HANDLERS as ADDON_PAGES
 from booths.billing.admin_pages import PAGE_HANDLERS as BILLING_ADMIN_PAGES
 from booths.billing.document_api import ExpoDocumentController, MyDocumentController
+from booths.billing.gateway.api import ROUTE_HANDLERS as GATEWAY_API
+from booths.billing.gateway.pages import PAGE_HANDLERS as GATEWAY_PAGES
 from booths.billing.image_pages import PAGE_HANDLERS as BILLING_IMAGE_PAGES
 from booths.billing.pages import PAGE_HANDLERS as BILLING_PAGES
 from booths.billing.proof_pages import PAGE_HANDLERS as PROOF_PAGES
@@ -118,6 +120,7 @@ MODEL_MODULES = (
     "booths.notifications.models",
     "booths.billing.models",
     "booths.billing.statement_models",
+    "booths.billing.gateway.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -258,6 +261,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *STATEMENT_PAGES,
             *MESSAGE_SETTING_PAGES,
             *PROOF_PAGES,
+            *GATEWAY_API,
+            *GATEWAY_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],

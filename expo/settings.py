@@ -148,6 +148,17 @@ class Settings(BaseSettings):
         default="", description="Cloud API webhook: the app secret that signs status reports. Empty: no webhook."
     )
 
+    # Online payment (booths/billing/gateway): off unless a gateway and its key are set; docs/deployment.md.
+    payment_gateway: Literal["", "midtrans"] = Field(
+        default="", description="midtrans, or empty: no online payment (exhibitors pay by transfer, QRIS or cash)."
+    )
+    midtrans_server_key: str = Field(default="", description="Midtrans: the server key (signs notifications too).")
+    midtrans_base_url: str = Field(
+        default="https://app.sandbox.midtrans.com",
+        description="Midtrans Snap: the sandbox by default; https://app.midtrans.com for real money.",
+    )
+    payment_gateway_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:

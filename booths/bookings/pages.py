@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.billing.gateway.service import offers_for_bookings
 from booths.billing.views import live_bills_of_bookings
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
@@ -24,6 +25,7 @@ from booths.venue.models import BoothPackage, Expo
 from booths.venue.schemas import BoothRead, ClusterRead
 from expo.accounts import CurrentUser
 from expo.auth import current_user, requires_exhibitor
+from expo.deps import SETTINGS_STATE_KEY
 from expo.formatting import as_utc, format_rupiah, utcnow
 from expo.forms import FormErrors, submit
 from expo.i18n import gettext, translate
@@ -265,8 +267,13 @@ async def render_my_booking(
             else:
                 past.append(booking)
         bills = await live_bills_of_bookings(db_session, [item["booking"].id for item in active])
+        # The bill's "pay online" button, where the gateway is set up and the expo turned it on.
+        online = await offers_for_bookings(
+            db_session, request.app.state[SETTINGS_STATE_KEY], [item["booking"].id for item in active]
+        )
         for item in active:
             item["bill"] = bills.get(item["booking"].id)
+            item["online"] = online.get(item["booking"].id)
     panels = await bill_panels(db_session, [item["booking"].id for item in active])
     return page(
         request,
