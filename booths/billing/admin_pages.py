@@ -225,6 +225,7 @@ def _setup_form(found: PaymentSetup) -> dict[str, str]:
         "issuer_name": found.issuer_name,
         "issuer_address": found.issuer_address,
         "treasurer_name": found.treasurer_name,
+        "online_enabled": "on" if found.online_enabled else "",
     }
 
 
@@ -281,6 +282,7 @@ class SetupForm(BaseModel):
     issuer_name: str = ""
     issuer_address: str = ""
     treasurer_name: str = ""
+    online_enabled: str = ""
 
 
 @post("/admin/e/{slug:str}/payments/setup", include_in_schema=False, guards=[requires(Area.PAYMENTS)])
@@ -297,6 +299,7 @@ async def setup_submit(
         values: dict[str, Any] = data.model_dump() | {
             "cash_enabled": bool(data.cash_enabled),
             "unique_code": bool(data.unique_code),
+            "online_enabled": bool(data.online_enabled),
             "down_payment_value": _money(data.down_payment_value) or "0",
             "rest_due_on": data.rest_due_on or None,
         }

@@ -23,6 +23,7 @@ class SetupIn(Strict):
     issuer_name: Annotated[str, Field(max_length=160)] = ""
     issuer_address: Annotated[str, Field(max_length=300)] = ""
     treasurer_name: Annotated[str, Field(max_length=120)] = ""
+    online_enabled: bool = False  # the "pay online" button (when the site has a payment gateway set up)
 
     @model_validator(mode="after")
     def _consistent(self) -> "SetupIn":
