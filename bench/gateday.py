@@ -49,6 +49,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -141,7 +142,7 @@ async def seed(database_url: str, key_file: Path, visitors: int, staff: int) -> 
                 session,
                 ExpoCreate(
                     slug="bench-gateday", name="Hari Santri Bench", city="Jombang", venue="Alun-alun",
-                    starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1), timezone=zone,  # type: ignore[arg-type]
+                    starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1), timezone=zone,
                     opens_at=clock_time(0, 0), closes_at=clock_time(23, 59, 59),
                 ),
             )  # fmt: skip
@@ -475,7 +476,12 @@ class Faults:
 
 
 async def inject_faults(
-    day: Day, holder: dict[str, Server], restart: Any, args: argparse.Namespace, faults: Faults, engine: str
+    day: Day,
+    holder: dict[str, Server],
+    restart: Callable[[], Server],
+    args: argparse.Namespace,
+    faults: Faults,
+    engine: str,
 ) -> None:
     """Network cut at the first peak, a worker killed at midday, PostgreSQL restarted in the evening."""
     cut_at, kill_at, pg_at = day.real(0.30), day.real(0.52), day.real(0.70)
@@ -506,7 +512,7 @@ async def inject_faults(
         faults.log.append("PostgreSQL restart skipped (give --restart-postgres CMD to allow it)")
 
 
-async def play(seeded: Seeded, coming: list[Person], holder: dict[str, Server], restart: Any,
+async def play(seeded: Seeded, coming: list[Person], holder: dict[str, Server], restart: Callable[[], Server],
                args: argparse.Namespace, engine: str) -> tuple[Day, Faults, float]:  # fmt: skip
     rng = random.Random(args.seed + 1)
     server = holder["server"]
