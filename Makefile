@@ -42,10 +42,13 @@ messages: install ## Extract message ids into the Babel catalogs (then translate
 bench: install ## Benchmarks (JSON lines; see docs/benchmarks.md)
 	@for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script || exit 1; done
 
+gateday: install ## The gate-day simulation with faults on SQLite and PostgreSQL (docs/benchmarks.md; QUICK=1 for a smoke run)
+	$(BIN)/python bench/gateday.py $(if $(QUICK),--quick) $(GATEDAY_ARGS)
+
 doc-shots: install ## Retake the pictures of docs/organisers.md (a browser test in Debian's chromium)
 	EXPO_DOC_SHOTS=docs/img/organisers $(BIN)/python -m pytest -q tests/browser/test_season_browser.py
 
 clean: ## Remove the virtualenv and the local database
 	rm -rf $(VENV) var/expo.db var/expo.db-wal var/expo.db-shm
 
-.PHONY: help install db run test lint messages bench doc-shots clean
+.PHONY: help install db run test lint messages bench gateday doc-shots clean

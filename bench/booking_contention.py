@@ -35,7 +35,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +90,9 @@ async def seed(database_url: str, booths: int, clients: int) -> Seeded:
                     name="Bench Expo",
                     city="Jombang",
                     venue="Gedung Bench",
-                    starts_on=date(2026, 10, 20),
-                    ends_on=date(2026, 10, 25),
+                    # Dates ahead of today: with fixed dates the bench measured 409 expo_over once they passed.
+                    starts_on=datetime.now(UTC).date() + timedelta(days=30),
+                    ends_on=datetime.now(UTC).date() + timedelta(days=35),
                     hold_minutes=60,
                     booth_limit=1,
                 ),
@@ -192,10 +193,19 @@ class Server:
             self.process.wait(timeout=5)
 
 
-def start_server(database_url: str, workers: int, workdir: Path, *, reuse_port: bool = False) -> Server:
-    """uvicorn on a free port; ``reuse_port``: as ``expo serve`` runs several workers (one process and
-    SO_REUSEPORT socket each, so keep-alive clients spread evenly), else uvicorn's shared socket."""
-    port = free_port()
+def start_server(
+    database_url: str,
+    workers: int,
+    workdir: Path,
+    *,
+    reuse_port: bool = False,
+    port: int | None = None,
+    env_extra: dict[str, str] | None = None,
+) -> Server:
+    """uvicorn on a free port (or ``port``: a restart on the same address); ``reuse_port``: as
+    ``expo serve`` runs several workers (one process and SO_REUSEPORT socket each, so keep-alive
+    clients spread evenly), else uvicorn's shared socket. ``env_extra`` overrides settings."""
+    port = port or free_port()
     log_path = workdir / f"uvicorn-{port}.log"
     env = os.environ.copy()
     env |= {
@@ -203,7 +213,7 @@ def start_server(database_url: str, workers: int, workdir: Path, *, reuse_port: 
         "EXPO_SECRET_KEY": uuid.uuid4().hex,
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
         "PYTHONUNBUFFERED": "1",
-    }
+    } | (env_extra or {})
     quiet = ["--no-access-log", "--log-level", "info"]
     command = [sys.executable, "-m", "uvicorn", "expo.app:create_app", "--factory", "--host", HOST, "--port", str(port)]
     command += ["--workers", str(workers), *quiet]

@@ -60,13 +60,17 @@ def serve_reuse_port(host: str, port: int, workers: int, *, access_log: bool = T
         time.sleep(0.2)
     if not stopping:
         stop(signal.SIGTERM, None)  # one worker died: do not serve with fewer silently
-    status = 0
+    # Wait for every child, not only until the first bad status: a worker left running here (draining
+    # a dashboard's event stream, say) would still be serving when the supervisor starts the new set.
+    statuses = []
     for child in children:
         try:
-            status = status or child.wait(timeout=20)
+            statuses.append(child.wait(timeout=20))
         except subprocess.TimeoutExpired:
             child.kill()
-            status = 1
+            child.wait()
+            statuses.append(1)
+    status = next((s for s in statuses if s), 0)
     return 0 if stopping and status in (0, -signal.SIGTERM, -signal.SIGINT) else status or 1
 
 

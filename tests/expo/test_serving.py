@@ -48,3 +48,39 @@ def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
         output = server.communicate(timeout=30)[0].decode(errors="replace")
     assert server.returncode == 0, output
     assert output.count("Application startup complete") == 2
+
+
+def test_a_killed_worker_stops_the_set_and_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """One worker killed (``kill -9``): ``expo serve`` stops the other and exits non-zero, and waits for
+    it, so a supervisor's new set never serves beside an old worker still draining its requests."""
+    port = _free_port()
+    env = os.environ | {
+        "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
+        "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
+    }
+    command = [sys.executable, "-m", "expo.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        children: list[str] = []
+        while time.monotonic() < deadline:
+            children = subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+            try:
+                healthy = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
+            except httpx.TransportError:
+                healthy = False
+            if healthy and len(children) == 2:
+                break
+            time.sleep(0.2)
+        assert len(children) == 2
+        os.kill(int(children[0]), signal.SIGKILL)
+        server.wait(timeout=40)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.communicate(timeout=30)
+    assert server.returncode not in (0, None)
+    assert not Path(f"/proc/{children[1]}").exists() or "zombie" in Path(f"/proc/{children[1]}/status").read_text()

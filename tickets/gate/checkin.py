@@ -451,6 +451,10 @@ async def _one(
     offline: bool,
 ) -> ScanResult:
     try:
+        # The connection first, then the turn: a sync batch's commit gives its connection back, and a
+        # turn held while waiting for the pool, whose connections all belong to requests queued for
+        # that turn, deadlocked a worker until the pool's time-out (bench/gateday.py, after a restart).
+        await session.connection()
         async with sqlite_write_turn(session):
             result = await _decide_and_store(session, gate, found, data, placed, now=now, offline=offline)
     except IntegrityError:  # e.g. the pass was deleted between the read and the write

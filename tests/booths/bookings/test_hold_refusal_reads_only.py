@@ -1,0 +1,41 @@
+"""A hold refused because the booth is visibly taken writes nothing: under the opening-hour rush most
+attempts are such refusals, and on SQLite a write (even the exhibitor's row lock) takes the lock of
+the whole database (docs/benchmarks.md, "Booking contention")."""
+
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.support.factories import bearer, make_venue, signup_exhibitor
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_refused_hold_of_a_taken_booth_writes_and_locks_nothing(
+    client: AsyncTestClient[Litestar], session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    _, first = await signup_exhibitor(client, venue.expo_id)
+    _, second = await signup_exhibitor(client, venue.expo_id)
+    held = await client.post(f"/api/booths/{venue.booth_ids[0]}/hold", headers=bearer(first))
+    assert held.status_code == 201, held.text
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()).upper())
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        refused = await client.post(f"/api/booths/{venue.booth_ids[0]}/hold", headers=bearer(second))
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "booth_taken"
+    assert statements  # the refusal did read
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE")) or "FOR UPDATE" in s]
+    assert writes == []
