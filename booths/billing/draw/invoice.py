@@ -71,8 +71,9 @@ def _title(sheet: Sheet, doc: BillDocument, top: float) -> float:
     ]
     if doc.due_on:
         rows.append((sheet.t(N_("Pay by")), sheet.day(doc.due_on)))
-    label_x = sheet.right - 78 * mm * u
     value_x = sheet.right - 50 * mm * u
+    # The labels sit left of the values, as wide as the longest one ("Bayar paling lambat") needs.
+    label_x = value_x - max(sheet.width(label, 9) for label, _ in rows) - 3 * mm * u
     y = top - sheet.pt(9)
     for label, value in rows:
         sheet.text(label_x, y, label, 9, color=GREY)

@@ -35,7 +35,7 @@ METHOD_LABELS = {
 def _field(sheet: Sheet, y: float, label: str, value: str, *, bold: bool = False, max_lines: int = 2) -> float:
     """One "label : value" row; returns the y under it."""
     u = sheet.unit
-    label_w = 40 * mm * u
+    label_w = 44 * mm * u
     x = sheet.left + label_w
     sheet.text(sheet.left, y, label, 9.5, color=GREY, max_w=label_w - 4 * mm * u)
     sheet.text(x - 3 * mm * u, y, ":", 9.5, color=GREY)
@@ -51,7 +51,7 @@ def _field(sheet: Sheet, y: float, label: str, value: str, *, bold: bool = False
 def _words(sheet: Sheet, y: float, label: str, words: str) -> float:
     """The amount in words in a shaded box (a kwitansi's "uang sejumlah")."""
     u = sheet.unit
-    label_w = 40 * mm * u
+    label_w = 44 * mm * u
     x = sheet.left + label_w
     lines = sheet.lines(words, 10.5, sheet.right - x - 6 * mm * u, bold=True)[:3]
     h = len(lines) * sheet.leading(10.5) + 4 * mm * u
@@ -114,7 +114,7 @@ def draw_receipt(sheet: Sheet, doc: ReceiptDocument, pages_form: str) -> int:
             if doc.outstanding_after <= 0
             else format_rupiah(doc.outstanding_after)
         )
-        y = _field(sheet, y, sheet.t(N_("Still to pay")), rest)
+        y = _field(sheet, y, sheet.t(N_("Left to pay")), rest)
 
     top = y - 4 * mm * u
     due = meterai_due(doc.amount)
