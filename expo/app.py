@@ -43,6 +43,8 @@ from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
 from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.pricing.admin_pages import PAGE_HANDLERS as PRICING_PAGES
+from booths.sales.admin_pages import PAGE_HANDLERS as SALES_ADMIN_PAGES
+from booths.sales.pages import PAGE_HANDLERS as SALES_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
@@ -86,6 +88,7 @@ from tickets.passes.api import PassController
 from tickets.passes.display import TEMPLATE_GLOBALS as PASS_TEMPLATE_GLOBALS
 from tickets.passes.pages import PAGE_HANDLERS as PASS_PAGES
 from tickets.passes.public_api import GateController, PublicPassController
+from tickets.reports.admin_pages import PAGE_HANDLERS as REPORT_PAGES
 
 # Every domain's tables: importing a models module registers its tables on the one MetaData. Alembic's
 # environment and the migration tests load them all from here, whether or not the app mounts a domain.
@@ -101,6 +104,7 @@ MODEL_MODULES = (
     "booths.allocation.models",
     "booths.notifications.models",
     "booths.billing.models",
+    "booths.sales.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -112,7 +116,9 @@ JOB_MODULES = (
     "expo.messaging.service",
     "booths.notifications.triggers",
     "booths.billing.bills",
+    "booths.sales.reminders",
     "tickets.passes.jobs",
+    "tickets.reports.jobs",
 )
 
 
@@ -227,6 +233,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *MESSAGE_ADMIN_PAGES,
             *JOB_ADMIN_PAGES,
             *MESSAGE_SETTING_PAGES,
+            *SALES_PAGES,
+            *SALES_ADMIN_PAGES,
+            *REPORT_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],

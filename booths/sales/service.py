@@ -309,9 +309,11 @@ async def totals_by_category(
 ) -> list[CategoryTotal]:
     """Sales per product category, largest first; categories with fewer than ``MIN_GROUP``
     exhibitors reporting are summed into one "other" line, so no single business's figure shows."""
+    # One expression object for SELECT and GROUP BY: PostgreSQL must see the same bound parameter in both.
+    category = sa.func.coalesce(col(Exhibitor.cluster), "")
     rows = await session.execute(
         sa.select(
-            sa.func.coalesce(col(Exhibitor.cluster), ""),
+            category,
             sa.func.count(sa.distinct(col(DailySale.exhibitor_id))),
             sa.func.coalesce(sa.func.sum(col(DailySale.cash) + col(DailySale.transfer)), 0),
         )
@@ -321,13 +323,13 @@ async def totals_by_category(
             col(DailySale.day) >= (start or date.min),
             col(DailySale.day) <= (end or date.max),
         )
-        .group_by(sa.func.coalesce(col(Exhibitor.cluster), ""))
+        .group_by(category)
     )
     shown: list[CategoryTotal] = []
     other_n = other_sales = 0
-    for category, n, sales in rows:
-        if category and n >= MIN_GROUP:
-            shown.append(CategoryTotal(category, int(n), int(sales)))
+    for code, n, sales in rows:
+        if code and n >= MIN_GROUP:
+            shown.append(CategoryTotal(code, int(n), int(sales)))
         else:
             other_n, other_sales = other_n + int(n), other_sales + int(sales)
     # The grand total is published, so a hidden group of one or two would show as the difference:

@@ -49,7 +49,7 @@ async def _seed(database_url: str, base_url: str) -> None:
                 session, slug="expo-laris", starts_on=datetime.now(ZoneInfo("Asia/Jakarta")).date()
             )
             signup = ExhibitorSignup.model_validate(exhibitor_payload(email=EMAIL, name="Sambal Laris"))
-            exhibitor = await sign_up(session, PASSWORDS, place.expo_id, signup, LinkSettings(base_url))
+            exhibitor, _ = await sign_up(session, PASSWORDS, place.expo_id, signup, LinkSettings(base_url))
             assert exhibitor.id is not None
             payment = PaymentIn(amount=1_500_000, method=PaymentMethod.CASH)
             await assign_booth(session, place.expo_id, place.booth_ids[0], exhibitor.id, system_user(), payment=payment)
@@ -87,5 +87,6 @@ async def test_an_exhibitor_enters_a_days_sales_on_a_phone(browser: Any, server:
     assert await page.locator('.day-tab[aria-current="page"].entered').count() == 1
     assert "Rp1.980.000" in await page.locator("table.sales-table").inner_text()
     assert await page.input_value("#f-cash") == "1250000"
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await page.screenshot(path=str(SHOTS / "sales-saved-phone.png"), full_page=True)
     assert errors == []
