@@ -384,3 +384,10 @@ async def entries_of_day(session: AsyncSession, expo_id: int, day: date) -> list
         .order_by(col(DailySale.flagged).desc(), col(Exhibitor.name), col(Exhibitor.id))
     )
     return [(sale, exhibitor) for sale, exhibitor in rows]
+
+
+async def participant_count(session: AsyncSession, expo_id: int) -> int:
+    """How many exhibitors are expected to report (a confirmed booth)."""
+    return int(
+        await session.scalar(sa.select(sa.func.count()).select_from(Exhibitor).where(participants_clause(expo_id))) or 0
+    )

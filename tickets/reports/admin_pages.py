@@ -1,5 +1,6 @@
 """The organisers' report page (area ``reports``): ask for a report of the whole expo or some of its
-days, see the jobs making it (the page refreshes itself while one runs), download the PDF and XLSX."""
+days, see the jobs making it (the page refreshes itself while one runs), download the PDF and XLSX;
+and the dashboard during the expo (today beside yesterday, sales so far, who has not reported)."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,9 +23,12 @@ from expo.jobs import JobState, get_job
 from expo.permissions import Area
 from expo.settings import Settings
 from expo.web import page
+from tickets.reports.dashboard import dashboard
 from tickets.reports.jobs import FILES, REPORT_JOB, reports_dir
 from tickets.reports.schemas import ReportRequest
 from tickets.reports.service import report_jobs, request_report
+
+REFRESH_SECONDS = 30  # the dashboard reads its figures again this often (gate scans and sales entries)
 
 MEDIA = {
     "pdf": "application/pdf",
@@ -156,4 +160,20 @@ async def report_file(
     )
 
 
-PAGE_HANDLERS = [report_page, report_submit, report_file]
+@get("/admin/e/{slug:str}/dashboard", include_in_schema=False, guards=[requires(Area.REPORTS)])
+async def dashboard_page(
+    request: Request[Any, Any, Any], *, slug: FromPath[str], db_session: NamedDependency[AsyncSession]
+) -> Template:
+    expo = await venue.get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    return page(
+        request,
+        "admin/expo_dashboard.html",
+        expo=expo,
+        section="dashboard",
+        board=await dashboard(db_session, expo.id),
+        refresh_seconds=REFRESH_SECONDS,
+    )
+
+
+PAGE_HANDLERS = [report_page, report_submit, report_file, dashboard_page]
