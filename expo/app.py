@@ -79,6 +79,7 @@ from expo.security import Passwords
 from expo.settings import Settings
 from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
+from tickets.certificates.pages import PAGE_HANDLERS as CERTIFICATE_PAGES
 from tickets.gate.admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
 from tickets.gate.api import GateAdminController, GateDeviceController, GateStaffController
 from tickets.gate.live import CheckinNotices, channels_plugin
@@ -236,6 +237,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *SALES_PAGES,
             *SALES_ADMIN_PAGES,
             *REPORT_PAGES,
+            *CERTIFICATE_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],
