@@ -68,6 +68,27 @@ class SaleRow:
     flagged: bool
 
 
+@dataclass(frozen=True)
+class BoothBand:
+    """A booth on the hall page: where it is (metres) and its sales band (0: no sales reported or no
+    exhibitor; 1, 2, 3: the lower, middle and upper third of the booths that reported)."""
+
+    code: str
+    x: float
+    y: float
+    w: float
+    d: float
+    band: int
+
+
+@dataclass(frozen=True)
+class HallBands:
+    name: str
+    width_m: float
+    depth_m: float
+    booths: list[BoothBand]
+
+
 @dataclass
 class ReportData:
     expo_name: str
@@ -92,6 +113,7 @@ class ReportData:
     sales_by_category: list[CategorySales] = field(default_factory=list)
     revenue: list[Revenue] = field(default_factory=list)
     sale_rows: list[SaleRow] = field(default_factory=list)
+    halls: list[HallBands] = field(default_factory=list)
 
     @property
     def entries(self) -> int:

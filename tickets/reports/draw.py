@@ -19,7 +19,7 @@ from expo.fonts import draw_text, register_fonts
 from expo.formatting import format_date, format_date_range, format_rupiah
 from expo.i18n import translate
 from expo.pdf_text import cut, wrap
-from tickets.reports.data import Count, ReportData
+from tickets.reports.data import Count, HallBands, ReportData
 
 PAGE_W, PAGE_H = A4
 MARGIN = 40.0
@@ -361,6 +361,50 @@ def _sales(p: _Pages) -> None:
         )
 
 
+BAND_COLOURS = {
+    0: colors.HexColor("#e5e7eb"),  # no exhibitor, or no sales reported
+    1: colors.HexColor("#c7e9d3"),
+    2: colors.HexColor("#5fb987"),
+    3: colors.HexColor("#1b7f4c"),
+}
+
+
+def _hall(p: _Pages, hall: HallBands) -> None:
+    """One hall's booths, each filled with its sales band (a third of the reporting booths)."""
+    p.new_page()
+    p.heading(p.translate("%(hall)s: booths by sales band", hall=hall.name))
+    box_w, box_h = PAGE_W - 2 * MARGIN, p.y - MARGIN - 60
+    scale = min(box_w / max(hall.width_m, 1), box_h / max(hall.depth_m, 1))
+    top = p.y
+    p.c.setStrokeColor(GREY)
+    p.c.rect(MARGIN, top - hall.depth_m * scale, hall.width_m * scale, hall.depth_m * scale)
+    for booth in hall.booths:
+        x, w, d = MARGIN + booth.x * scale, booth.w * scale, booth.d * scale
+        y = top - booth.y * scale - d  # the map's y runs down from the hall's back wall
+        p.c.setFillColor(BAND_COLOURS.get(booth.band, BAND_COLOURS[0]))
+        p.c.setStrokeColor(colors.white)
+        p.c.rect(x, y, w, d, stroke=1, fill=1)
+        size = min(7.0, w * 0.28, d * 0.4)
+        if size >= 3:
+            p.c.setFillColor(colors.white if booth.band == 3 else colors.black)  # white on the darkest band
+            p.text(x + w / 2, y + d / 2 - size / 3, booth.code, size, align="c")
+    p.y = top - hall.depth_m * scale - 18
+    p.c.setFillColor(colors.black)
+    legend = [
+        (0, p.translate("No sales reported")),
+        (1, p.translate("Lower third")),
+        (2, p.translate("Middle third")),
+        (3, p.translate("Upper third")),
+    ]
+    x = MARGIN
+    for band, label in legend:
+        p.c.setFillColor(BAND_COLOURS[band])
+        p.c.rect(x, p.y - 2, 10, 10, stroke=0, fill=1)
+        p.c.setFillColor(colors.black)
+        p.text(x + 14, p.y, label, 8)
+        x += 130
+
+
 def render_report(data: ReportData) -> bytes:
     """The whole report as PDF bytes."""
     pages = _Pages(data)
@@ -368,4 +412,6 @@ def render_report(data: ReportData) -> bytes:
     _visitors(pages)
     _exhibitors(pages)
     _sales(pages)
+    for hall in data.halls:
+        _hall(pages, hall)
     return pages.finish()

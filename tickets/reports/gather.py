@@ -9,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.billing.models import Bill, BillStatus
+from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.models import Exhibitor
 from booths.labels import class_label
 from booths.sales import service as sales
 from booths.sales.models import DailySale
-from booths.venue.models import ProductCluster
+from booths.venue.models import Booth, Hall, ProductCluster
 from booths.venue.service import get_expo
 from expo.formatting import utcnow
 from expo.i18n import current_locale, gettext
@@ -21,8 +22,10 @@ from tickets.gate.figures import gate_figures
 from tickets.gate.texts import REASONS
 from tickets.passes.cards import VISITOR_CATEGORY_LABELS
 from tickets.reports.data import (
+    BoothBand,
     CategorySales,
     Count,
+    HallBands,
     ReportData,
     Revenue,
     SaleRow,
@@ -56,6 +59,43 @@ async def revenue_by_class(session: AsyncSession, expo_id: int) -> list[Revenue]
         .order_by(col(Exhibitor.exhibitor_class))
     )
     return [Revenue(class_label(c), int(n), int(billed), int(paid)) for c, n, billed, paid in rows]
+
+
+def _bands(totals: dict[int, int]) -> dict[int, int]:
+    """Each booth's third (1 lower, 2 middle, 3 upper) among the booths that reported sales."""
+    ranked = sorted((v, k) for k, v in totals.items() if v > 0)
+    n = len(ranked)
+    return {booth: 1 + (3 * i) // n for i, (_, booth) in enumerate(ranked)} if n else {}
+
+
+async def hall_bands(session: AsyncSession, expo_id: int, start: date, end: date) -> list[HallBands]:
+    """Every hall with its booths coloured by the sales band of the exhibitor on it (a confirmed
+    booking); a band is a third of the reporting booths, never a figure."""
+    sold = (
+        sa.select(col(DailySale.exhibitor_id), sa.func.sum(col(DailySale.cash) + col(DailySale.transfer)).label("s"))
+        .where(col(DailySale.expo_id) == expo_id, col(DailySale.day) >= start, col(DailySale.day) <= end)
+        .group_by(col(DailySale.exhibitor_id))
+        .subquery()
+    )
+    rows = await session.execute(
+        sa.select(col(Booth.id), sa.func.coalesce(sold.c.s, 0))
+        .join(Booking, col(Booking.booth_id) == col(Booth.id))
+        .outerjoin(sold, sold.c.exhibitor_id == col(Booking.exhibitor_id))
+        .where(col(Booth.expo_id) == expo_id, col(Booking.status) == BookingStatus.CONFIRMED.value)
+    )
+    bands = _bands({int(booth): int(total) for booth, total in rows})
+    halls = (await session.scalars(sa.select(Hall).where(col(Hall.expo_id) == expo_id).order_by(col(Hall.code)))).all()
+    booths = (await session.scalars(sa.select(Booth).where(col(Booth.expo_id) == expo_id))).all()
+    out = []
+    for hall in halls:
+        mine = [
+            BoothBand(b.code, b.x_m, b.y_m, b.width_m, b.depth_m, bands.get(b.id or 0, 0))
+            for b in booths
+            if b.hall_id == hall.id
+        ]
+        if mine:
+            out.append(HallBands(hall.name, hall.width_m, hall.depth_m, mine))
+    return out
 
 
 async def gather(
@@ -121,6 +161,7 @@ async def _gather(session: AsyncSession, expo_id: int, start: date | None, end: 
         for c in await sales.totals_by_category(session, expo_id, start, end)
     ]
     data.revenue = await revenue_by_class(session, expo_id)
+    data.halls = await hall_bands(session, expo_id, start, end)
     rows = await session.execute(
         sa.select(DailySale, Exhibitor)
         .join(Exhibitor, col(Exhibitor.id) == col(DailySale.exhibitor_id))

@@ -24,6 +24,7 @@ from expo.settings import Settings
 from tests.support.factories import expo_day, make_member_token
 from tests.support.gate import gate_world, issue, scan_row
 from tests.support.jobs import run_jobs
+from tests.support.pages import shown as t
 from tests.support.passes import log_in_as, pdf_text, post_form
 from tests.support.sales import exhibitor_with_booth
 from tickets.gate.models import Direction
@@ -100,6 +101,10 @@ async def test_the_report_pdf_and_workbook_match_the_database(
     assert rupiah(total) in text
     assert rupiah(1_250_000 + 800_000 + 430_000 + 300_000) in text  # day 1's row
     assert "Kuliner" in text  # three exhibitors in the category: it is shown
+    hall_page = text.split(t("%(hall)s: booths by sales band", hall="Hall A"))
+    assert len(hall_page) == 2  # the hall's page, its booths coloured by sales band
+    assert "A-01" in hall_page[1]
+    assert t("Upper third") in hall_page[1]
     for name in names:  # published figures are totals: no exhibitor's name
         assert name not in text
 
