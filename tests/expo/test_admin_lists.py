@@ -179,7 +179,7 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
     log_in(client, await make_member_token(session, venue.expo_id, CommitteeRole.TREASURER))
     page = await client.get(f"/admin/e/{slug}/bookings")
     assert page.status_code == 200
-    assert NAV_SECTION.findall(page.text) == ["exhibitors", "bookings", "applications"]
+    assert NAV_SECTION.findall(page.text) == ["exhibitors", "bookings", "applications", "sales", "dashboard", "report"]
     assert f'href="/admin/e/{slug}/bookings" data-section="bookings" aria-current="page"' in page.text
     assert (await client.get(f"/admin/e/{slug}/booths")).status_code == 403
     overview = await client.get("/admin")
@@ -205,6 +205,9 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
         "exhibitors",
         "bookings",
         "applications",
+        "sales",
+        "dashboard",
+        "report",
         "allocation",
         "map",
         "passes",
