@@ -56,6 +56,8 @@ from booths.maps.pages import PAGE_HANDLERS as MAP_PAGES
 from booths.messages.admin_pages import PAGE_HANDLERS as MESSAGE_ADMIN_PAGES
 from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PAGES
 from booths.pricing.admin_pages import PAGE_HANDLERS as PRICING_PAGES
+from booths.sales.admin_pages import PAGE_HANDLERS as SALES_ADMIN_PAGES
+from booths.sales.pages import PAGE_HANDLERS as SALES_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
@@ -95,6 +97,7 @@ from expo.settings import Settings
 from expo.storage import storage_from_settings
 from expo.templating import STATIC_DIR, template_config
 from expo.web import LocaleMiddleware
+from tickets.certificates.pages import PAGE_HANDLERS as CERTIFICATE_PAGES
 from tickets.gate.admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
 from tickets.gate.api import GateAdminController, GateDeviceController, GateStaffController
 from tickets.gate.live import CheckinNotices, channels_plugin
@@ -104,6 +107,7 @@ from tickets.passes.api import PassController
 from tickets.passes.display import TEMPLATE_GLOBALS as PASS_TEMPLATE_GLOBALS
 from tickets.passes.pages import PAGE_HANDLERS as PASS_PAGES
 from tickets.passes.public_api import GateController, PublicPassController
+from tickets.reports.admin_pages import PAGE_HANDLERS as REPORT_PAGES
 
 # Every domain's tables: importing a models module registers its tables on the one MetaData. Alembic's
 # environment and the migration tests load them all from here, whether or not the app mounts a domain.
@@ -121,6 +125,7 @@ MODEL_MODULES = (
     "booths.billing.models",
     "booths.billing.statement_models",
     "booths.billing.gateway.models",
+    "booths.sales.models",
     "tickets.passes.models",
     "tickets.gate.models",
     "expo.jobs.models",
@@ -133,7 +138,9 @@ JOB_MODULES = (
     "booths.notifications.triggers",
     "booths.billing.bills",
     "booths.billing.receipt_batch",
+    "booths.sales.reminders",
     "tickets.passes.jobs",
+    "tickets.reports.jobs",
 )
 
 
@@ -263,6 +270,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PROOF_PAGES,
             *GATEWAY_API,
             *GATEWAY_PAGES,
+            *SALES_PAGES,
+            *SALES_ADMIN_PAGES,
+            *REPORT_PAGES,
+            *CERTIFICATE_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],

@@ -22,6 +22,7 @@ class MessageKind(StrEnum):
     HOLD_LAPSED = "hold_lapsed"  # the payment deadline passed: the booth is free again
     PAYMENT_RECEIVED = "payment_received"  # with the receipt's link
     PROOF_REJECTED = "proof_rejected"  # the treasurer refused a proof of transfer, or asks for a new one
+    SALES_REMINDER = "sales_reminder"  # the evening of an expo day: enter the day's sales
 
 
 ACCOUNT_KINDS = frozenset({MessageKind.VERIFY_EMAIL, MessageKind.PASSWORD_RESET})

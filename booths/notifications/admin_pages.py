@@ -32,6 +32,7 @@ KIND_LABELS = {
     MessageKind.HOLD_LAPSED: N_("The payment deadline passed and the booth is free again"),
     MessageKind.PAYMENT_RECEIVED: N_("Payment received, with the receipt"),
     MessageKind.PROOF_REJECTED: N_("A proof of transfer was refused or a new one is needed"),
+    MessageKind.SALES_REMINDER: N_("The evening of each expo day: a reminder to enter the day's sales"),
 }
 
 

@@ -18,6 +18,7 @@ from booths.maps.models import VenueFeature, VenueMap
 from booths.notifications.models import MessageSetting
 from booths.notifications.triggers import schedule_expo_tomorrow
 from booths.pricing.models import ClassSetting
+from booths.sales.reminders import schedule_sales_reminders
 from booths.venue.events import ExpoCopied, expo_copied
 from booths.venue.models import Booth, BoothPackage, Expo, ExpoDay, Hall, ProductCluster
 from booths.venue.schemas import ExpoCopy
@@ -141,4 +142,5 @@ async def copy_expo(session: AsyncSession, source_id: int, data: ExpoCopy, by: C
         after={"from": source.slug, "slug": expo.slug, "starts_on": starts_on, "ends_on": ends_on},
     )
     await schedule_expo_tomorrow(session, expo)
+    await schedule_sales_reminders(session, expo)
     return expo

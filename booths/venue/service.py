@@ -20,6 +20,7 @@ from booths.bookings.models import Booking, BookingStatus
 from booths.committee.service import add_member
 from booths.exhibitors.models import Exhibitor
 from booths.notifications.triggers import schedule_expo_tomorrow
+from booths.sales.reminders import schedule_sales_reminders
 from booths.venue import geometry
 from booths.venue.lifecycle import check_not_over, expo_state, is_over
 from booths.venue.models import Booth, BoothPackage, BoothType, Expo, ExpoDay, Hall, HallKind, ProductCluster
@@ -149,6 +150,7 @@ async def create_expo(session: AsyncSession, data: ExpoCreate, created_by: Curre
         await add_creator(session, expo, created_by)
         await record(session, created_by, expo.id, "expo.created", expo.name, after=snapshot(expo, _EXPO_FIELDS))
     await schedule_expo_tomorrow(session, expo)
+    await schedule_sales_reminders(session, expo)
     return expo
 
 
@@ -221,6 +223,8 @@ async def update_settings(session: AsyncSession, expo_id: int, data: ExpoSetting
         await record(session, by, expo_id, "expo.updated", expo.name, before=old, after=new)
     if expo.starts_on != before_range[0]:
         await schedule_expo_tomorrow(session, expo)  # the reminder planned for the old first day sends nothing
+    if (expo.starts_on, expo.ends_on) != before_range:
+        await schedule_sales_reminders(session, expo)  # new days get theirs; removed days' jobs send nothing
     return expo
 
 

@@ -187,6 +187,9 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
         "refunds",
         "revenue",
         "applications",
+        "sales",
+        "dashboard",
+        "report",
     ]
     assert f'href="/admin/e/{slug}/bookings" data-section="bookings" aria-current="page"' in page.text
     assert (await client.get(f"/admin/e/{slug}/booths")).status_code == 403
@@ -217,6 +220,9 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
         "refunds",
         "revenue",
         "applications",
+        "sales",
+        "dashboard",
+        "report",
         "allocation",
         "map",
         "passes",

@@ -18,7 +18,7 @@ from tests.support.factories import PASSWORDS, Venue, bearer, expo_day, make_use
 from tests.support.passes import Client
 from tickets.gate import devices
 from tickets.gate import staff as gate_staff
-from tickets.gate.models import GateDevice, GateDirections
+from tickets.gate.models import Direction, GateDevice, GateDirections, Scan, ScanReason, ScanStatus
 from tickets.gate.scan_facts import GateFacts, gate_facts
 from tickets.gate.schemas import GateCreate
 from tickets.passes import issuing
@@ -181,3 +181,30 @@ async def gate_staff_token(session: AsyncSession, expo_id: int, gate_name: str |
     await gate_staff.assign(session, gate.id, email)
     await session.commit()
     return token
+
+
+def scan_row(
+    device: GateDevice,
+    pass_: ExpoPass,
+    at: datetime,
+    direction: Direction = Direction.ENTRY,
+    reason: ScanReason = ScanReason.OK,
+    *,
+    annulled: bool = False,
+) -> Scan:
+    """A stored scan as the check-in writes it, for tests of what is read from scans (figures, reports)."""
+    assert device.id is not None
+    return Scan(
+        expo_id=device.expo_id,
+        gate_id=device.gate_id,
+        device_id=device.id,
+        client_scan_id=nonce(),
+        pass_id=pass_.id,
+        serial=pass_.serial,
+        kind_code="visitor",
+        direction=direction,
+        status=ScanStatus.OK if reason == ScanReason.OK else ScanStatus.REFUSED,
+        reason=reason,
+        scanned_at=at,
+        annulled_at=at + timedelta(minutes=1) if annulled else None,
+    )

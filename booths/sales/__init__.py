@@ -1,0 +1,1 @@
+"""Daily sales that exhibitors report for each expo day (omzet, transactions, orders, deals)."""

@@ -1,0 +1,1 @@
+"""Certificates of participation (sertifikat keikutsertaan) for exhibitors, verifiable by QR."""
