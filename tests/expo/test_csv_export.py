@@ -14,7 +14,7 @@ from booths.venue.models import Booth
 from expo.csv_export import CsvSheet, csv_text, neutralise, restore
 from expo.models import Role
 from tests.support import ROOT
-from tests.support.factories import bearer, exhibitor_payload, make_user_token, make_venue
+from tests.support.factories import bearer, exhibitor_payload, make_user_token, make_venue, signup_exhibitor
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
 from tests.support.passes import Client
 
@@ -122,12 +122,37 @@ async def _exhibitors_csv(client: Client, session: AsyncSession, organiser: dict
     return path, (await client.get(path, headers=organiser)).text
 
 
+async def _addon_orders_csv(client: Client, session: AsyncSession, organiser: dict[str, str]) -> tuple[str, str]:
+    """A fascia board whose text an exhibitor typed as a formula, on the logistics list."""
+    from booths.billing.addon_schemas import AddOnIn, AddOnOrderIn
+    from booths.billing.addons import create_addon, order_addon
+    from booths.billing.models import AddOnKind
+    from expo.accounts import system_user
+
+    venue = await make_venue(session)
+    _, token = await signup_exhibitor(client, venue.expo_id, exhibitor_class="umkm")
+    held = await client.post(f"/api/booths/{venue.booth_ids[0]}/hold", headers=bearer(token))
+    assert held.status_code == 201, held.text
+    fascia = await create_addon(
+        session,
+        venue.expo_id,
+        AddOnIn(code="fascia", kind=AddOnKind.FASCIA, name="-Papan nama", price=50_000),
+        system_user(),
+    )
+    assert fascia.id is not None
+    await order_addon(session, int(held.json()["id"]), AddOnOrderIn(addon_id=fascia.id, text=HYPERLINK), system_user())
+    await session.commit()
+    path = f"/admin/e/{venue.expo.slug}/payments/addons/orders.csv"
+    return path, (await client.get(path, headers=organiser)).text
+
+
 # Every route that answers text/csv, with a way to fill it with formula-like values through the API.
 EXPORTS = {
     "/api/expos/{expo_id:int}/booths.csv": _booths_csv,
     "/api/expos/{expo_id:int}/features.csv": _features_csv,
     "/api/expos/{expo_id:int}/scans.csv": _scans_csv,
     "/admin/e/{slug:str}/exhibitors.csv": _exhibitors_csv,
+    "/admin/e/{slug:str}/payments/addons/orders.csv": _addon_orders_csv,
 }
 
 
