@@ -8,6 +8,8 @@ Prints JSON lines::
     {"name": "report.total_s", "value": 4.1, "unit": "s", "scale": 1.0}
 
 ``--scale 0.25`` divides every size (for a loaded machine); the figures say which scale ran.
+With ``EXPO_TEST_POSTGRES_URL`` set (a local server) it runs on PostgreSQL too, in a database of its own
+that it drops afterwards; ``--engines sqlite`` keeps to SQLite.
 Run: ``.venv/bin/python bench/report.py [--scale 1]`` (docs/benchmarks.md).
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import resource
 import subprocess
@@ -32,6 +35,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
 from booths.bookings.models import Booking, BookingStatus  # noqa: E402
@@ -56,6 +61,7 @@ REGENCIES = ("Jombang", "Kediri", "Mojokerto", "Nganjuk", "Surabaya", "Malang", 
 CATEGORIES = ("umum", "santri", "pelajar", "mahasiswa")
 CLASSES = ("pesantren", "umkm", "koperasi")
 CHUNK = 10_000
+LOCAL_DB_HOSTS = {"127.0.0.1", "localhost", "::1", None}
 
 
 def emit(name: str, value: float, unit: str, **extra: object) -> None:
@@ -152,7 +158,7 @@ async def seed(url: str, scale: float) -> int:
         await engine.dispose()
 
 
-async def measure(url: str, expo_id: int, scale: float) -> None:
+async def measure(url: str, expo_id: int, scale: float, engine_name: str) -> None:
     from tickets.reports.draw import render_report
     from tickets.reports.gather import gather
     from tickets.reports.workbook import render_workbook
@@ -170,30 +176,58 @@ async def measure(url: str, expo_id: int, scale: float) -> None:
     finally:
         await engine.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    emit("report.gather_s", gathered - began, "s", scale=scale)
-    emit("report.pdf_s", drawn - gathered, "s", scale=scale, bytes=len(pdf))
-    emit("report.xlsx_s", written - drawn, "s", scale=scale, bytes=len(xlsx))
-    emit("report.total_s", written - began, "s", scale=scale)
-    emit("report.peak_rss_mb", rss_mb, "MB", scale=scale)
+    emit("report.gather_s", gathered - began, "s", engine=engine_name, scale=scale)
+    emit("report.pdf_s", drawn - gathered, "s", engine=engine_name, scale=scale, bytes=len(pdf))
+    emit("report.xlsx_s", written - drawn, "s", engine=engine_name, scale=scale, bytes=len(xlsx))
+    emit("report.total_s", written - began, "s", engine=engine_name, scale=scale)
+    emit("report.peak_rss_mb", rss_mb, "MB", engine=engine_name, scale=scale)
+
+
+async def _admin(server_url: str, sql: str) -> None:
+    engine = create_async_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(sa.text(sql))
+    finally:
+        await engine.dispose()
+
+
+def _run(engine: str, url: str, scale: float) -> None:
+    upgrade(url)
+    began = time.perf_counter()
+    expo_id = asyncio.run(seed(url, scale))
+    print(f"# {engine}: seeded in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    subprocess.run(  # a fresh process: its peak memory is the report's, not the seeding's
+        [sys.executable, __file__, "--scale", str(scale), "--engine", engine, "--measure", url, str(expo_id)],
+        check=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--engine", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, metavar=("URL", "EXPO_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        asyncio.run(measure(args.measure[0], int(args.measure[1]), args.scale))
+        asyncio.run(measure(args.measure[0], int(args.measure[1]), args.scale, args.engine))
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'report.db'}"
-        upgrade(url)
-        began = time.perf_counter()
-        expo_id = asyncio.run(seed(url, args.scale))
-        print(f"# seeded in {time.perf_counter() - began:.1f} s", file=sys.stderr)
-        subprocess.run(  # a fresh process: its peak memory is the report's, not the seeding's
-            [sys.executable, __file__, "--scale", str(args.scale), "--measure", url, str(expo_id)], check=True
-        )
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if "sqlite" in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            _run("sqlite", f"sqlite+aiosqlite:///{Path(tmp) / 'report.db'}", args.scale)
+    postgres_url = os.environ.get("EXPO_TEST_POSTGRES_URL")
+    if "postgres" in engines and postgres_url:
+        url = make_url(postgres_url)
+        if url.host not in LOCAL_DB_HOSTS:
+            raise SystemExit(f"refusing to create databases on {url.host}: this bench only targets 127.0.0.1")
+        name = f"expo_bench_report_{os.getpid()}"
+        asyncio.run(_admin(postgres_url, f'CREATE DATABASE "{name}"'))
+        try:
+            _run("postgres", url.set(database=name).render_as_string(hide_password=False), args.scale)
+        finally:
+            asyncio.run(_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -132,6 +132,7 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
     from expo.database import create_engine, session_scope
     from expo.security import Passwords
     from tickets.demo.passes import seed_demo_passes  # also registers the passes tables, which a reset empties
+    from tickets.demo.past import past_dates, seed_past_edition
 
     engine = create_engine(settings)
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
@@ -145,10 +146,13 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
             else:
                 return "database already has data; demo not seeded (use `expo demo --reset` to start over)"
             counts |= await seed_demo_passes(session)
+            counts |= await seed_past_edition(session, today)
         starts, ends = demo_dates(today)
+        past_starts, past_ends = past_dates(today)
         return (
             f"demo expo seeded: open {starts.isoformat()} to {ends.isoformat()}, gate rehearsal day today"
-            f" ({today.isoformat()}, open all day); " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            f" ({today.isoformat()}, open all day); its past edition ran {past_starts.isoformat()} to"
+            f" {past_ends.isoformat()}; " + ", ".join(f"{k} {v}" for k, v in counts.items())
         )
     finally:
         await engine.dispose()

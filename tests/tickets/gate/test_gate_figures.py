@@ -2,6 +2,7 @@
 the same person), the peak inside, per gate and hour (expo time), by regency and category, refusals;
 annulled scans do not count, and a range without scans gives zeros."""
 
+import random
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from tests.support.factories import expo_day
 from tests.support.gate import GateWorld, issue, paired_device
 from tests.support.gate import scan_row as scan
 from tickets.gate.figures import gate_figures
-from tickets.gate.models import Direction, ScanReason
+from tickets.gate.models import Direction, Scan, ScanReason, ScanStatus
 
 pytestmark = pytest.mark.anyio
 
@@ -79,3 +80,64 @@ async def test_figures_for_a_range_count_people_once_and_follow_who_is_inside(
     empty = await gate_figures(session, world.expo_id, expo_day(5), expo_day(5))
     assert (empty.entries, empty.visitors, empty.peak, empty.by_category) == (0, 0, None, {})
     assert [d.day for d in empty.days] == [expo_day(5)]
+
+
+def _followed_in_python(scans: list[Scan], staff: set[str]) -> dict[date, tuple[int, int, datetime | None]]:
+    """The figures as they were computed before the database did it: every admitted scan read in time
+    order, who is inside followed pass by pass (a day boundary sends everyone home). The reference the
+    SQL window functions must equal: (visitors, peak inside, when) per local day."""
+    figures: dict[date, tuple[int, int, datetime | None]] = {}
+    inside: set[int] = set()
+    seen: set[int] = set()
+    current: date | None = None
+    peak, peak_at = 0, None
+    for scan_ in sorted(scans, key=lambda s: (s.scanned_at, s.id or 0)):
+        if scan_.status != ScanStatus.OK or scan_.annulled_at is not None:
+            continue
+        day = scan_.scanned_at.astimezone(JAKARTA).date()
+        if day != current:
+            current, inside, seen, peak, peak_at = day, set(), set(), 0, None
+        if scan_.pass_id is None:
+            continue
+        if scan_.direction != Direction.ENTRY:
+            inside.discard(scan_.pass_id)
+        else:
+            if scan_.kind_code not in staff:
+                seen.add(scan_.pass_id)
+            inside.add(scan_.pass_id)
+            if len(inside) > peak:
+                peak, peak_at = len(inside), scan_.scanned_at
+        figures[day] = (len(seen), peak, peak_at)
+    return figures
+
+
+async def test_the_peak_counted_in_the_database_equals_following_each_scan(
+    session: AsyncSession, world: GateWorld
+) -> None:
+    """Re-entries, exits, a second entry while inside (an offline admission), an exit of someone not
+    inside, scans in the same minute, staff, a scan of no pass, two days: the SQL peak and visitors are
+    those of following every scan."""
+    rng = random.Random(17)
+    d1, d2 = expo_day(1), expo_day(2)
+    people = [(await issue(session, world, days=[d1, d2], name=f"Tamu {n}"))[0] for n in range(8)]
+    crew, _ = await issue(session, world, days=[d1, d2], name="Penjaga Stan")  # scanned as exhibitor staff below
+    scans = []
+    for n in range(400):
+        pass_ = crew if n % 9 == 0 else rng.choice(people)
+        day = d1 if n < 250 else d2
+        direction = Direction.ENTRY if rng.random() < 0.6 else Direction.EXIT
+        row = scan(world.device, pass_, wib(day, rng.randint(9, 11), rng.randint(0, 59)), direction)
+        row.kind_code = "exhibitor" if pass_ is crew else "visitor"
+        if n % 37 == 0:
+            row.pass_id = None  # a scan the server could not tie to a pass still counts as an entry
+        if n % 41 == 0:
+            row.annulled_at = row.scanned_at
+        scans.append(row)
+    session.add_all(scans)
+    await session.commit()
+
+    expected = _followed_in_python(scans, {"exhibitor"})
+    figures = await gate_figures(session, world.expo_id, d1, d2)
+    got = {d.day: (d.visitors, d.peak_inside, d.peak_at) for d in figures.days}
+    assert got == expected
+    assert all(peak > 1 for _, peak, _ in got.values())  # the fixture does reach more than one inside
