@@ -196,16 +196,31 @@ def _rate_limit(name: str, per_minute: int) -> RateLimitConfig:
     )
 
 
+_ALCHEMY_KEY_REGISTRIES = (
+    "_SESSION_SCOPE_KEY_REGISTRY",
+    "_ENGINE_APP_STATE_KEY_REGISTRY",
+    "_SESSIONMAKER_APP_STATE_KEY_REGISTRY",
+)
+
+
+def _alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+    """advanced-alchemy keeps every config's state keys in class-wide sets and renames a repeated key
+    (``_sqlalchemy_db_session_1``, ``_2``, ...) by recursion, one level per app built before: a process
+    that builds about a thousand apps (the test suite) hits Python's recursion limit. The keys live in each
+    app's own state and each request's scope, so every app of a process may use the same ones."""
+    for registry in _ALCHEMY_KEY_REGISTRIES:
+        getattr(SQLAlchemyAsyncConfig, registry).clear()
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        metadata=metadata,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings()
     engine = create_engine(settings)
-    alchemy = SQLAlchemyPlugin(
-        config=SQLAlchemyAsyncConfig(
-            engine_instance=engine,
-            session_config=AsyncSessionConfig(expire_on_commit=False),
-            metadata=metadata,
-        )
-    )
+    alchemy = SQLAlchemyPlugin(config=_alchemy_config(engine))
     channels = channels_plugin(settings)
     load_job_handlers(settings)  # the kinds' names for the pages, and the embedded worker's handlers
     start_worker, stop_worker = _embedded_worker(settings, engine)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.anyio
 
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Operations that answer a file, not JSON, or need an id this world does not make.
-SKIP = re.compile(r"\.(csv|pdf|png)$|/download$|\{(job_id|application_id|run_id)\}")
+SKIP = re.compile(r"\.(csv|pdf|png)$|/download$|\{(job_id|application_id|run_id|batch_id)\}")
 
 
 def test_utc_z() -> None:
