@@ -6,6 +6,7 @@ is a price that lands on bills, which the treasurer answers for; organisers have
 set-up area (packages) is not given to treasurers, who would then not see what exhibitors are billed.
 """
 
+import asyncio
 import re
 from typing import Annotated, Any
 
@@ -245,7 +246,8 @@ async def admin_addon_orders_csv(*, slug: FromPath[str], db_session: NamedDepend
 async def admin_addon_orders_xlsx(*, slug: FromPath[str], db_session: NamedDependency[AsyncSession]) -> Response[bytes]:
     expo = await _expo(db_session, slug)
     assert expo.id is not None
-    content = logistics_xlsx(await addons.logistics(db_session, expo.id))
+    # Built in a worker thread, like the revenue workbook: CPU work, not for the event loop.
+    content = await asyncio.to_thread(logistics_xlsx, await addons.logistics(db_session, expo.id))
     return Response(
         content,
         media_type=XLSX,
