@@ -18,8 +18,8 @@ from booths.billing import revenue
 from booths.billing.revenue import GroupBy, OpenBill
 from booths.billing.sheets import revenue_xlsx
 from booths.billing.states import BillState
-from booths.billing.words import WORDS, bill_state_label
-from booths.labels import class_label
+from booths.billing.words import WORDS
+from booths.labels import bill_state_label, class_label
 from booths.venue import service as venue
 from expo.auth import requires
 from expo.formatting import utcnow

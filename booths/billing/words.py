@@ -1,18 +1,8 @@
 """Words for the money codes the add-on, refund and revenue pages show (stored codes never reach a page)."""
 
 from booths.billing.models import AddOnKind
+from booths.labels import bill_state_label  # one wording of a bill's state, for every page
 from expo.i18n import gettext
-
-
-def bill_state_label(state: str) -> str:
-    labels = {
-        "unpaid": gettext("Unpaid"),
-        "partly_paid": gettext("Partly paid"),
-        "paid": gettext("Paid"),
-        "overdue": gettext("Overdue"),
-        "void": gettext("Void"),
-    }
-    return labels.get(str(state), str(state))
 
 
 def addon_kind_label(kind: str) -> str:
