@@ -300,3 +300,25 @@ async def test_a_lapsed_deadline_frees_the_booth_and_says_so(
     assert len(told) == 2  # e-mail, and WhatsApp (sent, or a wa.me link for the committee)
     assert "email" in {m.channel for m in told}
     assert bill.number in told[0].body_text
+
+
+async def test_the_counts_per_state_read_overdue_like_the_bills_do(client: Client, session: AsyncSession) -> None:
+    from booths.billing.views import state_counts
+
+    venue, _, bill = await _held(client, session)
+    _, _, paid = await _held(client, session, venue, booth=1)
+    assert paid.id is not None
+    await record_payment(
+        session, paid.id, amount=paid.total, method=PaymentMethod.CASH, paid_on=TODAY, actor=system_user()
+    )
+    counts = await state_counts(session, venue.expo_id)
+    assert counts == {
+        BillState.UNPAID: 1,
+        BillState.PARTLY_PAID: 0,
+        BillState.PAID: 1,
+        BillState.OVERDUE: 0,
+        BillState.VOID: 0,
+    }
+    await session.execute(sa.update(Bill).where(col(Bill.id) == bill.id).values(due_at=utcnow() - timedelta(minutes=1)))
+    counts = await state_counts(session, venue.expo_id)
+    assert (counts[BillState.UNPAID], counts[BillState.OVERDUE]) == (0, 1)
