@@ -1,5 +1,6 @@
 """Field types and the strict base that every booths request schema uses."""
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
@@ -59,3 +60,16 @@ class Strict(CleanInput):
     fields marked ``MULTI_LINE``), the same on SQLite and PostgreSQL."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+_TYPED_RUPIAH = re.compile(r"^\s*-?\s*(Rp\.?\s*)?[\d.,\s]+$", re.IGNORECASE)
+
+
+def typed_rupiah(text: str) -> str:
+    """What a page's amount field holds, for a ``Rupiah`` schema field: people type ``1.500.000`` or
+    ``Rp 1.500.000`` (the digits are kept; a minus too, so that it is refused, not lost); anything else
+    stays as typed, for the schema to refuse with its own message."""
+    if not _TYPED_RUPIAH.match(text):
+        return text.strip()
+    digits = re.sub(r"\D", "", text)
+    return f"-{digits}" if text.strip().startswith("-") else digits

@@ -7,7 +7,6 @@ set-up area (packages) is not given to treasurers, who would then not see what e
 """
 
 import asyncio
-import re
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -26,6 +25,7 @@ from booths.billing.words import WORDS
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.exhibitors import service as exhibitors
+from booths.fields import typed_rupiah
 from booths.venue import service as venue
 from booths.venue.models import Expo
 from expo.accounts import CurrentUser
@@ -37,12 +37,6 @@ from expo.permissions import Area
 from expo.web import page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MONEY = re.compile(r"^\s*(Rp\.?\s*)?[\d.,\s]+$", re.IGNORECASE)
-
-
-def _money(text: str) -> str:
-    """``1.500.000`` or ``Rp 150.000`` as digits; anything else as typed (the schema refuses it)."""
-    return re.sub(r"\D", "", text) if _MONEY.match(text) else text.strip()
 
 
 async def _expo(db_session: AsyncSession, slug: str) -> Expo:
@@ -70,7 +64,7 @@ class AddOnForm(BaseModel):
                 "name": self.name,
                 "unit": self.unit,
                 "unit_size": self.unit_size.strip() or "1",
-                "price": _money(self.price) or "0",
+                "price": typed_rupiah(self.price) or "0",
                 "max_quantity": self.max_quantity.strip() or "1",
                 "active": bool(self.active),
             }

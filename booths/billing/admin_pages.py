@@ -16,6 +16,7 @@ from booths.billing.models import DownPayment, PaymentMethod, PaymentSetup
 from booths.billing.notices import bank_accounts
 from booths.billing.schemas import AccountIn, DeskPaymentIn, ReverseIn, SetupIn
 from booths.billing.states import BillState
+from booths.fields import typed_rupiah
 from booths.venue import service as venue
 from booths.venue.models import Expo
 from expo.accounts import CurrentUser
@@ -35,12 +36,6 @@ async def _expo(db_session: AsyncSession, slug: str) -> tuple[Expo, int]:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
     return expo, expo.id
-
-
-def _money(text: str) -> str:
-    """``Rp 1.500.000`` -> ``1500000`` (a minus kept, so that it is refused, not lost)."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return f"-{digits}" if text.strip().startswith("-") else digits
 
 
 def _notice(msg: str) -> str | None:
@@ -147,7 +142,7 @@ async def record_submit(
     async def record() -> None:
         _, expo_id = await _expo(db_session, slug)
         await views.bill_for_committee(db_session, expo_id, bill_id, user)  # of this expo
-        values = data.model_dump() | {"amount": _money(data.amount) or "0", "paid_on": data.paid_on or None}
+        values = data.model_dump() | {"amount": typed_rupiah(data.amount) or "0", "paid_on": data.paid_on or None}
         payment = DeskPaymentIn.model_validate(values)
         await ledger.record_payment(
             db_session,
@@ -300,7 +295,7 @@ async def setup_submit(
             "cash_enabled": bool(data.cash_enabled),
             "unique_code": bool(data.unique_code),
             "online_enabled": bool(data.online_enabled),
-            "down_payment_value": _money(data.down_payment_value) or "0",
+            "down_payment_value": typed_rupiah(data.down_payment_value) or "0",
             "rest_due_on": data.rest_due_on or None,
         }
         await setup.save_setup(db_session, expo_id, SetupIn.model_validate(values), user)

@@ -1,7 +1,6 @@
 """Proof-of-transfer pages: the exhibitor's upload (a form on "My booking"), the file itself (for its
 exhibitor and the expo's treasurer or organiser only), and the treasurer's queue of proofs to review."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.billing import proofs
 from booths.billing.models import Bill, PaymentMethod, PaymentProof
 from booths.billing.states import bill_state, outstanding
-from booths.fields import Rupiah, Strict
+from booths.fields import Rupiah, Strict, typed_rupiah
 from booths.venue.models import Expo
 from booths.venue.service import get_expo_by_slug
 from expo.accounts import CurrentUser
@@ -35,12 +34,6 @@ from expo.web import page
 PROOF_MAX_EDGE = 2400
 PROOF_FIELDS = {"file", "amount", "paid_on", "sender_bank", "sender_name"}
 REVIEW_FIELDS = {"amount", "paid_on", "method", "reason"}
-_MONEY_RE = re.compile(r"^\s*(rp\.?)?\s*[\d.,\s]+$", re.IGNORECASE)
-
-
-def money_digits(text: str) -> str:
-    """People type ``1.500.000`` or ``Rp 1.500.000``; keep the digits of such input."""
-    return re.sub(r"\D", "", text) if _MONEY_RE.match(text) else text.strip()
 
 
 def proof_notice(code: str) -> str | None:
@@ -124,7 +117,7 @@ async def send_proof(
         values.update({k: v for k, v in fields.items() if k in PROOF_FIELDS})
         form = ProofIn.model_validate(
             {
-                "amount": money_digits(fields.get("amount", "")),
+                "amount": typed_rupiah(fields.get("amount", "")),
                 "paid_on": fields.get("paid_on", ""),
                 "sender_bank": fields.get("sender_bank", ""),
                 "sender_name": fields.get("sender_name", ""),
@@ -259,7 +252,7 @@ async def accept(
         expo = await _expo(db_session, slug)
         assert expo.id is not None
         form = AcceptIn.model_validate(
-            {"amount": money_digits(data.amount), "paid_on": data.paid_on, "method": data.method}
+            {"amount": typed_rupiah(data.amount), "paid_on": data.paid_on, "method": data.method}
         )
         await proofs.accept_proof(
             db_session, proof_id, expo.id, actor=user, amount=form.amount, paid_on=form.paid_on, method=form.method

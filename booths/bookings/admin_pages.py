@@ -1,6 +1,5 @@
 """Organiser booking pages: the bookings list (confirm, cancel, move, assign) and class approval."""
 
-import re
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -16,6 +15,7 @@ from booths.bookings.schemas import BookingRead, PaymentIn
 from booths.exhibitors import approval
 from booths.exhibitors import service as exhibitors
 from booths.exhibitors.validation import normalise_booth_code
+from booths.fields import typed_rupiah
 from booths.labels import notice_text
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
@@ -31,12 +31,6 @@ ShortText = Annotated[str, Parameter(max_length=100)]
 BOOKING_STATUSES = tuple(s.value for s in BookingStatus)
 PAYMENT_METHODS = ("transfer", "cash", "qris", "waived", "other")
 _BOOKING_FILTERS = ("status", "q", *LIST_KEYS)
-_MONEY_RE = re.compile(r"^\s*(rp\.?)?\s*[\d.,\s]+$", re.IGNORECASE)
-
-
-def _money(text: str) -> str:
-    """People type ``1.500.000`` or ``Rp 1.500.000``; keep the digits of such input."""
-    return re.sub(r"\D", "", text) if _MONEY_RE.match(text) else text.strip()
 
 
 # --- bookings ------------------------------------------------------------------------------------
@@ -166,7 +160,7 @@ async def admin_bookings(
 
 def _payment(amount: str, method: str, reference: str) -> PaymentIn | None:
     """The payment typed into a form; none when no amount is given (unless the fee is waived)."""
-    digits = _money(amount)
+    digits = typed_rupiah(amount)
     if not digits and method != "waived":
         return None
     return PaymentIn.model_validate({"amount": digits or "0", "method": method, "reference": reference.strip()})

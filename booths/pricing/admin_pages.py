@@ -1,6 +1,5 @@
 """The committee's pages of packages, exhibitor classes and prices, and of the expo's booking rules."""
 
-import re
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -11,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.exhibitors.models import ExhibitorClass
+from booths.fields import typed_rupiah
 from booths.pricing import service as pricing
 from booths.pricing.schemas import BookingRules, ClassesUpdate, PriceMatrix
 from booths.venue import service as venue
@@ -23,16 +23,7 @@ from expo.i18n import gettext
 from expo.permissions import Area
 from expo.web import page
 
-_MONEY = re.compile(r"^\s*-?\s*(Rp\.?\s*)?[\d.,\s]+$", re.IGNORECASE)
 _CLASSES = tuple(ExhibitorClass)
-
-
-def _money(text: str) -> str:
-    """People type ``1.500.000`` or ``Rp 1.500.000`` (a minus kept, so that it is refused, not lost)."""
-    if not _MONEY.match(text):
-        return text.strip()
-    digits = re.sub(r"\D", "", text)
-    return f"-{digits}" if text.strip().startswith("-") else digits
 
 
 def _notice(msg: str) -> str | None:
@@ -125,9 +116,9 @@ async def admin_save_prices(
         for name, value in posted.items():
             parts = name.split(".")
             if len(parts) == 3 and parts[2] == "price":
-                rows.setdefault(parts[1], {"class_prices": {}})["price"] = _money(value)
+                rows.setdefault(parts[1], {"class_prices": {}})["price"] = typed_rupiah(value)
             elif len(parts) == 4 and parts[2] == "class_prices":
-                price = _money(value)
+                price = typed_rupiah(value)
                 rows.setdefault(parts[1], {"class_prices": {}})["class_prices"][parts[3]] = price or None
         await pricing.save_prices(db_session, expo_id, PriceMatrix.model_validate({"packages": rows}), user)
 
@@ -191,7 +182,7 @@ class PackageForm(BaseModel):
             "chairs": self.chairs.strip() or "0",
             "power_watts": self.power_watts.strip() or "0",
             "staff_quota": self.staff_quota.strip() or "0",
-            "price": _money(self.price) or "0",
+            "price": typed_rupiah(self.price) or "0",
             "shell": bool(self.shell),
             "fascia": bool(self.fascia),
         }
