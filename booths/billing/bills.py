@@ -29,6 +29,7 @@ from booths.bookings import events
 from booths.bookings.models import Booking, BookingStatus
 from booths.bookings.models import PaymentMethod as DeskMethod
 from booths.exhibitors.models import Exhibitor
+from booths.venue.lifecycle import expo_today
 from booths.venue.models import Booth, BoothPackage, Expo
 from booths.venue.service import price_for
 from expo import audit
@@ -254,8 +255,7 @@ async def _booking_ended(session: AsyncSession, booking: Booking) -> None:
         expo = await session.get(Expo, bill.expo_id)
         assert expo is not None
         setup = await payment_setup(session, bill.expo_id)
-        local_today = now.date()
-        percent = refund_percent(setup.refund_rules, local_today, expo.starts_on)
+        percent = refund_percent(setup.refund_rules, expo_today(expo), expo.starts_on)
         amount = bill.paid * percent // 100
         session.add(Refund(expo_id=bill.expo_id, bill_id=bill.id, amount=amount, percent=percent, reason=reason))
     before = {"status": bill.status}

@@ -14,7 +14,6 @@ guards the same once more.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +26,7 @@ from booths.billing.notices import proof_refused
 from booths.billing.states import outstanding
 from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.models import Exhibitor
+from booths.venue import lifecycle
 from booths.venue.models import Expo
 from expo import audit
 from expo.accounts import CurrentUser
@@ -62,8 +62,8 @@ def _field(code: str, field: str, message: str, **params: object) -> InvalidInpu
 
 async def expo_today(session: AsyncSession, expo_id: int) -> date:
     expo = await session.get(Expo, expo_id)
-    zone = ZoneInfo(expo.timezone if expo is not None else "Asia/Jakarta")
-    return utcnow().astimezone(zone).date()
+    assert expo is not None
+    return lifecycle.expo_today(expo)
 
 
 async def _owner_user_id(session: AsyncSession, exhibitor_id: int) -> int | None:

@@ -22,6 +22,7 @@ from booths.billing.models import Bill, PaymentSetup, Refund, RefundStatus
 from booths.billing.states import refund_percent
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor
+from booths.venue.lifecycle import expo_today
 from booths.venue.models import Expo
 from expo import audit
 from expo.accounts import CurrentUser
@@ -85,7 +86,7 @@ async def refund_preview(session: AsyncSession, booking: Booking, today: date | 
         return RefundPreview(paid=0, percent=0, amount=0, steps=steps)
     expo = await session.get(Expo, booking.expo_id)
     assert expo is not None
-    percent = refund_percent(setup.refund_rules, today or utcnow().date(), expo.starts_on)
+    percent = refund_percent(setup.refund_rules, today or expo_today(expo), expo.starts_on)
     return RefundPreview(paid=bill.paid, percent=percent, amount=bill.paid * percent // 100, steps=steps)
 
 
