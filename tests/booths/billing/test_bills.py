@@ -322,3 +322,16 @@ async def test_the_counts_per_state_read_overdue_like_the_bills_do(client: Clien
     await session.execute(sa.update(Bill).where(col(Bill.id) == bill.id).values(due_at=utcnow() - timedelta(minutes=1)))
     counts = await state_counts(session, venue.expo_id)
     assert (counts[BillState.UNPAID], counts[BillState.OVERDUE]) == (0, 1)
+
+
+async def test_a_two_day_hold_is_warned_of_a_day_before_its_deadline(client: Client, session: AsyncSession) -> None:
+    from booths.notifications.triggers import HOLD_LAPSING_JOB
+    from expo.formatting import as_utc
+
+    venue = await make_venue(session, hold_minutes=48 * 60)
+    _, booking, bill = await _held(client, session, venue)
+    assert booking.hold_expires_at is not None
+    assert bill.due_at == booking.hold_expires_at
+    warning = await session.scalar(sa.select(Job).where(col(Job.kind) == HOLD_LAPSING_JOB))
+    assert warning is not None
+    assert as_utc(warning.run_after) == as_utc(booking.hold_expires_at) - timedelta(hours=24)
