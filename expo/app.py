@@ -126,8 +126,11 @@ MODEL_MODULES = (
     "booths.billing.statement_models",
     "booths.billing.gateway.models",
     "booths.sales.models",
+    "booths.catalogue.models",
+    "booths.documents.models",
     "tickets.passes.models",
     "tickets.gate.models",
+    "tickets.leads.models",
     "expo.jobs.models",
 )
 

@@ -87,6 +87,10 @@ class ExpoPass(SQLModel, table=True):
     status: PassStatus = Field(default=PassStatus.ACTIVE, sa_type=sa.String(16))
     # The visitor's "get my pass back" link: only the SHA-256 of its secret is kept.
     access_hash: str | None = Field(default=None, sa_type=sa.String(64), unique=True)
+    # Leads: whether the visitor agreed, at registration or later, that exhibitors who scan this
+    # pass may keep its name's contact (phone, e-mail). Off unless the visitor ticks it; withdrawable.
+    shares_contact: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    contact_consent_at: datetime | None = Field(default=None, sa_type=TIMESTAMP)
     issued_by_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     issued_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
