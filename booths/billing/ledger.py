@@ -13,12 +13,14 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from booths.billing.bills import document_prefix
-from booths.billing.models import Bill, BillStatus, Payment, PaymentMethod, PaymentSource
+from booths.billing.models import Bill, BillStatus, Payment, PaymentMethod, PaymentSource, Refund, RefundStatus
 from booths.billing.notices import payment_received
 from booths.billing.numbering import RECEIPT, document_number, next_number
+from booths.billing.statement_models import StatementLine
 from booths.billing.states import outstanding, secures_booth, stored_status
 from booths.bookings.models import Booking, BookingStatus
 from booths.venue.models import Expo
@@ -175,6 +177,7 @@ async def reverse_payment(session: AsyncSession, payment_id: int, *, reason: str
     if bill.status != BillStatus.VOID:
         bill.status = stored_status(bill.total, bill.paid)
     bill.updated_at = utcnow()
+    await _undo_what_the_payment_settled(session, original)
     await session.flush()
     await audit.record(
         session,
@@ -186,6 +189,36 @@ async def reverse_payment(session: AsyncSession, payment_id: int, *, reason: str
         after={"paid": bill.paid, "status": bill.status, "reason": reason.strip()[:300]},
     )
     return reversal
+
+
+async def _undo_what_the_payment_settled(session: AsyncSession, original: Payment) -> None:
+    """A reversed payment no longer settles what it settled: a bank statement line it paid is free to
+    be approved again (for the right bill), and a refund it paid out is owed again."""
+    await session.execute(
+        sa.update(StatementLine)
+        .where(col(StatementLine.payment_id) == original.id)
+        .values(payment_id=None, approved_at=None)
+    )
+    if original.source == PaymentSource.REFUND:
+        await session.execute(
+            sa.update(Refund)
+            .where(col(Refund.bill_id) == original.bill_id)
+            .values(status=RefundStatus.TO_PAY, paid_at=None, paid_by=None, reference="")
+        )
+
+
+async def attempt_key(session: AsyncSession, base: str) -> str:
+    """The idempotency key of the next recording of ``base`` (a statement line, a refund): ``base``
+    itself the first time, and a numbered one after each reversal of an earlier recording, so that a
+    reversed recording can be made again while a repeat of the live one is still refused."""
+    reversal = aliased(Payment)
+    reversed_before = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Payment)
+        .join(reversal, col(reversal.reverses_id) == col(Payment.id))
+        .where(sa.or_(col(Payment.idempotency_key) == base, col(Payment.idempotency_key).startswith(f"{base}:")))
+    )
+    return base if not reversed_before else f"{base}:{reversed_before}"
 
 
 async def payments_of(session: AsyncSession, bill_id: int) -> list[Payment]:
@@ -218,7 +251,7 @@ async def record_refund_payout(
         source=PaymentSource.REFUND,
         paid_on=paid_on,
         reference=reference[:120],
-        idempotency_key=f"refund:{refund_id}",
+        idempotency_key=await attempt_key(session, f"refund:{refund_id}"),
         recorded_by=None if actor.everything else actor.id,
     )
     session.add(payment)

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.billing.ledger import record_payment
+from booths.billing.ledger import attempt_key, record_payment
 from booths.billing.models import Bill, BillStatus, Payment, PaymentMethod
 from booths.billing.statement import Credit, LineProblem, parse_statement
 from booths.billing.statement_match import MatchKind, OpenBill, Reason, match_credits
@@ -284,7 +284,7 @@ async def approve_lines(session: AsyncSession, expo_id: int, choices: Mapping[in
                 reference=line.description,
                 actor=by,
                 source="statement",
-                idempotency_key=f"stmt:{expo_id}:{line.line_key}",
+                idempotency_key=await attempt_key(session, f"stmt:{expo_id}:{line.line_key}"),
                 note=f"{line.file_name} #{line.source_line}",
             )
         except DomainError as error:

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from booths.billing.addon_schemas import RefundPaidIn
 from booths.billing.bills import bill_of_booking
-from booths.billing.ledger import record_payment
+from booths.billing.ledger import record_payment, reverse_payment
 from booths.billing.models import Bill, Payment, PaymentMethod, PaymentSetup, PaymentSource, Refund, RefundStatus
 from booths.billing.refunds import mark_refund_paid
 from booths.bookings.models import Booking
@@ -186,3 +186,51 @@ async def test_an_unpaid_booking_says_nothing_comes_back(client: Client, session
     log_in_as(client, stranger)
     assert (await client.get(f"/my-booking/{booking_id}/cancel")).status_code == 404
     assert await session.get(Booking, booking_id) is not None
+
+
+async def test_a_reversed_refund_payout_is_owed_again_and_can_be_paid_once_more(
+    client: Client, session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    session.add(PaymentSetup(expo_id=venue.expo_id, refund_rules=[{"days_before": 7, "percent": 50}]))
+    await session.commit()
+    booking_id, bill_id, token = await _paid_booking(client, session, venue)
+    log_in_as(client, token)
+    cancelled = await post_form(
+        client, f"/my-booking/{booking_id}/cancel", {}, from_page=f"/my-booking/{booking_id}/cancel"
+    )
+    assert cancelled.status_code == 303, cancelled.text
+    refund = await session.scalar(sa.select(Refund).where(col(Refund.bill_id) == bill_id))
+    assert refund is not None
+    assert refund.id is not None
+    refund_id, back = refund.id, refund.amount
+    paid_in = RefundPaidIn(paid_on=utcnow().date(), reference="BCA 1")
+    await mark_refund_paid(session, venue.expo_id, refund_id, paid_in, system_user())
+    await session.commit()
+    out = await session.scalar(sa.select(Payment).where(col(Payment.source) == PaymentSource.REFUND))
+    assert out is not None
+    assert out.id is not None
+
+    await reverse_payment(session, out.id, reason="transfer ditolak bank", actor=system_user())
+    await session.commit()
+    owed = await session.get(Refund, refund_id, populate_existing=True)
+    assert owed is not None
+    assert (owed.status, owed.paid_at, owed.reference) == (RefundStatus.TO_PAY, None, "")
+    bill = await session.get(Bill, bill_id, populate_existing=True)
+    assert bill is not None
+    before = bill.paid
+
+    await mark_refund_paid(
+        session, venue.expo_id, refund_id, RefundPaidIn(paid_on=utcnow().date(), reference="BCA 2"), system_user()
+    )
+    await session.commit()
+    bill = await session.get(Bill, bill_id, populate_existing=True)
+    assert bill is not None
+    assert bill.paid == before - back
+    with pytest.raises(Conflict):
+        await mark_refund_paid(
+            session, venue.expo_id, refund_id, RefundPaidIn(paid_on=utcnow().date(), reference="BCA 3"), system_user()
+        )
+    await session.rollback()
+    payouts = (await session.scalars(sa.select(Payment).where(col(Payment.source) == PaymentSource.REFUND))).all()
+    assert sorted(p.idempotency_key or "" for p in payouts) == [f"refund:{refund_id}", f"refund:{refund_id}:1"]

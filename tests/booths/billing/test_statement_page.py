@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from booths.billing.bills import bill_of_booking
-from booths.billing.ledger import record_payment
+from booths.billing.ledger import record_payment, reverse_payment
 from booths.billing.models import Bill, BillStatus, Payment, PaymentMethod, PaymentSource
 from booths.billing.statement_import import approve_lines
 from booths.billing.statement_models import StatementLine
@@ -314,3 +314,34 @@ async def test_two_treasurers_approving_the_same_line_at_once_pay_once(
     results = await asyncio.gather(approve(), approve())
     assert sorted(results, key=str) == [0, 1] or sorted(results, key=str) == [1, "busy"]
     assert len(await _payments(session, bill_id)) == 1
+
+
+async def test_a_line_approved_for_the_wrong_bill_is_free_again_once_its_payment_is_reversed(
+    client: Client, session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    sri = await _held_bill(client, session, venue, 0, "Keripik Mbok Sri")
+    budi = await _held_bill(client, session, venue, 1, "Batik Budi Jaya")
+    await session.commit()
+    log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.TREASURER))
+    slug = venue.expo.slug
+    imported = await _upload(client, slug, _statement(("02/10", "TRSF E-BANKING CR SETORAN STAN", sri.total)))
+    assert imported.status_code == 200, imported.text
+    [line] = await _lines(session, venue.expo_id)
+    wrong = await _approve(client, slug, [("line", line.id), (f"bill_{line.id}", budi.id)])
+    assert wrong.status_code == 303, wrong.text
+    [mistake] = await _payments(session, budi.id)
+    await reverse_payment(session, mistake.id or 0, reason="salah tagihan", actor=system_user())
+    await session.commit()
+    [freed] = await _lines(session, venue.expo_id)
+    assert (freed.payment_id, freed.approved_at) == (None, None)
+
+    right = await _approve(client, slug, [("line", line.id), (f"bill_{line.id}", sri.id)])
+    assert right.status_code == 303, right.text
+    assert right.headers["location"].endswith("msg=approved&n=1")
+    [payment] = await _payments(session, sri.id)
+    assert (payment.amount, payment.source) == (sri.total, PaymentSource.STATEMENT)
+    assert sum(p.amount for p in await _payments(session, budi.id)) == 0  # the mistake and its reversal
+    again = await _approve(client, slug, [("line", line.id), (f"bill_{line.id}", sri.id)])
+    assert again.headers["location"].endswith("msg=approved&n=0")  # approved now: it pays once
+    assert len(await _payments(session, sri.id)) == 1
