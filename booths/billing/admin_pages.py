@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.billing import ledger, setup, views
 from booths.billing.bills import payment_setup
+from booths.billing.gateway.service import flagged_settlements
 from booths.billing.models import DownPayment, PaymentMethod, PaymentSetup
 from booths.billing.notices import bank_accounts
 from booths.billing.schemas import AccountIn, DeskPaymentIn, ReverseIn, SetupIn
@@ -72,6 +73,7 @@ async def bills_page(
         expo=expo,
         listing=chosen.listing(rows, total, filters),
         counts=await views.state_counts(db_session, expo_id),
+        flagged=await flagged_settlements(db_session, expo_id),
         states=tuple(BillState),
         state=chosen_state.value if chosen_state else "",
         q=q,
@@ -98,6 +100,7 @@ async def _render_bill(
         status_code=status_code,
         expo=expo,
         d=detail,
+        flagged=await flagged_settlements(db_session, expo_id, bill_id),
         methods=DESK_METHODS,
         form={"paid_on": utcnow().date().isoformat(), "amount": str(detail.outstanding), "method": "cash"}
         | (form or {}),

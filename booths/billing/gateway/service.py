@@ -315,3 +315,48 @@ async def _act(
     checkout.status = CheckoutStatus.PAID
     row.payment_id = payment.id
     return NoticeResult(NoticeOutcome.PAID)
+
+
+@dataclass(frozen=True)
+class FlaggedSettlement:
+    """Money the gateway says was paid that did not enter the ledger: the treasurer settles it by hand
+    (records the payment at the desk, or refunds it through the gateway's dashboard)."""
+
+    bill_id: int
+    bill_number: str
+    order_id: str
+    expected: int
+    received: int
+    outcome: NoticeOutcome
+    received_at: datetime
+
+
+async def flagged_settlements(
+    session: AsyncSession, expo_id: int, bill_id: int | None = None, limit: int = 50
+) -> list[FlaggedSettlement]:
+    """Settlements refused for another amount or for a bill that could not take them, newest first."""
+    query = (
+        sa.select(
+            col(Bill.id),
+            col(Bill.number),
+            col(GatewayCheckout.order_id),
+            col(GatewayCheckout.amount),
+            col(GatewayNotice.amount),
+            col(GatewayNotice.outcome),
+            col(GatewayNotice.received_at),
+        )
+        .join(GatewayCheckout, col(GatewayCheckout.id) == col(GatewayNotice.checkout_id))
+        .join(Bill, col(Bill.id) == col(GatewayCheckout.bill_id))
+        .where(
+            col(GatewayCheckout.expo_id) == expo_id,
+            col(GatewayNotice.outcome).in_([NoticeOutcome.MISMATCH, NoticeOutcome.REFUSED]),
+        )
+        .order_by(col(GatewayNotice.received_at).desc(), col(GatewayNotice.id).desc())
+        .limit(limit)
+    )
+    if bill_id is not None:
+        query = query.where(col(Bill.id) == bill_id)
+    return [
+        FlaggedSettlement(row[0], row[1], row[2], row[3], row[4], NoticeOutcome(row[5]), row[6])
+        for row in (await session.execute(query)).all()
+    ]

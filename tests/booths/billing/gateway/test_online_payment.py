@@ -21,11 +21,12 @@ from booths.billing.gateway.pages import RETURN_PATH
 from booths.billing.ledger import record_payment
 from booths.billing.models import Bill, BillStatus, Payment, PaymentMethod, PaymentSetup, PaymentSource
 from booths.bookings.models import Booking, BookingStatus
+from booths.venue.models import Expo
 from expo.accounts import system_user
-from expo.formatting import utcnow
-from expo.models import AuditEntry
+from expo.formatting import format_rupiah, utcnow
+from expo.models import AuditEntry, CommitteeRole
 from tests.support.client import ClientWith
-from tests.support.factories import Venue, bearer, make_venue, signup_exhibitor
+from tests.support.factories import Venue, bearer, make_member_token, make_venue, signup_exhibitor
 from tests.support.fake_midtrans import FakeMidtrans, fake_midtrans
 from tests.support.pages import shown
 from tests.support.passes import log_in_as, post_form
@@ -208,6 +209,17 @@ async def test_another_amount_is_refused_and_flagged(
     retry = await _deliver(online, midtrans.settle(order_id, gross_amount=10_000))
     assert (retry.status_code, retry.json()) == (200, {"outcome": "replay"})
     assert (await _fresh(session, Bill, bill.id)).paid == 0
+    # the treasurer sees it to settle by hand, on the bills list and on the bill
+    venue_slug = await session.scalar(sa.select(Expo.slug).where(col(Expo.id) == bill.expo_id))
+    log_in_as(online, await make_member_token(session, bill.expo_id, CommitteeRole.TREASURER))
+    for path in ("", f"/bills/{bill.id}"):
+        page = await online.get(f"/admin/e/{venue_slug}/payments{path}")
+        assert page.status_code == 200, page.text
+        flagged = page.text.split('id="flagged-online"')[1].split("</section>")[0]
+        assert order_id in flagged
+        assert format_rupiah(10_000) in flagged
+        assert format_rupiah(bill.total) in flagged
+        assert shown("another amount than asked") in flagged
 
 
 async def test_a_settlement_the_bill_cannot_take_is_flagged_for_a_refund(
