@@ -357,6 +357,6 @@ async def flagged_settlements(
     if bill_id is not None:
         query = query.where(col(Bill.id) == bill_id)
     return [
-        FlaggedSettlement(row[0], row[1], row[2], row[3], row[4], NoticeOutcome(row[5]), row[6])
+        FlaggedSettlement(int(row[0]), row[1], row[2], row[3], row[4], NoticeOutcome(row[5]), row[6])
         for row in (await session.execute(query)).all()
     ]
