@@ -357,6 +357,7 @@ async def flagged_settlements(
     if bill_id is not None:
         query = query.where(col(Bill.id) == bill_id)
     return [
-        FlaggedSettlement(int(row[0]), row[1], row[2], row[3], row[4], NoticeOutcome(row[5]), row[6])
-        for row in (await session.execute(query)).all()
+        FlaggedSettlement(bill, number, order, expected, received, NoticeOutcome(outcome), at)
+        for bill, number, order, expected, received, outcome, at in (await session.execute(query)).all()
+        if bill is not None  # a joined bill always has its id; this tells the type checker so
     ]
