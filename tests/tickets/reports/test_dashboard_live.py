@@ -16,22 +16,15 @@ from litestar.response import ServerSentEventMessage
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.bookings.models import PaymentMethod
-from booths.bookings.schemas import PaymentIn
-from booths.bookings.service import assign_booth
-from booths.exhibitors.schemas import ExhibitorSignup
-from booths.exhibitors.service import sign_up
 from booths.sales import service as sales
 from booths.sales.schemas import SaleEntry
 from expo import live as figures
-from expo.account_links import LinkSettings
 from expo.accounts import system_user
 from expo.auth import SESSION_COOKIE
-from expo.database import create_engine, create_sessionmaker
 from expo.models import CommitteeRole
 from expo.settings import Settings
-from tests.support.factories import PASSWORDS, exhibitor_payload, make_member_token, make_venue
-from tests.support.gate import organiser_user, paired_device
+from tests.support.factories import make_member_token, make_venue
+from tests.support.live import enter_sale_at_desk, seed_live_expo
 from tests.support.passes import log_in_as
 from tests.support.sales import exhibitor_with_booth
 from tickets.gate import live as gate_live
@@ -163,27 +156,6 @@ async def test_the_board_and_the_stream_are_the_report_roles(client: Client, ses
     assert anonymous.status_code in {302, 303, 401}
 
 
-async def _seed_served(settings: Settings, base_url: str) -> tuple[str, int, str, str]:
-    """On the served app's database: an expo of today, an exhibitor on a paid booth, a paired gate phone
-    with a pass, and a treasurer's log-in. Returns the slug, the exhibitor id, the log-in and the phone's token."""
-    engine = create_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            place = await make_venue(session, slug="expo-langsung", starts_on=_today())
-            signup = ExhibitorSignup.model_validate(exhibitor_payload(email="ayu@contoh.id", name="Keripik Ayu"))
-            exhibitor, _ = await sign_up(session, PASSWORDS, place.expo_id, signup, LinkSettings(base_url))
-            assert exhibitor.id is not None
-            payment = PaymentIn(amount=1_500_000, method=PaymentMethod.CASH)
-            await assign_booth(session, place.expo_id, place.booth_ids[0], exhibitor.id, system_user(), payment=payment)
-            await session.commit()
-            treasurer = await make_member_token(session, place.expo_id, CommitteeRole.TREASURER)
-            organiser = await organiser_user(session)
-            _, device_token = await paired_device(session, place.expo_id, organiser, "Gerbang Utama")
-            return place.expo.slug, exhibitor.id, treasurer, device_token
-    finally:
-        await engine.dispose()
-
-
 async def _events(response: httpx.Response) -> AsyncIterator[str]:
     async for line in response.aiter_lines():
         if line.startswith("event:"):
@@ -191,7 +163,8 @@ async def _events(response: httpx.Response) -> AsyncIterator[str]:
 
 
 async def test_over_http_a_sale_and_a_scan_reach_the_open_stream(served_app: str, served_settings: Settings) -> None:
-    slug, exhibitor_id, treasurer, device_token = await _seed_served(served_settings, served_app)
+    expo = await seed_live_expo(served_settings, served_app)
+    slug, exhibitor_id, treasurer, device_token = expo.slug, expo.exhibitor_id, expo.treasurer, expo.device_token
     cookies = {SESSION_COOKIE: treasurer}
     async with (
         httpx.AsyncClient(base_url=served_app, cookies=cookies, timeout=30) as dashboard,
@@ -202,19 +175,13 @@ async def test_over_http_a_sale_and_a_scan_reach_the_open_stream(served_app: str
         assert stream.headers["content-type"].startswith("text/event-stream")
         events = _events(stream)
         # a daily sale entered at the desk, through its form
-        form = await desk.get(f"/admin/e/{slug}/sales/{exhibitor_id}?day={_today()}")
-        assert form.status_code == 200
-        saved = await desk.post(
-            f"/admin/e/{slug}/sales/{exhibitor_id}",
-            data={"day": _today().isoformat(), "cash": "125000", "_csrf_token": desk.cookies["csrftoken"]},
-        )
-        assert saved.status_code in {200, 303}, saved.text
+        await enter_sale_at_desk(desk, slug, exhibitor_id, 125_000)
         with anyio.fail_after(10):
             assert await anext(events) == "changed"
         board = await desk.get(f"/admin/e/{slug}/dashboard/board")
         assert "Rp125.000" in board.text
-        # a pass scanned at the gate: its text is refused (no such pass), a check-in all the same
-        scan = {"text": "ZZZZZZZZ", "client_scan_id": "s-1", "scanned_at": datetime.now(JAKARTA).isoformat()}
+        # a pass scanned at the gate
+        scan = {"text": expo.pass_token, "client_scan_id": "s-1", "scanned_at": datetime.now(JAKARTA).isoformat()}
         async with httpx.AsyncClient(base_url=served_app, timeout=10) as phone:
             answer = await phone.post("/api/gate/scans", json=scan, headers={"Authorization": f"Device {device_token}"})
         assert answer.status_code == 200, answer.text
