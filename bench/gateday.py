@@ -297,19 +297,20 @@ class Scanner:
                 rules = json.loads(body).get("kind_rules") or {}
                 self.rules = {kind: rule.get("reentry") for kind, rule in rules.items()}
 
-    def decide_alone(self, person: Person, direction: str) -> str:
-        """The page's offline decision for the bench's own (genuine, valid today) passes: exits pass,
-        an entry passes unless this phone let the person in and the rule forbids a second entry."""
+    def decide_alone(self, person: Person, direction: str) -> tuple[str, str]:
+        """The page's offline decision (status, reason) for the bench's own (genuine, valid today)
+        passes: exits pass, an entry passes unless this phone let the person in and the rule forbids a
+        second entry."""
         if direction == "exit":
             self.seen[person.serial] = False
-            return "ok"
+            return "ok", "ok"
         rule = self.rules.get("exhibitor" if person.staff else "visitor")
         if rule is None:
-            return "refused"  # "unverifiable": the page never guesses a rule
+            return "refused", "unverifiable"  # the page never guesses a rule
         if self.seen.get(person.serial) and rule in {"after_exit", "once"}:
-            return "refused"
+            return "refused", "already_inside"
         self.seen[person.serial] = True
-        return "ok"
+        return "ok", "ok"
 
     async def scan(self, person: Person, direction: str) -> str:
         nonce = str(uuid.uuid4())
@@ -335,10 +336,11 @@ class Scanner:
                 return str(shown)
             if status:
                 self.tally.http_errors += 1
-        shown = self.decide_alone(person, direction)
+        shown, reason = self.decide_alone(person, direction)
         self.tally.offline_decided += 1
         self.tally.sent[key] = shown
-        self.queue.append(body | {"device_status": shown})
+        told = {"device_status": shown} | ({"device_reason": reason} if shown == "refused" else {})
+        self.queue.append(body | told)
         return shown
 
     async def sync(self) -> None:

@@ -83,6 +83,7 @@ from expo.deps import (
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
+from expo.live import FigureNotices
 from expo.messaging.api import ROUTE_HANDLERS as MESSAGING_API
 from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
 from expo.metrics import HttpMetricsMiddleware
@@ -228,6 +229,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     load_job_handlers(settings)  # the kinds' names for the pages, and the embedded worker's handlers
     start_worker, stop_worker = _embedded_worker(settings, engine)
     notices = CheckinNotices(channels)
+    figure_notices = FigureNotices(channels)  # sales and payments committed -> the dashboard's channel
     app = Litestar(
         route_handlers=[
             health,
@@ -341,8 +343,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 SESSIONMAKER_STATE_KEY: create_sessionmaker(engine),
             }
         ),
-        on_startup=[start_worker],
-        on_shutdown=[stop_worker, engine.dispose],
+        on_startup=[start_worker, figure_notices.start],
+        on_shutdown=[figure_notices.stop, stop_worker, engine.dispose],
         debug=settings.debug,
     )
     document_problems(app)

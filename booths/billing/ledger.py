@@ -24,7 +24,7 @@ from booths.billing.statement_models import StatementLine
 from booths.billing.states import outstanding, secures_booth, stored_status
 from booths.bookings.models import Booking, BookingStatus
 from booths.venue.models import Expo
-from expo import audit
+from expo import audit, live
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import format_rupiah, utcnow
@@ -136,6 +136,7 @@ async def record_payment(
 
             await confirm_paid(session, bill.booking_id, actor, note=f"{receipt} {method} {amount}")
     await payment_received(session, bill, payment)
+    live.changed(session, bill.expo_id)  # a booth secured changes who the dashboard expects to report
     return payment
 
 
@@ -188,6 +189,7 @@ async def reverse_payment(session: AsyncSession, payment_id: int, *, reason: str
         before=before,
         after={"paid": bill.paid, "status": bill.status, "reason": reason.strip()[:300]},
     )
+    live.changed(session, bill.expo_id)
     return reversal
 
 

@@ -25,7 +25,7 @@ from booths.exhibitors.models import Exhibitor
 from booths.sales.models import DailySale, DailySaleRevision, SaleSource
 from booths.sales.schemas import SaleEntry
 from booths.venue.models import Expo, ExpoDay
-from expo import audit
+from expo import audit, live
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from expo.formatting import utcnow
@@ -181,6 +181,7 @@ async def enter_sales(
             before=before,
             after=_values(sale),
         )
+    live.changed(session, expo.id)  # the organisers' dashboard re-reads once this commits
     return sale
 
 

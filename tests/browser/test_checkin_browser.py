@@ -149,10 +149,22 @@ async def test_scan_online_then_offline_and_sync_exactly_once(
     await context.set_offline(False)
     await page.reload()  # ...and the queue survives a reload (IndexedDB)
     await page.wait_for_function("() => document.querySelector('#queue').textContent === '2'")
+    sent: dict[str, dict[str, Any]] = {}  # by nonce: a batch may be sent again
+
+    def syncing(request: Any) -> None:
+        if request.url.endswith("/api/gate/sync"):
+            sent.update((s["client_scan_id"], s) for s in request.post_data_json["scans"])
+
+    page.on("request", syncing)
     await page.unroute("**/api/gate/sync")
     await page.wait_for_function("() => document.querySelector('#queue').textContent === '0'", timeout=15_000)
     scans = await _count_scans(served_settings)
     assert scans == [(False, "ok"), (True, "ok"), (True, "already_inside")]
+    # the phone tells the server what it did, with its reason for a refusal (docs/gate.md "Offline sync")
+    assert sorted((s["device_status"], s.get("device_reason") or "") for s in sent.values()) == [
+        ("ok", ""),
+        ("refused", "already_inside"),
+    ]
     assert errors == []
 
 

@@ -14,6 +14,9 @@ Entry decision order, first failing check wins:
  9. ``already_inside``     inside and the kind may not re-enter (or ``once`` and entered before)
 An exit checks 1-4 only: nobody is kept inside.
 
+A scan an offline phone refused is stored as that refusal, with the phone's reason: the person was
+turned away, so nothing moves and no entry is used up, whatever the server would decide now.
+
 Over 400 lines on purpose: the decision is one transaction read top to bottom in the order above
 (read the text, find the pass, the checks, store the scan, the presence row), online and offline
 alike; split, the order would have to be pieced together from several files. The facts it reads are
@@ -56,6 +59,7 @@ from tickets.signing import tokens
 from tickets.signing.keys import KeyRing
 
 REASONS = tuple(ScanReason)
+REASON_CODES = frozenset(r.value for r in ScanReason)
 # A device clock further than this from the server's is wrong (an online answer takes 2 s at most).
 CLOCK_TOLERANCE = timedelta(minutes=2)
 MAX_PAST = timedelta(days=7)  # an offline scan older than this is not plausible: placed at receipt
@@ -167,6 +171,18 @@ def _static_reason(gate: GateFacts, found: _Found, direction: Direction, at: dat
     if gate.kind_codes and pass_.kind_code not in gate.kind_codes:
         return ScanReason.KIND_NOT_ADMITTED
     return None
+
+
+def _device_refusal(data: ScanIn | OfflineScanIn, server: ScanReason | None) -> ScanReason | None:
+    """The reason of a scan the offline phone refused (``None`` unless it refused one): the phone's own
+    reason when it is one of ours, else the server's refusal, else ``unverifiable`` (an older scanner
+    page sent no reason; a newer one may send a reason this server does not know)."""
+    if getattr(data, "device_status", None) != ScanStatus.REFUSED:
+        return None
+    said = getattr(data, "device_reason", None)
+    if said in REASON_CODES and said != ScanReason.OK:
+        return ScanReason(said)
+    return server or ScanReason.UNVERIFIABLE
 
 
 async def _stored(session: AsyncSession, device_id: int, client_scan_id: str) -> Scan | None:
@@ -383,6 +399,14 @@ async def _decide_and_store(
     decided_at = scanned_at if offline else now
     reason = _static_reason(gate, found, data.direction, decided_at)
     device_status = getattr(data, "device_status", None) if offline else None
+    # What the gate did stands: an offline refusal is stored as one and moves nothing. It is flagged
+    # when checks 1-8 here would have let the person through (stale offline data, say); "already
+    # inside" is the phone's own history, which check 9 here could only second-guess.
+    refused_at_gate = _device_refusal(data, reason) if offline else None
+    conflict = device_status == ScanStatus.OK and reason is not None
+    if refused_at_gate is not None:
+        conflict = reason is None and refused_at_gate != ScanReason.ALREADY_INSIDE
+        reason = refused_at_gate
     pass_ = found.pass_
     conn = await session.connection()
     values = {
@@ -398,7 +422,7 @@ async def _decide_and_store(
         "reason": reason or ScanReason.OK,
         "offline": offline,
         "device_status": device_status,
-        "conflict": device_status == ScanStatus.OK and reason is not None,
+        "conflict": conflict,
         "scanned_at": scanned_at,
         "device_scanned_at": placed.claimed,
         "clock_skewed": placed.skewed,

@@ -59,6 +59,7 @@ class ScanReason(StrEnum):
     OUTSIDE_HOURS = "outside_hours"
     KIND_NOT_ADMITTED = "kind_not_admitted"
     ALREADY_INSIDE = "already_inside"
+    UNVERIFIABLE = "unverifiable"  # only from an offline phone: it could not check the pass alone
 
 
 class Gate(SQLModel, table=True):
@@ -143,7 +144,8 @@ class Scan(SQLModel, table=True):
     server's receive time when that is not plausible: docs/gate.md "Scan times"), ``device_scanned_at``
     what the device claimed, ``clock_skewed`` that the device's clock was off; ``received_at`` is the
     server's; ``device_status`` is what an offline device showed, and ``conflict`` marks an offline
-    admission the server would have refused."""
+    admission the server would have refused, or an offline refusal it would have admitted (the scan
+    stays the refusal the gate made)."""
 
     __tablename__ = "scan"
     __table_args__ = (

@@ -100,9 +100,13 @@ class ScanIn(_In):
 
 
 class OfflineScanIn(ScanIn):
-    """A scan decided on the device while offline; ``device_status`` is what it showed."""
+    """A scan decided on the device while offline; ``device_status`` is what it showed and, for a
+    refusal, ``device_reason`` the reason it gave (a scan reason code, or ``unverifiable``). Any text is
+    accepted there, so a newer phone's reason never refuses a whole batch; an unknown one is stored as
+    ``unverifiable`` (``checkin._device_refusal``)."""
 
     device_status: Annotated[str, Field(pattern=r"^(ok|refused)$")] | None = None
+    device_reason: str | None = Field(default=None, max_length=32)
 
 
 class SyncIn(_In):

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.channels import ChannelsPlugin
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
-from litestar.response import File, Template
+from litestar.response import File, ServerSentEvent, Template
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,12 +25,15 @@ from expo.jobs import JobState, get_job
 from expo.permissions import Area
 from expo.settings import Settings
 from expo.web import page
+from tickets.reports import live
 from tickets.reports.dashboard import dashboard
 from tickets.reports.jobs import FILES, REPORT_JOB, reports_dir
 from tickets.reports.schemas import ReportRequest
 from tickets.reports.service import report_jobs, request_report
 
-REFRESH_SECONDS = 30  # the dashboard reads its figures again this often (gate scans and sales entries)
+# The dashboard's page fetches its figures again this often whatever its event stream says: the
+# fallback for a dropped stream, a lost notice, or another worker's change on SQLite.
+REFRESH_SECONDS = 30
 
 MEDIA = {
     "pdf": "application/pdf",
@@ -176,4 +181,36 @@ async def dashboard_page(
     )
 
 
-PAGE_HANDLERS = [report_page, report_submit, report_file, dashboard_page]
+@get(
+    "/admin/e/{slug:str}/dashboard/board",
+    include_in_schema=False,
+    guards=[requires(Area.REPORTS)],
+    cache_control=CacheControlHeader(no_store=True),
+)
+async def dashboard_board(
+    request: Request[Any, Any, Any], *, slug: FromPath[str], db_session: NamedDependency[AsyncSession]
+) -> Template:
+    """The dashboard's figures alone, which its page fetches again when told something changed."""
+    expo = await venue.get_expo_by_slug(db_session, slug)
+    assert expo.id is not None
+    return page(request, "admin/_expo_dashboard_board.html", expo=expo, board=await dashboard(db_session, expo.id))
+
+
+@get(
+    "/admin/e/{slug:str}/dashboard/stream",
+    include_in_schema=False,
+    guards=[requires(Area.REPORTS)],
+    cache_control=CacheControlHeader(no_store=True),
+)
+async def dashboard_stream(
+    *, slug: FromPath[str], db_session: NamedDependency[AsyncSession], channels: NamedDependency[ChannelsPlugin]
+) -> ServerSentEvent:
+    """``changed`` events while the dashboard is open (``tickets.reports.live``); ends after 5 minutes."""
+    expo = await venue.get_expo_by_slug(db_session, slug)  # 404 before the stream starts
+    assert expo.id is not None
+    # The request's session goes back to the pool now: a stream holds no database connection.
+    await db_session.close()
+    return ServerSentEvent(live.dashboard_events(channels, expo.id))
+
+
+PAGE_HANDLERS = [report_page, report_submit, report_file, dashboard_page, dashboard_board, dashboard_stream]

@@ -261,7 +261,8 @@
     } catch (err) { /* offline or no answer within 2 s */ }
     setNet(false);
     const verdict = await decideLocally(scan.text, at);
-    await queuePut({ ...scan, device_status: verdict.status });
+    // What the gate did is what the server records: a refusal stays one, with the reason shown here.
+    await queuePut({ ...scan, device_status: verdict.status, ...(verdict.status === "refused" ? { device_reason: verdict.reason } : {}) });
     await showQueue();
     show(verdict, true);
   }
