@@ -21,7 +21,7 @@ Client = AsyncTestClient[Litestar]
 
 def pdf(text: str = "Nomor Induk Berusaha") -> bytes:
     out = io.BytesIO()
-    sheet = canvas.Canvas(out)
+    sheet = canvas.Canvas(out, invariant=True)  # the same bytes every time: tests compare them
     sheet.drawString(72, 720, text)
     sheet.showPage()
     sheet.save()
