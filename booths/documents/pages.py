@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.documents import service as documents
 from booths.documents.models import DocumentKind
+from booths.documents.preview import first_page_png_in_thread
 from booths.exhibitors.service import exhibitor_of_user
 from booths.venue.models import Expo
 from expo.accounts import CurrentUser
@@ -162,4 +163,24 @@ async def document_file(
     return await file_response(storage, document.file_key, filename=document.file_name, inline=download != "1")
 
 
-PAGE_HANDLERS = [my_documents, send_document, document_file]
+@get("/documents/{document_id:int}/preview.png", include_in_schema=False, guards=[requires_login])
+async def document_preview(
+    *,
+    document_id: FromPath[int],
+    user: NamedDependency[CurrentUser],
+    db_session: NamedDependency[AsyncSession],
+    storage: NamedDependency[Storage],
+) -> Response[bytes]:
+    """The first page of a PDF document as a picture, for the same people as its file."""
+    document = await documents.document_for_viewer(db_session, document_id, user)
+    if document.content_type != "application/pdf":
+        raise NotFound(N_("No such document."), code="document_not_found")
+    picture = await first_page_png_in_thread(await storage.get(document.file_key))
+    return Response(
+        picture,
+        media_type="image/png",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
+
+
+PAGE_HANDLERS = [my_documents, send_document, document_file, document_preview]

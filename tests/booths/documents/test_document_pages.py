@@ -4,9 +4,11 @@ files; nobody else's are readable; bad files and oversized uploads come back as 
 desk's queue lists the oldest first and a review happens once."""
 
 import asyncio
+import io
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.documents.models import DocumentStatus
@@ -63,7 +65,12 @@ async def test_an_exhibitor_sends_a_document_and_reads_the_desks_answer(
     queue = await client.get(f"/admin/e/{venue.expo.slug}/documents", headers=desk)
     assert queue.status_code == 200
     assert f'data-document="{document.id}"' in queue.text
-    assert f'src="/documents/{document.id}/file"' not in queue.text  # a PDF opens in its own tab
+    # The PDF is shown inline as a picture of its first page, for the desk and the owner only.
+    assert f'src="/documents/{document.id}/preview.png"' in queue.text
+    preview = await client.get(f"/documents/{document.id}/preview.png", headers=desk)
+    assert preview.status_code == 200
+    assert preview.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(preview.content)).width == 1000
     returned = await client.post(
         f"/admin/e/{venue.expo.slug}/documents/{document.id}/return",
         data={"reason": "Halaman <b>kedua</b> tidak ada", "resubmit": "yes", "back": "status=submitted"},
@@ -150,8 +157,10 @@ async def test_no_one_else_reads_or_reviews_an_exhibitors_documents(client: Clie
     file = f"/documents/{document.id}/file"
     assert (await client.get(file, headers=bearer(token))).status_code == 200
     assert (await client.get(file, headers=desk)).status_code == 200
+    preview = f"/documents/{document.id}/preview.png"
     for someone in (bearer(other_token), gate, stranger):
         assert (await client.get(file, headers=someone)).status_code == 404
+        assert (await client.get(preview, headers=someone)).status_code == 404
     other_page = await client.get("/my-documents", headers=bearer(other_token))
     assert f"/documents/{document.id}/file" not in other_page.text
     assert other_body["name"] in other_page.text
