@@ -103,6 +103,8 @@ async def test_a_document_goes_to_the_desk_and_comes_back_with_a_reason(
     await desk.wait_for_load_state("networkidle")
     assert await preview.evaluate("img => img.complete && img.naturalWidth") == 1000
     await desk.screenshot(path=str(SHOTS / "documents-queue-desk.png"), full_page=True)
+    record = await card.locator("h2 a").get_attribute("href")
+    assert record
     await card.locator("textarea[name=reason]").fill("Halaman <b>kedua</b> belum ada")
     await card.get_by_role("button", name="Minta kirim ulang").click()
     await desk.wait_for_url("**msg=resubmit")
@@ -114,4 +116,10 @@ async def test_a_document_goes_to_the_desk_and_comes_back_with_a_reason(
     assert "Halaman <b>kedua</b> belum ada" in text  # shown as text, not markup
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await page.screenshot(path=str(SHOTS / "documents-returned-phone.png"), full_page=True)
+
+    # The exhibitor's record tells the organisers what is verified before they decide on the class.
+    await desk.goto(f"{server}{record}")
+    assert "Belum diverifikasi meja pendaftaran" in await desk.locator("main").inner_text()
+    assert "Mohon kirim ulang" in await desk.locator("#documents").inner_text()
+    await desk.screenshot(path=str(SHOTS / "documents-record-desk.png"), full_page=True)
     assert errors == []
