@@ -109,6 +109,42 @@ def proof_status_label(status: str) -> str:
     return labels.get(str(status), str(status))
 
 
+def document_kind_label(kind: str) -> str:
+    labels = {
+        "nib": gettext("NIB printout (OSS)"),
+        "institution_letter": gettext("Pesantren or Koppontren letter"),
+        "halal": gettext("Halal certificate"),
+        "pirt": gettext("P-IRT registration"),
+        "bpom": gettext("BPOM registration"),
+        "product_photo": gettext("Product photo"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
+def document_status_label(status: str) -> str:
+    labels = {
+        "submitted": gettext("Waiting for the desk"),
+        "approved": gettext("Verified"),
+        "rejected": gettext("Rejected"),
+        "resubmit": gettext("Please send again"),
+        "replaced": gettext("Replaced by a newer one"),
+        "expired": gettext("Expired"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def badge_label(badge: str) -> str:
+    """What a profile says was verified (only from an approved, unexpired document)."""
+    labels = {
+        "nib_verified": gettext("NIB verified"),
+        "institution_verified": gettext("Institution verified"),
+        "halal": gettext("Halal"),
+        "pirt": gettext("P-IRT"),
+        "bpom": gettext("BPOM"),
+    }
+    return labels.get(str(badge), str(badge))
+
+
 def application_status_label(status: str) -> str:
     labels = {
         "submitted": gettext("Submitted"),
@@ -173,6 +209,10 @@ def audit_action_label(action: str) -> str:
         "payment.refund_rule_saved": gettext("Refund rule changed"),
         "proof.rejected": gettext("Proof of transfer rejected"),
         "proof.resubmit": gettext("New proof of transfer asked for"),
+        "document.approved": gettext("Document approved"),
+        "document.rejected": gettext("Document rejected"),
+        "document.resubmit": gettext("Document asked for again"),
+        "exhibitor.approved_by_documents": gettext("Class approved: its documents are verified"),
     }
     return labels.get(action) or gettext("Change")
 
@@ -303,6 +343,9 @@ LABELS = {
     "bill_state": bill_state_label,
     "bill_line": bill_line_label,
     "proof_status": proof_status_label,
+    "document_kind": document_kind_label,
+    "document_status": document_status_label,
+    "badge": badge_label,
     "payment_source": payment_source_label,
     "down_payment": down_payment_label,
     "committee_role": committee_role_label,

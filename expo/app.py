@@ -44,6 +44,8 @@ from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
 from booths.committee.admin_pages import PAGE_HANDLERS as COMMITTEE_ADMIN_PAGES
 from booths.committee.pages import PAGE_HANDLERS as COMMITTEE_PAGES
+from booths.documents.admin_pages import PAGE_HANDLERS as DOCUMENT_ADMIN_PAGES
+from booths.documents.pages import PAGE_HANDLERS as DOCUMENT_PAGES
 from booths.exhibitors.admin_pages import PAGE_HANDLERS as EXHIBITOR_ADMIN_PAGES
 from booths.exhibitors.api import ExhibitorController
 from booths.exhibitors.pages import PAGE_HANDLERS as EXHIBITOR_PAGES
@@ -291,6 +293,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *GATEWAY_API,
             *GATEWAY_PAGES,
             *SALES_PAGES,
+            *DOCUMENT_PAGES,
+            *DOCUMENT_ADMIN_PAGES,
             *SALES_ADMIN_PAGES,
             *REPORT_PAGES,
             *CERTIFICATE_PAGES,

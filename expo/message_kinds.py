@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     PAYMENT_RECEIVED = "payment_received"  # with the receipt's link
     PROOF_REJECTED = "proof_rejected"  # the treasurer refused a proof of transfer, or asks for a new one
     SALES_REMINDER = "sales_reminder"  # the evening of an expo day: enter the day's sales
+    DOCUMENT_RETURNED = "document_returned"  # the desk rejected a document, or asks for it again
 
 
 ACCOUNT_KINDS = frozenset({MessageKind.VERIFY_EMAIL, MessageKind.PASSWORD_RESET})

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.bookings import service as bookings
 from booths.bookings.models import BookingStatus
 from booths.bookings.schemas import BookingRead, PaymentIn
+from booths.documents.service import documents_complete
 from booths.exhibitors import approval
 from booths.exhibitors import service as exhibitors
 from booths.exhibitors.validation import normalise_booth_code
@@ -130,6 +131,7 @@ async def _render_bookings(
         exhibitors=people,
         awaiting=awaiting,
         verified=await exhibitors.verified_user_ids(db_session, awaiting),
+        documents_ok=await documents_complete(db_session, awaiting),
         statuses=BOOKING_STATUSES,
         methods=PAYMENT_METHODS,
         filters=current,

@@ -12,6 +12,7 @@ from litestar.response import Template
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.documents.service import summary as document_summary
 from booths.exhibitors import records
 from booths.exhibitors.export import (
     approval_label,
@@ -207,6 +208,7 @@ async def _render_record(
     assert expo.id is not None
     found = await records.exhibitor_record(db_session, expo.id, exhibitor_id)
     current = {name: getattr(found.exhibitor, name) or "" for name in records.EDITABLE}
+    documents = await document_summary(db_session, found.exhibitor)
     values = form.model_dump() if form is not None else current
     return render_page(
         request,
@@ -222,6 +224,7 @@ async def _render_record(
         clusters=await venue.list_clusters(db_session, expo.id),
         pending=Approval.PENDING.value,
         record_label=RECORD_LABELS,
+        documents=documents,
     )
 
 

@@ -76,9 +76,17 @@ def awaits_approval(package: BoothPackage, exhibitor: Exhibitor, needs_approval:
 
 
 async def decide(
-    session: AsyncSession, exhibitor_id: int, decision: Decision, actor: CurrentUser, note: str = ""
+    session: AsyncSession,
+    exhibitor_id: int,
+    decision: Decision,
+    actor: CurrentUser,
+    note: str = "",
+    *,
+    audit_action: str | None = None,
 ) -> Exhibitor:
-    """Approve or reject an exhibitor's class (again, if the organiser changes their mind)."""
+    """Approve or reject an exhibitor's class (again, if the organiser changes their mind).
+    ``audit_action`` names the change log's entry when the decision is not an organiser's own (the
+    desk's approval of the class's documents: ``exhibitor.approved_by_documents``)."""
     exhibitor = await lock_exhibitor(session, exhibitor_id)  # serialised with its booking changes
     now = utcnow()
     before = snapshot(exhibitor, ("approval", "approval_note"))
@@ -125,7 +133,7 @@ async def decide(
         session,
         actor,
         exhibitor.expo_id,
-        f"exhibitor.{decision.value}",
+        audit_action or f"exhibitor.{decision.value}",
         audit_subject(exhibitor),
         before=old,
         after=new,

@@ -164,6 +164,7 @@ def audit_action_label(action: str) -> str:
         "exhibitor.updated": gettext("Record changed"),
         "exhibitor.approved": gettext("Class approved"),
         "exhibitor.rejected": gettext("Class rejected"),
+        "exhibitor.approved_by_documents": gettext("Class approved: its documents are verified"),
     }
     return labels.get(action, action)
 

@@ -33,6 +33,7 @@ KIND_LABELS = {
     MessageKind.PAYMENT_RECEIVED: N_("Payment received, with the receipt"),
     MessageKind.PROOF_REJECTED: N_("A proof of transfer was refused or a new one is needed"),
     MessageKind.SALES_REMINDER: N_("The evening of each expo day: a reminder to enter the day's sales"),
+    MessageKind.DOCUMENT_RETURNED: N_("A document was rejected by the desk or is needed again"),
 }
 
 

@@ -181,6 +181,7 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
     assert page.status_code == 200
     assert NAV_SECTION.findall(page.text) == [
         "exhibitors",
+        "documents",
         "bookings",
         "payments",
         "addons",
@@ -214,6 +215,7 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
         "packages",
         "booths",
         "exhibitors",
+        "documents",
         "bookings",
         "payments",
         "addons",
