@@ -84,7 +84,9 @@ async def exhibitor_days(session: AsyncSession, expo_id: int) -> list[ExhibitorD
     """Every exhibitor's counters per day (only days it counted anything), by day then name."""
     table = ExhibitorStat.__table__  # type: ignore[attr-defined]
     query = (
-        sa.select(table.c.day, table.c.exhibitor_id, Exhibitor.name, Exhibitor.regency, table.c.kind, table.c.count)
+        sa.select(
+            table.c.day, table.c.exhibitor_id, col(Exhibitor.name), col(Exhibitor.regency), table.c.kind, table.c.count
+        )
         .join(Exhibitor, col(Exhibitor.id) == table.c.exhibitor_id)
         .where(table.c.expo_id == expo_id)
     )
@@ -105,10 +107,12 @@ async def exhibitor_totals(session: AsyncSession, expo_id: int) -> list[Exhibito
     """Every exhibitor's counters summed over the expo (exhibitors that counted anything)."""
     table = ExhibitorStat.__table__  # type: ignore[attr-defined]
     query = (
-        sa.select(table.c.exhibitor_id, Exhibitor.name, Exhibitor.regency, table.c.kind, sa.func.sum(table.c.count))
+        sa.select(
+            table.c.exhibitor_id, col(Exhibitor.name), col(Exhibitor.regency), table.c.kind, sa.func.sum(table.c.count)
+        )
         .join(Exhibitor, col(Exhibitor.id) == table.c.exhibitor_id)
         .where(table.c.expo_id == expo_id)
-        .group_by(table.c.exhibitor_id, Exhibitor.name, Exhibitor.regency, table.c.kind)
+        .group_by(table.c.exhibitor_id, col(Exhibitor.name), col(Exhibitor.regency), table.c.kind)
     )
     rows: dict[int, tuple[str, str, dict[StatKind, int]]] = {}
     for exhibitor_id, name, regency, kind, total in (await session.execute(query)).all():
@@ -121,11 +125,12 @@ async def exhibitor_totals(session: AsyncSession, expo_id: int) -> list[Exhibito
 
 def top(totals: list[ExhibitorTotals], kind: StatKind, limit: int = 10) -> list[ExhibitorTotals]:
     """The ``limit`` exhibitors with the most of ``kind`` (none with zero), most first, ties by name."""
-    value = {
-        StatKind.PROFILE_VIEW: lambda t: t.views,
-        StatKind.SIGN_SCAN: lambda t: t.scans,
-        StatKind.LEAD: lambda t: t.leads,
-    }[kind]
+
+    def value(totals: ExhibitorTotals) -> int:
+        if kind is StatKind.PROFILE_VIEW:
+            return totals.views
+        return totals.scans if kind is StatKind.SIGN_SCAN else totals.leads
+
     ranked = sorted((t for t in totals if value(t) > 0), key=lambda t: (-value(t), t.name.casefold(), t.exhibitor_id))
     return ranked[:limit]
 

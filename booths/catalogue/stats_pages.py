@@ -16,7 +16,7 @@ from booths.exhibitors import service as exhibitors
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
 from expo.auth import requires, requires_exhibitor
-from expo.csv_export import csv_response, csv_text
+from expo.csv_export import Cell, csv_response, csv_text
 from expo.i18n import gettext
 from expo.permissions import Area
 from expo.web import page
@@ -93,7 +93,7 @@ async def catalogue_stats_csv(*, slug: FromPath[str], db_session: NamedDependenc
         gettext("Sign scans"),
         gettext("Leads"),
     ]
-    rows = [
+    rows: list[list[Cell]] = [
         [row.day.isoformat(), row.name, row.regency, row.views, row.scans, row.leads]
         for row in await exhibitor_days(db_session, expo.id)
     ]

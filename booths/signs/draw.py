@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -47,8 +47,8 @@ def page_size(size: str, orientation: str) -> tuple[float, float]:
     """The page in points; ``ValueError`` for a paper or orientation not offered."""
     if size not in SIZES or orientation not in ORIENTATIONS:
         raise ValueError(f"no sign paper {size!r} {orientation!r}")
-    paper = SIZES[size]
-    return landscape(paper) if orientation == "landscape" else paper
+    width, height = SIZES[size]
+    return (max(width, height), min(width, height)) if orientation == "landscape" else (width, height)
 
 
 def _logo(data: bytes | None) -> ImageReader | None:

@@ -17,7 +17,7 @@ from typing import Any
 import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booths.signs.draw import render_signs
+from booths.signs.draw import SignText, render_signs
 from booths.signs.service import Paper, sign_rows, sign_texts
 from booths.venue.service import get_expo
 from expo.accounts import CurrentUser
@@ -102,6 +102,10 @@ async def print_signs(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any
     await ctx.add_output(directory / name)
     await anyio.to_thread.run_sync(lambda: directory.mkdir(parents=True, exist_ok=True))
     title = translate(N_("Booth signs"), locale=locale)
+
+    def draw_part(texts: list[SignText]) -> bytes:
+        return render_signs(texts, size, orientation, title=title)
+
     try:
         async with ctx.sessionmaker() as session:
             rows = await sign_rows(session, expo_id)
@@ -112,7 +116,7 @@ async def print_signs(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any
             for first in range(0, len(rows), CHUNK):
                 async with ctx.sessionmaker() as session:
                     texts = await sign_texts(session, storage, expo_id, rows[first : first + CHUNK], base_url, locale)
-                pdf = await anyio.to_thread.run_sync(lambda texts=texts: render_signs(texts, size, orientation))
+                pdf = await anyio.to_thread.run_sync(draw_part, texts)
                 splicer.add(pdf)
                 await ctx.heartbeat()
             file_size = splicer.close()

@@ -103,19 +103,25 @@ async def sign_rows(
         )
         for booking_id, name in shared.all():
             members[booking_id].append(name)
-    return [
-        SignRow(
-            booth_id=booth,
-            booth_code=code,
-            exhibitor_id=exhibitor,
-            name=name,
-            pesantren=pesantren or "",
-            regency=regency,
-            logo_key=logo,
-            members=tuple(members.get(booking, ())),
+    signs = []
+    for booking, booth, code, exhibitor, name, pesantren, regency, logo in rows:
+        # primary keys of inner-joined rows: never NULL
+        assert booking is not None
+        assert booth is not None
+        assert exhibitor is not None
+        signs.append(
+            SignRow(
+                booth_id=booth,
+                booth_code=code,
+                exhibitor_id=exhibitor,
+                name=name,
+                pesantren=pesantren or "",
+                regency=regency,
+                logo_key=logo,
+                members=tuple(members.get(booking, ())),
+            )
         )
-        for booking, booth, code, exhibitor, name, pesantren, regency, logo in rows
-    ]
+    return signs
 
 
 async def booth_sign(session: AsyncSession, expo_id: int, booth_id: int) -> SignRow:
