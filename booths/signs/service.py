@@ -20,7 +20,7 @@ from booths.catalogue.models import ExhibitorProfile
 from booths.exhibitors.models import Exhibitor
 from booths.signs.draw import ORIENTATIONS, SIZES, SignText
 from booths.venue.models import Booth, Expo
-from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from expo.errors import Conflict, InvalidInput, NotFound
 from expo.i18n import N_
 from expo.storage import Storage, StorageKeyError
 
@@ -50,13 +50,9 @@ class SignRow:
 def check_paper(size: str, orientation: str) -> Paper:
     """The paper asked for (case and spaces ignored), or 422 at the field that is not offered."""
     size, orientation = size.strip().lower(), orientation.strip().lower()
-    problems = []
-    if size not in SIZES:
-        problems.append(FieldProblem("size", N_("Choose A4 or A3.")))
-    if orientation not in ORIENTATIONS:
-        problems.append(FieldProblem("orientation", N_("Choose portrait or landscape.")))
-    if problems:
-        raise InvalidInput(N_("Choose the paper of the sign."), code="bad_sign_paper", fields=problems)
+    if size not in SIZES or orientation not in ORIENTATIONS:
+        # One sentence and no field: the paper comes from a link or a hidden field, never typed.
+        raise InvalidInput(N_("Choose A4 or A3, portrait or landscape."), code="bad_sign_paper")
     return Paper(size, orientation)
 
 

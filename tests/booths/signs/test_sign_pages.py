@@ -192,7 +192,7 @@ async def test_printing_every_sign_before_any_confirmed_booking_says_why(client:
     assert t("No booth has a confirmed booking yet, so there is no sign to print.") in refused.text
     bad = await post_form(client, f"{signs}/batch", {"size": "letter", "orientation": "portrait"}, from_page=signs)
     assert bad.status_code == 422
-    assert t("Choose A4 or A3.") in bad.text
+    assert t("Choose A4 or A3, portrait or landscape.") in bad.text
 
 
 @pytest.mark.real_commits
