@@ -2,6 +2,7 @@
 every sign in one PDF through the job runner, watch the batches (the page reloads itself while one
 runs) and download them."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -16,7 +17,7 @@ from booths.jobs.admin_pages import state_label
 from booths.signs import jobs as sign_jobs
 from booths.signs.draw import ORIENTATIONS, SIZES, render_signs
 from booths.signs.pages import Query, file_part, pdf_response
-from booths.signs.service import Paper, booth_sign, check_paper, sign_rows, sign_texts
+from booths.signs.service import Paper, SignRow, booth_sign, check_paper, sign_rows, sign_texts
 from booths.venue import service as venue
 from expo.accounts import CurrentUser
 from expo.auth import requires
@@ -24,11 +25,18 @@ from expo.errors import InvalidInput
 from expo.forms import FormBody, FormErrors, submit
 from expo.i18n import current_locale, gettext, translate
 from expo.jobs import JobState
+from expo.paging import PageQuery, SortQuery, natural, paginate
 from expo.permissions import Area
 from expo.public_url import public_base_url
 from expo.settings import Settings
 from expo.storage import Storage
 from expo.web import page
+
+# The one-booth list's orders: by booth code as people read it (A-2 before A-10), or by exhibitor.
+SIGN_ORDERS: dict[str, Callable[[SignRow], Any]] = {
+    "booth": lambda row: natural(row.booth_code),
+    "exhibitor": lambda row: row.name.casefold(),
+}
 
 
 class BatchForm(BaseModel):
@@ -50,12 +58,15 @@ async def _render(
     slug: str,
     paper: Paper,
     *,
+    list_page: str = "",
+    sort: str = "",
     errors: FormErrors | None = None,
     notice: str | None = None,
     status_code: int = 200,
 ) -> Template:
     expo = await venue.get_expo_by_slug(db_session, slug)
     assert expo.id is not None
+    signs = await sign_rows(db_session, expo.id)
     batches = [
         {
             "id": job.id,
@@ -79,7 +90,15 @@ async def _render(
         paper=paper,
         sizes=list(SIZES),
         orientations=ORIENTATIONS,
-        signs=await sign_rows(db_session, expo.id),
+        listing=paginate(
+            signs,
+            page=list_page,
+            sort=sort,
+            orders=SIGN_ORDERS,
+            default="booth",
+            filters={"size": paper.size, "orientation": paper.orientation},
+        ),
+        total=len(signs),
         batches=batches,
         pending=any(b["status"] in (JobState.QUEUED, JobState.RUNNING) for b in batches),
         errors=errors or FormErrors(),
@@ -96,9 +115,12 @@ async def signs_page(
     size: Query = "a4",
     orientation: Query = "portrait",
     msg: Query = "",
+    list_page: PageQuery = "",
+    sort: SortQuery = "",
 ) -> Template:
     notice = gettext("The signs are being printed; this page shows when the PDF is ready.") if msg == "queued" else None
-    return await _render(request, db_session, slug, _paper_or_default(size, orientation), notice=notice)
+    paper = _paper_or_default(size, orientation)
+    return await _render(request, db_session, slug, paper, list_page=list_page, sort=sort, notice=notice)
 
 
 @post("/admin/e/{slug:str}/signs/batch", include_in_schema=False, guards=[requires(Area.SETUP)])

@@ -229,3 +229,23 @@ async def test_every_sign_of_the_expo_prints_as_one_batch(
     client.cookies.clear()
     log_in_as(client, await make_member_token(session, other.expo_id, CommitteeRole.ORGANISER))
     assert (await client.get(f"/admin/e/{other.expo.slug}/signs/batch/{job_id}/download")).status_code == 404
+
+
+async def test_the_booth_list_sorts_by_booth_or_exhibitor_and_keeps_the_paper(
+    client: Client, session: AsyncSession
+) -> None:
+    venue = await make_venue(session)
+    await exhibitor_with_booth(client, session, venue, 0, name="Zaitun Barokah")
+    await exhibitor_with_booth(client, session, venue, 1, name="Apel Malang Segar")
+    log_in_as(client, await make_member_token(session, venue.expo_id, CommitteeRole.ORGANISER))
+    signs = f"/admin/e/{venue.expo.slug}/signs"
+
+    by_booth = (await client.get(signs, params={"size": "a3", "orientation": "landscape"})).text
+    assert by_booth.index("Zaitun Barokah") < by_booth.index("Apel Malang Segar")  # A-01 before A-02
+    assert "size=a3" in by_booth.split('class="sort-bar')[1].split("</p>")[0]  # sorting keeps the paper
+    by_name = await client.get(signs, params={"size": "a3", "orientation": "landscape", "sort": "exhibitor"})
+    assert by_name.text.index("Apel Malang Segar") < by_name.text.index("Zaitun Barokah")
+    assert "size=a3&amp;orientation=landscape" in by_name.text
+    odd = await client.get(signs, params={"page": "banyak", "sort": "rasa"})  # falls back, never an error
+    assert odd.status_code == 200
+    assert odd.text.index("Zaitun Barokah") < odd.text.index("Apel Malang Segar")
