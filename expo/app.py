@@ -42,6 +42,7 @@ from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
+from booths.catalogue.stats_pages import PAGE_HANDLERS as CATALOGUE_STATS_PAGES
 from booths.committee.admin_pages import PAGE_HANDLERS as COMMITTEE_ADMIN_PAGES
 from booths.committee.pages import PAGE_HANDLERS as COMMITTEE_PAGES
 from booths.documents.admin_pages import PAGE_HANDLERS as DOCUMENT_ADMIN_PAGES
@@ -60,6 +61,8 @@ from booths.notifications.admin_pages import PAGE_HANDLERS as MESSAGE_SETTING_PA
 from booths.pricing.admin_pages import PAGE_HANDLERS as PRICING_PAGES
 from booths.sales.admin_pages import PAGE_HANDLERS as SALES_ADMIN_PAGES
 from booths.sales.pages import PAGE_HANDLERS as SALES_PAGES
+from booths.signs.admin_pages import PAGE_HANDLERS as SIGN_ADMIN_PAGES
+from booths.signs.pages import PAGE_HANDLERS as SIGN_PAGES
 from booths.venue.admin_pages import PAGE_HANDLERS as VENUE_ADMIN_PAGES
 from booths.venue.api import BoothController, ExpoController, HallController, PackageController
 from booths.venue.pages import PAGE_HANDLERS as VENUE_PAGES
@@ -145,6 +148,7 @@ JOB_MODULES = (
     "booths.billing.bills",
     "booths.billing.receipt_batch",
     "booths.sales.reminders",
+    "booths.signs.jobs",
     "tickets.passes.jobs",
     "tickets.reports.jobs",
 )
@@ -274,6 +278,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *BILLING_ADMIN_PAGES,
             *BILLING_IMAGE_PAGES,
             *BILLING_PAGES,
+            *SIGN_PAGES,
+            *SIGN_ADMIN_PAGES,
+            *CATALOGUE_STATS_PAGES,
             *ADDON_PAGES,
             *REFUND_PAGES,
             *REVENUE_PAGES,

@@ -191,6 +191,7 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
         "sales",
         "dashboard",
         "report",
+        "catalogue_stats",
     ]
     assert f'href="/admin/e/{slug}/bookings" data-section="bookings" aria-current="page"' in page.text
     assert (await client.get(f"/admin/e/{slug}/booths")).status_code == 403
@@ -225,8 +226,10 @@ async def test_navigation_shows_only_the_sections_of_the_role(client: Client, se
         "sales",
         "dashboard",
         "report",
+        "catalogue_stats",
         "allocation",
         "map",
+        "signs",
         "passes",
         "gates",
         "messages",

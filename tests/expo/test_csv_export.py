@@ -146,6 +146,20 @@ async def _addon_orders_csv(client: Client, session: AsyncSession, organiser: di
     return path, (await client.get(path, headers=organiser)).text
 
 
+async def _catalogue_stats_csv(client: Client, session: AsyncSession, organiser: dict[str, str]) -> tuple[str, str]:
+    """An exhibitor whose name is a formula, counted once: its line of the catalogue statistics."""
+    from booths.catalogue.models import StatKind
+    from booths.catalogue.stats import count
+    from tests.support.factories import expo_day
+
+    venue = await make_venue(session)
+    body, _ = await signup_exhibitor(client, venue.expo_id, name=HYPERLINK, regency="-Kediri")
+    await count(session, venue.expo_id, int(body["id"]), StatKind.PROFILE_VIEW, expo_day(0))
+    await session.commit()
+    path = f"/admin/e/{venue.expo.slug}/catalogue-stats.csv"
+    return path, (await client.get(path, headers=organiser)).text
+
+
 # Every route that answers text/csv, with a way to fill it with formula-like values through the API.
 EXPORTS = {
     "/api/expos/{expo_id:int}/booths.csv": _booths_csv,
@@ -153,6 +167,7 @@ EXPORTS = {
     "/api/expos/{expo_id:int}/scans.csv": _scans_csv,
     "/admin/e/{slug:str}/exhibitors.csv": _exhibitors_csv,
     "/admin/e/{slug:str}/payments/addons/orders.csv": _addon_orders_csv,
+    "/admin/e/{slug:str}/catalogue-stats.csv": _catalogue_stats_csv,
 }
 
 
