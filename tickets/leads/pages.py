@@ -114,7 +114,8 @@ async def my_leads_scan(
 ) -> Template:
     exhibitor = await exhibitor_of_user(db_session, user.id)
     can_scan = exhibitor is not None and exhibitor.id is not None and await leads.has_stand(db_session, exhibitor.id)
-    return page(request, "leads/scan.html", exhibitor=exhibitor, can_scan=can_scan, texts=scan_texts())
+    expo = await get_expo(db_session, exhibitor.expo_id) if exhibitor is not None else None
+    return page(request, "leads/scan.html", exhibitor=exhibitor, expo=expo, can_scan=can_scan, texts=scan_texts())
 
 
 @post("/api/my/leads", include_in_schema=False, status_code=200, guards=[requires_exhibitor])
