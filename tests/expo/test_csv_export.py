@@ -3,6 +3,7 @@ writer; the booth and feature imports read their exports back unchanged."""
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 
 import pytest
 import sqlalchemy as sa
@@ -183,8 +184,12 @@ async def _leads_csv(
     return "/my-leads.csv", (await client.get("/my-leads.csv", headers=exhibitor)).text, exhibitor
 
 
+# What a filler gives: the path and its text, and for an exhibitor's own export the headers it is
+# read with (else the organiser's).
+Made = tuple[str, str] | tuple[str, str, dict[str, str]]
+
 # Every route that answers text/csv, with a way to fill it with formula-like values through the API.
-EXPORTS = {
+EXPORTS: dict[str, Callable[[Client, AsyncSession, dict[str, str]], Awaitable[Made]]] = {
     "/api/expos/{expo_id:int}/booths.csv": _booths_csv,
     "/api/expos/{expo_id:int}/features.csv": _features_csv,
     "/api/expos/{expo_id:int}/scans.csv": _scans_csv,
@@ -226,8 +231,9 @@ async def test_exports_hold_no_formula_and_send_one_content_type(
     client: Client, session: AsyncSession, route: str
 ) -> None:
     organiser = bearer(await make_user_token(session, Role.ORGANISER))
-    path, text, *whose = await EXPORTS[route](client, session, organiser)
-    response = await client.get(path, headers=whose[0] if whose else organiser)  # an exhibitor's own export
+    made = await EXPORTS[route](client, session, organiser)
+    path, text = made[0], made[1]
+    response = await client.get(path, headers=made[2] if len(made) == 3 else organiser)
     assert response.status_code == 200
     assert response.headers.get_list("content-type") == ["text/csv; charset=utf-8"]
     assert len(_rows(text)) > 1

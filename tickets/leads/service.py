@@ -84,8 +84,8 @@ async def has_stand(session: AsyncSession, exhibitor_id: int) -> bool:
 
 # --- reading the scanned text -----------------------------------------------------------------
 async def _pass_of_text(session: AsyncSession, expo_id: int, text: str, keys: KeyRing) -> ExpoPass:
-    """The pass a scanned QR token or a typed printed code names, checked like the gate checks it:
-    genuine, of this expo, not revoked or re-issued, its booking (if any) still standing."""
+    """The pass a scanned QR token or a typed printed code names: genuine, of this expo, its token not
+    replaced by a re-issue (whether the pass itself is still valid is :func:`keep_lead`'s check)."""
     text = text.strip()
     if not text or len(text) > 1024:
         raise InvalidInput("Scan a pass's QR code or type the code printed under it.", code="lead_text_empty")
@@ -114,8 +114,6 @@ async def _pass_of_text(session: AsyncSession, expo_id: int, text: str, keys: Ke
         )
         if pass_ is None:
             raise NotFound("No pass of this expo has this code.", code="pass_not_found")
-    if not await is_valid(session, pass_):
-        raise Conflict("This pass is no longer valid; ask the visitor for their current pass.", code="pass_revoked")
     return pass_
 
 
@@ -123,19 +121,32 @@ async def _pass_of_text(session: AsyncSession, expo_id: int, text: str, keys: Ke
 async def save_lead(
     session: AsyncSession, exhibitor_id: int, text: str, keys: KeyRing, user: CurrentUser | None
 ) -> Saved:
-    """Keep the pass ``text`` names as a lead of the exhibitor. A second scan of the same pass is the
-    same lead (INSERT ... ON CONFLICT DO NOTHING on exhibitor and pass, so two staff scanning at once
-    still make one); a new lead counts once in the exhibitor's daily statistics.
+    """Keep the pass ``text`` names (a scanned QR token or a typed printed code) as a lead of the
+    exhibitor; see :func:`keep_lead`."""
+    exhibitor = await _exhibitor(session, exhibitor_id)
+    if not await has_stand(session, exhibitor_id):  # before reading the text: no probing of pass codes
+        raise Conflict("Leads can be saved once your booth is confirmed.", code="no_confirmed_booth")
+    pass_ = await _pass_of_text(session, exhibitor.expo_id, text, keys)
+    return await keep_lead(session, exhibitor_id, pass_, user)
+
+
+async def keep_lead(session: AsyncSession, exhibitor_id: int, pass_: ExpoPass, user: CurrentUser | None) -> Saved:
+    """Keep ``pass_`` as a lead of the exhibitor. A second scan of the same pass is the same lead
+    (INSERT ... ON CONFLICT DO NOTHING on exhibitor and pass, so two staff scanning at once still make
+    one); a new lead counts once in the exhibitor's daily statistics.
 
     Any valid pass of the expo may be a lead (visitors, and the staff of other stands, who are buyers
-    too), except the exhibitor's own staff passes."""
+    too), except the exhibitor's own staff passes; the exhibitor needs a confirmed stand."""
     exhibitor = await _exhibitor(session, exhibitor_id)
     assert exhibitor.id is not None
     if not await has_stand(session, exhibitor.id):
         raise Conflict("Leads can be saved once your booth is confirmed.", code="no_confirmed_booth")
     expo = await get_expo(session, exhibitor.expo_id)
     assert expo.id is not None
-    pass_ = await _pass_of_text(session, expo.id, text, keys)
+    if pass_.expo_id != expo.id:
+        raise Conflict("This pass is for another expo; only passes of this expo can be saved.", code="wrong_expo")
+    if not await is_valid(session, pass_):
+        raise Conflict("This pass is no longer valid; ask the visitor for their current pass.", code="pass_revoked")
     assert pass_.id is not None
     if pass_.exhibitor_id == exhibitor.id:
         raise Conflict("This is a staff pass of your own stand, not a lead.", code="own_pass")
@@ -204,7 +215,7 @@ async def delete_lead(session: AsyncSession, exhibitor_id: int, lead_id: int) ->
     await session.delete(lead)
 
 
-def _select_rows() -> sa.Select[tuple[Lead, ExpoPass, str]]:
+def _select_rows() -> sa.Select[Lead, ExpoPass, str]:
     return (
         sa.select(Lead, ExpoPass, col(PassKind.name))
         .join(ExpoPass, col(ExpoPass.id) == col(Lead.pass_id))
