@@ -146,7 +146,7 @@ async def my_pass(
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
     new: FromQuery[Annotated[str, Parameter(max_length=4)]] = "",
-    consent: FromQuery[Annotated[str, Parameter(max_length=8)]] = "",
+    consent: FromQuery[Annotated[str, Parameter(max_length=12)]] = "",
 ) -> Template:
     pass_ = await visitor.pass_by_access(db_session, secret)
     assert pass_.id is not None

@@ -153,6 +153,8 @@ async def test_a_visitor_who_did_not_consent_is_saved_without_contact(client: Cl
     assert "6281255556666" not in (await client.get("/my-leads.csv")).text
     given = await post_form(client, f"/p/{secret}/consent", {"shares_contact": "1"}, from_page=f"/p/{secret}")
     assert given.status_code == 303
+    thanked = await client.get(given.headers["location"])
+    assert t("Thank you: exhibitors who scan your pass now see your WhatsApp number and e-mail.") in thanked.text
     assert "6281255556666" in (await client.get("/my-leads")).text
 
 
