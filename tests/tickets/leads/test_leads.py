@@ -10,10 +10,14 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from booths.applications.models import BookingCoExhibitor
+from booths.bookings.models import Booking
 from booths.catalogue.models import StatKind
 from booths.catalogue.stats import daily_counts
 from booths.venue.lifecycle import expo_today
@@ -328,3 +332,20 @@ async def test_notes_are_checked_and_only_exhibitors_reach_the_pages(client: Cli
     assert rows[1][-1] == '\'=HYPERLINK("x") \n baris dua'
     missing = await post_form(client, "/my-leads/999999/note", {"note": "x"}, from_page="/my-leads")
     assert missing.status_code == 404
+
+
+async def test_a_co_exhibitor_on_a_shared_stand_keeps_its_own_leads(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    main_id, main_token = await _booth(client, session, venue, 0, "Sambal Bu Ani")
+    partner, partner_token = await signup_exhibitor(client, venue.expo_id, name="Kerajinan Bambu Pak Darto")
+    booking_id = await session.scalar(sa.select(col(Booking.id)).where(col(Booking.exhibitor_id) == main_id))
+    assert booking_id is not None
+    session.add(BookingCoExhibitor(booking_id=booking_id, exhibitor_id=int(partner["id"])))
+    await session.commit()
+    visitor_token, _ = await _register(client, venue.expo_id, "Nur Aini", consent=True)
+    log_in_as(client, partner_token)
+    saved = await _scan(client, visitor_token)
+    assert saved.status_code == 200, saved.text
+    assert "Nur Aini" in (await client.get("/my-leads")).text
+    log_in_as(client, main_token)
+    assert "Nur Aini" not in (await client.get("/my-leads")).text  # the partner's lead, not the stand's
