@@ -108,6 +108,7 @@ from tickets.gate.admin_pages import PAGE_HANDLERS as GATE_ADMIN_PAGES
 from tickets.gate.api import GateAdminController, GateDeviceController, GateStaffController
 from tickets.gate.live import CheckinNotices, channels_plugin
 from tickets.gate.pages import PAGE_HANDLERS as GATE_PAGES
+from tickets.leads.pages import PAGE_HANDLERS as LEAD_PAGES
 from tickets.passes.admin_pages import PAGE_HANDLERS as PASS_ADMIN_PAGES
 from tickets.passes.api import PassController
 from tickets.passes.display import TEMPLATE_GLOBALS as PASS_TEMPLATE_GLOBALS
@@ -305,6 +306,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *SALES_ADMIN_PAGES,
             *REPORT_PAGES,
             *CERTIFICATE_PAGES,
+            *LEAD_PAGES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[alchemy, channels, TimeOfDaySchema()],

@@ -3,6 +3,7 @@ writer; the booth and feature imports read their exports back unchanged."""
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +15,18 @@ from booths.venue.models import Booth
 from expo.csv_export import CsvSheet, csv_text, neutralise, restore
 from expo.models import Role
 from tests.support import ROOT
-from tests.support.factories import bearer, exhibitor_payload, make_user_token, make_venue, signup_exhibitor
+from tests.support.factories import (
+    bearer,
+    exhibitor_payload,
+    expo_day,
+    make_user_token,
+    make_venue,
+    signup_exhibitor,
+)
 from tests.support.gate import gate_over_http, nonce, now_iso, pass_over_http
 from tests.support.passes import Client
+from tests.support.sales import exhibitor_with_booth
+from tickets.leads.models import Lead
 
 pytestmark = pytest.mark.anyio
 
@@ -160,14 +170,47 @@ async def _catalogue_stats_csv(client: Client, session: AsyncSession, organiser:
     return path, (await client.get(path, headers=organiser)).text
 
 
+async def _leads_csv(
+    client: Client, session: AsyncSession, organiser: dict[str, str]
+) -> tuple[str, str, dict[str, str]]:
+    """An exhibitor's own leads: a visitor's name and the exhibitor's note as formulas."""
+    venue = await make_venue(session)
+    _exhibitor, _user, token = await exhibitor_with_booth(client, session, venue)
+    registered = await client.post(
+        f"/api/expos/{venue.expo_id}/visitors",
+        json={
+            "holder_name": "@SUM(1+1)",
+            "regency": "Jombang",
+            "category": "umum",
+            "days": [expo_day(1).isoformat()],
+            "phone": "0812 3456 7890",
+            "shares_contact": True,
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    exhibitor = {"Authorization": f"Bearer {token}"}
+    saved = await client.post("/api/my/leads", json={"text": registered.json()["token"]}, headers=exhibitor)
+    assert saved.status_code == 200, saved.text
+    lead = await session.get(Lead, saved.json()["lead_id"])
+    assert lead is not None
+    lead.note = HYPERLINK
+    await session.commit()
+    return "/my-leads.csv", (await client.get("/my-leads.csv", headers=exhibitor)).text, exhibitor
+
+
+# What a filler gives: the path and its text, and for an exhibitor's own export the headers it is
+# read with (else the organiser's).
+Made = tuple[str, str] | tuple[str, str, dict[str, str]]
+
 # Every route that answers text/csv, with a way to fill it with formula-like values through the API.
-EXPORTS = {
+EXPORTS: dict[str, Callable[[Client, AsyncSession, dict[str, str]], Awaitable[Made]]] = {
     "/api/expos/{expo_id:int}/booths.csv": _booths_csv,
     "/api/expos/{expo_id:int}/features.csv": _features_csv,
     "/api/expos/{expo_id:int}/scans.csv": _scans_csv,
     "/admin/e/{slug:str}/exhibitors.csv": _exhibitors_csv,
     "/admin/e/{slug:str}/payments/addons/orders.csv": _addon_orders_csv,
     "/admin/e/{slug:str}/catalogue-stats.csv": _catalogue_stats_csv,
+    "/my-leads.csv": _leads_csv,
 }
 
 
@@ -203,8 +246,9 @@ async def test_exports_hold_no_formula_and_send_one_content_type(
     client: Client, session: AsyncSession, route: str
 ) -> None:
     organiser = bearer(await make_user_token(session, Role.ORGANISER))
-    path, text = await EXPORTS[route](client, session, organiser)
-    response = await client.get(path, headers=organiser)
+    made = await EXPORTS[route](client, session, organiser)
+    path, text = made[0], made[1]
+    response = await client.get(path, headers=made[2] if len(made) == 3 else organiser)
     assert response.status_code == 200
     assert response.headers.get_list("content-type") == ["text/csv; charset=utf-8"]
     assert len(_rows(text)) > 1

@@ -16,6 +16,7 @@ from booths.demo.published import DEMO_SLUG, GATE_EMAIL, ORGANISER_EMAIL
 from booths.venue.service import expo_days, get_expo, get_expo_by_slug
 from expo.accounts import CurrentUser
 from expo.models import CommitteeRole, Role, User
+from tickets.demo.leads import seed_leads
 from tickets.gate import devices
 from tickets.gate import staff as gate_staff
 from tickets.gate.models import GateDirections
@@ -172,6 +173,7 @@ async def seed_demo_passes(session: AsyncSession) -> dict[str, int]:
     assert expo.id is not None
     counts = await seed_passes(session, expo.id)
     await seed_gates(session, expo.id)
+    counts |= await seed_leads(session, expo.id)  # after the passes: its visitors are scanned at a stand
     await session.commit()
     return counts
 

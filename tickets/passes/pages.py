@@ -49,6 +49,7 @@ class VisitForm(BaseModel):
     regency: str = ""
     category: str = ""
     days: list[str] = []
+    shares_contact: bool = False
 
 
 VISIT_FIELDS = {"holder_name", "phone", "email", "regency", "category", "days"}
@@ -111,6 +112,8 @@ async def visit_submit(
         regency=str(raw.get("regency", ""))[:200],
         category=str(raw.get("category", ""))[:32],
         days=[str(d)[:10] for d in raw.getall("days", [])][:130] if hasattr(raw, "getall") else [],
+        # an unticked checkbox sends nothing: consent only when the visitor ticked it
+        shares_contact=raw.get("shares_contact") == "1",
     )
     expo = await get_expo_by_slug(db_session, slug)
     assert expo.id is not None
@@ -143,6 +146,7 @@ async def my_pass(
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
     new: FromQuery[Annotated[str, Parameter(max_length=4)]] = "",
+    consent: FromQuery[Annotated[str, Parameter(max_length=12)]] = "",
 ) -> Template:
     pass_ = await visitor.pass_by_access(db_session, secret)
     assert pass_.id is not None
@@ -163,8 +167,33 @@ async def my_pass(
         link=link,
         share=share,
         new=bool(new),
+        consent=consent_notice(consent),
         category=gettext(VISITOR_CATEGORY_LABELS.get(read.visitor_category or "", "")) if read.visitor_category else "",
     )
+
+
+def consent_notice(code: str) -> str | None:
+    return {
+        "given": gettext("Thank you: exhibitors who scan your pass now see your WhatsApp number and e-mail."),
+        "withdrawn": gettext(
+            "Done: exhibitors no longer see your WhatsApp number and e-mail, also those who scanned your pass before."
+        ),
+    }.get(code)
+
+
+@post("/p/{secret:str}/consent", include_in_schema=False, status_code=200, opt={"rate_limit": "visitor"})
+async def my_pass_consent(
+    request: Request[Any, Any, Any],
+    secret: FromPath[str],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[Any]:
+    """The visitor gives or withdraws the consent to share the pass's contact with exhibitors."""
+    raw = await request.form()
+    shares = raw.get("shares_contact") == "1"
+    pass_ = await visitor.pass_by_access(db_session, secret)
+    visitor.set_contact_consent(pass_, shares=shares)
+    await db_session.commit()
+    return redirect(f"/p/{secret}?consent={'given' if shares else 'withdrawn'}#consent")
 
 
 # --- exhibitors --------------------------------------------------------------------------------
@@ -347,6 +376,7 @@ PAGE_HANDLERS = [
     visit_default,
     visit_submit,
     my_pass,
+    my_pass_consent,
     my_passes,
     my_passes_add,
     my_passes_rename,

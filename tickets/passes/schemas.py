@@ -158,6 +158,9 @@ class PassRead(BaseModel):
     issued_at: UtcDateTime
     revoked_at: UtcDateTime | None
     revoke_reason: str | None
+    shares_contact: bool = Field(
+        default=False, description="Whether the holder lets exhibitors who scan this pass see its phone and e-mail."
+    )
 
 
 class PassWithToken(PassRead):
@@ -185,6 +188,11 @@ class VisitorRegistration(Strict):
     regency: Annotated[str, AfterValidator(clean_name), Field(min_length=1, max_length=80)]
     category: VisitorCategory
     days: Annotated[list[date], Field(min_length=1, max_length=130)]
+    shares_contact: bool = Field(
+        default=False,
+        description="The visitor agrees that exhibitors who scan this pass may see its phone and e-mail "
+        "(off unless asked for; withdrawable on the pass's own page).",
+    )
 
 
 class VisitorPass(PassWithToken):

@@ -276,6 +276,7 @@ def pass_read(
         issued_at=pass_.issued_at,
         revoked_at=pass_.revoked_at,
         revoke_reason=pass_.revoke_reason,
+        shares_contact=bool(pass_.shares_contact),
     )
 
 

@@ -14,6 +14,7 @@ from sqlmodel import col
 from booths.venue.lifecycle import check_not_over, expo_today
 from booths.venue.service import expo_days, get_expo
 from expo.errors import Conflict, NotFound
+from expo.formatting import utcnow
 from tickets.passes.kinds import allowed_days, check_days, ensure_kinds
 from tickets.passes.models import ExpoPass
 from tickets.passes.schemas import VisitorRegistration
@@ -50,7 +51,19 @@ async def register_visitor(session: AsyncSession, expo_id: int, data: VisitorReg
         access_hash=access_digest(secret),
         note="self-registration",
     )
+    if data.shares_contact:  # only ever by the visitor's own explicit choice; off otherwise
+        set_contact_consent(pass_, shares=True)
     return pass_, secret
+
+
+def set_contact_consent(pass_: ExpoPass, *, shares: bool) -> None:
+    """Give or withdraw the visitor's consent that exhibitors who scan the pass see its contact.
+    Leads read the contact from the pass, so a withdrawal takes it out of every list and export at
+    once. The pass's ``updated_at`` stays: gates do not care, and their change cursor need not move."""
+    if bool(pass_.shares_contact) == shares:
+        return
+    pass_.shares_contact = shares
+    pass_.contact_consent_at = utcnow() if shares else None
 
 
 async def pass_by_access(session: AsyncSession, secret: str) -> ExpoPass:

@@ -293,37 +293,8 @@
     } catch (err) { setNet(false); }
   }
 
-  // --- camera: BarcodeDetector where present, else the vendored jsQR on canvas frames ---------------
-  async function startCamera() {
-    const video = $("#camera");
-    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-    video.hidden = false; await video.play();
-    let detector = null;
-    if ("BarcodeDetector" in window) {
-      try {
-        if ((await BarcodeDetector.getSupportedFormats()).includes("qr_code")) detector = new BarcodeDetector({ formats: ["qr_code"] });
-      } catch (e) { detector = null; }
-    }
-    const canvas = document.createElement("canvas"), draw = canvas.getContext("2d", { willReadFrequently: true });
-    async function read() {
-      if (detector) { const codes = await detector.detect(video); return codes.length ? codes[0].rawValue : ""; }
-      if (!video.videoWidth) return "";
-      canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-      draw.drawImage(video, 0, 0);
-      const frame = draw.getImageData(0, 0, canvas.width, canvas.height);
-      const code = window.jsQR(frame.data, frame.width, frame.height, { inversionAttempts: "dontInvert" });
-      return code ? code.data : "";
-    }
-    let last = "", lastAt = 0;
-    const tick = async () => {
-      try {
-        const text = await read();
-        if (text && (text !== last || Date.now() - lastAt > 4000)) { last = text; lastAt = Date.now(); await submit(text); }
-      } catch (e) { /* frame not ready */ }
-      setTimeout(tick, 200);
-    };
-    tick();
-  }
+  // --- camera: the shared reader (camera.js), which hands each QR code it sees to submit -------------
+  function startCamera() { return window.qrCamera.start($("#camera"), submit); }
 
   // --- wiring ----------------------------------------------------------------------------------
   async function pair(code) {
