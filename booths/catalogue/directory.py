@@ -30,6 +30,7 @@ from expo.errors import NotFound
 from expo.i18n import N_
 
 PAGE_SIZE = 20
+MAX_QUERY = 100  # characters of a search
 MAX_TERMS = 6  # words of a search; more add nothing but work
 SNIPPET_PRODUCTS = 3  # product names shown under a result
 

@@ -2,13 +2,14 @@
 and filters at ``/e/<slug>/catalogue``, one exhibitor's profile at ``/e/<slug>/catalogue/<id>`` (with
 Open Graph tags for link previews), and the service worker that keeps both for reading offline."""
 
+import re
 from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, Parameter, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +39,11 @@ def price_text(product: Product) -> str:
     return f"{text} / {product.unit}" if product.unit else text
 
 
+def _clean(text: str, limit: int) -> str:
+    """Typed text as the database may compare it: no control characters (PostgreSQL refuses NUL), clipped."""
+    return "".join(c for c in text if c.isprintable())[:limit]
+
+
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -48,15 +54,23 @@ async def directory_page(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
-    q: FromQuery[Annotated[str, Parameter(max_length=100)]] = "",
-    category: FromQuery[Annotated[str, Parameter(max_length=32)]] = "",
-    regency: FromQuery[Annotated[str, Parameter(max_length=80)]] = "",
-    halal: FromQuery[Annotated[str, Parameter(max_length=5)]] = "",
-    page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
+    # Plain strings, clipped and read leniently: a visitor who edits the address gets a page, not a
+    # form error naming a parameter.
+    q: FromQuery[str] = "",
+    category: FromQuery[str] = "",
+    regency: FromQuery[str] = "",
+    halal: FromQuery[str] = "",
+    page_number: Annotated[str, QueryParameter(name="page")] = "1",
 ) -> Template:
     expo = await venue.visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
-    query = directory.DirectoryQuery(q=q, category=category, regency=regency, halal=bool(halal), page=page_number)
+    query = directory.DirectoryQuery(
+        q=_clean(q, directory.MAX_QUERY),
+        category=_clean(category, 32),
+        regency=_clean(regency, 80),
+        halal=bool(halal),
+        page=int(page_number) if re.fullmatch(r"[0-9]{1,5}", page_number) else 1,
+    )
     result = await directory.search(db_session, expo, query)
     base = public_base_url(request)
     return page(
@@ -87,7 +101,7 @@ async def profile_page(
     slug: FromPath[str],
     exhibitor_id: FromPath[int],
     db_session: NamedDependency[AsyncSession],
-    via: FromQuery[Annotated[str, Parameter(max_length=12)]] = "",
+    via: FromQuery[str] = "",
 ) -> Template:
     expo = await venue.visible_expo(db_session, slug, current_user(request))
     found = await directory.public_profile(db_session, expo, exhibitor_id)
