@@ -50,7 +50,8 @@ async def counts(session: AsyncSession, exhibitor_id: int) -> dict[str, int]:
 async def test_search_without_a_script_and_links_to_profile_and_map(
     client: Client, session: AsyncSession, scene: Scene
 ) -> None:
-    assert scene.kopi.id and scene.warung.id
+    assert scene.kopi.id
+    assert scene.warung.id
     home = await client.get(f"/e/{scene.slug}")
     assert f'href="/e/{scene.slug}/catalogue"' in home.text
 
@@ -89,7 +90,9 @@ async def test_search_without_a_script_and_links_to_profile_and_map(
 
 
 async def test_a_profile_page(client: Client, session: AsyncSession, scene: Scene) -> None:
-    assert scene.kopi.id and scene.batik.id and scene.kitab.id
+    assert scene.kopi.id
+    assert scene.batik.id
+    assert scene.kitab.id
     page = await client.get(f"/e/{scene.slug}/catalogue/{scene.kopi.id}", headers=PHONE)
     assert page.status_code == 200
     text = page.text
