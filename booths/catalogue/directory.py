@@ -11,6 +11,7 @@ cluster's name) and its products' names and descriptions; every word typed must 
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,13 +123,13 @@ NOT_LISTED = N_("This exhibitor is not in the catalogue of this expo.")
 def _listed(expo_id: int) -> sa.Subquery:
     """(exhibitor_id, booking_id, booth_id, shared) of every listed exhibitor and stand."""
     confirmed = sa.and_(col(Booking.expo_id) == expo_id, col(Booking.status) == BookingStatus.CONFIRMED)
-    own = sa.select(
+    own: Any = sa.select(
         col(Booking.exhibitor_id).label("exhibitor_id"),
         col(Booking.id).label("booking_id"),
         col(Booking.booth_id).label("booth_id"),
         sa.literal(False).label("shared"),
     ).where(confirmed)
-    partners = (
+    partners: Any = (
         sa.select(
             col(BookingCoExhibitor.exhibitor_id).label("exhibitor_id"),
             col(Booking.id).label("booking_id"),
@@ -160,7 +161,7 @@ async def _stands(session: AsyncSession, expo_id: int, exhibitor_ids: list[int])
 
 
 # --- search ----------------------------------------------------------------------------------------
-def _like(column: sa.ColumnElement[str | None], term: str) -> sa.ColumnElement[bool]:
+def _like(column: Any, term: str) -> sa.ColumnElement[bool]:
     return sa.func.lower(sa.func.coalesce(column, "")).like(contains_pattern(term), escape="\\")
 
 
@@ -211,7 +212,7 @@ async def search(session: AsyncSession, expo: Expo, query: DirectoryQuery) -> Di
         stmt = stmt.where(col(Exhibitor.cluster) == query.category)
     if query.regency:
         stmt = stmt.where(col(Exhibitor.regency) == query.regency)
-    ids = list((await session.scalars(stmt)).all())
+    ids = [int(i) for i in (await session.scalars(stmt)).all() if i is not None]
     today = expo_today(expo)
     if query.halal:
         # The badge rule lives in one place (badges.py); the listed exhibitors of an expo are few
@@ -384,7 +385,7 @@ async def _partners(session: AsyncSession, expo_id: int, exhibitor_id: int, book
             .order_by(col(Exhibitor.name))
         )
     ).all()
-    return [Partner(i, name) for i, name in rows]
+    return [Partner(i, name) for i, name in rows if i is not None]
 
 
 # --- counting views --------------------------------------------------------------------------------

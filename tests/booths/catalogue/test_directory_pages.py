@@ -199,11 +199,11 @@ async def test_a_draft_expo_has_no_public_catalogue(client: Client, session: Asy
 
 
 async def test_the_map_opens_the_booth_asked_for(client: Client, session: AsyncSession, scene: Scene) -> None:
-    from booths.maps import service as maps
+    from booths.maps import features
     from expo.formatting import utcnow
 
     # published as is (the layout check of publish() is not what this test is about)
-    (await maps.map_settings(session, scene.venue.expo_id, for_update=True)).published_at = utcnow()
+    (await features.map_settings(session, scene.venue.expo_id, for_update=True)).published_at = utcnow()
     await session.commit()
     page = await client.get(f"/e/{scene.slug}/map", params={"booth": scene.hall_b_booth.lower()})
     assert page.status_code == 200
