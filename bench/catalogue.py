@@ -290,6 +290,10 @@ async def _seed(session: Any, count: int, products: int) -> tuple[str, int]:
         ],
     )
     await session.commit()
+    # Statistics, as a live database has them (autovacuum; SQLite's optimizer reads sqlite_stat1):
+    # right after a bulk insert PostgreSQL believes each table empty and plans nested loops.
+    await session.execute(sa.text("ANALYZE"))
+    await session.commit()
     return expo.slug, expo.id
 
 
