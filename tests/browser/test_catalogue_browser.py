@@ -103,6 +103,9 @@ async def test_search_kopi_open_a_profile_and_see_its_booth_on_the_map(
     directory = f"{server}/e/{DEMO_SLUG}/catalogue"
     await page.goto(directory)
     await page.screenshot(path=str(SHOTS / "catalogue-phone.png"), full_page=False)
+    await page.locator(".c-filters summary").tap()  # the filters open under the search
+    assert await page.locator("select[name=category]").is_visible()
+    await page.screenshot(path=str(SHOTS / "catalogue-phone-filters.png"), full_page=False)
 
     await page.fill("#c-q", "kopi")
     await page.press("#c-q", "Enter")
