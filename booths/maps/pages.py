@@ -90,6 +90,7 @@ async def public_map_page(
     slug: FromPath[str],
     db_session: NamedDependency[AsyncSession],
     hall: FromQuery[Annotated[str, Parameter(max_length=8)]] = "",
+    booth: FromQuery[Annotated[str, Parameter(max_length=16)]] = "",
 ) -> Template:
     expo = await venue.visible_expo(db_session, slug, current_user(request))
     assert expo.id is not None
@@ -100,6 +101,10 @@ async def public_map_page(
     data = await maps.public_map(db_session, expo, base_url(request))
     codes = [h.code for h in data.halls]
     active = hall.upper() if hall.upper() in codes else (codes[0] if codes else "")
+    # ?booth=<code> (the catalogue's "see on the map"): open that booth's hall (map.js highlights it).
+    focus = next((b.code for h in data.halls for b in h.booths if b.code.upper() == booth.strip().upper()), "")
+    if focus:
+        active = next(h.code for h in data.halls if any(b.code == focus for b in h.booths))
     kinds = sorted({f.kind.value for h in data.halls for f in h.features if f.kind not in _NOT_FACILITIES})
     return page(
         request,

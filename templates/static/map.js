@@ -175,10 +175,12 @@
     });
   });
 
-  if (window.location.hash.indexOf("#booth-") === 0) {
-    var start = byCode[decodeURIComponent(window.location.hash.slice(7))];
-    if (start) { select(start, true); }
-  }
+  /* #booth-<code>, or ?booth=<code> (the catalogue's "see on the map"; read here, not from the page,
+     which may be the copy kept offline for another booth): show that booth. */
+  var focus = window.location.hash.indexOf("#booth-") === 0 ? decodeURIComponent(window.location.hash.slice(7))
+    : (window.URLSearchParams ? new URLSearchParams(window.location.search).get("booth") || "" : "");
+  var focused = entries.filter(function (e) { return e.booth.code.toUpperCase() === focus.trim().toUpperCase(); })[0];
+  if (focus && focused) { select(focused, true); }
 
   /* Offline: a small service worker keeps this page and its files once they have loaded. */
   var script = document.getElementById("m-script");
