@@ -42,6 +42,7 @@ from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
+from booths.catalogue.pages import PAGE_HANDLERS as CATALOGUE_PAGES
 from booths.committee.admin_pages import PAGE_HANDLERS as COMMITTEE_ADMIN_PAGES
 from booths.committee.pages import PAGE_HANDLERS as COMMITTEE_PAGES
 from booths.exhibitors.admin_pages import PAGE_HANDLERS as EXHIBITOR_ADMIN_PAGES
@@ -289,6 +290,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *GATEWAY_API,
             *GATEWAY_PAGES,
             *SALES_PAGES,
+            *CATALOGUE_PAGES,
             *SALES_ADMIN_PAGES,
             *REPORT_PAGES,
             *CERTIFICATE_PAGES,
