@@ -131,6 +131,7 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
     from booths.demo.published import demo_dates, demo_today
     from expo.database import create_engine, session_scope
     from expo.security import Passwords
+    from expo.storage import storage_from_settings
     from tickets.demo.passes import seed_demo_passes  # also registers the passes tables, which a reset empties
     from tickets.demo.past import past_dates, seed_past_edition
 
@@ -140,9 +141,9 @@ async def _seed_demo_if_empty(settings: Settings, *, reset: bool = False) -> str
         async with session_scope(engine) as session:
             today = demo_today()
             if reset:
-                counts = await reset_demo(session, passwords, today)
+                counts = await reset_demo(session, passwords, today, storage_from_settings(settings))
             elif await is_empty(session):
-                counts = await seed_demo(session, passwords, today)
+                counts = await seed_demo(session, passwords, today, storage_from_settings(settings))
             else:
                 return "database already has data; demo not seeded (use `expo demo --reset` to start over)"
             counts |= await seed_demo_passes(session)

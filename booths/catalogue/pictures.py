@@ -47,22 +47,34 @@ def render_variants(clean: bytes) -> dict[tuple[int, str], bytes]:
     has_alpha = source.mode in {"RGBA", "LA", "PA"} or "transparency" in source.info
     source = source.convert("RGBA" if has_alpha else "RGB")
     out: dict[tuple[int, str], bytes] = {}
+    encoded: dict[str, bytes] = {}  # of the current size: a size the picture is below gets the same bytes
     for size in sorted(SIZES, reverse=True):
         if max(source.size) > size:
             source = source.copy()
             source.thumbnail((size, size), Image.Resampling.LANCZOS)  # from the previous, larger step
-        flat = source
-        if has_alpha:
-            flat = Image.new("RGB", source.size, BACKGROUND)
-            flat.paste(source, mask=source.getchannel("A"))
+            encoded = {}
+        if not encoded:
+            encoded = _encode(source, has_alpha)
         for fmt in FORMATS:
-            buffer = io.BytesIO()
-            if fmt == "webp":
-                (source if has_alpha else flat).save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
-            else:
-                flat.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-            out[(size, fmt)] = buffer.getvalue()
+            out[(size, fmt)] = encoded[fmt]
     return out
+
+
+def _encode(source: Any, has_alpha: bool) -> dict[str, bytes]:
+    flat = source
+    if has_alpha:
+        flat = Image.new("RGB", source.size, BACKGROUND)
+        flat.paste(source, mask=source.getchannel("A"))
+    encoded: dict[str, bytes] = {}
+    for fmt in FORMATS:
+        buffer = io.BytesIO()
+        if fmt == "webp":
+            # WebP keeps the transparency; JPEG has none.
+            (source if has_alpha else flat).save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
+        else:
+            flat.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        encoded[fmt] = buffer.getvalue()
+    return encoded
 
 
 async def store_picture(storage: Storage, expo_id: int, picture: CheckedFile) -> str:

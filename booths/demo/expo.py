@@ -25,6 +25,7 @@ from booths.bookings.holds import effective_status
 from booths.bookings.models import Booking, BookingStatus
 from booths.demo import bookings
 from booths.demo.applications import seed_demo_applications
+from booths.demo.catalogue import seed_demo_catalogue
 from booths.demo.context import Demo
 from booths.demo.exhibitors import seed_exhibitors
 from booths.demo.map import seed_demo_map
@@ -36,6 +37,7 @@ from booths.venue.models import Booth, Expo, Hall
 from expo.errors import Conflict
 from expo.models import User
 from expo.security import Passwords
+from expo.storage import Storage
 
 SEED = 2026
 
@@ -72,10 +74,13 @@ async def is_empty(session: AsyncSession) -> bool:
     return await session.scalar(sa.select(col(Expo.id)).limit(1)) is None
 
 
-async def seed_demo(session: AsyncSession, passwords: Passwords, today: date | None = None) -> dict[str, int]:
+async def seed_demo(
+    session: AsyncSession, passwords: Passwords, today: date | None = None, storage: Storage | None = None
+) -> dict[str, int]:
     """Seed the demo expo into an empty database and commit; returns what was created, by kind.
 
-    ``today`` (default: the date in Jombang now) is the rehearsal day; the expo opens four weeks later."""
+    ``today`` (default: the date in Jombang now) is the rehearsal day; the expo opens four weeks later.
+    ``storage``: where the catalogue's pictures go (none: its profiles and products have no pictures)."""
     if not await is_empty(session):
         raise Conflict("The database already holds an expo; reset it to seed the demo.", code="demo_not_empty")
     rng = random.Random(SEED)  # noqa: S311  (a reproducible demo, not a secret)
@@ -90,13 +95,16 @@ async def seed_demo(session: AsyncSession, passwords: Passwords, today: date | N
     await bookings.other_bookings(demo, exhibitors["others"])
     seeded = await counts(demo) | await seed_demo_map(session, demo.expo_id)
     seeded |= await seed_demo_applications(session, demo.expo_id, demo.org)
+    seeded |= await seed_demo_catalogue(demo, storage)
     await session.commit()
     return seeded
 
 
-async def reset_demo(session: AsyncSession, passwords: Passwords, today: date | None = None) -> dict[str, int]:
+async def reset_demo(
+    session: AsyncSession, passwords: Passwords, today: date | None = None, storage: Storage | None = None
+) -> dict[str, int]:
     """Delete every row of every table (children first), then seed the demo, in one transaction."""
     for table in reversed(SQLModel.metadata.sorted_tables):
         await session.execute(table.delete())
     session.expunge_all()
-    return await seed_demo(session, passwords, today)
+    return await seed_demo(session, passwords, today, storage)
