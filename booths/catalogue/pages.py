@@ -53,6 +53,11 @@ def _notice(code: str) -> str | None:
     }.get(code)
 
 
+def _committed(response: Response[Any]) -> bool:
+    """``submit`` answers a redirect after its commit and a 4xx page after its rollback."""
+    return response.status_code is not None and response.status_code < 400
+
+
 def _missing_picture() -> InvalidInput:
     message = N_("Choose a picture (JPEG, PNG or WebP).")
     return InvalidInput(message, code="upload_missing", fields=[FieldProblem("file", message)])
@@ -172,7 +177,7 @@ async def my_logo_submit(
     response = await submit(
         db_session, save, rerender=again, done=lambda code: f"/my-profile?msg={code}#logo", fields={"file"}
     )
-    await swap.settle(storage, committed=response.status_code < 400)
+    await swap.settle(storage, committed=_committed(response))
     return response
 
 
@@ -330,7 +335,7 @@ async def _save_product(
                                           status_code=status)  # fmt: skip
 
     response = await submit(db_session, save, rerender=again, done=lambda path: path, fields=PRODUCT_FIELDS | {"file"})
-    await swap.settle(storage, committed=response.status_code < 400)
+    await swap.settle(storage, committed=_committed(response))
     return response
 
 
@@ -412,7 +417,7 @@ async def my_product_delete(
         return await _render_products(request, db_session, user, errors=errors, status_code=status)
 
     response = await submit(db_session, delete, rerender=again, done="/my-products?msg=deleted")
-    await swap.settle(storage, committed=response.status_code < 400)
+    await swap.settle(storage, committed=_committed(response))
     return response
 
 
