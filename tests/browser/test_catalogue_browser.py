@@ -68,6 +68,14 @@ async def test_an_exhibitor_writes_its_profile_and_adds_a_product_on_a_phone(
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
 
     await page.goto(f"{server}/login")
     await page.fill('input[name="email"]', EMAIL)
@@ -115,5 +123,10 @@ async def test_an_exhibitor_writes_its_profile_and_adds_a_product_on_a_phone(
     # The phone (2x) picks the 160 px WebP for a 72 px picture.
     assert (await page.eval_on_selector(".product-img", "img => img.currentSrc")).endswith("-160.webp")
     await page.screenshot(path=str(SHOTS / "catalogue-products.png"), full_page=True)
+    # Deleting asks first (no script needed), then removes the product.
+    await page.get_by_text("Hapus", exact=True).click()
+    await page.get_by_role("button", name="Ya, hapus produk ini").click()
+    await page.wait_for_url("**/my-products?msg=deleted")
+    assert await page.query_selector(".product-list li") is None
     assert errors == []
     await context.close()
