@@ -8,13 +8,14 @@ import io
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from obstore.store import MemoryStore
 from PIL import Image
 
 from booths.catalogue.images import FORMATS, SIZES, image_url, variant_key
 from booths.catalogue.pictures import check_picture, discard, is_catalogue_key, render_variants, store_picture
 from expo.errors import DomainError
 from expo.settings import Settings
-from expo.storage import new_key, storage_from_settings
+from expo.storage import ObjectStorage, new_key, storage_from_settings
 from tests.support.catalogue import SVG, phone_photo, transparent_logo, variants_present
 
 pytestmark = pytest.mark.anyio
@@ -80,8 +81,10 @@ async def test_a_picture_of_too_many_pixels_is_refused_before_decoding() -> None
     assert refused.value.code == "upload_too_many_pixels"
 
 
-async def test_variants_are_stored_and_deleted_together(settings: Settings) -> None:
-    storage = storage_from_settings(settings)
+@pytest.mark.parametrize("backend", ["local", "object"])
+async def test_variants_are_stored_and_deleted_together(settings: Settings, backend: str) -> None:
+    # The same on the local folder and on an object store (obstore's memory store, as S3 would be).
+    storage = storage_from_settings(settings) if backend == "local" else ObjectStorage(MemoryStore())
     checked = await check_picture(phone_photo(), max_bytes=10_000_000)
     key = await store_picture(storage, 7, checked)
     assert key.startswith("catalogue/7/")
