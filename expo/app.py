@@ -42,6 +42,7 @@ from booths.billing.verify_pages import PAGE_HANDLERS as BILLING_VERIFY_PAGES
 from booths.bookings.admin_pages import PAGE_HANDLERS as BOOKING_ADMIN_PAGES
 from booths.bookings.api import BookingController
 from booths.bookings.pages import PAGE_HANDLERS as BOOKING_PAGES
+from booths.catalogue.pages import PAGE_HANDLERS as CATALOGUE_PAGES
 from booths.catalogue.public_pages import PAGE_HANDLERS as CATALOGUE_PUBLIC_PAGES
 from booths.catalogue.stats_pages import PAGE_HANDLERS as CATALOGUE_STATS_PAGES
 from booths.committee.admin_pages import PAGE_HANDLERS as COMMITTEE_ADMIN_PAGES
@@ -305,6 +306,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *SALES_PAGES,
             *DOCUMENT_PAGES,
             *DOCUMENT_ADMIN_PAGES,
+            *CATALOGUE_PAGES,
             *SALES_ADMIN_PAGES,
             *REPORT_PAGES,
             *CERTIFICATE_PAGES,

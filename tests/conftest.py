@@ -215,7 +215,9 @@ def served_settings(sqlite_template: Path, tmp_path: Path) -> Settings:
     its own thread and event loop, so it never shares the PostgreSQL test transaction)."""
     path = tmp_path / "served.db"
     shutil.copy(sqlite_template, path)
-    return make_settings(f"sqlite+aiosqlite:///{path}", signing_key_file=tmp_path / "keys.json")
+    return make_settings(
+        f"sqlite+aiosqlite:///{path}", signing_key_file=tmp_path / "keys.json", storage_dir=tmp_path / "files"
+    )
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from booths.bookings.holds import effective_status
 from booths.bookings.models import Booking, BookingStatus
 from booths.demo import bookings
 from booths.demo.applications import seed_demo_applications
+from booths.demo.catalogue import seed_demo_catalogue
 from booths.demo.context import Demo
 from booths.demo.documents import seed_demo_documents
 from booths.demo.exhibitors import seed_exhibitors
@@ -80,7 +81,8 @@ async def seed_demo(
     """Seed the demo expo into an empty database and commit; returns what was created, by kind.
 
     ``today`` (default: the date in Jombang now) is the rehearsal day; the expo opens four weeks later.
-    With a ``storage`` the self-signed exhibitors' documents (files) are seeded too."""
+    With a ``storage`` the self-signed exhibitors' documents (files) and the catalogue's pictures are
+    seeded too (without one, the catalogue's profiles and products have no pictures)."""
     if not await is_empty(session):
         raise Conflict("The database already holds an expo; reset it to seed the demo.", code="demo_not_empty")
     rng = random.Random(SEED)  # noqa: S311  (a reproducible demo, not a secret)
@@ -98,6 +100,7 @@ async def seed_demo(
         signed_up = [(e, owner) for rows in exhibitors.values() for e, owner in rows if owner is not None]
         seeded |= await seed_demo_documents(demo, signed_up, storage)
     seeded |= await seed_demo_applications(session, demo.expo_id, demo.org)
+    seeded |= await seed_demo_catalogue(demo, storage)
     await session.commit()
     return seeded
 
