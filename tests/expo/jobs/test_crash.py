@@ -86,7 +86,9 @@ async def test_a_killed_worker_loses_no_job_and_repeats_no_effect(
             first.send_signal(signal.SIGKILL)
             first.wait()
         assert await _count(session, "SELECT count(*) FROM test_job_effect") < JOBS  # it died mid-way
-        stranded = await _count(session, "SELECT count(*) FROM job WHERE status = 'running' AND kind = 'test.effect'")
+        stranded = await _count(
+            session, "SELECT count(*) FROM job WHERE status = 'running' AND kind = 'test.effect'"
+        )
 
         second = _worker(settings, log)
         try:
