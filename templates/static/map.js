@@ -83,13 +83,13 @@
       var name = document.createElement("strong");
       name.textContent = co.name;
       li.appendChild(name);
-      [co.pesantren, co.products].forEach(function (line) {
-        if (!line) { return; }
-        var p = document.createElement("span");
-        p.className = "small muted";
-        p.textContent = " · " + line;
-        li.appendChild(p);
-      });
+      var about = [co.pesantren, co.products].filter(Boolean).join(" · ");
+      if (about) {
+        var line = document.createElement("span");
+        line.className = "small muted";
+        line.textContent = about;
+        li.appendChild(line);
+      }
       var digits = String(co.whatsapp || "").replace(/\D/g, "");
       if (digits) {
         var a = document.createElement("a");
@@ -97,7 +97,7 @@
         a.rel = "noopener";
         a.target = "_blank";
         a.className = "small";
-        a.textContent = " " + (words.whatsapp || "WhatsApp");
+        a.textContent = words.whatsapp || "WhatsApp";
         li.appendChild(a);
       }
       list.appendChild(li);
