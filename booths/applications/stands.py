@@ -116,13 +116,3 @@ async def stand_of_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibi
         members=members,
         exhibitor_id=exhibitor_id,
     )
-
-
-def stand_label(members: list[StandMember], more: str = "+ %(n)s") -> str:
-    """A stand's short name for a map: the main exhibitor's name, then "+ 2" for two co-exhibitors.
-    ``more`` is the already translated pattern of the suffix."""
-    if not members:
-        return ""
-    if len(members) == 1:
-        return members[0].name
-    return f"{members[0].name} {more % {'n': len(members) - 1}}"

@@ -171,6 +171,26 @@ async def test_members_never_reach_each_others_passes(client: Client, session: A
     assert as_co.status_code in (403, 404)
 
 
+async def test_a_member_taken_off_the_stand_loses_its_passes_there(client: Client, session: AsyncSession) -> None:
+    venue = await make_venue(session)
+    org = bearer(await make_user_token(session, Role.ORGANISER))
+    (main_id, _), [(co_id, co_token, _)], booking_id = await _shared_stand(client, venue, org, quota=3, shares=(1,))
+    for exhibitor_id in (main_id, co_id):
+        made = await client.post(
+            f"/api/exhibitors/{exhibitor_id}/staff-passes", json={"holder_name": f"Orang {exhibitor_id}"}, headers=org
+        )
+        assert made.status_code == 201, made.text
+    removed = await client.delete(f"/api/bookings/{booking_id}/co-exhibitors/{co_id}", headers=org)
+    assert removed.status_code == 200, removed.text
+    session.expire_all()
+    assert [p.exhibitor_id for p in await _active_on(session, booking_id)] == [main_id]
+    quotas = (await client.get(f"/api/exhibitors/{co_id}/staff-quotas", headers=bearer(co_token))).json()
+    assert quotas == []  # off the stand: no share left to name staff on
+    # The main exhibitor has the whole quota again.
+    main_quotas = (await client.get(f"/api/exhibitors/{main_id}/staff-quotas", headers=org)).json()
+    assert [(q["quota"], q["used"], q["stand_quota"]) for q in main_quotas] == [(3, 1, None)]
+
+
 @pytest.mark.real_commits  # two phones racing need two connections
 async def test_two_requests_at_once_cannot_pass_a_share(
     client: Client, session: AsyncSession, engine: AsyncEngine
