@@ -57,16 +57,17 @@ async def stand_members(session: AsyncSession, booking_ids: list[int]) -> dict[i
         return {}
     out: dict[int, list[StandMember]] = {}
     mains = await session.execute(
-        sa.select(col(Booking.id), col(Exhibitor.id), col(Exhibitor.name))
+        sa.select(col(Booking.id), col(Booking.exhibitor_id), col(Exhibitor.name))
         .join(Exhibitor, col(Exhibitor.id) == col(Booking.exhibitor_id))
         .where(col(Booking.id).in_(ids))
     )
     for booking_id, exhibitor_id, name in mains.all():
+        assert booking_id is not None
         out[booking_id] = [StandMember(exhibitor_id=exhibitor_id, name=name, main=True, staff_quota_share=None)]
     co = await session.execute(
         sa.select(
             col(BookingCoExhibitor.booking_id),
-            col(Exhibitor.id),
+            col(BookingCoExhibitor.exhibitor_id),
             col(Exhibitor.name),
             col(BookingCoExhibitor.staff_quota_share),
         )
@@ -87,7 +88,7 @@ async def stand_of_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibi
     (``shared_stands`` keeps an exhibitor on one active stand at most.)"""
     row = (
         await session.execute(
-            sa.select(col(Booking.id), col(Booth.id), col(Booth.code), col(Booking.exhibitor_id))
+            sa.select(col(Booking.id), col(Booking.booth_id), col(Booth.code), col(Booking.exhibitor_id))
             .join(Booth, col(Booth.id) == col(Booking.booth_id))
             .outerjoin(
                 BookingCoExhibitor,
@@ -107,6 +108,7 @@ async def stand_of_exhibitor(session: AsyncSession, exhibitor_id: int) -> Exhibi
     if row is None:
         return None
     booking_id, booth_id, booth_code, main_id = row
+    assert booking_id is not None
     members = (await stand_members(session, [booking_id])).get(booking_id, [])
     return ExhibitorStand(
         booking_id=booking_id,
