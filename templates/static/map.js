@@ -59,7 +59,7 @@
     var shared = ex ? entry.booth.co_exhibitors || [] : [];
     panel.querySelectorAll("[data-slot]").forEach(function (el) {
       var key = el.getAttribute("data-slot");
-      if (key === "members") { fillMembers(el, shared); return; }
+      if (key === "members") { fillMembers(el, shared, entry.found); return; }
       if (key === "whatsapp") {
         var digits = ex ? String(ex.whatsapp).replace(/\D/g, "") : "";
         el.href = digits ? "https://wa.me/" + digits : "#";
@@ -73,13 +73,17 @@
       el.hidden = when === "shared" ? shared.length === 0 : (when === "exhibitor") !== Boolean(ex);
     });
     panel.hidden = false;
+    /* On a phone the panel scrolls by itself: bring the business searched for into it. */
+    var found = panel.querySelector(".m-member-found");
+    panel.scrollTop = found ? Math.max(0, found.offsetTop - 48) : 0;
   }
 
   /* A shared stand's other businesses, each with its products and WhatsApp, below the main exhibitor. */
-  function fillMembers(list, members) {
+  function fillMembers(list, members, found) {
     list.innerHTML = "";
     members.forEach(function (co) {
       var li = document.createElement("li");
+      if (found && co.name === found) { li.className = "m-member-found"; }
       var name = document.createElement("strong");
       name.textContent = co.name;
       li.appendChild(name);
@@ -147,8 +151,9 @@
       code.className = "m-hit-code";
       code.textContent = entry.booth.code;
       button.appendChild(code);
-      button.appendChild(document.createTextNode(hitName(entry, terms)));
-      button.addEventListener("click", function () { results.hidden = true; select(entry, true); });
+      var name = hitName(entry, terms);
+      button.appendChild(document.createTextNode(name));
+      button.addEventListener("click", function () { results.hidden = true; entry.found = name; select(entry, true); entry.found = null; });
       li.appendChild(button);
       results.appendChild(li);
     });
@@ -163,7 +168,13 @@
       if (event.key !== "Enter") { return; }
       event.preventDefault();
       var hits = search(input.value);
-      if (hits.length) { results.hidden = true; select(hits[0], true); input.blur(); }
+      if (hits.length) {
+        results.hidden = true;
+        hits[0].found = hitName(hits[0], fold(input.value.trim()).split(/\s+/));
+        select(hits[0], true);
+        hits[0].found = null;
+        input.blur();
+      }
     });
   }
 

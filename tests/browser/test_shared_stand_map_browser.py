@@ -91,6 +91,9 @@ async def test_a_co_exhibitor_is_found_at_its_shared_stand(
     listed = page.locator("#m-panel [data-slot=members] li")
     assert await listed.count() == len(members)
     assert [(await listed.nth(i).locator("strong").inner_text()).strip() for i in range(len(members))] == members
+    # The business searched stands out among the stand's members.
+    assert await page.locator("#m-panel .m-member-found strong").inner_text() == members[-1]
+    assert await page.locator("#m-panel .m-member-found").count() == 1
     href = await listed.first.locator("a").get_attribute("href")
     assert (href or "").startswith("https://wa.me/62")
     await page.screenshot(path=str(SHOTS / "map-phone-shared-stand.png"))
