@@ -6,6 +6,8 @@ it. An exhibitor is on at most one active stand, as main or as co-exhibitor (che
 start by locking the booking row, so two additions to one stand cannot both squeeze past the checks).
 """
 
+from collections.abc import Awaitable, Callable
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -22,6 +24,19 @@ from booths.venue.models import Booth, BoothPackage
 from expo.accounts import CurrentUser
 from expo.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from expo.formatting import utcnow
+
+# Booths knows nothing of passes (imports go tickets -> booths), yet a co-exhibitor's staff passes must stop
+# opening the gate in the very transaction that takes it off the stand: the passes side registers here
+# (like ``booths.bookings.events``), with the booking and the exhibitor that left.
+LeftListener = Callable[[AsyncSession, int, int], Awaitable[None]]
+_left: list[LeftListener] = []
+
+
+def on_co_exhibitor_left(listener: LeftListener) -> LeftListener:
+    """Run ``listener(session, booking_id, exhibitor_id)`` when a co-exhibitor is taken off a stand."""
+    if listener not in _left:
+        _left.append(listener)
+    return listener
 
 
 async def _booking(session: AsyncSession, booking_id: int, *, lock: bool) -> Booking:
@@ -141,6 +156,8 @@ async def remove_co_exhibitor(session: AsyncSession, booking_id: int, exhibitor_
         raise NotFound("This exhibitor is not on the stand.", code="co_exhibitor_not_found")
     await session.delete(row)
     await session.flush()
+    for listener in _left:
+        await listener(session, booking_id, exhibitor_id)
 
 
 async def staff_quota_of(session: AsyncSession, exhibitor_id: int) -> int:

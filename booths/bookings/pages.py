@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booths.applications.stands import stand_of_exhibitor
 from booths.billing.gateway.service import offers_for_bookings
 from booths.billing.views import live_bills_of_bookings
 from booths.bookings import service as bookings
@@ -275,9 +276,12 @@ async def render_my_booking(
             item["bill"] = bills.get(item["booking"].id)
             item["online"] = online.get(item["booking"].id)
     panels = await bill_panels(db_session, [item["booking"].id for item in active])
+    # A shared stand: who else is on it (and, for a co-exhibitor, the stand it is on at all).
+    stand = await stand_of_exhibitor(db_session, exhibitor.id) if exhibitor is not None and exhibitor.id else None
     return page(
         request,
         "booths/my_booking.html",
+        stand=stand,
         status_code=status_code,
         exhibitor=exhibitor,
         expo=expo,

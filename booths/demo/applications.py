@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from booths.allocation.models import FairnessBy
 from booths.applications import service as applications
-from booths.applications.models import BoothApplication
+from booths.applications.models import BookingCoExhibitor, BoothApplication
 from booths.applications.schemas import AllocationSettingsIn, ApplicationCreate, QuotaIn, ZoneRuleIn
 from booths.bookings.holds import active_booking_clause
 from booths.bookings.models import Booking
@@ -51,6 +51,16 @@ async def seed_demo_applications(session: AsyncSession, expo_id: int, organiser:
         (
             await session.scalars(
                 sa.select(col(Booking.exhibitor_id)).where(col(Booking.expo_id) == expo_id, active_booking_clause())
+            )
+        ).all()
+    )
+    # Co-exhibitors of a shared stand have their place already: they do not apply.
+    booked |= set(
+        (
+            await session.scalars(
+                sa.select(col(BookingCoExhibitor.exhibitor_id))
+                .join(Booking, col(Booking.id) == col(BookingCoExhibitor.booking_id))
+                .where(col(Booking.expo_id) == expo_id, active_booking_clause())
             )
         ).all()
     )

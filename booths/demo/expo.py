@@ -32,6 +32,7 @@ from booths.demo.exhibitors import seed_exhibitors
 from booths.demo.map import seed_demo_map
 from booths.demo.payments import seed_payments
 from booths.demo.published import demo_today
+from booths.demo.stands import seed_shared_stand
 from booths.demo.venue import seed_users, seed_venue
 from booths.exhibitors.models import Exhibitor, ExhibitorClass
 from booths.venue.models import Booth, Expo, Hall
@@ -95,7 +96,8 @@ async def seed_demo(
     await bookings.koperasi_bookings(demo, exhibitors["koperasi"])
     await bookings.umkm_bookings(demo, exhibitors["umkm"])
     await bookings.other_bookings(demo, exhibitors["others"])
-    seeded = await counts(demo) | await seed_demo_map(session, demo.expo_id)
+    shared = await seed_shared_stand(demo)
+    seeded = await counts(demo) | shared | await seed_demo_map(session, demo.expo_id)
     if storage is not None:
         signed_up = [(e, owner) for rows in exhibitors.values() for e, owner in rows if owner is not None]
         seeded |= await seed_demo_documents(demo, signed_up, storage)

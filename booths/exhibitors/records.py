@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.applications.stands import ExhibitorStand, stand_of_exhibitor
 from booths.bookings.holds import active_booking_clause, effective_status, live_hold_clause
 from booths.bookings.models import Booking, BookingEvent, BookingStatus
 from booths.exhibitors.models import Approval, Exhibitor, ExhibitorClass
@@ -448,6 +449,7 @@ class ExhibitorRecord:
     passes: list[PassLine] | None  # None: passes are not part of this app
     audit: list[AuditEntry]
     other_expos: list[OtherExpo]
+    stand: ExhibitorStand | None = None  # the active stand it is on, shared or not, as main or co-exhibitor
 
 
 async def exhibitor_of_expo(session: AsyncSession, expo_id: int, exhibitor_id: int) -> Exhibitor:
@@ -562,6 +564,7 @@ async def exhibitor_record(session: AsyncSession, expo_id: int, exhibitor_id: in
         passes=await _passes.lister(session, exhibitor_id) if _passes.lister is not None else None,
         audit=list(audit),
         other_expos=others,
+        stand=await stand_of_exhibitor(session, exhibitor_id),
     )
 
 

@@ -99,6 +99,8 @@ class PublicBooth(BaseModel):
     d: float
     cluster: str | None
     exhibitor: PublicExhibitor | None
+    # The other businesses of a shared stand, in the order they joined (empty for a stand of one).
+    co_exhibitors: list[PublicExhibitor] = []
 
 
 class PublicFeature(BaseModel):

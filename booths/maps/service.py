@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.applications.stands import stand_members
 from booths.bookings.models import Booking
 from booths.exhibitors.models import Exhibitor
 from booths.maps import layout_check
@@ -67,6 +68,21 @@ async def _exhibitors_by_booking(session: AsyncSession, booking_ids: list[int]) 
     return found
 
 
+async def _co_exhibitors_by_booking(session: AsyncSession, booking_ids: list[int]) -> dict[int, list[Exhibitor]]:
+    """The co-exhibitors of shared stands (``booths.applications.stands``), as whole exhibitor rows: the
+    public map shows their class, products and contact like the main exhibitor's."""
+    members = await stand_members(session, booking_ids)
+    ids = [m.exhibitor_id for ms in members.values() for m in ms if not m.main]
+    if not ids:
+        return {}
+    rows = {e.id: e for e in await session.scalars(sa.select(Exhibitor).where(col(Exhibitor.id).in_(ids)))}
+    return {
+        booking_id: [rows[m.exhibitor_id] for m in ms if not m.main and m.exhibitor_id in rows]
+        for booking_id, ms in members.items()
+        if len(ms) > 1
+    }
+
+
 class _Venue:
     """Everything one expo's maps need, read in a few queries."""
 
@@ -77,11 +93,17 @@ class _Venue:
         booths: list[BoothRead],
         features: list[FeatureRead],
         exhibitors: dict[int, Exhibitor],
+        co_exhibitors: dict[int, list[Exhibitor]] | None = None,
     ) -> None:
         self.expo, self.halls, self.booths, self.features, self.exhibitors = expo, halls, booths, features, exhibitors
+        self.co_exhibitors = co_exhibitors or {}
 
     def exhibitor(self, booth: BoothRead) -> Exhibitor | None:
         return self.exhibitors.get(booth.booking_id) if booth.booking_id is not None else None
+
+    def co_exhibitors_of(self, booth: BoothRead) -> list[Exhibitor]:
+        """The other businesses of a shared stand (none for a stand of one)."""
+        return self.co_exhibitors.get(booth.booking_id, []) if booth.booking_id is not None else []
 
 
 async def _load(session: AsyncSession, expo: Expo) -> _Venue:
@@ -94,6 +116,7 @@ async def _load(session: AsyncSession, expo: Expo) -> _Venue:
         booths,
         await list_features(session, expo.id),
         await _exhibitors_by_booking(session, booking_ids),
+        await _co_exhibitors_by_booking(session, booking_ids),
     )
 
 
@@ -220,6 +243,9 @@ async def _map_data(
                     exhibitor=exhibitor.name if exhibitor and b.status in {"held", "confirmed"} else None,
                     pesantren=exhibitor.pesantren_name if exhibitor else None,
                     price=b.price,
+                    co_exhibitors=tuple(co.name for co in place.co_exhibitors_of(b))
+                    if exhibitor and b.status in {"held", "confirmed"}
+                    else (),
                     package=b.package_code,
                 )
             )
@@ -294,6 +320,17 @@ async def print_map(
 
 
 # --- the public interactive map ----------------------------------------------------------------
+def _public_exhibitor(exhibitor: Exhibitor) -> PublicExhibitor:
+    return PublicExhibitor(
+        name=exhibitor.name,
+        pesantren=exhibitor.pesantren_name,
+        exhibitor_class=str(exhibitor.exhibitor_class),
+        products=exhibitor.description,
+        whatsapp=exhibitor.whatsapp,
+        regency=exhibitor.regency,
+    )
+
+
 async def public_map(session: AsyncSession, expo: Expo, base_url: str = "") -> PublicMap:
     """Geometry, facilities and confirmed exhibitors (never holds, blocks or prices)."""
     place = await _load(session, expo)
@@ -305,6 +342,7 @@ async def public_map(session: AsyncSession, expo: Expo, base_url: str = "") -> P
         booths = []
         for b in (b for b in place.booths if b.hall_id == h.id):
             exhibitor = place.exhibitor(b) if b.status == "confirmed" else None
+            co = place.co_exhibitors_of(b) if exhibitor else []
             booths.append(
                 PublicBooth(
                     code=b.code,
@@ -313,16 +351,8 @@ async def public_map(session: AsyncSession, expo: Expo, base_url: str = "") -> P
                     w=b.width_m,
                     d=b.depth_m,
                     cluster=b.cluster,
-                    exhibitor=PublicExhibitor(
-                        name=exhibitor.name,
-                        pesantren=exhibitor.pesantren_name,
-                        exhibitor_class=str(exhibitor.exhibitor_class),
-                        products=exhibitor.description,
-                        whatsapp=exhibitor.whatsapp,
-                        regency=exhibitor.regency,
-                    )
-                    if exhibitor
-                    else None,
+                    exhibitor=_public_exhibitor(exhibitor) if exhibitor else None,
+                    co_exhibitors=[_public_exhibitor(e) for e in co],
                 )
             )
         features = [

@@ -20,7 +20,11 @@
       var ex = booth.exhibitor;
       var text = [booth.code, clusterNames[booth.cluster] || ""];
       if (ex) { text.push(ex.name, ex.pesantren || "", ex.products || "", ex.regency || ""); }
-      entries.push({ hall: hall, booth: booth, text: fold(text.join(" ")) });
+      var members = (booth.co_exhibitors || []).map(function (co) {
+        return { name: co.name, text: fold([co.name, co.pesantren || "", co.products || "", co.regency || ""].join(" ")) };
+      });
+      members.forEach(function (m) { text.push(m.text); });
+      entries.push({ hall: hall, booth: booth, members: members, text: fold(text.join(" ")) });
     });
   });
 
@@ -52,8 +56,10 @@
       cluster: clusterNames[entry.booth.cluster] || "",
       regency: ex ? ex.regency : ""
     };
+    var shared = ex ? entry.booth.co_exhibitors || [] : [];
     panel.querySelectorAll("[data-slot]").forEach(function (el) {
       var key = el.getAttribute("data-slot");
+      if (key === "members") { fillMembers(el, shared, entry.found); return; }
       if (key === "whatsapp") {
         var digits = ex ? String(ex.whatsapp).replace(/\D/g, "") : "";
         el.href = digits ? "https://wa.me/" + digits : "#";
@@ -63,9 +69,54 @@
       el.textContent = slots[key] || "";
     });
     panel.querySelectorAll("[data-when]").forEach(function (el) {
-      el.hidden = (el.getAttribute("data-when") === "exhibitor") !== Boolean(ex);
+      var when = el.getAttribute("data-when");
+      el.hidden = when === "shared" ? shared.length === 0 : (when === "exhibitor") !== Boolean(ex);
     });
     panel.hidden = false;
+    /* On a phone the panel scrolls by itself: bring the business searched for into it. */
+    var found = panel.querySelector(".m-member-found");
+    panel.scrollTop = found ? Math.max(0, found.offsetTop - 48) : 0;
+  }
+
+  /* A shared stand's other businesses, each with its products and WhatsApp, below the main exhibitor. */
+  function fillMembers(list, members, found) {
+    list.innerHTML = "";
+    members.forEach(function (co) {
+      var li = document.createElement("li");
+      if (found && co.name === found) { li.className = "m-member-found"; }
+      var name = document.createElement("strong");
+      name.textContent = co.name;
+      li.appendChild(name);
+      var about = [co.pesantren, co.products].filter(Boolean).join(" · ");
+      if (about) {
+        var line = document.createElement("span");
+        line.className = "small muted";
+        line.textContent = about;
+        li.appendChild(line);
+      }
+      var digits = String(co.whatsapp || "").replace(/\D/g, "");
+      if (digits) {
+        var a = document.createElement("a");
+        a.href = "https://wa.me/" + digits;
+        a.rel = "noopener";
+        a.target = "_blank";
+        a.className = "small";
+        a.textContent = words.whatsapp || "WhatsApp";
+        li.appendChild(a);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  /* The name a search hit shows: the stand member the words found, else "Main + 2". */
+  function hitName(entry, terms) {
+    var ex = entry.booth.exhibitor;
+    if (!ex) { return (words.hall || "Hall") + " " + entry.hall.code; }
+    var member = (entry.members || []).filter(function (m) {
+      return terms.every(function (t) { return m.text.indexOf(t) >= 0; });
+    })[0];
+    if (member) { return member.name; }
+    return entry.members && entry.members.length ? ex.name + " + " + entry.members.length : ex.name;
   }
 
   function select(entry, scroll) {
@@ -100,8 +151,9 @@
       code.className = "m-hit-code";
       code.textContent = entry.booth.code;
       button.appendChild(code);
-      button.appendChild(document.createTextNode(entry.booth.exhibitor ? entry.booth.exhibitor.name : (words.hall || "Hall") + " " + entry.hall.code));
-      button.addEventListener("click", function () { results.hidden = true; select(entry, true); });
+      var name = hitName(entry, terms);
+      button.appendChild(document.createTextNode(name));
+      button.addEventListener("click", function () { results.hidden = true; entry.found = name; select(entry, true); entry.found = null; });
       li.appendChild(button);
       results.appendChild(li);
     });
@@ -116,7 +168,13 @@
       if (event.key !== "Enter") { return; }
       event.preventDefault();
       var hits = search(input.value);
-      if (hits.length) { results.hidden = true; select(hits[0], true); input.blur(); }
+      if (hits.length) {
+        results.hidden = true;
+        hits[0].found = hitName(hits[0], fold(input.value.trim()).split(/\s+/));
+        select(hits[0], true);
+        hits[0].found = null;
+        input.blur();
+      }
     });
   }
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.applications.models import BookingCoExhibitor
 from booths.bookings.models import Booking, BookingStatus
 from booths.demo.exhibitors import FIRST_NAMES, LAST_NAMES
 from booths.demo.published import DEMO_SLUG, GATE_EMAIL, ORGANISER_EMAIL
@@ -45,6 +46,23 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
+async def _shared_stand_passes(session: AsyncSession, expo_id: int, rng: random.Random, actor: CurrentUser) -> None:
+    """A shared stand: the organiser adds the co-exhibitors' shares to its quota, so its main exhibitor
+    keeps two passes like everyone else, and each co-exhibitor names its own."""
+    shared = (
+        await session.execute(
+            sa.select(col(BookingCoExhibitor.booking_id), col(BookingCoExhibitor.exhibitor_id))
+            .join(Booking, col(Booking.id) == col(BookingCoExhibitor.booking_id))
+            .where(col(Booking.expo_id) == expo_id, col(Booking.status) == BookingStatus.CONFIRMED)
+            .order_by(col(BookingCoExhibitor.id))
+        )
+    ).all()
+    for booking_id in dict.fromkeys(b for b, _e in shared):
+        await issuing.set_staff_quota(session, booking_id, 2 + sum(1 for b, _e in shared if b == booking_id), actor)
+    for _booking_id, exhibitor_id in shared:
+        await issuing.create_staff_pass(session, exhibitor_id, StaffPassCreate(holder_name=_name(rng)), actor)
+
+
 async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
     """Issue the demo's passes (flushed, not committed) and count them by kind and status."""
     rng = random.Random(SEED)  # noqa: S311  (a reproducible demo, not a secret)
@@ -71,6 +89,7 @@ async def seed_passes(session: AsyncSession, expo_id: int) -> dict[str, int]:
             .order_by(col(Booking.id))
         )
     ).all()
+    await _shared_stand_passes(session, expo_id, rng, actor)
     staff: list[ExpoPass] = []
     for exhibitor_id in dict.fromkeys(exhibitor_ids):
         for _ in range(2):

@@ -3,12 +3,20 @@ passes of any kind.
 
 Staff passes take a numbered slot of their booking's quota; a partial unique index keeps two active
 passes off one slot, so the quota holds under any concurrency (the loser of a race gets 409).
+
+A shared stand (``booths.applications.stands``) splits its booking's quota: each co-exhibitor names up to
+its ``staff_quota_share`` on the same booking's slots, and the main exhibitor what the shares leave. The
+slots still bound the stand's total; each member's share is counted under a lock on the booking row, so
+two members (or two phones of one) cannot both take the last pass of a share.
 """
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.applications.models import BookingCoExhibitor
 from booths.billing.addons import extra_staff_passes
 from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.service import get_exhibitor
@@ -76,17 +84,102 @@ async def _used_slots(session: AsyncSession, booking_id: int) -> set[int]:
     return {s for s in slots if s is not None}
 
 
+@dataclass(frozen=True)
+class _Stand:
+    """A confirmed stand the exhibitor may name staff for, as main exhibitor or co-exhibitor."""
+
+    booking: Booking
+    booth_code: str
+    package_quota: int  # the package's quota with the staff passes bought as add-ons
+    quota: int  # the whole stand's: the organiser's quota, else package_quota
+    share: int | None  # this exhibitor's part of ``quota`` on a shared stand; None: all of it
+
+    @property
+    def booking_id(self) -> int:
+        assert self.booking.id is not None
+        return self.booking.id
+
+    @property
+    def own_quota(self) -> int:
+        return self.quota if self.share is None else self.share
+
+
+async def _stands(session: AsyncSession, exhibitor_id: int) -> list[_Stand]:
+    """The exhibitor's own confirmed bookings, then the confirmed shared stands it is a co-exhibitor of."""
+    out: list[_Stand] = []
+    mains = await _confirmed_bookings(session, exhibitor_id)
+    given = await _shares_given(session, [b[0].id for b in mains if b[0].id is not None])
+    for booking, code, package_quota, override in mains:
+        quota = package_quota if override is None else override
+        shares = given.get(booking.id or 0)
+        out.append(_Stand(booking, code, package_quota, quota, None if shares is None else max(0, quota - shares)))
+    rows = (
+        await session.execute(
+            sa.select(
+                Booking,
+                col(Booth.code),
+                col(BoothPackage.staff_quota),
+                col(StaffQuota.quota),
+                col(BookingCoExhibitor.staff_quota_share),
+            )
+            .join(BookingCoExhibitor, col(BookingCoExhibitor.booking_id) == col(Booking.id))
+            .join(Booth, col(Booth.id) == col(Booking.booth_id))
+            .join(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
+            .outerjoin(StaffQuota, col(StaffQuota.booking_id) == col(Booking.id))
+            .where(col(BookingCoExhibitor.exhibitor_id) == exhibitor_id, col(Booking.status) == BookingStatus.CONFIRMED)
+            .order_by(col(Booking.confirmed_at), col(Booking.id))
+        )
+    ).all()
+    extra = await extra_staff_passes(session, [row[0].id for row in rows if row[0].id is not None])
+    for booking, code, package, override, share in rows:
+        package_quota = package + extra.get(booking.id or 0, 0)
+        quota = package_quota if override is None else override
+        out.append(_Stand(booking, code, package_quota, quota, min(share, quota)))
+    return out
+
+
+async def _shares_given(session: AsyncSession, booking_ids: list[int]) -> dict[int, int]:
+    """The staff passes each booking's main exhibitor gave its co-exhibitors (only shared stands appear)."""
+    if not booking_ids:
+        return {}
+    rows = await session.execute(
+        sa.select(col(BookingCoExhibitor.booking_id), sa.func.sum(col(BookingCoExhibitor.staff_quota_share)))
+        .where(col(BookingCoExhibitor.booking_id).in_(booking_ids))
+        .group_by(col(BookingCoExhibitor.booking_id))
+    )
+    return {int(b): int(n or 0) for b, n in rows.all()}
+
+
+async def _own_active(session: AsyncSession, booking_id: int, exhibitor_id: int) -> int:
+    count = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ExpoPass)
+        .where(
+            col(ExpoPass.booking_id) == booking_id,
+            col(ExpoPass.exhibitor_id) == exhibitor_id,
+            col(ExpoPass.status) == PassStatus.ACTIVE,
+        )
+    )
+    return int(count or 0)
+
+
 async def staff_quotas(session: AsyncSession, exhibitor_id: int) -> list[StaffQuotaRead]:
+    """Per stand: the passes this exhibitor may name (its share on a shared stand) and how many it has."""
     out = []
-    for booking, booth_code, package_quota, override in await _confirmed_bookings(session, exhibitor_id):
-        assert booking.id is not None
+    for stand in await _stands(session, exhibitor_id):
+        used = (
+            len(await _used_slots(session, stand.booking_id))
+            if stand.share is None
+            else await _own_active(session, stand.booking_id, exhibitor_id)
+        )
         out.append(
             StaffQuotaRead(
-                booking_id=booking.id,
-                booth_code=booth_code,
-                package_quota=package_quota,
-                quota=package_quota if override is None else override,
-                used=len(await _used_slots(session, booking.id)),
+                booking_id=stand.booking_id,
+                booth_code=stand.booth_code,
+                package_quota=stand.package_quota,
+                quota=stand.own_quota,
+                used=used,
+                stand_quota=None if stand.share is None else stand.quota,
             )
         )
     return out
@@ -103,20 +196,26 @@ async def create_staff_pass(
     exhibitor = await get_exhibitor(session, exhibitor_id, actor)
     if expo_id is not None and exhibitor.expo_id != expo_id:
         raise NotFound("No such exhibitor.", code="exhibitor_not_found")
-    bookings = await _confirmed_bookings(session, exhibitor_id)
+    stands = await _stands(session, exhibitor_id)
     if data.booking_id is not None:
-        bookings = [b for b in bookings if b[0].id == data.booking_id]
-    if not bookings:
+        stands = [s for s in stands if s.booking_id == data.booking_id]
+    if not stands:
         raise Conflict(
             "Staff passes are issued for a confirmed booking only.",
             code="booking_not_confirmed",
             fields=[FieldProblem("booking_id", "Staff passes are issued for a confirmed booking only.")],
         )
-    for booking, _code, package_quota, override in bookings:
-        assert booking.id is not None
-        quota = package_quota if override is None else override
-        used = await _used_slots(session, booking.id)
-        free = next((s for s in range(1, quota + 1) if s not in used), None)
+    for stand in stands:
+        if stand.share is not None:
+            # A shared stand: members count their own passes, so they queue on the booking row first (a
+            # write that changes nothing: the row lock on PostgreSQL, the write lock on SQLite).
+            await session.execute(
+                sa.update(Booking).where(col(Booking.id) == stand.booking_id).values(updated_at=col(Booking.updated_at))
+            )
+            if await _own_active(session, stand.booking_id, exhibitor_id) >= stand.share:
+                continue
+        used = await _used_slots(session, stand.booking_id)
+        free = next((s for s in range(1, stand.quota + 1) if s not in used), None)
         if free is None:
             continue
         kind = next(k for k in await ensure_kinds(session, exhibitor.expo_id) if k.staff)
@@ -132,13 +231,13 @@ async def create_staff_pass(
             phone=data.phone,
             organisation=exhibitor.name,
             exhibitor_id=exhibitor_id,
-            booking_id=booking.id,
+            booking_id=stand.booking_id,
             slot=free,
         )
         if actor.may(exhibitor.expo_id, Area.PASSES):  # an exhibitor making its own passes is looking at them already
             await passes_ready(session, pass_)
         return pass_
-    quota_total = sum(b[2] if b[3] is None else b[3] for b in bookings)
+    quota_total = sum(s.own_quota for s in stands)
     raise Conflict(
         "All %(quota)s staff passes of this booking are issued; revoke one or ask the organiser for more.",
         code="staff_quota_reached",

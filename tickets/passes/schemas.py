@@ -210,6 +210,10 @@ class StaffQuotaRead(BaseModel):
     package_quota: int
     quota: int
     used: int
+    stand_quota: int | None = Field(
+        default=None,
+        description="On a shared stand: the whole stand's quota, of which `quota` is this exhibitor's share.",
+    )
 
 
 # --- gates ------------------------------------------------------------------------------------

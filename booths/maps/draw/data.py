@@ -47,6 +47,15 @@ class MapBooth:
     pesantren: str | None = None
     price: int | None = None
     package: str | None = None  # package code
+    co_exhibitors: tuple[str, ...] = ()  # the other businesses of a shared stand, in the order they joined
+
+    @property
+    def label(self) -> str | None:
+        """The name drawn on the booth: a shared stand shows its main exhibitor and how many more share it
+        ("Koppontren A + 2"); the index lists every name."""
+        if not self.exhibitor or not self.co_exhibitors:
+            return self.exhibitor
+        return f"{self.exhibitor} + {len(self.co_exhibitors)}"
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,7 @@ def shown(booth: MapBooth, view: str) -> MapBooth:
         status="confirmed" if keep_name else "available",
         exhibitor=booth.exhibitor if keep_name else None,
         pesantren=booth.pesantren if keep_name else None,
+        co_exhibitors=booth.co_exhibitors if keep_name else (),
         price=None,
         package=booth.package if view == "handbook" else None,
     )

@@ -140,6 +140,11 @@ def _booth_ref(booth: MapBooth, hall: MapHall, many_halls: bool) -> str:
     return booth.code
 
 
+def _names(booth: MapBooth) -> str:
+    """Every business on the booth, main exhibitor first (a shared stand lists its co-exhibitors too)."""
+    return ", ".join(n for n in (booth.exhibitor, *booth.co_exhibitors) if n)
+
+
 def _index_sections(doc: Doc, halls: Sequence[MapHall]) -> list[Section]:
     view, t = doc.options.view, doc.t
     many = len(halls) > 1
@@ -163,13 +168,17 @@ def _index_sections(doc: Doc, halls: Sequence[MapHall]) -> list[Section]:
             entries.append(Entry(p.name, p.code, f"{p.description} {details}".strip()))
         sections.append(Section(t(N_("Booth packages")), entries))
     by_exhibitor: dict[str, list[tuple[MapBooth, MapHall]]] = defaultdict(list)
+    sharing: dict[str, str] = {}  # a co-exhibitor of a shared stand -> the stand's main exhibitor
     for booth, hall in named:
         assert booth.exhibitor is not None
         by_exhibitor[booth.exhibitor].append((booth, hall))
+        for co in booth.co_exhibitors:
+            by_exhibitor[co].append((booth, hall))
+            sharing[co] = booth.exhibitor
     entries = []
     for name in sorted(by_exhibitor, key=lambda n: (n.casefold(), n)):
         rows = sorted(by_exhibitor[name], key=lambda r: natural(r[0].code))
-        sub = rows[0][0].pesantren or ""
+        sub = t(N_("with %(name)s"), name=sharing[name]) if name in sharing else (rows[0][0].pesantren or "")
         if view == "organiser":
             held = [r for r in rows if r[0].status == "held"]
             if held:
@@ -179,11 +188,11 @@ def _index_sections(doc: Doc, halls: Sequence[MapHall]) -> list[Section]:
     code_rows = placed if view == "organiser" else named
     entries = []
     for booth, hall in sorted(code_rows, key=lambda r: (natural(r[1].code), natural(r[0].code))):
-        name = booth.exhibitor or "–"
+        name = _names(booth) or "–"
         if view == "organiser":
             status = STATUS_LABELS
             name = (
-                f"{booth.exhibitor} ({t(status[booth.status])})"
+                f"{_names(booth)} ({t(status[booth.status])})"
                 if booth.exhibitor
                 else t(status.get(booth.status, booth.status))
             )
@@ -198,6 +207,6 @@ def _index_sections(doc: Doc, halls: Sequence[MapHall]) -> list[Section]:
     for key in [*ordered, *([None] if None in groups else [])]:
         rows = sorted(groups[key], key=lambda r: ((r[0].exhibitor or "").casefold(), natural(r[0].code)))
         title = doc.clusters[key].name if key else t(N_("No cluster"))
-        entries = [Entry(b.exhibitor or "", _booth_ref(b, h, many)) for b, h in rows]
+        entries = [Entry(_names(b), _booth_ref(b, h, many)) for b, h in rows]
         sections.append(Section(f"{title} ({len(rows)})", entries, level=2, swatch=key))
     return sections

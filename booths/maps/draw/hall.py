@@ -173,9 +173,10 @@ def _booth_text(doc: Doc, booth: MapBooth, layout: HallLayout, box: tuple[float,
         shown_extra = cut(extra, fonts.regular, small, w - 2 * pad)
         draw_text(c, x + w / 2, y + pad + small * 0.25, shown_extra, fonts.regular, small, "c")
         remaining -= small * LEADING
-    if booth.exhibitor and remaining >= MIN_NAME_PT * LEADING:
+    label = booth.label
+    if label and remaining >= MIN_NAME_PT * LEADING:
         fitted = fit(
-            booth.exhibitor,
+            label,
             fonts.regular,
             max_size=max(MIN_NAME_PT, size * 0.82),
             min_size=MIN_NAME_PT,
@@ -183,17 +184,17 @@ def _booth_text(doc: Doc, booth: MapBooth, layout: HallLayout, box: tuple[float,
             box_h=remaining,
         )
         if fitted is None:
-            doc.shortened.add(booth.exhibitor)
+            doc.shortened.add(label)
             return
         if fitted.shortened:
-            doc.shortened.add(booth.exhibitor)
+            doc.shortened.add(label)
         c.setFillColor(HexColor("#212121"))
         block_top = top - size * LEADING - max(0.0, (remaining - fitted.height) / 2)
         for i, line in enumerate(fitted.lines):
             line_y = block_top - fitted.size * (0.85 + i * LEADING)
             draw_text(c, x + w / 2, line_y, line, fonts.regular, fitted.size, "c")
-    elif booth.exhibitor:
-        doc.shortened.add(booth.exhibitor)
+    elif label:
+        doc.shortened.add(label)
 
 
 def rupiah(amount: int) -> str:

@@ -123,6 +123,7 @@ async def test_staff_passes_need_a_confirmed_booking_and_stop_at_the_quota(
         "package_quota": 2,
         "quota": 3,
         "used": 2,
+        "stand_quota": None,  # not a shared stand
     }
     assert (await client.post(url, json={"holder_name": "Orang Ketiga"}, headers=me)).status_code == 201
     lowered = await client.put(f"/api/bookings/{booking_id}/staff-quota", json={"quota": 1}, headers=org)
