@@ -45,26 +45,31 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int, s
                 await seed_demo(session, PASSWORDS)
                 expo = await session.scalar(sa.select(Expo).where(col(Expo.slug) == DEMO_SLUG))
                 assert expo is not None
+                # A confirmed coffee business: names that match come first, so it is on the first page
+                # of "kopi" among the demo's many coffee products.
                 row = (
                     await session.execute(
                         sa.select(Exhibitor, col(Booth.code))
                         .join(Booking, col(Booking.exhibitor_id) == col(Exhibitor.id))
                         .join(Booth, col(Booth.id) == col(Booking.booth_id))
-                        .where(col(Booking.expo_id) == expo.id, col(Booking.status) == BookingStatus.CONFIRMED)
-                        .order_by(col(Booth.code).desc())  # a booth far down the hall, not the first one
+                        .where(
+                            col(Booking.expo_id) == expo.id,
+                            col(Booking.status) == BookingStatus.CONFIRMED,
+                            sa.func.lower(col(Exhibitor.name)).like("%kopi%"),
+                        )
+                        .order_by(sa.func.lower(col(Exhibitor.name)), col(Booth.code))
                         .limit(1)
                     )
                 ).one()
                 exhibitor, code = row
                 assert exhibitor.id is not None
-                session.add(
-                    ExhibitorProfile(
-                        exhibitor_id=exhibitor.id,
-                        expo_id=exhibitor.expo_id,
-                        story="Usaha keluarga sejak 1998.",
-                        promotion="Beli 2 gratis 1 selama pameran",
-                    )
-                )
+                # the demo gave it a profile and products already: this story and a first product
+                profile = await session.get(ExhibitorProfile, exhibitor.id)
+                if profile is None:
+                    profile = ExhibitorProfile(exhibitor_id=exhibitor.id, expo_id=exhibitor.expo_id)
+                profile.story = "Usaha keluarga sejak 1998."
+                profile.promotion = "Beli 2 gratis 1 selama pameran"
+                session.add(profile)
                 session.add(
                     Product(
                         expo_id=exhibitor.expo_id,
@@ -72,6 +77,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int, s
                         name=COFFEE,
                         price_min=45_000,
                         unit="250 g",
+                        position=-1,  # before the demo's own products
                     )
                 )
                 await session.commit()
