@@ -163,15 +163,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_lead_expo_id"), ["expo_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_pass_id"), ["pass_id"], unique=False)
 
-    with op.batch_alter_table("expo_pass", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("shares_contact", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column("contact_consent_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE on both engines: on SQLite, batch mode would copy expo_pass, and dropping the
+    # old copy would take the rows that refer to it with ON DELETE CASCADE (revocations, presence,
+    # scans, leads) while foreign keys are on.
+    op.add_column("expo_pass", sa.Column("shares_contact", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("expo_pass", sa.Column("contact_consent_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("expo_pass", schema=None) as batch_op:
-        batch_op.drop_column("contact_consent_at")
-        batch_op.drop_column("shares_contact")
+    # SQLite 3.35+ drops a column in place (no copy of the table).
+    op.drop_column("expo_pass", "contact_consent_at")
+    op.drop_column("expo_pass", "shares_contact")
 
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lead_pass_id"))
