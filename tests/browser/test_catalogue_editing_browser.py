@@ -51,7 +51,8 @@ async def _seed(settings: Settings, base_url: str) -> None:
 
 async def _loaded(page: Any, selector: str) -> int:
     """The natural width of the picture the browser decoded (0: none)."""
-    await page.wait_for_function(f"document.querySelector({selector!r})?.complete")
+    # a function, not an expression: an expression is evaluated as a string, which the site's CSP refuses
+    await page.wait_for_function("sel => document.querySelector(sel)?.complete === true", arg=selector)
     return int(await page.eval_on_selector(selector, "img => img.naturalWidth"))
 
 
