@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from booths.applications.models import BookingCoExhibitor
+from booths.applications.stands import stand_members
 from booths.bookings.models import Booking, BookingStatus
 from booths.catalogue import stats
 from booths.catalogue.models import ExhibitorProfile, Product, StatKind
@@ -363,7 +364,7 @@ async def public_profile(session: AsyncSession, expo: Expo, exhibitor_id: int) -
         profile=profile,
         products=products,
         stands=stands,
-        partners=await _partners(session, expo.id, exhibitor_id, [s.booking_id for s in stands]),
+        partners=await _partners(session, exhibitor_id, [s.booking_id for s in stands]),
         badges=(await verified_badges(session, [exhibitor_id], expo_today(expo))).get(exhibitor_id, []),
         category=category,
         links={
@@ -374,18 +375,11 @@ async def public_profile(session: AsyncSession, expo: Expo, exhibitor_id: int) -
     )
 
 
-async def _partners(session: AsyncSession, expo_id: int, exhibitor_id: int, booking_ids: list[int]) -> list[Partner]:
-    listed = _listed(expo_id)
-    rows = (
-        await session.execute(
-            sa.select(col(Exhibitor.id), col(Exhibitor.name))
-            .join(listed, listed.c.exhibitor_id == col(Exhibitor.id))
-            .where(listed.c.booking_id.in_(booking_ids), col(Exhibitor.id) != exhibitor_id)
-            .distinct()
-            .order_by(col(Exhibitor.name))
-        )
-    ).all()
-    return [Partner(i, name) for i, name in rows if i is not None]
+async def _partners(session: AsyncSession, exhibitor_id: int, booking_ids: list[int]) -> list[Partner]:
+    """The other businesses on the (confirmed) stands ``booking_ids``, by name."""
+    stands = await stand_members(session, booking_ids)
+    others = {m.exhibitor_id: m.name for members in stands.values() for m in members if m.exhibitor_id != exhibitor_id}
+    return [Partner(i, name) for i, name in sorted(others.items(), key=lambda item: (item[1].lower(), item[0]))]
 
 
 # --- counting views --------------------------------------------------------------------------------

@@ -6,14 +6,13 @@ would waste paper on a stand that may go to someone else. The sign names the boo
 """
 
 import contextlib
-from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from booths.applications.models import BookingCoExhibitor
+from booths.applications.stands import stand_members
 from booths.bookings.models import Booking, BookingStatus
 from booths.catalogue.images import variant_key
 from booths.catalogue.models import ExhibitorProfile
@@ -89,16 +88,9 @@ async def sign_rows(
     if exhibitor_id is not None:
         query = query.where(col(Booking.exhibitor_id) == exhibitor_id)
     rows = (await session.execute(query)).all()
-    members: dict[int, list[str]] = defaultdict(list)
-    if rows:
-        shared = await session.execute(
-            sa.select(col(BookingCoExhibitor.booking_id), col(Exhibitor.name))
-            .join(Exhibitor, col(Exhibitor.id) == col(BookingCoExhibitor.exhibitor_id))
-            .where(col(BookingCoExhibitor.booking_id).in_([row[0] for row in rows]))
-            .order_by(col(BookingCoExhibitor.id))
-        )
-        for booking_id, name in shared.all():
-            members[booking_id].append(name)
+    stands = await stand_members(session, [row[0] for row in rows if row[0] is not None])
+    # the sign names the main exhibitor itself; its partners follow in the order they joined
+    members = {booking: [m.name for m in listed if not m.main] for booking, listed in stands.items()}
     signs = []
     for booking, booth, code, exhibitor, name, pesantren, regency, logo in rows:
         # primary keys of inner-joined rows: never NULL
