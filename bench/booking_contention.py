@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:  # the project may not be installed into the venv
 
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+from lean_http import LeanClient, LeanHTTPError  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
@@ -250,6 +251,8 @@ class Race:
     max_requests: int
     deadline: float
     latencies_ms: list[float] = field(default_factory=list)
+    by_outcome_ms: dict[str, list[float]] = field(default_factory=dict)
+    started_at: list[float] = field(default_factory=list)
     outcomes: Counter[str] = field(default_factory=Counter)
     holders: int = 0
     requests: int = 0
@@ -268,29 +271,41 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _hold(client: httpx.AsyncClient, booth_id: int, race: Race) -> str:
+async def _hold(client: LeanClient, booth_id: int, race: Race) -> str:
     """One hold request; returns '201', '409:<code>', '<status>' or the exception's name."""
     race.requests += 1
     started = time.perf_counter()
     try:
-        response = await client.post(f"/api/booths/{booth_id}/hold")
-    except httpx.HTTPError as exc:
-        outcome = f"exception:{type(exc).__name__}"
+        status, body = await client.request("POST", f"/api/booths/{booth_id}/hold")
+    except LeanHTTPError as exc:
+        outcome = f"exception:{type(exc.__cause__ or exc).__name__}"
     else:
-        outcome = str(response.status_code)
-        if response.status_code == 409:
+        outcome = str(status)
+        if status == 409:
             with contextlib.suppress(ValueError):
-                outcome += ":" + str(response.json().get("code"))
-    race.latencies_ms.append((time.perf_counter() - started) * 1000)
+                outcome += ":" + str(json.loads(body).get("code"))
+    took_ms = (time.perf_counter() - started) * 1000
+    race.latencies_ms.append(took_ms)
+    race.by_outcome_ms.setdefault(outcome, []).append(took_ms)
+    race.started_at.append(started)
     race.outcomes[outcome] += 1
     return outcome
 
 
-async def exhibitor(client: httpx.AsyncClient, order: list[int], race: Race, gate: asyncio.Event) -> None:
+async def exhibitor(
+    client: LeanClient, order: list[int], race: Race, gate: asyncio.Event, *, start_s: float, think_s: float
+) -> None:
+    """One exhibitor: on the booking page already (its connection open, the server warm), it tries
+    ``start_s`` after booking opens, and after each refusal thinks ``think_s`` (0.5-1.5x, the time
+    to read the answer and tap another booth) before the next booth in its order."""
     await gate.wait()
-    for booth_id in order:
+    rng = random.Random(order[0] * 7919 + len(order))
+    await asyncio.sleep(start_s)
+    for n, booth_id in enumerate(order):
         if not race.budget_left():
             return
+        if n and think_s:
+            await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
         outcome = await _hold(client, booth_id, race)
         if outcome == "201":
             race.holders += 1
@@ -300,28 +315,34 @@ async def exhibitor(client: httpx.AsyncClient, order: list[int], race: Race, gat
         # booth_taken: try the next booth; anything else is an error and the next booth is tried too
 
 
-async def run_race(base_url: str, seeded: Seeded, args: argparse.Namespace) -> tuple[Race, float]:
+async def run_race(port: int, seeded: Seeded, args: argparse.Namespace) -> tuple[Race, float]:
     timeout_s, max_seconds = args.timeout, args.max_seconds
     rng = random.Random(args.seed)
     orders = [rng.sample(seeded.booth_ids, len(seeded.booth_ids)) for _ in seeded.tokens]
     race = Race(max_requests=args.max_requests, deadline=math.inf)
     gate = asyncio.Event()
+    # One keep-alive connection per exhibitor, through the lean client: httpx's own CPU (about a
+    # millisecond a request) would be taken from the server under test on these shared cores.
     clients = [
-        httpx.AsyncClient(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=timeout_s,
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            trust_env=False,
-        )
+        LeanClient(HOST, port, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s)
         for token in seeded.tokens
     ]
     try:
         tasks = [
-            asyncio.create_task(exhibitor(client, order, race, gate))
+            asyncio.create_task(
+                exhibitor(
+                    client,
+                    order,
+                    race,
+                    gate,
+                    start_s=rng.uniform(0, args.ramp_seconds),
+                    think_s=args.think_ms / 1000,
+                )
+            )
             for client, order in zip(clients, orders, strict=True)
         ]
-        await asyncio.sleep(0)
+        # every exhibitor on its page before booking opens: connection open, server warm; not timed
+        await asyncio.gather(*(c.request("GET", "/api/auth/me") for c in clients))
         race.client_cpu_s = -_cpu_seconds()
         started = time.monotonic()
         race.deadline = started + max_seconds
@@ -395,11 +416,12 @@ def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, 
     upgrade(database_url)
     seeded = asyncio.run(seed(database_url, args.booths, args.clients))
     log(f"{engine_name}: seeded {len(seeded.booth_ids)} booths, {len(seeded.tokens)} exhibitors")
-    server = start_server(database_url, args.workers, args.log_dir or workdir)
+    # As deployed: ``expo serve`` (one process and SO_REUSEPORT socket per worker).
+    server = start_server(database_url, args.workers, args.log_dir or workdir, reuse_port=True)
     try:
         asyncio.run(wait_ready(server, args.workers))
         log(f"{engine_name}: server pid {server.process.pid} ready on {server.base_url}; racing")
-        race, elapsed = asyncio.run(run_race(server.base_url, seeded, args))
+        race, elapsed = asyncio.run(run_race(server.port, seeded, args))
     finally:
         server.stop()
     server_log = server.log_text()
@@ -421,6 +443,18 @@ def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, 
         f"active bookings in database {check.active}; exhibitors over their limit {check.over_limit_exhibitors}"
         + ("; STOPPED EARLY by the request/time bound" if race.cut_short else "")
     )
+    for outcome, took in sorted(race.by_outcome_ms.items()):
+        log(
+            f"{engine_name}: {outcome}: {len(took)} answers, p50 {percentile(took, 50):.0f} ms, "
+            f"p99 {percentile(took, 99):.0f} ms, max {max(took):.0f} ms"
+        )
+    if race.started_at:  # the slowest answers: when in the race they were asked
+        first = min(race.started_at)
+        slowest = sorted(zip(race.latencies_ms, race.started_at, strict=True), reverse=True)[
+            : max(1, len(race.latencies_ms) // 100)
+        ]
+        asked = sorted(round(at - first, 2) for _, at in slowest)
+        log(f"{engine_name}: the slowest 1% were asked at {asked[:: max(1, len(asked) // 10)]} s after the start")
     where = f" ({server.log_path})" if args.log_dir else ""
     for marker in ("Traceback", "database is locked", "Exception in ASGI application"):
         if count := server_log.count(marker):
@@ -476,6 +510,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--max-requests", type=int, default=20_000, help="stop the race after this many requests")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="stop the race after this many seconds")
+    parser.add_argument(
+        "--ramp-seconds", type=float, default=0.0, help="exhibitors start at random within this (0: all at once)"
+    )
+    parser.add_argument("--think-ms", type=float, default=0.0, help="pause after a refusal (0: at once)")
     parser.add_argument("--log-dir", type=Path, help="keep the servers' logs here (default: a temp dir, deleted)")
     return parser.parse_args()
 

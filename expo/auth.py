@@ -143,6 +143,8 @@ async def expo_of_request(connection: ASGIConnection[Any, Any, Any, Any]) -> int
     return found.pop()
 
 
+# Every guard is a coroutine function: Litestar runs a plain function guard in a worker thread,
+# which cost each request a thread hand-off (5 % of a worker's time in the booking rush's profile).
 def requires(area: Area) -> Guard:
     """A guard: the asker holds a role in the path's expo that may work in ``area``. A path naming no
     expo (lists across expos) needs a committee account; its handler shows only the asker's expos."""
@@ -160,7 +162,7 @@ def requires(area: Area) -> Guard:
     return guard
 
 
-def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection)
 
 
@@ -168,16 +170,16 @@ def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
 requires_organiser = requires(Area.COMMITTEE)
 
 
-def requires_expo_creator(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_expo_creator(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if not _require(connection).may_create_expos:
         raise Forbidden("Your account may not create expos.", code="wrong_role")
 
 
-def requires_exhibitor(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_exhibitor(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection, Role.EXHIBITOR)
 
 
-def requires_exhibitor_or_organiser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_exhibitor_or_organiser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """An exhibitor or a committee member; the service decides per expo (``CurrentUser.may``) and
     per owner what each may see."""
     user = _require(connection)
@@ -185,12 +187,12 @@ def requires_exhibitor_or_organiser(connection: ASGIConnection[Any, Any, Any, An
         raise Forbidden("Your account's role may not do this.", code="wrong_role")
 
 
-def requires_gate_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_gate_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A gate-staff account itself (its own gate's view and phones; organisers have the full pages)."""
     _require(connection, Role.GATE)
 
 
-def requires_gate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_gate(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     user = _require(connection)
     if user.role is not Role.GATE and not user.is_committee:
         raise Forbidden("Your account's role may not do this.", code="wrong_role")

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     pool_timeout_seconds: float = Field(
         default=10.0, gt=0, le=300, description="PostgreSQL: wait at most this for a free pooled connection (then 503)."
     )
+    pool_ping_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="PostgreSQL: ping a pooled connection before use only when it sat idle longer than this.",
+    )
     database_connect_timeout_seconds: float = Field(
         default=5.0, gt=0, le=120, description="PostgreSQL: give up connecting after this (then 503 during an outage)."
     )

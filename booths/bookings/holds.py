@@ -40,20 +40,28 @@ def effective_status(booking: Booking, now: datetime | None = None) -> BookingSt
     return BookingStatus.EXPIRED if hold_has_expired(booking, now) else BookingStatus(booking.status)
 
 
-def live_hold_clause(now: datetime | None = None) -> sa.ColumnElement[bool]:
+# "Now" in a clause: a moment, or a bind parameter for a statement built once (``sa.bindparam("now")``).
+Moment = datetime | sa.BindParameter[datetime] | None
+
+
+def _now(now: Moment) -> datetime | sa.BindParameter[datetime]:
+    return utcnow() if now is None else now
+
+
+def live_hold_clause(now: Moment = None) -> sa.ColumnElement[bool]:
     """``hold_is_live`` as SQL."""
-    return sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > (now or utcnow()))
+    return sa.and_(col(Booking.status) == BookingStatus.HELD, col(Booking.hold_expires_at) > _now(now))
 
 
-def lapsed_hold_clause(now: datetime | None = None) -> sa.ColumnElement[bool]:
+def lapsed_hold_clause(now: Moment = None) -> sa.ColumnElement[bool]:
     """``hold_has_expired`` as SQL."""
     return sa.and_(
         col(Booking.status) == BookingStatus.HELD,
-        sa.or_(col(Booking.hold_expires_at).is_(None), col(Booking.hold_expires_at) <= (now or utcnow())),
+        sa.or_(col(Booking.hold_expires_at).is_(None), col(Booking.hold_expires_at) <= _now(now)),
     )
 
 
-def active_booking_clause(now: datetime | None = None) -> sa.ColumnElement[bool]:
+def active_booking_clause(now: Moment = None) -> sa.ColumnElement[bool]:
     """``is_active`` as SQL."""
     return sa.or_(col(Booking.status) == BookingStatus.CONFIRMED, live_hold_clause(now))
 

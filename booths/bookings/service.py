@@ -14,6 +14,7 @@ under any concurrency; the checks here only give the friendly message first.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +37,7 @@ from booths.bookings.models import Booking, BookingAction, BookingEvent, Booking
 from booths.bookings.schemas import BookingEventRead, BookingRead, PaymentIn
 from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_price
 from booths.exhibitors.models import Exhibitor
-from booths.exhibitors.service import exhibitor_of_user, lock_exhibitor
+from booths.exhibitors.service import lock_exhibitor
 from booths.notifications import triggers
 from booths.pricing.service import needs_approval
 from booths.venue.lifecycle import check_booking_open, check_booking_window, check_not_over
@@ -147,16 +148,58 @@ class Hold:
     outcome: HoldOutcome
 
 
+def _hold_facts_statement(*, in_expo: bool) -> sa.Select[Any]:
+    """Built once (bind parameters ``booth_id``, ``user_id``, ``now`` and, ``in_expo``, ``expo_id``):
+    a statement built per request cost more than running it."""
+    exhibitor_id = (
+        sa.select(col(Exhibitor.id))
+        .where(col(Exhibitor.user_id) == sa.bindparam("user_id"), col(Exhibitor.expo_id) == col(Booth.expo_id))
+        .order_by(col(Exhibitor.created_at).desc(), col(Exhibitor.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    taken = sa.exists().where(col(Booking.booth_id) == col(Booth.id), active_booking_clause(sa.bindparam("now")))
+    stmt = (
+        sa.select(Expo, col(Booth.code), exhibitor_id, taken)
+        .join(Booth, col(Booth.expo_id) == col(Expo.id))
+        .where(col(Booth.id) == sa.bindparam("booth_id"))
+    )
+    return stmt.where(col(Booth.expo_id) == sa.bindparam("expo_id")) if in_expo else stmt
+
+
+_HOLD_FACTS = {in_expo: _hold_facts_statement(in_expo=in_expo) for in_expo in (False, True)}
+
+
+async def _hold_facts(
+    session: AsyncSession, user: CurrentUser, booth_id: int, expo_id: int | None
+) -> tuple[Expo, str, int | None, bool]:
+    """Everything a hold is first checked against, in one read: the booth's expo (loaded, so the
+    rules below find it in the session), the booth's code, the user's exhibitor in that expo and
+    whether the booth is taken. When booking opens most attempts are refusals of a taken booth;
+    they cost this one statement and no lock (``tests/booths/bookings/test_hold_refusal_reads_only.py``)."""
+    params: dict[str, Any] = {"booth_id": booth_id, "user_id": user.id, "now": utcnow()}
+    if expo_id is not None:
+        params["expo_id"] = expo_id
+    row = (await session.execute(_HOLD_FACTS[expo_id is not None], params)).first()
+    if row is None:
+        raise NotFound("No such booth.", code="booth_not_found")
+    return row[0], row[1], row[2], bool(row[3])
+
+
 async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int, expo_id: int | None = None) -> Hold:
     """The one way a logged-in exhibitor holds a booth, for the API and the booth picker alike: the
     booth (in ``expo_id`` when the caller names the expo), then the user's exhibitor record in the
     booth's expo, then ``hold_booth``'s rules."""
-    booth = await get_booth(session, booth_id, expo_id)
-    check_booking_open(await get_expo(session, booth.expo_id))
-    exhibitor = await exhibitor_of_user(session, user.id, booth.expo_id)
-    if exhibitor is None or exhibitor.id is None:
+    expo, code, exhibitor_id, taken = await _hold_facts(session, user, booth_id, expo_id)
+    check_booking_open(expo)
+    if exhibitor_id is None:
         raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
-    booking = await hold_booth(session, booth.expo_id, booth_id, exhibitor.id, user)
+    if taken:  # the rush's usual answer, decided without a lock; hold_booth's checks decide races
+        raise Conflict(_TAKEN, code="booth_taken", params={"code": code})
+    booth = await get_booth(session, booth_id, expo.id)
+    exhibitor = await session.get(Exhibitor, exhibitor_id)
+    assert exhibitor is not None
+    booking = await hold_booth(session, booth.expo_id, booth_id, exhibitor_id, user)
     if booking.status == BookingStatus.CONFIRMED:
         return Hold(booking, HoldOutcome.CONFIRMED_FREE)
     package = await session.get(BoothPackage, booth.package_id)

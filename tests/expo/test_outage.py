@@ -237,3 +237,49 @@ async def test_a_connection_cut_mid_query_is_an_outage_and_a_bad_query_is_not(cl
         assert database_unreachable(failure[0]), repr(failure[0])
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("ping_after_idle_s", [0.0, 3600.0], ids=["ping-every-checkout", "no-ping"])
+async def test_a_restart_between_requests_costs_no_request(
+    cluster: PrivateCluster, organiser_token: str, ping_after_idle_s: float
+) -> None:
+    """The pool's connections die with the server. Whether they are pinged before use (idle longer
+    than the setting) or not (the driver already saw the socket close), the first requests after
+    the restart are answered as if nothing happened."""
+    settings = make_settings(cluster.url, database_connect_timeout_seconds=2, pool_ping_idle_seconds=ping_after_idle_s)
+    app = create_app(settings)
+    auth = bearer(organiser_token)
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        for _ in range(3):
+            assert (await client.get("/api/auth/me", headers=auth)).status_code == 200
+        cluster.stop()
+        cluster.start()
+        statuses = [(await client.get("/api/auth/me", headers=auth)).status_code for _ in range(5)]
+        assert statuses == [200] * 5
+
+
+async def test_a_connection_used_a_moment_ago_is_not_pinged(
+    cluster: PrivateCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ping (three round trips with asyncpg) is for connections that sat idle, not for every
+    checkout under load."""
+    engine = create_engine(make_settings(cluster.url, pool_ping_idle_seconds=0.3))
+    pings: list[object] = []
+    real_ping = engine.dialect.do_ping
+
+    def counting_ping(dbapi_connection: object) -> bool:
+        pings.append(dbapi_connection)
+        return real_ping(dbapi_connection)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counting_ping)
+    try:
+        for _ in range(5):
+            async with engine.connect() as conn:
+                assert (await conn.execute(sa.text("SELECT 1"))).scalar() == 1
+        assert pings == []  # one new connection, then checked out again at once
+        await anyio.sleep(0.5)
+        async with engine.connect() as conn:
+            assert (await conn.execute(sa.text("SELECT 1"))).scalar() == 1
+        assert len(pings) == 1  # idle past the setting: pinged once
+    finally:
+        await engine.dispose()
