@@ -90,6 +90,7 @@ from expo.deps import (
 )
 from expo.health import health
 from expo.http_security import proxy_headers, security_headers, trusted_proxies
+from expo.i18n import load_catalogs
 from expo.live import FigureNotices
 from expo.messaging.api import ROUTE_HANDLERS as MESSAGING_API
 from expo.messaging.pages import PAGE_HANDLERS as MESSAGING_PAGES
@@ -360,7 +361,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 SESSIONMAKER_STATE_KEY: create_sessionmaker(engine),
             }
         ),
-        on_startup=[start_worker, figure_notices.start],
+        on_startup=[load_catalogs, start_worker, figure_notices.start],
         on_shutdown=[figure_notices.stop, stop_worker, engine.dispose],
         debug=settings.debug,
     )

@@ -35,6 +35,13 @@ def translations(locale: str) -> Translations:
     return Translations(fp=buffer)
 
 
+def load_catalogs() -> None:
+    """Read every locale's catalog at a worker's start rather than in its first requests (a few
+    hundred milliseconds each: a restarted worker met by a rush answered its first ones that late)."""
+    for locale in SUPPORTED_LOCALES:
+        translations(locale)
+
+
 def gettext(message: str, locale: str | None = None) -> str:
     return translations(locale or current_locale.get()).gettext(message)
 

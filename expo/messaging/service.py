@@ -28,6 +28,7 @@ from expo.messaging.render import TemplateProblem, language_of, render
 from expo.messaging.whatsapp import CloudApi, Gateway, WhatsAppError, WhatsAppProvider
 from expo.metadata import table_of
 from expo.models import Role
+from expo.outbound_http import outbound_client
 from expo.permissions import Area
 from expo.phones import e164
 from expo.settings import Settings
@@ -352,7 +353,7 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
 
 
 async def _deliver_whatsapp(attempt: _Attempt, message: Message, settings: Settings) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds) as client:
+    async with outbound_client(settings.whatsapp_timeout_seconds) as client:
         provider = whatsapp_provider(settings, client)
         if provider is None:
             await attempt.update(

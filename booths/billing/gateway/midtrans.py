@@ -29,6 +29,7 @@ from booths.billing.gateway.provider import (
     NoticeStatus,
 )
 from expo.formatting import as_utc, utcnow
+from expo.outbound_http import outbound_client
 from expo.request_limits import too_deep
 
 NAME = "midtrans"
@@ -102,7 +103,7 @@ class Midtrans:
         if expiry:
             body["expiry"] = expiry
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with outbound_client(self.timeout) as client:
                 response = await client.post(
                     f"{self.base_url}/snap/v1/transactions",
                     json=body,
