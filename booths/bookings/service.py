@@ -14,7 +14,7 @@ under any concurrency; the checks here only give the friendly message first.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +51,7 @@ from expo.i18n import N_
 from expo.permissions import Area
 
 _TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
+_BEING_BOOKED = N_("Booth %(code)s is being booked by someone else right now; please choose another or try again.")
 
 
 async def _lock_booking(session: AsyncSession, booking_id: int, user: CurrentUser) -> Booking:
@@ -252,6 +253,28 @@ async def _place(
     return booking
 
 
+async def _refuse_taken(session: AsyncSession, booth_id: int, expo_id: int) -> NoReturn:
+    booth = await get_booth(session, booth_id, expo_id)
+    raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
+
+
+# pg_try_advisory_xact_lock's first key: "booth holds" (any constant; other uses pick their own).
+_BOOTH_TURN_KEY = 0x626F6F74
+_BOOTH_TURN = sa.select(sa.func.pg_try_advisory_xact_lock(_BOOTH_TURN_KEY, sa.bindparam("booth_id", type_=sa.Integer)))
+
+
+async def _booth_turn(session: AsyncSession, booth_id: int) -> bool:
+    """PostgreSQL: whether this transaction is the only one placing a hold on the booth now. When
+    booking opens, several exhibitors reach a free booth at once; all but the first used to wait on
+    the unique index for the first one's commit, each holding a pooled connection, until the pool
+    ran dry and the winners themselves queued for connections (p99 of seconds in the rush). The
+    others are now told at once that someone is booking it. SQLite writes one at a time anyway
+    (its write lock), and a hold that waited for it finds the booth taken with the next read."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(await session.scalar(_BOOTH_TURN, {"booth_id": booth_id}))
+
+
 async def hold_booth(
     session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
 ) -> Booking:
@@ -262,11 +285,15 @@ async def hold_booth(
     # and on SQLite the lock is the whole database's. The checks under the lock and the unique
     # index still decide every real race.
     if await booth_is_booked(session, booth_id):
+        await _refuse_taken(session, booth_id, expo_id)
+    if not await _booth_turn(session, booth_id):
         booth = await get_booth(session, booth_id, expo_id)
-        raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
+        raise Conflict(_BEING_BOOKED, code="booth_being_booked", params={"code": booth.code})
     exhibitor, expo = await _locked_parties(
         session, expo_id, exhibitor_id, NotFound("No such booth.", code="booth_not_found")
     )
+    if await booth_is_booked(session, booth_id):  # taken while this request waited for the lock
+        await _refuse_taken(session, booth_id, expo_id)
     by_application = sa.select(col(AllocationSetting.applications_only)).where(
         col(AllocationSetting.expo_id) == expo_id
     )

@@ -4,13 +4,17 @@ the whole database (docs/benchmarks.md, "Booking contention")."""
 
 from typing import Any
 
+import anyio
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from booths.bookings.service import hold_booth
+from expo.accounts import system_user
+from expo.database import session_scope
 from tests.support.factories import bearer, make_venue, signup_exhibitor
 
 pytestmark = pytest.mark.anyio
@@ -39,3 +43,29 @@ async def test_a_refused_hold_of_a_taken_booth_writes_and_locks_nothing(
     assert statements  # the refusal did read
     writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE")) or "FOR UPDATE" in s]
     assert writes == []
+
+
+async def test_a_hold_of_a_booth_someone_is_booking_is_refused_at_once(
+    client: AsyncTestClient[Litestar], engine: AsyncEngine, engine_name: str
+) -> None:
+    """PostgreSQL: while one exhibitor's hold of a booth is in flight, another's is answered at once
+    (it used to wait on the unique index, holding a pooled connection, until the first committed);
+    once the first hold is gone the booth can be held again."""
+    if engine_name != "postgres":
+        pytest.skip("SQLite writes one transaction at a time: a second hold waits for the lock, then reads")
+    async with session_scope(engine) as setup:
+        venue = await make_venue(setup)
+        await setup.commit()
+    first_exhibitor, _ = await signup_exhibitor(client, venue.expo_id)
+    _, second = await signup_exhibitor(client, venue.expo_id)
+    booth_id = venue.booth_ids[0]
+    async with session_scope(engine) as first:
+        await hold_booth(first, venue.expo_id, booth_id, first_exhibitor["id"], system_user())
+        with anyio.fail_after(5):
+            refused = await client.post(f"/api/booths/{booth_id}/hold", headers=bearer(second))
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "booth_being_booked"
+        assert "sedang dipesan peserta lain" in refused.json()["detail"]
+        await first.rollback()
+    held = await client.post(f"/api/booths/{booth_id}/hold", headers=bearer(second))
+    assert held.status_code == 201, held.text
