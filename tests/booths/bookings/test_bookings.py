@@ -262,7 +262,10 @@ async def test_fifty_concurrent_holds_on_one_booth_exactly_one_wins(
     statuses = sorted(r.status_code for r in responses)
     assert statuses.count(201) == 1, [r.text for r in responses if r.status_code not in (201, 409)]
     assert statuses.count(409) == 49
-    assert all(r.json()["code"] == "booth_taken" for r in responses if r.status_code == 409)
+    # PostgreSQL tells a loser whose try met the winner's hold in flight "being booked" at once
+    # (booths.bookings.service._booth_turn); one that came later, or any on SQLite, "taken"
+    codes = {r.json()["code"] for r in responses if r.status_code == 409}
+    assert codes <= {"booth_taken", "booth_being_booked"}, codes
     active = await session.scalar(
         sa.select(sa.func.count())
         .select_from(Booking)
