@@ -14,7 +14,7 @@ under any concurrency; the checks here only give the friendly message first.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,6 @@ from booths.allocation.models import AllocationSetting
 from booths.bookings.events import booking_ended, booking_moved, booking_started, confirmed_at_desk
 from booths.bookings.holds import (
     active_booking_clause,
-    booth_is_booked,
     effective_status,
     expired_clause,
     hold_has_expired,
@@ -197,10 +196,11 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
         raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
     if taken:  # the rush's usual answer, decided without a lock; hold_booth's checks decide races
         raise Conflict(_TAKEN, code="booth_taken", params={"code": code})
-    booth = await get_booth(session, booth_id, expo.id)
+    assert expo.id is not None
+    booking = await hold_booth(session, expo.id, booth_id, exhibitor_id, user)
+    booth = await get_booth(session, booth_id, expo.id)  # both loaded by hold_booth: no further reads
     exhibitor = await session.get(Exhibitor, exhibitor_id)
     assert exhibitor is not None
-    booking = await hold_booth(session, booth.expo_id, booth_id, exhibitor_id, user)
     if booking.status == BookingStatus.CONFIRMED:
         return Hold(booking, HoldOutcome.CONFIRMED_FREE)
     package = await session.get(BoothPackage, booth.package_id)
@@ -253,11 +253,6 @@ async def _place(
     return booking
 
 
-async def _refuse_taken(session: AsyncSession, booth_id: int, expo_id: int) -> NoReturn:
-    booth = await get_booth(session, booth_id, expo_id)
-    raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
-
-
 # pg_try_advisory_xact_lock's first key: "booth holds" (any constant; other uses pick their own).
 _BOOTH_TURN_KEY = 0x626F6F74
 _BOOTH_TURN = sa.select(sa.func.pg_try_advisory_xact_lock(_BOOTH_TURN_KEY, sa.bindparam("booth_id", type_=sa.Integer)))
@@ -281,19 +276,14 @@ async def hold_booth(
     """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it,
     and, when it is free only by the exhibitor's class, once an organiser approved the exhibitor
     (``booths.exhibitors.approval``); until then it is a hold like any other."""
-    # Refuse a visibly taken booth before taking any lock: under a rush most attempts are losers,
-    # and on SQLite the lock is the whole database's. The checks under the lock and the unique
-    # index still decide every real race.
-    if await booth_is_booked(session, booth_id):
-        await _refuse_taken(session, booth_id, expo_id)
+    # A visibly taken booth was refused before any lock (``hold_for_user``); the checks under the
+    # lock (``_bookable_booth``) and the unique index decide every real race.
     if not await _booth_turn(session, booth_id):
         booth = await get_booth(session, booth_id, expo_id)
         raise Conflict(_BEING_BOOKED, code="booth_being_booked", params={"code": booth.code})
     exhibitor, expo = await _locked_parties(
         session, expo_id, exhibitor_id, NotFound("No such booth.", code="booth_not_found")
     )
-    if await booth_is_booked(session, booth_id):  # taken while this request waited for the lock
-        await _refuse_taken(session, booth_id, expo_id)
     by_application = sa.select(col(AllocationSetting.applications_only)).where(
         col(AllocationSetting.expo_id) == expo_id
     )
