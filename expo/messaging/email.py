@@ -1,11 +1,15 @@
-"""E-mail over SMTP (aiosmtplib), sent so that a crash never sends a message twice.
+"""E-mail over SMTP (aiosmtplib), sent so that a crash never sends a message twice nor loses one
+without saying so.
 
 The message body goes to the server without its final ``.`` line; then the caller's ``confirm``
-records the message as sent (a committed compare-and-set); only then is the ``.`` sent, which is when
-the server takes the message. A worker that dies before the commit leaves an unfinished transaction
-the server throws away (the message is sent again on the next try); one that dies after it has
-written everything but five bytes. A confirm that finds the message taken by another attempt drops
-the connection instead, so the server delivers nothing.
+claims the message (a committed compare-and-set, ``queued`` -> ``sending``); only then is the ``.``
+sent, which is when the server takes the message, and once the server has answered that it took it,
+the caller's ``record`` marks it sent. A worker that dies before the claim leaves an unfinished
+transaction the server throws away (the message is sent again on the next try). One that dies after
+the claim and before ``record`` leaves the message ``sending``: the server may or may not have taken
+it, nobody can tell, so the next attempt fails it for a person to check ("it may have arrived")
+rather than send it twice or call it sent. A confirm that finds the message taken by another attempt
+drops the connection instead, so the server delivers nothing.
 
 Failures are sorted into passing ones (retried: server unreachable, timeouts, 4xx answers, a dropped
 connection) and permanent ones (failed at once: TLS, authentication, 5xx answers such as an unknown
@@ -30,6 +34,7 @@ from expo.i18n import N_
 from expo.messaging.reasons import Reason, detail
 
 Confirm = Callable[[], Awaitable[bool]]
+Record = Callable[[str], Awaitable[None]]
 
 
 class SendError(Exception):
@@ -46,6 +51,15 @@ class SendError(Exception):
 
 class Abandoned(Exception):
     """The confirm step found the message taken by another attempt; nothing was delivered."""
+
+
+class Unrecorded(Exception):
+    """The server took the message but ``record`` failed (the cause is chained): it was delivered,
+    and it must not be sent again."""
+
+    def __init__(self, answer: str) -> None:
+        super().__init__(answer)
+        self.answer = answer
 
 
 @dataclass(frozen=True)
@@ -157,9 +171,10 @@ class Mailer:
         await asyncio.wait_for(client.connect(), timeout=c.timeout * 2)
         return client
 
-    async def send(self, message: Message, sender: str, recipient: str, confirm: Confirm) -> str:
-        """Send ``message``; ``confirm`` runs just before the server is told to take it. Returns the
-        server's answer; raises :class:`SendError` or :class:`Abandoned`."""
+    async def send(self, message: Message, sender: str, recipient: str, confirm: Confirm, record: Record) -> str:
+        """Send ``message``; ``confirm`` runs just before the server is told to take it, ``record``
+        with the server's answer once it took it. Returns that answer; raises :class:`SendError`,
+        :class:`Abandoned` or :class:`Unrecorded`."""
         reused = bool(self._idle)
         client = self._idle.pop() if reused else None
         stage = "connecting"
@@ -179,8 +194,8 @@ class Mailer:
                 await client.mail(sender)
             await client.rcpt(recipient)
             stage = "sending the message"
-            answer = await _data(client, message.as_bytes(), confirm, self.config.timeout)
-        except Abandoned:
+            answer = await _data(client, message.as_bytes(), confirm, record, self.config.timeout)
+        except (Abandoned, Unrecorded):
             if client is not None:
                 client.close()
             raise
@@ -204,9 +219,9 @@ class Mailer:
                 client.close()
 
 
-async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, wait: float) -> str:
+async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, record: Record, wait: float) -> str:
     """DATA in two steps around ``confirm`` (aiosmtplib's ``data()`` sends both at once; this is its
-    code with the final line held back)."""
+    code with the final line held back), then ``record`` once the server took the message."""
     protocol = client.protocol
     if protocol is None or protocol._command_lock is None:
         raise aiosmtplib.SMTPServerDisconnected("Connection lost")
@@ -221,29 +236,34 @@ async def _data(client: aiosmtplib.SMTP, raw: bytes, confirm: Confirm, wait: flo
             raise aiosmtplib.SMTPDataError(start.code, start.message)
         protocol.write(body)
 
-        async def finish() -> aiosmtplib.SMTPResponse:
+        async def finish() -> str:
             if not await confirm():
                 raise Abandoned
             try:
                 protocol._response_pending = True
                 protocol.write(b".\r\n")
-                return await protocol.read_response(timeout=wait)
+                response = await protocol.read_response(timeout=wait)
             except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
                 raise SendError(
                     N_("the mail server did not confirm receipt after the whole message was sent; it may have arrived"),
                     permanent=True,
                     unconfirmed=True,
                 ) from exc
+            if response.code != aiosmtplib.SMTPStatus.completed:
+                raise aiosmtplib.SMTPDataError(response.code, response.message)
+            answer = f"{response.code} {response.message}".strip()
+            try:
+                await record(answer)
+            except Exception as exc:
+                raise Unrecorded(answer) from exc
+            return answer
 
-        # Recording the message sent and sending the final line belong together: a worker stopping
-        # (its jobs cancelled) lets them finish rather than stop between the two.
+        # Claiming the message, sending the final line and recording the server's answer belong
+        # together: a worker stopping (its jobs cancelled) lets them finish rather than stop between.
         task = asyncio.ensure_future(finish())
         try:
-            response = await asyncio.shield(task)
+            return await asyncio.shield(task)
         except asyncio.CancelledError:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(asyncio.shield(task), timeout=wait)
             raise
-        if response.code != aiosmtplib.SMTPStatus.completed:
-            raise aiosmtplib.SMTPDataError(response.code, response.message)
-    return f"{response.code} {response.message}".strip()

@@ -21,7 +21,7 @@ from expo.database import contains_pattern
 from expo.errors import Conflict, NotFound
 from expo.formatting import utcnow
 from expo.i18n import N_
-from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, build_email
+from expo.messaging.email import Abandoned, Mailer, SendError, SmtpConfig, Unrecorded, build_email
 from expo.messaging.models import Channel, Message, MessageStatus
 from expo.messaging.reasons import Reason, detail
 from expo.messaging.render import TemplateProblem, language_of, render
@@ -212,8 +212,8 @@ def _engine(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncEngine:
 @dataclass
 class _Attempt:
     """One delivery attempt of one message. It changes the message only while ``guard`` holds: an
-    e-mail while it is still queued (then, once this attempt recorded it sent, while it holds its
-    ``claim``), a WhatsApp message while this attempt holds its claim."""
+    e-mail while it is still queued (then, once this attempt claimed it just before the server takes
+    it, while it holds its ``claim``), a WhatsApp message while this attempt holds its claim."""
 
     engine: AsyncEngine
     message_id: int
@@ -244,25 +244,28 @@ async def _load(engine: AsyncEngine, message_id: int) -> Message | None:
     return Message(**row._mapping)
 
 
-async def _claim_whatsapp(engine: AsyncEngine, message: Message, claim: str) -> bool:
-    """Mark a WhatsApp message as being sent by this attempt (a compare-and-set, committed before the
-    request). One found already being sent had its worker die during the request: the provider may
-    have sent it, and sending it again could send it twice, so it is failed for a person to check."""
+_INTERRUPTED = Reason(N_("interrupted while sending; it may have arrived: ask the recipient before sending it again"))
+
+
+async def _fail_interrupted(engine: AsyncEngine, message: Message) -> None:
+    """A message found ``sending`` by a new attempt: the attempt that claimed it died between handing
+    it over and recording the answer (a killed worker, a database gone mid-send). The server or the
+    provider may have taken it, and sending it again could send it twice, so it is failed for a
+    person to check. Only while it is still as found: a live attempt that finishes meanwhile wins."""
     where = (_message.c.id == message.id, _message.c.claim == message.claim, _message.c.status == message.status)
     async with engine.begin() as conn:
-        if message.status == MessageStatus.SENDING:
-            await conn.execute(
-                _message.update()
-                .where(*where)
-                .values(
-                    status=MessageStatus.FAILED.value,
-                    **Reason(
-                        N_("interrupted while sending; it may have arrived: ask the recipient before sending it again")
-                    ).columns(),
-                    updated_at=utcnow(),
-                )
-            )
-            return False
+        await conn.execute(
+            _message.update()
+            .where(*where)
+            .values(status=MessageStatus.FAILED.value, **_INTERRUPTED.columns(), updated_at=utcnow())
+        )
+
+
+async def _claim_whatsapp(engine: AsyncEngine, message: Message, claim: str) -> bool:
+    """Mark a WhatsApp message as being sent by this attempt (a compare-and-set, committed before the
+    request: an HTTP request cannot be taken back)."""
+    where = (_message.c.id == message.id, _message.c.claim == message.claim, _message.c.status == message.status)
+    async with engine.begin() as conn:
         result = await conn.execute(
             _message.update().where(*where).values(status=MessageStatus.SENDING.value, claim=claim, updated_at=utcnow())
         )
@@ -275,14 +278,19 @@ async def deliver(
     """Send one queued message. Returns what happened; raises :class:`RetryLater` for a passing
     failure (unless ``last_attempt``) and :class:`Undeliverable` once the message is failed.
 
-    An e-mail stays ``queued`` while it is sent: the commit that makes it ``sent`` happens before the
-    server is told to take it (``expo.messaging.email``), and only from ``queued``, so of two attempts
-    one sends it and the other drops its connection. A WhatsApp message is claimed (``sending``) and
-    committed before the request, since an HTTP request cannot be taken back."""
+    An e-mail stays ``queued`` while its body goes to the server; the commit that claims it
+    (``sending``) happens before the server is told to take it (``expo.messaging.email``), and only
+    from ``queued``, so of two attempts one sends it and the other drops its connection; it is marked
+    ``sent`` once the server answered. A WhatsApp message is claimed (``sending``) and committed
+    before the request, since an HTTP request cannot be taken back. Either one found ``sending`` had
+    its attempt die in between, and is failed for a person to check."""
     skipped = {"message_id": message_id, "skipped": True}
     engine = _engine(sessionmaker)
     message = await _load(engine, message_id)
     if message is None:
+        return skipped
+    if message.status == MessageStatus.SENDING:
+        await _fail_interrupted(engine, message)
         return skipped
     claim = secrets.token_hex(8)
     attempt = _Attempt(engine, message_id, claim, [_message.c.status == MessageStatus.QUEUED.value])
@@ -321,33 +329,37 @@ async def _deliver_email(attempt: _Attempt, message: Message, settings: Settings
         html=message.body_html,
         message_key=message.key,
     )
-    confirmed = False
+    sent = {
+        "status": MessageStatus.SENT.value,
+        "provider": "smtp",
+        **NO_REASON.columns(),
+        "attempts": _message.c.attempts + 1,
+        "provider_message_id": str(email["Message-ID"])[:200],
+    }
 
     async def confirm() -> bool:
-        nonlocal confirmed
-        confirmed = await attempt.update(
-            status=MessageStatus.SENT.value,
-            claim=attempt.claim,
-            provider="smtp",
-            **NO_REASON.columns(),
-            sent_at=utcnow(),
-            attempts=_message.c.attempts + 1,
-            provider_message_id=str(email["Message-ID"])[:200],
-        )
-        if confirmed:
+        """Claim it (committed) just before the server is told to take it."""
+        claimed = await attempt.update(status=MessageStatus.SENDING.value, claim=attempt.claim)
+        if claimed:
             attempt.hold()
-        return confirmed
+        return claimed
+
+    async def record(answer: str) -> None:
+        await attempt.update(**sent, sent_at=utcnow())
 
     try:
-        answer = await mailer_for(settings).send(email, settings.smtp_sender, message.recipient, confirm)
+        answer = await mailer_for(settings).send(email, settings.smtp_sender, message.recipient, confirm, record)
     except Abandoned:
         return {"message_id": message.id, "skipped": True}
+    except Unrecorded as exc:  # delivered: record it once more; if that fails too, the row stays
+        answer = exc.answer  # ``sending`` and the next attempt fails it as "may have arrived"
+        await attempt.update(**sent, sent_at=utcnow())
     except SendError as exc:
-        if confirmed and exc.unconfirmed:
-            await attempt.update(status=MessageStatus.FAILED.value, **exc.why.columns())
+        if exc.unconfirmed:  # handed over in full, the server's answer never came
+            await attempt.update(
+                status=MessageStatus.FAILED.value, attempts=_message.c.attempts + 1, **exc.why.columns()
+            )
             raise Undeliverable(exc.reason) from exc
-        if confirmed:  # the server refused the finished message: it was not taken
-            await attempt.update(sent_at=None, provider_message_id="", attempts=_message.c.attempts - 1)
         raise
     return {"message_id": message.id, "provider": "smtp", "answer": answer[:200]}
 

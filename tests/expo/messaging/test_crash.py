@@ -1,6 +1,8 @@
 """The crash test of messages: a real ``expo worker`` process is killed (SIGKILL) while 1,000 e-mails
-are in flight; a second worker finishes them. Counted at the SMTP server: every message arrived
-exactly once."""
+are in flight; a second worker finishes them. Counted at the SMTP server: no message arrived twice;
+every message recorded sent arrived; and the few the kill caught between handing them over and
+hearing the server's answer (at most one per job in flight) are failed as "it may have arrived" for a
+person to check, so none is lost without the committee seeing it."""
 
 import asyncio
 import os
@@ -22,13 +24,15 @@ from tests.support.smtp import Inbox, smtp_server
 pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]
 ROOT = Path(__file__).resolve().parents[3]
 MESSAGES = 1000
+CONCURRENCY = 4
+MAY_HAVE_ARRIVED = "interrupted while sending; it may have arrived: ask the recipient before sending it again"
 CONTEXT = {"name": "Sari", "title": "Passes ready", "body": "Your passes are ready.", "expo_name": "Expo"}
 
 
 def _worker(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "EXPO_DATABASE_URL": settings.database_url,
-        "EXPO_JOB_CONCURRENCY": "4",
+        "EXPO_JOB_CONCURRENCY": str(CONCURRENCY),
         "EXPO_JOB_POLL_SECONDS": "0.05",
         "EXPO_JOB_LEASE_SECONDS": "1",
         "EXPO_JOB_BACKOFF_BASE_SECONDS": "0",
@@ -70,18 +74,30 @@ async def test_a_killed_worker_sends_every_message_exactly_once(
         assert len(inbox.messages) < MESSAGES  # it died mid-way
         second = _worker(settings, port, log)
         try:
-            await _until(lambda: len(inbox.messages) >= MESSAGES, second, log, inbox)
-            for _ in range(200):  # the last rows are marked sent just after the server took them
-                if await _count(session, "SELECT count(*) FROM message WHERE status = 'sent'") == MESSAGES:
-                    break
-                await asyncio.sleep(0.05)
+            await _until_settled(session, second, log, inbox)
         finally:
             second.send_signal(signal.SIGTERM)
             assert second.wait(timeout=30) == 0, _read(log)
         keys = Counter(inbox.keys())
-    assert sorted(keys) == sorted(f"m{i}:email" for i in range(MESSAGES))  # none lost
     assert [k for k, n in keys.items() if n > 1] == []  # none twice
-    assert await _count(session, "SELECT count(*) FROM message WHERE status = 'sent'") == MESSAGES
+    rows = (await session.execute(sa.text("SELECT key, status, reason FROM message"))).all()
+    sent = {key for key, status, _ in rows if status == "sent"}
+    unsure = {key for key, status, reason in rows if status == "failed" and reason == MAY_HAVE_ARRIVED}
+    assert sent | unsure == {f"m{i}:email" for i in range(MESSAGES)}, rows  # each one settled, none quietly
+    assert sent <= set(keys)  # recorded sent: the server took it
+    assert set(keys) - sent <= unsure  # taken but not recorded: flagged
+    assert len(unsure) <= CONCURRENCY  # only those the kill caught in flight
+
+
+async def _until_settled(session: AsyncSession, worker: subprocess.Popen[bytes], log: Path, inbox: Inbox) -> None:
+    """Until no message is left queued or being sent (a message the kill left ``sending`` is failed
+    by the second worker once its job's lease ran out)."""
+    for _ in range(2400):  # up to four minutes (a loaded machine): a bound against a hang, not a speed
+        if await _count(session, "SELECT count(*) FROM message WHERE status IN ('queued', 'sending')") == 0:
+            return
+        assert worker.poll() is None, _read(log)
+        await asyncio.sleep(0.1)
+    pytest.fail(f"only {len(inbox.messages)} messages arrived\n{_read(log)}")
 
 
 async def _until(condition: Callable[[], bool], worker: subprocess.Popen[bytes], log: Path, inbox: Inbox) -> None:
