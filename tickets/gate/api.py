@@ -286,8 +286,9 @@ class GateDeviceController(Controller):
         checkin_notices: NamedDependency[CheckinNotices],
     ) -> ScanResult:
         started = time.perf_counter()
-        gate = await _gate_facts(request, db_session)
-        result = await checkin.check_in(db_session, gate, data, load_keys(settings.signing_key_file))
+        token_hash = devices.token_hash(request.headers.get("authorization"))
+        keys = load_keys(settings.signing_key_file)
+        gate, result = await checkin.scan_from_device(db_session, token_hash, data, keys)
         checkin_notices.changed(gate.expo_id)
         metrics.record_scan("online", result.status, result.reason)
         metrics.record_scan_seconds(time.perf_counter() - started)

@@ -52,7 +52,7 @@ from tickets.gate.models import (
     ScanReason,
     ScanStatus,
 )
-from tickets.gate.scan_facts import GateFacts, PassFacts, PassIndex, find_passes, pass_by_id
+from tickets.gate.scan_facts import GateFacts, PassFacts, PassIndex, facts_for_scan, find_passes, pass_by_id
 from tickets.gate.schemas import OfflineScanIn, ScanIn, ScanResult
 from tickets.passes.service import CODE_LENGTH, format_code, normalise_code
 from tickets.signing import tokens
@@ -85,6 +85,7 @@ class Scanned:
     serial: int | None = None
     days: tuple[date, ...] = ()
     code: str | None = None
+    expo_id: int | None = None  # the token's expo, when read without knowing the device's
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ def _printable(text: str) -> bool:
     return all(unicodedata.category(ch)[0] != "C" for ch in text)
 
 
-def read_text(text: str, public_keys: Mapping[int, Ed25519PublicKey], expo_id: int) -> Scanned:
-    """Check 1-3 on the text alone: a genuine token of this expo, or the shape of a printed code."""
+def read_text(text: str, public_keys: Mapping[int, Ed25519PublicKey], expo_id: int | None) -> Scanned:
+    """Check 1-3 on the text alone: a genuine token of this expo, or the shape of a printed code.
+    Without ``expo_id`` check 3 is left to ``of_expo`` (the token's expo is kept)."""
     text = text.strip()
     if not text or not _printable(text):
         return Scanned(ScanReason.INVALID)
@@ -111,11 +113,18 @@ def read_text(text: str, public_keys: Mapping[int, Ed25519PublicKey], expo_id: i
             claims = tokens.verify(text, public_keys, expo_id)
         except tokens.TokenError as exc:
             return Scanned(_TOKEN_ERRORS.get(exc.code, ScanReason.INVALID))
-        return Scanned(None, serial=claims.serial, days=claims.days)
+        return Scanned(None, serial=claims.serial, days=claims.days, expo_id=claims.expo_id)
     compact = normalise_code(text)
     if len(compact) == CODE_LENGTH and len(text) <= 2 * CODE_LENGTH:
         return Scanned(None, code=compact)
     return Scanned(ScanReason.INVALID)
+
+
+def of_expo(scanned: Scanned, expo_id: int) -> Scanned:
+    """Check 3 of a text read without the device's expo: a genuine token of another expo."""
+    if scanned.expo_id is not None and scanned.expo_id != expo_id:
+        return Scanned(ScanReason.WRONG_EXPO)
+    return scanned
 
 
 def _found(scanned: Scanned, index: PassIndex) -> _Found:
@@ -332,47 +341,106 @@ def _write_statements(insert: Any) -> dict[str, Any]:
     return statements
 
 
-_WRITES = {"postgresql": _write_statements(pg_insert), "sqlite": _write_statements(sqlite_insert)}
+_SCAN_VALUES = (
+    "expo_id", "gate_id", "device_id", "client_scan_id", "pass_id", "serial", "kind_code", "direction", "status",
+    "reason", "offline", "device_status", "conflict", "scanned_at", "device_scanned_at", "clock_skewed", "received_at",
+)  # fmt: skip
+_MOVE_VALUES = ("inside", "entries", "moved_at", "updated_at")
 
 
-async def _move(
-    conn: AsyncConnection,
-    pass_: PassFacts,
-    expo_id: int,
-    scan_id: int,
-    direction: Direction,
-    *,
-    at: datetime,
-    now: datetime,
-    zone: ZoneInfo,
-) -> bool:
-    """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
-    SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing.
-    ``False`` for an entry the pass may not make.
+def _scan_and_move() -> dict[Any, Any]:
+    """PostgreSQL: the scan row and the presence upsert as one statement, one round trip instead of
+    two. A data-modifying CTE: the upsert takes its row from the scan insert's ``RETURNING``, so it
+    runs only when the scan was stored (a nonce seen before stores nothing and moves nothing), and in
+    the same order as two statements would (the scan row first). The set and the conditions are those
+    of ``_write_statements``, over this insert's ``excluded``. Answers the scan's id and, when the pass
+    moved, its id as ``moved``; no row for a nonce seen before."""
+    typed = {name: sa.bindparam(name, type_=_scan.c[name].type) for name in _SCAN_VALUES}
+    stored = pg_insert(_scan).values(typed).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
+    scan = stored.returning(_scan.c.id).cte("stored")
+    source = sa.select(
+        sa.bindparam("pass_id", type_=_presence.c.pass_id.type),
+        sa.bindparam("expo_id", type_=_presence.c.expo_id.type),
+        scan.c.id,
+        # Cast: a parameter in a select list has no type to take from a column (a bare boolean
+        # would arrive as text).
+        *(sa.cast(sa.bindparam(name), _presence.c[name].type) for name in _MOVE_VALUES),
+    ).select_from(scan)
+    presence = pg_insert(_presence).from_select(["pass_id", "expo_id", "last_scan_id", *_MOVE_VALUES], source)
+    moved = {name: getattr(presence.excluded, name) for name in ("last_scan_id", "updated_at", "moved_at", "inside")}
+    entered = moved | {"entries": _presence.c.entries + 1}
+    in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
+    outside = sa.or_(
+        _presence.c.inside.is_(False), _presence.c.moved_at.is_(None), _presence.c.moved_at < sa.bindparam("day_start")
+    )
+    ways: dict[Any, tuple[dict[str, Any], Any]] = {
+        Direction.EXIT: (moved, in_order),
+        Reentry.ANY: (entered, in_order),
+        Reentry.AFTER_EXIT: (entered, sa.and_(in_order, outside)),
+        Reentry.ONCE: (entered, sa.and_(in_order, _presence.c.entries == 0)),
+    }
+    statements: dict[Any, Any] = {}
+    for way, (set_, where) in ways.items():
+        upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=set_, where=where)
+        move = upsert.returning(_presence.c.pass_id).cte("moved")
+        statements[way] = sa.select(scan.c.id, move.c.pass_id.label("moved")).select_from(
+            scan.outerjoin(move, sa.true())
+        )
+    return statements
 
-    A scan older than the row's last move (an offline scan synced late) moves nothing, and is judged
-    against that later move: an entry before a later exit is the visit that exit ended (admitted); an
-    entry before a later entry is the same pass let in twice (``already_inside`` unless it may
-    re-enter at will); an exit is always kept."""
+
+_WRITES = {
+    "postgresql": _write_statements(pg_insert) | {"scan_and_move": _scan_and_move()},
+    "sqlite": _write_statements(sqlite_insert),
+}
+
+
+def _move_values(
+    pass_: PassFacts, expo_id: int, direction: Direction, *, at: datetime, now: datetime, zone: ZoneInfo
+) -> dict[str, Any]:
+    """The presence upsert's parameters (without ``last_scan_id``, the scan's)."""
     entering = direction == Direction.ENTRY
-    writes = _WRITES[conn.dialect.name]
-    values = {
+    values: dict[str, Any] = {
         "pass_id": pass_.pass_id,
         "expo_id": expo_id,
         "inside": entering,
         "entries": int(entering),
-        "last_scan_id": scan_id,
         "moved_at": at,
         "updated_at": now,
     }
     if entering and pass_.reentry == Reentry.AFTER_EXIT:
         values["day_start"] = day_start(zone, at)
-    if (await conn.execute(writes[pass_.reentry if entering else Direction.EXIT], values)).first() is not None:
+    return values
+
+
+def _way(pass_: PassFacts, direction: Direction) -> Reentry | Direction:
+    """Which presence upsert moves this pass this way: an exit's, or its kind's re-entry rule's."""
+    return pass_.reentry if direction == Direction.ENTRY else Direction.EXIT
+
+
+async def _move(
+    conn: AsyncConnection, pass_: PassFacts, scan_id: int, direction: Direction, values: dict[str, Any]
+) -> bool:
+    """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
+    SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing.
+    ``False`` for an entry the pass may not make (``_unmoved``)."""
+    writes = _WRITES[conn.dialect.name]
+    if (await conn.execute(writes[_way(pass_, direction)], values | {"last_scan_id": scan_id})).first() is not None:
         return True
-    later = (await conn.execute(writes["later_move"], {"pass_id": pass_.pass_id, "moved_at": at})).first()
-    if later is None:  # in order: the pass may not enter now
+    return await _unmoved(conn, pass_, direction, values["moved_at"])
+
+
+async def _unmoved(conn: AsyncConnection, pass_: PassFacts, direction: Direction, at: datetime) -> bool:
+    """Whether a scan whose upsert moved nothing stands. A scan older than the row's last move (an
+    offline scan synced late) moves nothing, and is judged against that later move: an entry before a
+    later exit is the visit that exit ended (admitted); an entry before a later entry is the same pass
+    let in twice (``already_inside`` unless it may re-enter at will); an exit is always kept. In
+    order, the pass may not enter now."""
+    later_move = _WRITES[conn.dialect.name]["later_move"]
+    later = (await conn.execute(later_move, {"pass_id": pass_.pass_id, "moved_at": at})).first()
+    if later is None:
         return False
-    if not entering or pass_.reentry == Reentry.ANY:
+    if direction != Direction.ENTRY or pass_.reentry == Reentry.ANY:
         return True
     if pass_.reentry == Reentry.ONCE:
         return bool(later.entries == 0)
@@ -429,15 +497,27 @@ async def _decide_and_store(
         "received_at": now,
     }
     writes = _WRITES[conn.dialect.name]
-    scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
-    if scan_id is None:
-        await session.rollback()
-        return None
-    if (
-        reason is None
-        and pass_ is not None
-        and not await _move(conn, pass_, gate.expo_id, scan_id, data.direction, at=decided_at, now=now, zone=gate.zone)
-    ):
+    moving = reason is None and pass_ is not None
+    if moving and "scan_and_move" in writes:  # PostgreSQL: both writes in one statement
+        assert pass_ is not None
+        move = _move_values(pass_, gate.expo_id, data.direction, at=decided_at, now=now, zone=gate.zone)
+        stored = (await conn.execute(writes["scan_and_move"][_way(pass_, data.direction)], values | move)).first()
+        if stored is None:
+            await session.rollback()
+            return None
+        scan_id = stored.id
+        may_move = stored.moved is not None or await _unmoved(conn, pass_, data.direction, decided_at)
+    else:
+        scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
+        if scan_id is None:
+            await session.rollback()
+            return None
+        may_move = True
+        if moving:
+            assert pass_ is not None
+            move = _move_values(pass_, gate.expo_id, data.direction, at=decided_at, now=now, zone=gate.zone)
+            may_move = await _move(conn, pass_, scan_id, data.direction, move)
+    if not may_move:
         values |= {
             "status": ScanStatus.REFUSED,
             "reason": ScanReason.ALREADY_INSIDE,
@@ -513,6 +593,21 @@ async def check_in(
     """Decide one scan and store it, committing. The same ``client_scan_id`` from the same device
     answers the stored result again (``replay``). Offline scans are decided at the device's scan time."""
     return (await sync(session, gate, [data], keys, now=now, offline=offline))[0]
+
+
+async def scan_from_device(
+    session: AsyncSession, token_hash: str | None, data: ScanIn, keys: KeyRing, *, now: datetime | None = None
+) -> tuple[GateFacts, ScanResult]:
+    """An online scan as ``check_in`` decides it, for the device with this token digest (401/403 as
+    ``gate_facts``): the device's facts and the pass are read in one query, the text read first."""
+    now = now or utcnow()
+    scanned = read_text(data.text, keys.public_keys(), None)
+    gate, index = await facts_for_scan(session, token_hash=token_hash, serial=scanned.serial, code=scanned.code)
+    placed = place_in_time(data, now, offline=False)
+    found = _found(of_expo(scanned, gate.expo_id), index)
+    result = await _one(session, gate, found, data, placed, now=now, offline=False)
+    await _mark_seen(session, gate, now)
+    return gate, result
 
 
 async def sync(

@@ -1,13 +1,16 @@
 """What a scan decision reads, in as few queries as the hot path allows (docs/benchmarks.md).
 
 One query gives the device with its gate, expo and the expo's days; one more gives every pass a
-scan (or a sync batch) names, with its kind, re-entry rule, revocation, exhibitor and booth. Both
-are Core statements on the session's connection: no ORM objects are built per scan.
+scan (or a sync batch) names, with its kind, re-entry rule, revocation, exhibitor and booth. A
+single online scan asks both in one query (``facts_for_scan``): a round trip to the database is the
+largest cost of a scan. All are Core statements on the session's connection: no ORM objects are
+built per scan.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -111,6 +114,11 @@ async def gate_facts(
         rows = (await conn.execute(_GATE_BY_ID, {"device_id": device_id})).all()
     else:
         rows = []
+    return _gate_of(rows)
+
+
+def _gate_of(rows: Sequence[Any]) -> GateFacts:
+    """The device's facts from its rows (one per expo day). None: 401; revoked: 403."""
     check_usable(bool(rows), rows[0].revoked_at if rows else None)
     first = rows[0]
     return GateFacts(
@@ -175,7 +183,8 @@ _PASSES_NAMED = {  # by which names a batch asks: serials, codes or both
 }
 
 
-def _pass_facts(row: sa.Row[Any]) -> PassFacts:
+def _pass_facts(row: Any) -> PassFacts:
+    """From a row (or anything with the pass query's column names as attributes)."""
     return PassFacts(
         pass_id=row.id,
         serial=row.serial,
@@ -236,3 +245,55 @@ async def find_passes(
         for row in await conn.execute(stmt):
             index.retired[row.retired_serial] = _pass_facts(row)
     return index
+
+
+# One online scan: the device's facts and the one pass its text names, in one query of plain joins
+# (a derived table on the right of a LEFT JOIN is not flattened by SQLite: it would read every pass).
+# The pass's columns are prefixed; each expo day gives a row, as above.
+def _facts_for_scan(named: Any) -> Any:
+    joined = (
+        _device.join(_gate, _gate.c.id == _device.c.gate_id)
+        .join(_expo, _expo.c.id == _device.c.expo_id)
+        .outerjoin(_day, _day.c.expo_id == _device.c.expo_id)
+        .outerjoin(_pass, sa.and_(_pass.c.expo_id == _device.c.expo_id, named))
+        .outerjoin(_kind, _kind.c.id == _pass.c.kind_id)
+        .outerjoin(_rule, _rule.c.kind_id == _kind.c.id)
+        .outerjoin(_exhibitor, _exhibitor.c.id == _pass.c.exhibitor_id)
+        .outerjoin(_booking, _booking.c.id == _pass.c.booking_id)
+        .outerjoin(_booth, _booth.c.id == _booking.c.booth_id)
+    )
+    columns = list(_GATE_QUERY.selected_columns)
+    columns += [column.label(f"p_{name}") for name, column in _PASS_QUERY.selected_columns.items()]
+    return sa.select(*columns).select_from(joined).where(_device.c.token_hash == sa.bindparam("token_hash"))
+
+
+_FACTS_FOR_SCAN = {
+    "serial": _facts_for_scan(_pass.c.serial == sa.bindparam("serial")),
+    "code": _facts_for_scan(_pass.c.code == sa.bindparam("code")),
+}
+_PREFIXED = {f"p_{name}": name for name in _PASS_QUERY.selected_columns.keys()}  # noqa: SIM118
+
+
+async def facts_for_scan(
+    session: AsyncSession, *, token_hash: str | None, serial: int | None, code: str | None
+) -> tuple[GateFacts, PassIndex]:
+    """The device's facts (401/403 as ``gate_facts``) and the pass named by ``serial`` or ``code``, in
+    one query; a serial no pass carries any more (a re-issued pass) is looked up as ``find_passes``
+    does. Neither named: the device's facts alone."""
+    if token_hash is None or (serial is None and code is None):
+        gate = await gate_facts(session, token_hash=token_hash)
+        return gate, PassIndex()
+    conn = await session.connection()
+    if serial is not None:
+        rows = (await conn.execute(_FACTS_FOR_SCAN["serial"], {"token_hash": token_hash, "serial": serial})).all()
+    else:
+        rows = (await conn.execute(_FACTS_FOR_SCAN["code"], {"token_hash": token_hash, "code": code})).all()
+    gate = _gate_of(rows)
+    index = PassIndex()
+    if rows[0].p_id is not None:
+        facts = _pass_facts(SimpleNamespace(**{_PREFIXED[k]: v for k, v in rows[0]._mapping.items() if k in _PREFIXED}))
+        index.by_serial[facts.serial] = facts
+        index.by_code[facts.code] = facts
+    elif serial is not None:
+        index = await find_passes(session, gate.expo_id, serials=[serial])
+    return gate, index
