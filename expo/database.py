@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from expo import sqlite_cursor
 from expo.metadata import metadata
 from expo.settings import Settings
 
@@ -98,6 +99,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         }
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
+        sqlite_cursor.install()
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     else:
         _mark_unreachable(engine)
