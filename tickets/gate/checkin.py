@@ -25,7 +25,7 @@ alike; split, the order would have to be pieced together from several files. The
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from expo.database import sqlite_write_turn
@@ -348,13 +348,9 @@ _SCAN_VALUES = (
 _MOVE_VALUES = ("inside", "entries", "moved_at", "updated_at")
 
 
-def _scan_and_move() -> dict[Any, Any]:
-    """PostgreSQL: the scan row and the presence upsert as one statement, one round trip instead of
-    two. A data-modifying CTE: the upsert takes its row from the scan insert's ``RETURNING``, so it
-    runs only when the scan was stored (a nonce seen before stores nothing and moves nothing), and in
-    the same order as two statements would (the scan row first). The set and the conditions are those
-    of ``_write_statements``, over this insert's ``excluded``. Answers the scan's id and, when the pass
-    moved, its id as ``moved``; no row for a nonce seen before."""
+def _scan_then_presence() -> tuple[Any, Any]:
+    """PostgreSQL: the scan insert as a CTE (``stored``: its id, none for a nonce seen before), and an
+    insert of the pass's presence row that takes its row from it."""
     typed = {name: sa.bindparam(name, type_=_scan.c[name].type) for name in _SCAN_VALUES}
     stored = pg_insert(_scan).values(typed).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
     scan = stored.returning(_scan.c.id).cte("stored")
@@ -367,6 +363,25 @@ def _scan_and_move() -> dict[Any, Any]:
         *(sa.cast(sa.bindparam(name), _presence.c[name].type) for name in _MOVE_VALUES),
     ).select_from(scan)
     presence = pg_insert(_presence).from_select(["pass_id", "expo_id", "last_scan_id", *_MOVE_VALUES], source)
+    return scan, presence
+
+
+def _first_scan_statement() -> Any:
+    """PostgreSQL: a pass's first scan, the scan row and a new presence row (no ``ON CONFLICT``: a
+    presence row already there fails the whole statement)."""
+    scan, presence = _scan_then_presence()
+    move = presence.returning(_presence.c.pass_id).cte("moved")
+    return sa.select(scan.c.id, move.c.pass_id.label("moved")).select_from(scan.outerjoin(move, sa.true()))
+
+
+def _scan_and_move() -> dict[Any, Any]:
+    """PostgreSQL: the scan row and the presence upsert as one statement, one round trip instead of
+    two. A data-modifying CTE: the upsert takes its row from the scan insert's ``RETURNING``, so it
+    runs only when the scan was stored (a nonce seen before stores nothing and moves nothing), and in
+    the same order as two statements would (the scan row first). The set and the conditions are those
+    of ``_write_statements``, over this insert's ``excluded``. Answers the scan's id and, when the pass
+    moved, its id as ``moved``; no row for a nonce seen before."""
+    scan, presence = _scan_then_presence()
     moved = {name: getattr(presence.excluded, name) for name in ("last_scan_id", "updated_at", "moved_at", "inside")}
     entered = moved | {"entries": _presence.c.entries + 1}
     in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
@@ -389,6 +404,7 @@ def _scan_and_move() -> dict[Any, Any]:
     return statements
 
 
+_FIRST_SCAN = _first_scan_statement()
 _WRITES = {
     "postgresql": _write_statements(pg_insert) | {"scan_and_move": _scan_and_move()},
     "sqlite": _write_statements(sqlite_insert),
@@ -447,22 +463,20 @@ async def _unmoved(conn: AsyncConnection, pass_: PassFacts, direction: Direction
     return not later.inside
 
 
-async def _decide_and_store(
-    session: AsyncSession,
-    gate: GateFacts,
-    found: _Found,
-    data: ScanIn | OfflineScanIn,
-    placed: Placed,
-    *,
-    now: datetime,
-    offline: bool,
-) -> ScanResult | None:
-    """Decide one scan and store it in one transaction, committed here. ``None`` when the device sent
-    this ``client_scan_id`` before (the transaction is rolled back; the caller answers the stored scan).
+@dataclass(frozen=True)
+class _Decided:
+    """A scan after checks 1-8: the values of its row, and the presence move check 9 is to judge
+    (``move``: its parameters; ``None`` when nothing moves)."""
 
-    The scan row is the first write (SQLite takes its write lock there, PostgreSQL waits for a twin
-    nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
-    refusal before the commit."""
+    values: dict[str, Any]
+    pass_: PassFacts | None
+    decided_at: datetime
+    move: dict[str, Any] | None
+
+
+def _decide(
+    gate: GateFacts, found: _Found, data: ScanIn | OfflineScanIn, placed: Placed, *, now: datetime, offline: bool
+) -> _Decided:
     scanned_at = placed.at
     decided_at = scanned_at if offline else now
     reason = _static_reason(gate, found, data.direction, decided_at)
@@ -476,7 +490,6 @@ async def _decide_and_store(
         conflict = reason is None and refused_at_gate != ScanReason.ALREADY_INSIDE
         reason = refused_at_gate
     pass_ = found.pass_
-    conn = await session.connection()
     values = {
         "expo_id": gate.expo_id,
         "gate_id": gate.gate_id,
@@ -496,52 +509,95 @@ async def _decide_and_store(
         "clock_skewed": placed.skewed,
         "received_at": now,
     }
-    writes = _WRITES[conn.dialect.name]
-    moving = reason is None and pass_ is not None
-    if moving and "scan_and_move" in writes:  # PostgreSQL: both writes in one statement
-        assert pass_ is not None
+    move = None
+    if reason is None and pass_ is not None:
         move = _move_values(pass_, gate.expo_id, data.direction, at=decided_at, now=now, zone=gate.zone)
-        stored = (await conn.execute(writes["scan_and_move"][_way(pass_, data.direction)], values | move)).first()
-        if stored is None:
-            await session.rollback()
-            return None
-        scan_id = stored.id
-        may_move = stored.moved is not None or await _unmoved(conn, pass_, data.direction, decided_at)
-    else:
-        scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
-        if scan_id is None:
-            await session.rollback()
-            return None
-        may_move = True
-        if moving:
-            assert pass_ is not None
-            move = _move_values(pass_, gate.expo_id, data.direction, at=decided_at, now=now, zone=gate.zone)
-            may_move = await _move(conn, pass_, scan_id, data.direction, move)
-    if not may_move:
-        values |= {
-            "status": ScanStatus.REFUSED,
-            "reason": ScanReason.ALREADY_INSIDE,
-            "conflict": device_status == ScanStatus.OK,
-        }
-        refusal = {k: values[k] for k in ("status", "reason", "conflict")}
-        await conn.execute(writes["refuse"].values(**refusal), {"scan_id": scan_id})
-    await session.commit()
+    return _Decided(values=values, pass_=pass_, decided_at=decided_at, move=move)
+
+
+def _answer(decided: _Decided, scan_id: int, found: _Found, data: ScanIn | OfflineScanIn, placed: Placed) -> ScanResult:
+    values = decided.values
     return ScanResult(
         scan_id=scan_id,
         client_scan_id=data.client_scan_id,
         status=values["status"],
         reason=values["reason"],
         direction=data.direction,
-        gate_id=gate.gate_id,
+        gate_id=values["gate_id"],
         serial=found.serial,
-        scanned_at=scanned_at,
-        received_at=now,
+        scanned_at=values["scanned_at"],
+        received_at=values["received_at"],
         device_scanned_at=placed.claimed,
         clock_skewed=placed.skewed,
-        offline=offline,
+        offline=values["offline"],
         conflict=values["conflict"],
-        **_holder(pass_),
+        **_holder(decided.pass_),
     )
+
+
+async def _decide_and_store(
+    session: AsyncSession, decided: _Decided, found: _Found, data: ScanIn | OfflineScanIn, placed: Placed
+) -> ScanResult | None:
+    """Store a decided scan in one transaction, committed here, check 9 included. ``None`` when the
+    device sent this ``client_scan_id`` before (the transaction is rolled back; the caller answers the
+    stored scan).
+
+    The scan row is the first write (SQLite takes its write lock there, PostgreSQL waits for a twin
+    nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
+    refusal before the commit."""
+    conn = await session.connection()
+    values, pass_, move = decided.values, decided.pass_, decided.move
+    direction = Direction(values["direction"])
+    writes = _WRITES[conn.dialect.name]
+    if move is not None and "scan_and_move" in writes:  # PostgreSQL: both writes in one statement
+        assert pass_ is not None
+        stored = (await conn.execute(writes["scan_and_move"][_way(pass_, direction)], values | move)).first()
+        if stored is None:
+            await session.rollback()
+            return None
+        scan_id = stored.id
+        may_move = stored.moved is not None or await _unmoved(conn, pass_, direction, decided.decided_at)
+    else:
+        scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
+        if scan_id is None:
+            await session.rollback()
+            return None
+        may_move = True
+        if move is not None:
+            assert pass_ is not None
+            may_move = await _move(conn, pass_, scan_id, direction, move)
+    if not may_move:
+        refusal = {
+            "status": ScanStatus.REFUSED,
+            "reason": ScanReason.ALREADY_INSIDE,
+            "conflict": values["device_status"] == ScanStatus.OK,
+        }
+        decided = replace(decided, values=values | refusal)
+        await conn.execute(writes["refuse"].values(**refusal), {"scan_id": scan_id})
+    await session.commit()
+    return _answer(decided, scan_id, found, data, placed)
+
+
+async def _first_scan(
+    session: AsyncSession, decided: _Decided, found: _Found, data: ScanIn | OfflineScanIn, placed: Placed
+) -> ScanResult | None:
+    """PostgreSQL, on a connection without a transaction: a pass's first scan ever (no presence row
+    when its facts were read) in one statement, which is its own transaction: the scan row and the
+    presence row, both inserted; check 9 has nothing to refuse yet. ``None`` when that does not hold
+    any more or the device sent this nonce before: a presence row inserted meanwhile (the same pass
+    at another gate this instant) fails the statement, which then stored nothing; the caller goes the
+    locked way, which decides both cases as always."""
+    if decided.move is None or decided.pass_ is None or decided.pass_.present is not False:
+        return None
+    conn = await session.connection()
+    try:
+        stored = (await conn.execute(_FIRST_SCAN, decided.values | decided.move)).first()
+    except IntegrityError:
+        await session.rollback()
+        return None
+    if stored is None:
+        return None
+    return _answer(decided, stored.id, found, data, placed)
 
 
 async def _one(
@@ -559,8 +615,9 @@ async def _one(
         # turn held while waiting for the pool, whose connections all belong to requests queued for
         # that turn, deadlocked a worker until the pool's time-out (bench/gateday.py, after a restart).
         await session.connection()
+        decided = _decide(gate, found, data, placed, now=now, offline=offline)
         async with sqlite_write_turn(session):
-            result = await _decide_and_store(session, gate, found, data, placed, now=now, offline=offline)
+            result = await _decide_and_store(session, decided, found, data, placed)
     except IntegrityError:  # e.g. the pass was deleted between the read and the write
         await session.rollback()
         result = None
@@ -602,10 +659,25 @@ async def scan_from_device(
     ``gate_facts``): the device's facts and the pass are read in one query, the text read first."""
     now = now or utcnow()
     scanned = read_text(data.text, keys.public_keys(), None)
+    # PostgreSQL: read without a transaction, so that a pass's first scan is one statement after it
+    # (a session bound to a connection already in a transaction, as the tests' are, cannot).
+    first_scan_allowed = (
+        isinstance(session.bind, AsyncEngine)
+        and session.bind.dialect.name == "postgresql"
+        and not session.in_transaction()
+    )
+    if first_scan_allowed:
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     gate, index = await facts_for_scan(session, token_hash=token_hash, serial=scanned.serial, code=scanned.code)
     placed = place_in_time(data, now, offline=False)
     found = _found(of_expo(scanned, gate.expo_id), index)
-    result = await _one(session, gate, found, data, placed, now=now, offline=False)
+    result = None
+    if first_scan_allowed:
+        decided = _decide(gate, found, data, placed, now=now, offline=False)
+        result = await _first_scan(session, decided, found, data, placed)
+        await session.commit()  # ends the connection's use without a transaction
+    if result is None:
+        result = await _one(session, gate, found, data, placed, now=now, offline=False)
     await _mark_seen(session, gate, now)
     return gate, result
 

@@ -8,7 +8,7 @@ built per scan.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from types import SimpleNamespace
 from typing import Any
@@ -22,7 +22,7 @@ from booths.exhibitors.models import Exhibitor
 from booths.venue.models import Booth, Expo, ExpoDay
 from expo.metadata import table_of
 from tickets.gate.devices import check_usable
-from tickets.gate.models import Gate, GateDevice, KindEntryRule, Reentry
+from tickets.gate.models import Gate, GateDevice, KindEntryRule, PassPresence, Reentry
 from tickets.passes.models import ExpoPass, PassKind, PassRevocation
 from tickets.passes.validity import pass_is_valid
 
@@ -37,6 +37,7 @@ _revocation = table_of(PassRevocation)
 _exhibitor = table_of(Exhibitor)
 _booking = table_of(Booking)
 _booth = table_of(Booth)
+_presence = table_of(PassPresence)
 
 Hours = tuple[time | None, time | None]
 
@@ -74,6 +75,7 @@ class PassFacts:
     kind_hours: Hours
     reentry: Reentry
     booth: str | None
+    present: bool | None = None  # whether the pass had a presence row when read (None: not asked)
 
 
 _GATE_QUERY = (
@@ -261,8 +263,9 @@ def _facts_for_scan(named: Any) -> Any:
         .outerjoin(_exhibitor, _exhibitor.c.id == _pass.c.exhibitor_id)
         .outerjoin(_booking, _booking.c.id == _pass.c.booking_id)
         .outerjoin(_booth, _booth.c.id == _booking.c.booth_id)
+        .outerjoin(_presence, _presence.c.pass_id == _pass.c.id)
     )
-    columns = list(_GATE_QUERY.selected_columns)
+    columns = [*_GATE_QUERY.selected_columns, _presence.c.pass_id.is_not(None).label("present")]
     columns += [column.label(f"p_{name}") for name, column in _PASS_QUERY.selected_columns.items()]
     return sa.select(*columns).select_from(joined).where(_device.c.token_hash == sa.bindparam("token_hash"))
 
@@ -277,9 +280,10 @@ _PREFIXED = {f"p_{name}": name for name in _PASS_QUERY.selected_columns.keys()} 
 async def facts_for_scan(
     session: AsyncSession, *, token_hash: str | None, serial: int | None, code: str | None
 ) -> tuple[GateFacts, PassIndex]:
-    """The device's facts (401/403 as ``gate_facts``) and the pass named by ``serial`` or ``code``, in
-    one query; a serial no pass carries any more (a re-issued pass) is looked up as ``find_passes``
-    does. Neither named: the device's facts alone."""
+    """The device's facts (401/403 as ``gate_facts``) and the pass named by ``serial`` or ``code``
+    (with whether it has a presence row yet, ``present``), in one query; a serial no pass carries
+    any more (a re-issued pass) is looked up as ``find_passes`` does. Neither named: the device's
+    facts alone."""
     if token_hash is None or (serial is None and code is None):
         gate = await gate_facts(session, token_hash=token_hash)
         return gate, PassIndex()
@@ -291,7 +295,8 @@ async def facts_for_scan(
     gate = _gate_of(rows)
     index = PassIndex()
     if rows[0].p_id is not None:
-        facts = _pass_facts(SimpleNamespace(**{_PREFIXED[k]: v for k, v in rows[0]._mapping.items() if k in _PREFIXED}))
+        columns = SimpleNamespace(**{_PREFIXED[k]: v for k, v in rows[0]._mapping.items() if k in _PREFIXED})
+        facts = replace(_pass_facts(columns), present=bool(rows[0].present))
         index.by_serial[facts.serial] = facts
         index.by_code[facts.code] = facts
     elif serial is not None:
