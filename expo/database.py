@@ -92,8 +92,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         kwargs = {"connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000}}
     else:
         kwargs = {
+            # Every connection is kept once opened: the pool's "overflow" ones were closed as soon as
+            # they came back, so at 32 scanners a worker kept connecting again (a TLS attempt, a
+            # log-in, every statement prepared afresh), a tenth of its time (docs/benchmarks.md).
             "pool_size": settings.pool_size,
-            "max_overflow": settings.pool_size,
+            "max_overflow": 0,
             "pool_timeout": settings.pool_timeout_seconds,
             "connect_args": {"timeout": settings.database_connect_timeout_seconds},
         }
