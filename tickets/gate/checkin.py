@@ -1,5 +1,6 @@
 """The check-in decision: one transaction per scan that locks the pass's presence row and checks in a
-fixed order (docs/gate.md). Each scan is stored once per device and client scan id, refused or not.
+fixed order (docs/gate.md; on PostgreSQL a pass's first scan is a single statement, ``_first_scan``).
+Each scan is stored once per device and client scan id, refused or not.
 
 Entry decision order, first failing check wins:
  1. ``invalid``            empty, binary, unknown or malformed text; unknown serial or code
@@ -302,42 +303,45 @@ def place_in_time(data: ScanIn, now: datetime, *, offline: bool, shift: timedelt
     return Placed(at=corrected, claimed=claimed, skewed=skewed)
 
 
-def _write_statements(insert: Any) -> dict[str, Any]:
-    """The scan path's writes, built once per dialect (values come as parameters): the scan row, stored
-    once per device and nonce, and the presence upserts, one per way a pass may move. A move applies
-    only if it is not older than the one that set the row (``moved_at``): an offline scan synced late
-    does not undo what happened after it."""
-    scan = insert(_scan).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
-    presence = insert(_presence)
+def _move_rules(excluded: Any) -> dict[Reentry | Direction, tuple[dict[str, Any], Any]]:
+    """Per way a pass may move (an exit, or an entry under its kind's re-entry rule): what the presence
+    upsert sets from its new row (``excluded``), and when it may. A move applies only if it is not
+    older than the one that set the row (``moved_at``): an offline scan synced late does not undo what
+    happened after it."""
     moved = {
-        "last_scan_id": presence.excluded.last_scan_id,
-        "updated_at": presence.excluded.updated_at,
-        "moved_at": presence.excluded.moved_at,
-        "inside": presence.excluded.inside,
+        "last_scan_id": excluded.last_scan_id,
+        "updated_at": excluded.updated_at,
+        "moved_at": excluded.moved_at,
+        "inside": excluded.inside,
     }
     entered = moved | {"entries": _presence.c.entries + 1}
-    in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
+    in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= excluded.moved_at)
     outside = sa.or_(  # inside since a day before this one counts as gone: each day starts empty
         _presence.c.inside.is_(False), _presence.c.moved_at.is_(None), _presence.c.moved_at < sa.bindparam("day_start")
     )
-    may_enter = {
-        Reentry.ANY: in_order,
-        Reentry.AFTER_EXIT: sa.and_(in_order, outside),
-        Reentry.ONCE: sa.and_(in_order, _presence.c.entries == 0),
+    return {
+        Direction.EXIT: (moved, in_order),
+        Reentry.ANY: (entered, in_order),
+        Reentry.AFTER_EXIT: (entered, sa.and_(in_order, outside)),
+        Reentry.ONCE: (entered, sa.and_(in_order, _presence.c.entries == 0)),
     }
-    statements: dict[str, Any] = {
+
+
+def _write_statements(insert: Any) -> dict[Any, Any]:
+    """The scan path's writes, built once per dialect (values come as parameters): the scan row, stored
+    once per device and nonce, and the presence upserts, one per way a pass may move."""
+    scan = insert(_scan).on_conflict_do_nothing(index_elements=["device_id", "client_scan_id"])
+    presence = insert(_presence)
+    statements: dict[Any, Any] = {
         "scan": scan.returning(_scan.c.id),
-        Direction.EXIT: presence.on_conflict_do_update(
-            index_elements=["pass_id"], set_=moved, where=in_order
-        ).returning(_presence.c.pass_id),
         "refuse": sa.update(_scan).where(_scan.c.id == sa.bindparam("scan_id")),
         "later_move": sa.select(_presence.c.inside, _presence.c.entries).where(
             _presence.c.pass_id == sa.bindparam("pass_id"), _presence.c.moved_at > sa.bindparam("moved_at")
         ),
     }
-    for rule, where in may_enter.items():
-        upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=entered, where=where)
-        statements[rule] = upsert.returning(_presence.c.pass_id)
+    for way, (set_, where) in _move_rules(presence.excluded).items():
+        upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=set_, where=where)
+        statements[way] = upsert.returning(_presence.c.pass_id)
     return statements
 
 
@@ -378,24 +382,12 @@ def _scan_and_move() -> dict[Any, Any]:
     """PostgreSQL: the scan row and the presence upsert as one statement, one round trip instead of
     two. A data-modifying CTE: the upsert takes its row from the scan insert's ``RETURNING``, so it
     runs only when the scan was stored (a nonce seen before stores nothing and moves nothing), and in
-    the same order as two statements would (the scan row first). The set and the conditions are those
-    of ``_write_statements``, over this insert's ``excluded``. Answers the scan's id and, when the pass
-    moved, its id as ``moved``; no row for a nonce seen before."""
+    the same order as two statements would (the scan row first), with the same ``_move_rules``.
+    Answers the scan's id and, when the pass moved, its id as ``moved``; no row for a nonce seen
+    before."""
     scan, presence = _scan_then_presence()
-    moved = {name: getattr(presence.excluded, name) for name in ("last_scan_id", "updated_at", "moved_at", "inside")}
-    entered = moved | {"entries": _presence.c.entries + 1}
-    in_order = sa.or_(_presence.c.moved_at.is_(None), _presence.c.moved_at <= presence.excluded.moved_at)
-    outside = sa.or_(
-        _presence.c.inside.is_(False), _presence.c.moved_at.is_(None), _presence.c.moved_at < sa.bindparam("day_start")
-    )
-    ways: dict[Any, tuple[dict[str, Any], Any]] = {
-        Direction.EXIT: (moved, in_order),
-        Reentry.ANY: (entered, in_order),
-        Reentry.AFTER_EXIT: (entered, sa.and_(in_order, outside)),
-        Reentry.ONCE: (entered, sa.and_(in_order, _presence.c.entries == 0)),
-    }
     statements: dict[Any, Any] = {}
-    for way, (set_, where) in ways.items():
+    for way, (set_, where) in _move_rules(presence.excluded).items():
         upsert = presence.on_conflict_do_update(index_elements=["pass_id"], set_=set_, where=where)
         move = upsert.returning(_presence.c.pass_id).cte("moved")
         statements[way] = sa.select(scan.c.id, move.c.pass_id.label("moved")).select_from(
