@@ -29,7 +29,7 @@ import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from expo.database import create_engine, create_sessionmaker
+from expo.database import create_engine, create_sessionmaker, database_unreachable
 from expo.formatting import utcnow
 from expo.i18n import N_
 from expo.jobs.handlers import JobContext, PermanentFailure, handler_for
@@ -101,6 +101,7 @@ class Worker:
         self._wake: asyncio.Event | None = None
         self._next_maintenance = 0.0
         self._more_due = False
+        self._database_away = False
         self.finished = 0
 
     # --- the loop -----------------------------------------------------------------------------
@@ -184,21 +185,33 @@ class Worker:
             self._next_maintenance = now + self.settings.job_maintenance_seconds
             try:
                 await self.maintain()
-            except Exception:
-                log.exception("job maintenance failed")
+            except Exception as exc:
+                self._failed("job maintenance failed", exc)
         free = self.concurrency - len(self._tasks)
         if free <= 0 or self._stopping or (self._tasks and free < (self.concurrency + 1) // 2):
             return 0  # claim in batches: when half the slots are free, or none is busy
         try:
             claimed = await self.claim(free)
-        except Exception:
-            log.exception("claiming jobs failed")
+        except Exception as exc:
+            self._failed("claiming jobs failed", exc)
             return 0
+        if self._database_away:
+            self._database_away = False
+            log.warning("the database answers again; jobs run")
         for job in claimed:
             task = asyncio.create_task(self.execute(job), name=f"job-{job.id}")
             self._tasks[job.id] = task
             task.add_done_callback(functools.partial(self._done, job.id))
         return len(claimed)
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        """A traceback for a fault; one line per outage for a database that is away (a restart, a
+        network cut): every poll would otherwise log the same traceback until it is back."""
+        if not database_unreachable(exc):
+            log.exception(what)
+        elif not self._database_away:
+            self._database_away = True
+            log.warning("%s: the database cannot be reached (%s); jobs wait until it answers", what, exc)
 
     def _done(self, job_id: int, _task: "asyncio.Task[None]") -> None:
         self._tasks.pop(job_id, None)
