@@ -12,7 +12,7 @@ from expo.messaging import Message, MessageStatus, queue_message
 from expo.messaging import service as messaging_service
 from tests.expo.messaging.conftest import Configure
 from tests.support.jobs import run_jobs
-from tests.support.smtp import smtp_server
+from tests.support.smtp import Inbox, smtp_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_commits]
 
@@ -68,16 +68,25 @@ def _failing_record(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]:
     return failed
 
 
-async def test_the_answer_recorded_on_the_second_try_sends_once(
-    session: AsyncSession, configure: Configure, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def _send_with_failing_record(
+    session: AsyncSession, configure: Configure, monkeypatch: pytest.MonkeyPatch, *, times: int
+) -> tuple[int, list[int], Inbox]:
+    """Queue one e-mail and run its jobs to the end against a real SMTP server, the first ``times``
+    records of "sent" failing."""
     [message_id] = await queue_message(
         session, kind="passes_ready", template="notice", context=CONTEXT, key="k", email="sari@example.com"
     )
     await session.commit()
-    failed = _failing_record(monkeypatch, times=1)
+    failed = _failing_record(monkeypatch, times=times)
     with smtp_server() as (port, inbox):
         await run_jobs(configure(**_smtp(port)))
+    return message_id, failed, inbox
+
+
+async def test_the_answer_recorded_on_the_second_try_sends_once(
+    session: AsyncSession, configure: Configure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message_id, failed, inbox = await _send_with_failing_record(session, configure, monkeypatch, times=1)
     assert failed == [1]
     assert len(inbox.messages) == 1
     message = await _message(session, message_id)
@@ -87,13 +96,8 @@ async def test_the_answer_recorded_on_the_second_try_sends_once(
 async def test_an_answer_that_cannot_be_recorded_is_never_sent_again(
     session: AsyncSession, configure: Configure, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    [message_id] = await queue_message(
-        session, kind="passes_ready", template="notice", context=CONTEXT, key="k", email="sari@example.com"
-    )
-    await session.commit()
-    failed = _failing_record(monkeypatch, times=2)
-    with smtp_server() as (port, inbox):
-        await run_jobs(configure(**_smtp(port)))  # the job fails, runs again, finds it ``sending``
+    # The job fails, runs again, finds the message ``sending``.
+    message_id, failed, inbox = await _send_with_failing_record(session, configure, monkeypatch, times=2)
     assert failed == [1, 1]
     assert len(inbox.messages) == 1  # taken by the server once, not sent again
     message = await _message(session, message_id)
