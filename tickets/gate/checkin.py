@@ -403,6 +403,16 @@ _WRITES = {
 }
 
 
+@dataclass(frozen=True)
+class _Move:
+    """The presence move check 9 is to judge: the pass, which upsert moves it (``_way``), and the
+    upsert's parameters (``_move_values``)."""
+
+    pass_: PassFacts
+    way: Reentry | Direction
+    values: dict[str, Any]
+
+
 def _move_values(
     pass_: PassFacts, expo_id: int, direction: Direction, *, at: datetime, now: datetime, zone: ZoneInfo
 ) -> dict[str, Any]:
@@ -426,16 +436,12 @@ def _way(pass_: PassFacts, direction: Direction) -> Reentry | Direction:
     return pass_.reentry if direction == Direction.ENTRY else Direction.EXIT
 
 
-async def _move(
-    conn: AsyncConnection, pass_: PassFacts, scan_id: int, direction: Direction, values: dict[str, Any]
-) -> bool:
+async def _move(conn: AsyncConnection, move: _Move, scan_id: int) -> bool:
     """Check 9 and the move itself, as one upsert of the pass's presence row: the row lock (or, on
     SQLite, the write lock) makes a second entry at another gate find ``inside`` set and move nothing.
-    ``False`` for an entry the pass may not make (``_unmoved``)."""
-    writes = _WRITES[conn.dialect.name]
-    if (await conn.execute(writes[_way(pass_, direction)], values | {"last_scan_id": scan_id})).first() is not None:
-        return True
-    return await _unmoved(conn, pass_, direction, values["moved_at"])
+    Whether the pass moved (if not, ``_unmoved`` judges the scan)."""
+    upsert = _WRITES[conn.dialect.name][move.way]
+    return (await conn.execute(upsert, move.values | {"last_scan_id": scan_id})).first() is not None
 
 
 async def _unmoved(conn: AsyncConnection, pass_: PassFacts, direction: Direction, at: datetime) -> bool:
@@ -463,7 +469,7 @@ class _Decided:
     values: dict[str, Any]
     pass_: PassFacts | None
     decided_at: datetime
-    move: dict[str, Any] | None
+    move: _Move | None
 
 
 def _decide(
@@ -503,7 +509,8 @@ def _decide(
     }
     move = None
     if reason is None and pass_ is not None:
-        move = _move_values(pass_, gate.expo_id, data.direction, at=decided_at, now=now, zone=gate.zone)
+        parameters = _move_values(pass_, gate.expo_id, data.direction, at=decided_at, now=now, zone=gate.zone)
+        move = _Move(pass_, _way(pass_, data.direction), parameters)
     return _Decided(values=values, pass_=pass_, decided_at=decided_at, move=move)
 
 
@@ -538,26 +545,22 @@ async def _decide_and_store(
     nonce in flight), the presence upsert the second; a pass that may not move turns the scan into a
     refusal before the commit."""
     conn = await session.connection()
-    values, pass_, move = decided.values, decided.pass_, decided.move
-    direction = Direction(values["direction"])
+    values, move = decided.values, decided.move
     writes = _WRITES[conn.dialect.name]
+    moved: bool | None = None  # the presence upsert not run yet
     if move is not None and "scan_and_move" in writes:  # PostgreSQL: both writes in one statement
-        assert pass_ is not None
-        stored = (await conn.execute(writes["scan_and_move"][_way(pass_, direction)], values | move)).first()
-        if stored is None:
-            await session.rollback()
-            return None
-        scan_id = stored.id
-        may_move = stored.moved is not None or await _unmoved(conn, pass_, direction, decided.decided_at)
+        stored = (await conn.execute(writes["scan_and_move"][move.way], values | move.values)).first()
+        scan_id, moved = (stored.id, stored.moved is not None) if stored is not None else (None, None)
     else:
         scan_id = (await conn.execute(writes["scan"], values)).scalar_one_or_none()
-        if scan_id is None:
-            await session.rollback()
-            return None
-        may_move = True
-        if move is not None:
-            assert pass_ is not None
-            may_move = await _move(conn, pass_, scan_id, direction, move)
+    if scan_id is None:
+        await session.rollback()
+        return None
+    may_move = True
+    if move is not None:
+        if moved is None:
+            moved = await _move(conn, move, scan_id)
+        may_move = moved or await _unmoved(conn, move.pass_, Direction(values["direction"]), decided.decided_at)
     if not may_move:
         refusal = {
             "status": ScanStatus.REFUSED,
@@ -579,11 +582,11 @@ async def _first_scan(
     any more or the device sent this nonce before: a presence row inserted meanwhile (the same pass
     at another gate this instant) fails the statement, which then stored nothing; the caller goes the
     locked way, which decides both cases as always."""
-    if decided.move is None or decided.pass_ is None or decided.pass_.present is not False:
+    if decided.move is None or decided.move.pass_.present is not False:
         return None
     conn = await session.connection()
     try:
-        stored = (await conn.execute(_FIRST_SCAN, decided.values | decided.move)).first()
+        stored = (await conn.execute(_FIRST_SCAN, decided.values | decided.move.values)).first()
     except IntegrityError:
         await session.rollback()
         return None
@@ -595,19 +598,18 @@ async def _first_scan(
 async def _one(
     session: AsyncSession,
     gate: GateFacts,
+    decided: _Decided,
     found: _Found,
     data: ScanIn | OfflineScanIn,
     placed: Placed,
-    *,
-    now: datetime,
-    offline: bool,
 ) -> ScanResult:
+    """Store one decided scan the locked way (``_decide_and_store``); a nonce seen before answers the
+    stored scan."""
     try:
         # The connection first, then the turn: a sync batch's commit gives its connection back, and a
         # turn held while waiting for the pool, whose connections all belong to requests queued for
         # that turn, deadlocked a worker until the pool's time-out (bench/gateday.py, after a restart).
         await session.connection()
-        decided = _decide(gate, found, data, placed, now=now, offline=offline)
         async with sqlite_write_turn(session):
             result = await _decide_and_store(session, decided, found, data, placed)
     except IntegrityError:  # e.g. the pass was deleted between the read and the write
@@ -645,7 +647,7 @@ async def check_in(
 
 
 async def scan_from_device(
-    session: AsyncSession, token_hash: str | None, data: ScanIn, keys: KeyRing, *, now: datetime | None = None
+    session: AsyncSession, token_hash: str, data: ScanIn, keys: KeyRing, *, now: datetime | None = None
 ) -> tuple[GateFacts, ScanResult]:
     """An online scan as ``check_in`` decides it, for the device with this token digest (401/403 as
     ``gate_facts``): the device's facts and the pass are read in one query, the text read first."""
@@ -663,13 +665,13 @@ async def scan_from_device(
     gate, index = await facts_for_scan(session, token_hash=token_hash, serial=scanned.serial, code=scanned.code)
     placed = place_in_time(data, now, offline=False)
     found = _found(of_expo(scanned, gate.expo_id), index)
+    decided = _decide(gate, found, data, placed, now=now, offline=False)
     result = None
     if first_scan_allowed:
-        decided = _decide(gate, found, data, placed, now=now, offline=False)
         result = await _first_scan(session, decided, found, data, placed)
         await session.commit()  # ends the connection's use without a transaction
     if result is None:
-        result = await _one(session, gate, found, data, placed, now=now, offline=False)
+        result = await _one(session, gate, decided, found, data, placed)
     await _mark_seen(session, gate, now)
     return gate, result
 
@@ -699,8 +701,10 @@ async def sync(
         codes=[r.code for r in read if r.code is not None],
     )
     order = sorted(range(len(scans)), key=lambda i: placed[i].at)
-    results = [
-        await _one(session, gate, _found(read[i], index), scans[i], placed[i], now=now, offline=offline) for i in order
-    ]
+    results = []
+    for i in order:
+        found = _found(read[i], index)
+        decided = _decide(gate, found, scans[i], placed[i], now=now, offline=offline)
+        results.append(await _one(session, gate, decided, found, scans[i], placed[i]))
     await _mark_seen(session, gate, now)
     return results

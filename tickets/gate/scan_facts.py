@@ -142,34 +142,40 @@ def default_reentry(kind_code: str, staff: bool) -> Reentry:
     return Reentry.ANY if staff or kind_code in {"committee", "volunteer"} else Reentry.AFTER_EXIT
 
 
-def _pass_query() -> sa.Select[Any]:
-    revoked = sa.exists().where(_revocation.c.serial == _pass.c.serial).correlate(_pass)
+def _with_pass_details(joined: Any) -> Any:
+    """``joined`` (which holds ``expo_pass``) with the pass's kind, re-entry rule, exhibitor, booking
+    and booth. The kind is an outer join too: every pass has one, and ``facts_for_scan`` may have no
+    pass at all."""
     return (
-        sa.select(
-            _pass.c.id,
-            _pass.c.serial,
-            _pass.c.code,
-            _pass.c.status,
-            _pass.c.holder_name,
-            _pass.c.organisation,
-            _pass.c.days,
-            _kind.c.code.label("kind_code"),
-            _kind.c.name.label("kind_name"),
-            _kind.c.staff,
-            _kind.c.opens_at,
-            _kind.c.closes_at,
-            _rule.c.reentry,
-            _exhibitor.c.name.label("exhibitor_name"),
-            _booth.c.code.label("booth_code"),
-            _booking.c.status.label("booking_status"),
-            revoked.label("revoked"),
-        )
-        .join(_kind, _kind.c.id == _pass.c.kind_id)
+        joined.outerjoin(_kind, _kind.c.id == _pass.c.kind_id)
         .outerjoin(_rule, _rule.c.kind_id == _kind.c.id)
         .outerjoin(_exhibitor, _exhibitor.c.id == _pass.c.exhibitor_id)
         .outerjoin(_booking, _booking.c.id == _pass.c.booking_id)
         .outerjoin(_booth, _booth.c.id == _booking.c.booth_id)
     )
+
+
+def _pass_query() -> sa.Select[Any]:
+    revoked = sa.exists().where(_revocation.c.serial == _pass.c.serial).correlate(_pass)
+    return sa.select(
+        _pass.c.id,
+        _pass.c.serial,
+        _pass.c.code,
+        _pass.c.status,
+        _pass.c.holder_name,
+        _pass.c.organisation,
+        _pass.c.days,
+        _kind.c.code.label("kind_code"),
+        _kind.c.name.label("kind_name"),
+        _kind.c.staff,
+        _kind.c.opens_at,
+        _kind.c.closes_at,
+        _rule.c.reentry,
+        _exhibitor.c.name.label("exhibitor_name"),
+        _booth.c.code.label("booth_code"),
+        _booking.c.status.label("booking_status"),
+        revoked.label("revoked"),
+    ).select_from(_with_pass_details(_pass))
 
 
 _PASS_QUERY = _pass_query()
@@ -253,18 +259,13 @@ async def find_passes(
 # (a derived table on the right of a LEFT JOIN is not flattened by SQLite: it would read every pass).
 # The pass's columns are prefixed; each expo day gives a row, as above.
 def _facts_for_scan(named: Any) -> Any:
-    joined = (
+    device = (
         _device.join(_gate, _gate.c.id == _device.c.gate_id)
         .join(_expo, _expo.c.id == _device.c.expo_id)
         .outerjoin(_day, _day.c.expo_id == _device.c.expo_id)
         .outerjoin(_pass, sa.and_(_pass.c.expo_id == _device.c.expo_id, named))
-        .outerjoin(_kind, _kind.c.id == _pass.c.kind_id)
-        .outerjoin(_rule, _rule.c.kind_id == _kind.c.id)
-        .outerjoin(_exhibitor, _exhibitor.c.id == _pass.c.exhibitor_id)
-        .outerjoin(_booking, _booking.c.id == _pass.c.booking_id)
-        .outerjoin(_booth, _booth.c.id == _booking.c.booth_id)
-        .outerjoin(_presence, _presence.c.pass_id == _pass.c.id)
     )
+    joined = _with_pass_details(device).outerjoin(_presence, _presence.c.pass_id == _pass.c.id)
     columns = [*_GATE_QUERY.selected_columns, _presence.c.pass_id.is_not(None).label("present")]
     columns += [column.label(f"p_{name}") for name, column in _PASS_QUERY.selected_columns.items()]
     return sa.select(*columns).select_from(joined).where(_device.c.token_hash == sa.bindparam("token_hash"))
@@ -278,13 +279,13 @@ _PREFIXED = {f"p_{name}": name for name in _PASS_QUERY.selected_columns.keys()} 
 
 
 async def facts_for_scan(
-    session: AsyncSession, *, token_hash: str | None, serial: int | None, code: str | None
+    session: AsyncSession, *, token_hash: str, serial: int | None, code: str | None
 ) -> tuple[GateFacts, PassIndex]:
     """The device's facts (401/403 as ``gate_facts``) and the pass named by ``serial`` or ``code``
     (with whether it has a presence row yet, ``present``), in one query; a serial no pass carries
     any more (a re-issued pass) is looked up as ``find_passes`` does. Neither named: the device's
     facts alone."""
-    if token_hash is None or (serial is None and code is None):
+    if serial is None and code is None:
         gate = await gate_facts(session, token_hash=token_hash)
         return gate, PassIndex()
     conn = await session.connection()
