@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 Outcome = tuple[Any, int, int | None, list[Any]]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
+def _on_thread(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
     """On aiosqlite's thread: the statement, its rows, and what its cursor says of it."""
     cursor = connection.cursor()
     try:
@@ -80,19 +80,19 @@ class OneTurnCursor(AsyncAdapt_aiosqlite_cursor):
     def close(self) -> None:
         self._rows.clear()
 
-    async def _run(self, operation: Any, parameters: Any, many: bool) -> Any:
+    async def _one_turn(self, operation: Any, parameters: Any, many: bool) -> Any:
         async with self._adapt_connection._execute_mutex:
             driver = self._connection
-            outcome: Outcome = await driver._execute(_run, driver._conn, operation, parameters, many)
+            outcome: Outcome = await driver._execute(_on_thread, driver._conn, operation, parameters, many)
         self._description, self._rowcount, self._lastrowid, rows = outcome
         self._rows = collections.deque(rows)
         return self
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
-        return await self._run(operation, () if parameters is None else parameters, False)
+        return await self._one_turn(operation, () if parameters is None else parameters, False)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
-        return await self._run(operation, seq_of_parameters, True)
+        return await self._one_turn(operation, seq_of_parameters, True)
 
 
 def install() -> bool:

@@ -74,4 +74,4 @@ async def test_one_thread_call_per_statement(engine: AsyncEngine, monkeypatch: p
         monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
         await conn.execute(_things.insert().values(name="y").returning(_things.c.id))
         await conn.execute(sa.select(_things))
-        assert calls == ["_run", "_run"]  # SQLAlchemy's cursor: cursor, execute, fetchall, close for each
+        assert calls == ["_on_thread", "_on_thread"]  # SQLAlchemy's cursor: cursor, execute, fetchall, close for each
