@@ -1,7 +1,8 @@
 """A pass's first scan on PostgreSQL: one statement without a transaction (the scan row and the new
-presence row), and the locked way whenever that cannot hold. Through ``scan_from_device`` as the scan
-endpoint calls it, on sessions of their own (``real_commits``: the tests' shared transaction would
-rule the way out). On SQLite the same tests check the one way it has."""
+presence row), and the locked way whenever that cannot hold. Through the scan endpoint, and through
+``scan_from_device`` as the endpoint calls it for the races, on sessions of their own
+(``real_commits``: the tests' shared transaction would rule the way out). On SQLite the same tests
+check the one way it has."""
 
 import asyncio
 from typing import Any
@@ -12,7 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from expo.database import create_sessionmaker
-from tests.support.gate import AT_10_WIB, GateWorld, issue, nonce, paired_device
+from tests.support.gate import (
+    AT_10_WIB,
+    GateWorld,
+    gate_over_http,
+    issue,
+    nonce,
+    now_iso,
+    paired_device,
+    pass_over_http,
+)
+from tests.support.passes import Client
 from tickets.gate import checkin, devices
 from tickets.gate.models import Direction, PassPresence, Scan
 from tickets.gate.schemas import ScanIn, ScanResult
@@ -106,3 +117,30 @@ async def test_six_gates_on_a_pass_never_scanned_admit_it_once(
     assert await session.scalar(ok_rows) == 1
     assert await _presence(session, pass_.id) == (True, 1)
     assert ways.count(True) <= 1  # at most the winner took the one-statement way
+
+
+async def test_through_the_scan_endpoint_the_phone_sees_the_same_answers(
+    client: Client, session: AsyncSession, monkeypatch: pytest.MonkeyPatch, engine_name: str
+) -> None:
+    ways = _taken(monkeypatch)
+    expo_id, organiser, device = await gate_over_http(client, session)
+    token = await pass_over_http(client, expo_id, organiser, "Budi Fiktif")
+
+    async def scan(client_scan_id: str, direction: str = "entry") -> dict[str, Any]:
+        body = {"text": token, "direction": direction, "client_scan_id": client_scan_id, "scanned_at": now_iso()}
+        answer = await client.post("/api/gate/scans", json=body, headers=device)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    first = await scan("http-1")
+    assert (first["status"], first["reason"], first["holder_name"], first["replay"]) == (
+        "ok",
+        "ok",
+        "Budi Fiktif",
+        False,
+    )
+    again = await scan("http-1")  # the phone did not hear the answer and sends the scan again
+    assert (again["scan_id"], again["reason"], again["replay"]) == (first["scan_id"], "ok", True)
+    assert (await scan("http-2"))["reason"] == "already_inside"
+    assert (await scan("http-3", "exit"))["reason"] == "ok"
+    assert ways == ([True, False, False, False] if engine_name == "postgres" else [])
