@@ -21,6 +21,23 @@ from expo.metadata import table_of
 
 _job = table_of(Job)
 
+
+def _job_insert(dialect: str, *, keyed: bool) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(_job)
+    if keyed:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
+    return stmt.returning(_job.c.id)
+
+
+# Built once, the values passed as parameters: a statement built per job (``.values(...)``) cost SQLAlchemy
+# a cache key over every value each time, more than running it (a winning booth hold enqueues four).
+_JOB_INSERTS = {
+    (dialect, keyed): _job_insert(dialect, keyed=keyed)
+    for dialect in ("postgresql", "sqlite")
+    for keyed in (False, True)
+}
+
 NOTIFY_CHANNEL = "expo_jobs"
 # Workers of this process wake when a transaction that enqueued commits (others poll).
 _wakers: list[Callable[[], None]] = []
@@ -90,11 +107,8 @@ async def enqueue(
         "outputs": [],
         "created_at": now,
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(_job).values(**values)
-    if key is not None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
-    row = (await session.execute(stmt.returning(_job.c.id))).first()
+    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    row = (await session.execute(_JOB_INSERTS[dialect, key is not None], values)).first()
     if row is None:
         return None
     await _wake_after_commit(session)

@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -64,14 +66,18 @@ def _recipient(channel: Channel, address: str) -> tuple[str, Reason | None]:
         return address[:254], Reason(N_("not a valid WhatsApp number"))
 
 
+def _message_insert(insert: Any) -> Any:
+    table = table_of(Message)
+    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+
+
+# Built once, the values passed as parameters (a statement built per message cost SQLAlchemy a cache
+# key over every value, more than running it).
+_INSERTS = {"postgresql": _message_insert(pg_insert), "sqlite": _message_insert(sqlite_insert)}
+
+
 def _insert(session: AsyncSession) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(Message)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(Message)
+    return _INSERTS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
 
 
 async def queue_message(
@@ -131,8 +137,7 @@ async def queue_message(
             "created_at": now,
             "updated_at": now,
         }
-        statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["key"])
-        message_id = await session.scalar(statement.returning(Message.id))
+        message_id = await session.scalar(_insert(session), values)
         if message_id is None:  # queued before (or meanwhile, by a transaction that committed first)
             message_id = await session.scalar(sa.select(col(Message.id)).where(col(Message.key) == row_key))
             assert message_id is not None
