@@ -1,16 +1,10 @@
 """Engine and session wiring for SQLite (embedded default) and PostgreSQL (production)."""
 
-import asyncio
-import contextlib
-import fcntl
-import os
 import time
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -29,7 +23,6 @@ __all__ = [
     "database_unreachable",
     "metadata",
     "session_scope",
-    "sqlite_write_turn",
 ]
 
 
@@ -159,54 +152,6 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-
-_sqlite_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-_writer_files: dict[str, int] = {}
-
-
-def _writer_file(database: str) -> int:
-    """This process's descriptor of the lock file beside the SQLite file (kept open: one per file; a
-    server has one database, the test suite many, so the oldest beyond 16 are closed)."""
-    fd = _writer_files.get(database)
-    if fd is None:
-        while len(_writer_files) >= 16:
-            os.close(_writer_files.pop(next(iter(_writer_files))))
-        fd = _writer_files[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    return fd
-
-
-@contextlib.asynccontextmanager
-async def sqlite_write_turn(session: AsyncSession) -> AsyncIterator[None]:
-    """Wrap a short write transaction that many requests run at once (gate scans). SQLite lets one
-    writer at a time into the file, and a writer that finds it taken sleeps in SQLite's busy handler
-    (1, 2, 5 ... up to 100 ms between retries) even when the lock is free again a moment later: at 32
-    scanners the cores idled and the slowest scans waited seconds. Writers queue here instead, on the
-    event loop (this process) and on an ``flock`` of a file beside the database (the other workers),
-    both of which wake the next writer as soon as the lock is released. Other engines: no-op."""
-    bind = session.get_bind()
-    database = bind.engine.url.database if bind.dialect.name == "sqlite" else None
-    if not database or database == ":memory:":
-        yield
-        return
-    async with _sqlite_writers.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
-        fd = _writer_file(database)
-        held = [False]
-
-        def wait() -> None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            held[0] = True
-
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held[0] = True
-            except BlockingIOError:
-                await anyio.to_thread.run_sync(wait)  # not abandoned on cancel: ``held`` tells the truth
-            yield
-        finally:
-            if held[0]:
-                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -48,6 +48,7 @@ from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFoun
 from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
 from expo.permissions import Area
+from expo.write_turns import try_claim, write_turn_until_end
 
 _TAKEN = N_("Booth %(code)s has just been taken by someone else; please choose another.")
 _BEING_BOOKED = N_("Booth %(code)s is being booked by someone else right now; please choose another or try again.")
@@ -198,15 +199,17 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
         raise Conflict(_TAKEN, code="booth_taken", params={"code": code})
     assert expo.id is not None
     booking = await hold_booth(session, expo.id, booth_id, exhibitor_id, user)
+    if booking.status == BookingStatus.CONFIRMED:
+        return Hold(booking, HoldOutcome.CONFIRMED_FREE)
+    if booking.price > 0:  # only a free stand waits for an approval
+        return Hold(booking, HoldOutcome.HELD)
     booth = await get_booth(session, booth_id, expo.id)  # both loaded by hold_booth: no further reads
     exhibitor = await session.get(Exhibitor, exhibitor_id)
     assert exhibitor is not None
-    if booking.status == BookingStatus.CONFIRMED:
-        return Hold(booking, HoldOutcome.CONFIRMED_FREE)
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
     approval_needed = await needs_approval(session, booth.expo_id, exhibitor.exhibitor_class)
-    waits = booking.price == 0 and awaits_approval(package, exhibitor, approval_needed)
+    waits = awaits_approval(package, exhibitor, approval_needed)
     return Hold(booking, HoldOutcome.HELD_FOR_APPROVAL if waits else HoldOutcome.HELD)
 
 
@@ -253,21 +256,17 @@ async def _place(
     return booking
 
 
-# pg_try_advisory_xact_lock's first key: "booth holds" (any constant; other uses pick their own).
+# The claim's first key: "booth holds" (any constant; other claims pick their own).
 _BOOTH_TURN_KEY = 0x626F6F74
-_BOOTH_TURN = sa.select(sa.func.pg_try_advisory_xact_lock(_BOOTH_TURN_KEY, sa.bindparam("booth_id", type_=sa.Integer)))
 
 
 async def _booth_turn(session: AsyncSession, booth_id: int) -> bool:
-    """PostgreSQL: whether this transaction is the only one placing a hold on the booth now. When
-    booking opens, several exhibitors reach a free booth at once; all but the first used to wait on
-    the unique index for the first one's commit, each holding a pooled connection, until the pool
-    ran dry and the winners themselves queued for connections (p99 of seconds in the rush). The
-    others are now told at once that someone is booking it. SQLite writes one at a time anyway
-    (its write lock), and a hold that waited for it finds the booth taken with the next read."""
-    if session.get_bind().dialect.name != "postgresql":
-        return True
-    return bool(await session.scalar(_BOOTH_TURN, {"booth_id": booth_id}))
+    """Whether this transaction is the only one placing a hold on the booth now. When booking opens,
+    several exhibitors reach a free booth at once; all but the first used to wait for the first one's
+    commit (on PostgreSQL on the unique index, each holding a pooled connection until the pool ran
+    dry; on SQLite in the queue for the write lock, behind every other winner) only to be told it was
+    taken. They are now told at once that someone is booking it (``expo.write_turns.try_claim``)."""
+    return await try_claim(session, _BOOTH_TURN_KEY, booth_id)
 
 
 async def hold_booth(
@@ -281,6 +280,7 @@ async def hold_booth(
     if not await _booth_turn(session, booth_id):
         booth = await get_booth(session, booth_id, expo_id)
         raise Conflict(_BEING_BOOKED, code="booth_being_booked", params={"code": booth.code})
+    await write_turn_until_end(session)  # SQLite: queue for the write lock here, not in its busy handler
     exhibitor, expo = await _locked_parties(
         session, expo_id, exhibitor_id, NotFound("No such booth.", code="booth_not_found")
     )

@@ -39,10 +39,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from expo.database import sqlite_write_turn
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc, utcnow
 from expo.metadata import table_of
+from expo.write_turns import sqlite_write_turn
 from tickets.gate.models import (
     Direction,
     GateDevice,

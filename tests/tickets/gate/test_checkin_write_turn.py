@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expo import database
+from expo import write_turns
 from tests.support.gate import AT_10_WIB, GateWorld, facts, issue, nonce
 from tickets.gate import checkin
 from tickets.gate.schemas import OfflineScanIn
@@ -29,7 +29,7 @@ async def test_a_sync_batch_takes_its_connection_before_the_write_turn(session: 
         _, token = await issue(session, world, name=name)
         scans.append(OfflineScanIn(text=token, client_scan_id=nonce(), scanned_at=AT_10_WIB, device_status="ok"))
     await session.commit()
-    turn = database._sqlite_writers.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    turn = write_turns.writer_lock(asyncio.get_running_loop())
     taken_in_turn: list[bool] = []
 
     def checkout(*_args: object) -> None:
