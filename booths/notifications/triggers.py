@@ -1,8 +1,9 @@
 """The booth trade's messages: what each change tells the exhibitor, called by the services inside the
-transaction of the change (so the message exists exactly when the change does).
+transaction of the change (so the message, or the job that writes it, exists exactly when the change does).
 
 Each message has a key naming the change (``hold:{booking}:placed``), so a retried action or job adds
-nothing. Two messages wait for a moment: the warning 10 minutes before a hold lapses and the reminder
+nothing. The hold's message is written by a job right after the commit (see ``hold_placed``). Two
+messages wait for a moment: the warning 10 minutes before a hold lapses and the reminder
 the day before the expo are jobs (``expo.jobs``) that run then and check that they still apply."""
 
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,7 @@ def warning_lead(booking: Booking) -> timedelta:
 
 
 REMINDER_AT = time(9, 0)  # the day before the expo, local time of the expo
+HOLD_PLACED_JOB = "message.hold_placed"
 HOLD_LAPSING_JOB = "message.hold_lapsing"
 EXPO_TOMORROW_JOB = "message.expo_tomorrow"
 MY_BOOKING = "/my-booking"
@@ -71,22 +73,47 @@ def _when(moment: datetime, expo: Expo) -> Any:
 async def hold_placed(session: AsyncSession, booking: Booking, *, tell: bool = True) -> None:
     """A booth is held for an exhibitor: tell them until when and what it costs (payment instructions
     fill ``payment_instructions`` once payments exist), and plan the warning before it lapses.
-    ``tell=False``: only the warning (an allocation run tells its own result)."""
+    ``tell=False``: only the warning (an allocation run tells its own result).
+
+    The telling is a job of its own, enqueued here (so it exists exactly when the hold does) and run
+    a moment after the commit: writing the two messages was a third of a winning hold's work, done
+    while the other winners of the opening minute waited for the write lock or the invoice counter."""
     assert booking.id is not None
     assert booking.hold_expires_at is not None
-    expo, exhibitor, booth = await _parties(session, booking)
     if tell:
-        await _tell_hold(session, booking, expo, exhibitor, booth)
+        await enqueue(
+            session,
+            HOLD_PLACED_JOB,
+            {"booking_id": booking.id},
+            key=f"hold:{booking.id}:placed",
+            expo_id=booking.expo_id,
+            max_attempts=5,
+        )
     expires = as_utc(booking.hold_expires_at)
     await enqueue(
         session,
         HOLD_LAPSING_JOB,
         {"booking_id": booking.id, "expires_at": expires.isoformat()},
         key=f"hold:{booking.id}:lapsing:{expires.isoformat()}",
-        expo_id=expo.id,
+        expo_id=booking.expo_id,
         run_after=max(utcnow(), expires - warning_lead(booking)),
         max_attempts=3,
     )
+
+
+@job_handler(HOLD_PLACED_JOB)
+async def _hold_placed(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """Tell the exhibitor of a hold placed a moment ago, unless it is no longer held (cancelled, or
+    paid and confirmed meanwhile: those changes tell their own news)."""
+    site_url.set(message_base_url(ctx.settings))
+    async with ctx.sessionmaker() as session:
+        booking = await session.get(Booking, int(payload["booking_id"]))
+        if booking is None or booking.status != BookingStatus.HELD or not is_active(booking):
+            return {"sent": False}
+        expo, exhibitor, booth = await _parties(session, booking)
+        await _tell_hold(session, booking, expo, exhibitor, booth)
+        await session.commit()
+    return {"sent": True}
 
 
 async def _tell_hold(session: AsyncSession, booking: Booking, expo: Expo, exhibitor: Exhibitor, booth: Booth) -> None:

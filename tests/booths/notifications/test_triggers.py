@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from booths.bookings.models import Booking
 from booths.notifications.service import queue_committee_invitation
-from booths.notifications.triggers import EXPO_TOMORROW_JOB, HOLD_LAPSING_JOB, reminder_moment
+from booths.notifications.triggers import EXPO_TOMORROW_JOB, HOLD_LAPSING_JOB, HOLD_PLACED_JOB, reminder_moment
 from booths.venue.models import Expo
 from expo.formatting import as_utc, utcnow
 from expo.jobs.models import Job
@@ -55,12 +55,21 @@ async def _hold(client: Client, booth_id: int, token: str) -> int:
     return int(response.json()["id"])
 
 
-async def test_a_hold_tells_the_exhibitor_once_by_email_and_whatsapp(client: Client, session: AsyncSession) -> None:
+@pytest.mark.real_commits  # the hold's message is written by a worker with its own engine
+async def test_a_hold_tells_the_exhibitor_once_by_email_and_whatsapp(
+    client: Client, session: AsyncSession, settings: Settings
+) -> None:
     venue, _, exhibitor, token = await _setup(client, session)
     booking_id = await _hold(client, venue.booth_ids[0], token)
+    # written right after the commit by a job that exists exactly when the hold does
+    telling = await session.scalar(sa.select(Job).where(Job.kind == HOLD_PLACED_JOB))
+    assert telling is not None
+    assert telling.payload == {"booking_id": booking_id}
+    assert await _messages(session, "hold_placed") == []
+    await run_jobs(settings)
     held = await _messages(session, "hold_placed")
     assert _keys(held) == [f"hold:{booking_id}:placed:email", f"hold:{booking_id}:placed:whatsapp"]
-    email = next(m for m in held if m.channel == "email")
+    email = next(m for m in held if m.key.endswith(":email"))
     assert email.recipient == "penjual@contoh.id"
     assert email.exhibitor_id == exhibitor["id"]
     assert email.expo_id == venue.expo_id
@@ -69,7 +78,7 @@ async def test_a_hold_tells_the_exhibitor_once_by_email_and_whatsapp(client: Cli
     assert "Expo Uji" in email.body_text
     assert "Rp1.500.000" in email.body_text
     assert "/my-booking" in email.body_text
-    whatsapp = next(m for m in held if m.channel == "whatsapp")
+    whatsapp = next(m for m in held if m.key.endswith(":whatsapp"))  # delivered by hand: no provider set up
     assert whatsapp.recipient == "+6281234567890"
     # the warning before it lapses is planned for 10 minutes before the end
     booking = await session.get(Booking, booking_id)
@@ -81,7 +90,25 @@ async def test_a_hold_tells_the_exhibitor_once_by_email_and_whatsapp(client: Cli
     # holding again (the booth is now taken) adds nothing
     again = await client.post(f"/api/booths/{venue.booth_ids[0]}/hold", headers=bearer(token))
     assert again.status_code == 409
+    await run_jobs(settings)
     assert len(await _messages(session, "hold_placed")) == 2
+
+
+@pytest.mark.real_commits  # the hold's message is written by a worker with its own engine
+async def test_a_hold_cancelled_before_its_message_is_written_is_not_told(
+    client: Client, session: AsyncSession, settings: Settings
+) -> None:
+    venue, _, _, token = await _setup(client, session)
+    booking_id = await _hold(client, venue.booth_ids[0], token)
+    cancelled = await client.post(f"/api/bookings/{booking_id}/cancel", json={"reason": ""}, headers=bearer(token))
+    assert cancelled.status_code == 200, cancelled.text
+    await run_jobs(settings)
+    assert await _messages(session, "hold_placed") == []
+    telling = await session.scalar(
+        sa.select(Job).where(Job.kind == HOLD_PLACED_JOB).execution_options(populate_existing=True)
+    )
+    assert telling is not None
+    assert (telling.status, telling.result) == ("done", {"sent": False})
 
 
 async def test_confirm_move_and_cancel_each_tell_once(client: Client, session: AsyncSession) -> None:
