@@ -101,6 +101,7 @@ from expo.pages import PAGE_HANDLERS as CORE_PAGES
 from expo.problems import EXCEPTION_HANDLERS
 from expo.public_url import SiteUrlMiddleware
 from expo.request_limits import ExpoRequest
+from expo.requests_in_flight import RequestsInFlightMiddleware, in_flight
 from expo.security import Passwords
 from expo.settings import Settings
 from expo.storage import storage_from_settings
@@ -179,7 +180,7 @@ def _embedded_worker(settings: Settings, engine: AsyncEngine) -> tuple[Callable[
     async def start() -> None:
         if not settings.embedded_worker:
             return
-        worker = Worker(settings, engine)
+        worker = Worker(settings, engine, busy=in_flight)
         running.append((worker, asyncio.create_task(worker.run(), name="embedded-job-worker")))
 
     async def stop() -> None:
@@ -325,7 +326,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "checkin_notices": Provide(lambda: notices, sync_to_thread=False, use_cache=True),
         },
         middleware=[
-            # Outermost, so that the time and status include every other layer (a 401, a 429).
+            RequestsInFlightMiddleware,  # the embedded job worker gives way while requests wait
+            # Outermost but that, so that the time and status include every other layer (a 401, a 429).
             *([HttpMetricsMiddleware] if settings.metrics_enabled else []),
             # Then the client's address and scheme, before the rate limits and cookies use them.
             DefineMiddleware(proxy_headers, trusted=trusted_proxies(settings.trusted_proxies)),

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         description="`expo serve` runs a job worker in each server process; false when `expo worker` runs apart.",
     )
     job_concurrency: int = Field(default=4, ge=1, le=256, description="Jobs one worker runs at once.")
+    job_give_way_requests: int = Field(
+        default=4, ge=1, description="The embedded worker starts no job while its server answers this many requests."
+    )
+    job_give_way_seconds: float = Field(
+        default=5.0, ge=0, le=600, description="... for at most this long in a row (0: never gives way)."
+    )
     job_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="How often an idle worker looks for jobs.")
     job_lease_seconds: float = Field(
         default=30.0, ge=0.5, le=3600, description="A job whose worker has not renewed it this long runs again."

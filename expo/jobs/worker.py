@@ -89,8 +89,13 @@ class Worker:
         *,
         concurrency: int | None = None,
         worker_id: str | None = None,
+        busy: Callable[[], int] | None = None,
     ) -> None:
+        """``busy``: how many requests the process serving this worker answers now (the embedded
+        worker of ``expo serve``); the worker then gives way to them (``_give_way``)."""
         self.settings = settings
+        self._busy = busy
+        self._giving_way_since: float | None = None
         self._own_engine = engine is None
         self.engine = engine or create_engine(settings)
         self.sessionmaker = create_sessionmaker(self.engine)
@@ -118,6 +123,7 @@ class Worker:
         beats = asyncio.create_task(self._heartbeats())
         try:
             while not self._stopping:
+                await self._give_way()
                 await self._step(loop.time())
                 await self._wait(self.settings.job_poll_seconds)
         finally:
@@ -203,6 +209,28 @@ class Worker:
             self._tasks[job.id] = task
             task.add_done_callback(functools.partial(self._done, job.id))
         return len(claimed)
+
+    async def _give_way(self) -> None:
+        """Start no job while the server process answers ``job_give_way_requests`` requests or more,
+        for at most ``job_give_way_seconds`` in a row: the burst of a rush (booking opening, the gate
+        after Friday prayers) is answered first and its jobs run right after, while under steady load
+        jobs run as always once that time has passed (the clock restarts only when the server was
+        seen less busy)."""
+        if self._busy is None or self.settings.job_give_way_seconds <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        limit = self.settings.job_give_way_requests
+        if self._busy() < limit:
+            self._giving_way_since = None
+            return
+        if self._giving_way_since is None:
+            self._giving_way_since = loop.time()
+        until = self._giving_way_since + self.settings.job_give_way_seconds
+        while not self._stopping and loop.time() < until:
+            await asyncio.sleep(0.02)
+            if self._busy() < limit:
+                self._giving_way_since = None
+                return
 
     def _failed(self, what: str, exc: Exception) -> None:
         """A traceback for a fault; one line per outage for a database that is away (a restart, a
