@@ -94,10 +94,12 @@ async def create_bill(session: AsyncSession, booking: Booking) -> Bill:
     assert booth is not None
     package = await session.get(BoothPackage, booth.package_id)
     setup = await payment_setup(session, booking.expo_id)
+    # The number first: it waits for the counter (PostgreSQL's row lock, held by a bill being made
+    # until its commit), so the codes read next include those of every bill numbered before. Read the
+    # other way round, two winners of the opening minute at one price often got the same code.
+    serial = await next_number(session, booking.expo_id, INVOICE)
     code = await _unique_code(session, booking.expo_id, booking.price) if setup.unique_code else 0
-    number = document_number(
-        INVOICE, await document_prefix(session, expo, setup), await next_number(session, booking.expo_id, INVOICE)
-    )
+    number = document_number(INVOICE, await document_prefix(session, expo, setup), serial)
     bill = Bill(
         expo_id=booking.expo_id,
         exhibitor_id=booking.exhibitor_id,

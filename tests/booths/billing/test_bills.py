@@ -3,16 +3,19 @@ bill with a unique code and the hold's deadline; a payment that secures it confi
 down payment secures it too; a reversal undoes, never deletes; a booking's end voids its bill (with a
 refund by the expo's rule when money was paid); a lapsed deadline frees the booth and says so."""
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import anyio
 import pytest
 import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
+from booths.billing import bills as bills_module
 from booths.billing.bills import DEADLINE_JOB, bill_of_booking
 from booths.billing.ledger import record_payment, reverse_payment
 from booths.billing.models import (
@@ -28,7 +31,9 @@ from booths.billing.models import (
 )
 from booths.billing.states import BillState, bill_state, refund_percent
 from booths.bookings.models import Booking, BookingStatus
+from booths.bookings.service import hold_booth
 from expo.accounts import system_user
+from expo.database import session_scope
 from expo.errors import Conflict, InvalidInput, NotFound
 from expo.formatting import utcnow
 from expo.jobs.models import Job
@@ -339,3 +344,30 @@ async def test_a_two_day_hold_is_warned_of_a_day_before_its_deadline(client: Cli
     warning = await session.scalar(sa.select(Job).where(col(Job.kind) == HOLD_LAPSING_JOB))
     assert warning is not None
     assert as_utc(warning.run_after) == as_utc(booking.hold_expires_at) - timedelta(hours=24)
+
+
+@pytest.mark.real_commits  # two transactions of their own, one waiting for the other
+async def test_two_bills_made_at_once_never_share_a_unique_code(
+    client: Client, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two winners of the opening minute, same price: the second bill's codes are read after the first
+    bill's commit (its number waits for the counter first), so the two transfers stay told apart. The
+    choice among free codes is made the lowest here, so that a stale read would give the same code."""
+    monkeypatch.setattr(bills_module.secrets, "choice", lambda free: free[0])
+    async with session_scope(engine) as setup:
+        venue = await make_venue(setup)
+        await setup.commit()
+    first, _ = await signup_exhibitor(client, venue.expo_id, exhibitor_class="umkm")
+    second, _ = await signup_exhibitor(client, venue.expo_id, exhibitor_class="umkm")
+    async with session_scope(engine) as one, session_scope(engine) as two:
+        await hold_booth(one, venue.expo_id, venue.booth_ids[0], first["id"], system_user())
+        racing = asyncio.create_task(hold_booth(two, venue.expo_id, venue.booth_ids[1], second["id"], system_user()))
+        await asyncio.sleep(0.5)  # the second hold reaches its bill and waits there
+        await one.commit()
+        with anyio.fail_after(10):
+            await racing
+        await two.commit()
+    async with session_scope(engine) as check:
+        codes = (await check.scalars(sa.select(col(Bill.unique_code)).where(col(Bill.expo_id) == venue.expo_id))).all()
+    assert len(codes) == 2
+    assert len(set(codes)) == 2, codes
