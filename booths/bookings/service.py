@@ -38,6 +38,7 @@ from booths.exhibitors.approval import awaits_approval, confirms_itself, stand_p
 from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import lock_exhibitor
 from booths.notifications import triggers
+from booths.pricing.models import ClassSetting
 from booths.pricing.service import needs_approval
 from booths.venue.lifecycle import check_booking_open, check_booking_window, check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
@@ -89,12 +90,8 @@ def _event(
     )
 
 
-async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
-    """Turn lapsed holds on a booth into 'expired' so that the unique index lets a new booking in."""
-    now = utcnow()
-    stale = (
-        await session.scalars(sa.select(Booking).where(col(Booking.booth_id) == booth_id, lapsed_hold_clause(now)))
-    ).all()
+async def _expire(session: AsyncSession, stale: list[Booking], now: datetime) -> None:
+    """Turn lapsed holds into 'expired' so that the unique index lets a new booking of their booth in."""
     for booking in stale:
         booking.status = BookingStatus.EXPIRED
         booking.ended_at = now
@@ -105,16 +102,32 @@ async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
         await session.flush()
 
 
+async def _expire_stale_holds(session: AsyncSession, booth_id: int) -> None:
+    now = utcnow()
+    stale = (
+        await session.scalars(sa.select(Booking).where(col(Booking.booth_id) == booth_id, lapsed_hold_clause(now)))
+    ).all()
+    await _expire(session, list(stale), now)
+
+
+_HELD_OR_CONFIRMED = (BookingStatus.HELD, BookingStatus.CONFIRMED)
+
+
 async def _bookable_booth(session: AsyncSession, expo_id: int, booth_id: int) -> Booth:
+    """The booth, unless it is blocked or taken; its lapsed holds expired on the way (one read of its
+    held and confirmed bookings decides both)."""
     booth = await get_booth(session, booth_id, expo_id)
     if booth.blocked:
         raise Conflict("Booth %(code)s is not for booking.", code="booth_blocked", params={"code": booth.code})
-    await _expire_stale_holds(session, booth_id)
-    taken = await session.scalar(
-        sa.select(col(Booking.id)).where(col(Booking.booth_id) == booth_id, active_booking_clause()).limit(1)
-    )
-    if taken is not None:
+    now = utcnow()
+    standing = (
+        await session.scalars(
+            sa.select(Booking).where(col(Booking.booth_id) == booth_id, col(Booking.status).in_(_HELD_OR_CONFIRMED))
+        )
+    ).all()
+    if any(is_active(booking, now) for booking in standing):
         raise Conflict(_TAKEN, code="booth_taken", params={"code": booth.code})
+    await _expire(session, [booking for booking in standing if hold_has_expired(booking, now)], now)
     return booth
 
 
@@ -124,15 +137,6 @@ async def _flush_or_taken(session: AsyncSession, booth: Booth) -> None:
         await session.flush()
     except IntegrityError as exc:  # the partial unique index decided a race
         raise Conflict(_TAKEN, code="booth_taken", params={"code": code}) from exc
-
-
-async def active_bookings_of(session: AsyncSession, exhibitor_id: int) -> int:
-    stmt = (
-        sa.select(sa.func.count())
-        .select_from(Booking)
-        .where(col(Booking.exhibitor_id) == exhibitor_id, active_booking_clause())
-    )
-    return int(await session.scalar(stmt) or 0)
 
 
 class HoldOutcome(StrEnum):
@@ -269,6 +273,49 @@ async def _booth_turn(session: AsyncSession, booth_id: int) -> bool:
     return await try_claim(session, _BOOTH_TURN_KEY, booth_id)
 
 
+def _hold_rules_statement() -> sa.Select[Any]:
+    """What a hold is decided on once the exhibitor is locked, in one read from the expo's row (bind
+    parameters ``expo_id``, ``booth_id``, ``exhibitor_id``, ``exhibitor_class``, ``now``): whether
+    booths go by application, the booth and its package (loaded into the session), the exhibitor's
+    active bookings and whether their class needs an approval. Built once: a statement built per
+    request cost more than running it."""
+    applications_only = (
+        sa.select(col(AllocationSetting.applications_only))
+        .where(col(AllocationSetting.expo_id) == col(Expo.id))
+        .scalar_subquery()
+    )
+    active = (
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(
+            col(Booking.exhibitor_id) == sa.bindparam("exhibitor_id"),
+            active_booking_clause(sa.bindparam("now")),
+        )
+        .scalar_subquery()
+    )
+    approval = (
+        sa.select(col(ClassSetting.needs_approval))
+        .where(col(ClassSetting.expo_id) == col(Expo.id), col(ClassSetting.code) == sa.bindparam("exhibitor_class"))
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            applications_only.label("applications_only"),
+            active.label("active_bookings"),
+            approval.label("needs_approval"),
+            Booth,
+            BoothPackage,
+        )
+        .select_from(Expo)
+        .outerjoin(Booth, sa.and_(col(Booth.id) == sa.bindparam("booth_id"), col(Booth.expo_id) == col(Expo.id)))
+        .outerjoin(BoothPackage, col(BoothPackage.id) == col(Booth.package_id))
+        .where(col(Expo.id) == sa.bindparam("expo_id"))
+    )
+
+
+_HOLD_RULES = _hold_rules_statement()
+
+
 async def hold_booth(
     session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
 ) -> Booking:
@@ -284,23 +331,32 @@ async def hold_booth(
     exhibitor, expo = await _locked_parties(
         session, expo_id, exhibitor_id, NotFound("No such booth.", code="booth_not_found")
     )
-    by_application = sa.select(col(AllocationSetting.applications_only)).where(
-        col(AllocationSetting.expo_id) == expo_id
-    )
-    if await session.scalar(by_application):  # booths are allocated from applications (booths.allocation.service)
+    rules = (
+        await session.execute(
+            _HOLD_RULES,
+            {
+                "expo_id": expo_id,
+                "booth_id": booth_id,
+                "exhibitor_id": exhibitor_id,
+                "exhibitor_class": str(exhibitor.exhibitor_class),
+                "now": utcnow(),
+            },
+        )
+    ).one()
+    if rules.applications_only:  # booths are allocated from applications (booths.allocation.service)
         raise Conflict("Booths of this expo are given by application; apply instead.", code="apply_instead")
     check_booking_window(expo)
-    booth = await _bookable_booth(session, expo_id, booth_id)
-    if await active_bookings_of(session, exhibitor_id) >= expo.booth_limit:
+    booth = await _bookable_booth(session, expo_id, booth_id)  # loaded by the rules' read: no further read
+    if rules.active_bookings >= expo.booth_limit:
         raise Conflict(
             "You already have %(limit)s booth(s), the most one exhibitor may book.",
             code="booth_limit_reached",
             params={"limit": expo.booth_limit},
         )
-    package = await session.get(BoothPackage, booth.package_id)
+    package = rules.BoothPackage
     assert package is not None
     booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
-    approval_needed = await needs_approval(session, expo_id, exhibitor.exhibitor_class)
+    approval_needed = True if rules.needs_approval is None else bool(rules.needs_approval)  # as needs_approval
     if not confirms_itself(package, exhibitor, expo, approval_needed):
         await _place(session, booking, booth, actor, BookingAction.HOLD)
         await triggers.hold_placed(session, booking)
