@@ -82,7 +82,16 @@ def create_engine(settings: Settings) -> AsyncEngine:
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs = {"connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000}}
+        kwargs = {
+            "connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000},
+            # As on PostgreSQL, every connection is kept once opened: SQLAlchemy's default (5, and 10
+            # more closed as soon as they came back) made a rush open SQLite connections, each with
+            # its own thread and PRAGMAs, over and over, and queued reads behind writers waiting for
+            # their turn with the few kept ones.
+            "pool_size": settings.pool_size,
+            "max_overflow": 0,
+            "pool_timeout": settings.pool_timeout_seconds,
+        }
     else:
         kwargs = {
             # Every connection is kept once opened: the pool's "overflow" ones were closed as soon as

@@ -47,10 +47,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     sqlite_busy_timeout_ms: int = Field(default=10000, ge=0)
     pool_size: int = Field(
-        default=20, ge=1, description="PostgreSQL: connections per server process, opened as needed and kept open."
+        default=20, ge=1, description="Database connections per server process, opened as needed and kept open."
     )
     pool_timeout_seconds: float = Field(
-        default=10.0, gt=0, le=300, description="PostgreSQL: wait at most this for a free pooled connection (then 503)."
+        default=10.0, gt=0, le=300, description="Wait at most this for a free pooled connection (then 503)."
     )
     pool_ping_idle_seconds: float = Field(
         default=1.0,
