@@ -249,14 +249,23 @@ def _new_booking(expo: Expo, booth: Booth, exhibitor: Exhibitor, price: int, hol
 
 
 async def _place(
-    session: AsyncSession, booking: Booking, booth: Booth, actor: CurrentUser, action: BookingAction, note: str = ""
+    session: AsyncSession,
+    booking: Booking,
+    booth: Booth,
+    actor: CurrentUser,
+    action: BookingAction,
+    note: str = "",
+    *,
+    bill: bool = True,
 ) -> Booking:
-    """Store a new booking (the unique index decides a race) and the first line of its history."""
+    """Store a new booking (the unique index decides a race) and the first line of its history, then
+    (``bill``) tell booths.billing, which gives a paid booking its bill."""
     session.add(booking)
     await _flush_or_taken(session, booth)
     session.add(_event(booking, actor, action, None, note=note))
     await session.flush()
-    await booking_started(session, booking)  # a paid booking gets its bill (booths.billing)
+    if bill:
+        await booking_started(session, booking)
     return booking
 
 
@@ -358,8 +367,11 @@ async def hold_booth(
     booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
     approval_needed = True if rules.needs_approval is None else bool(rules.needs_approval)  # as needs_approval
     if not confirms_itself(package, exhibitor, expo, approval_needed):
-        await _place(session, booking, booth, actor, BookingAction.HOLD)
+        await _place(session, booking, booth, actor, BookingAction.HOLD, bill=False)
         await triggers.hold_placed(session, booking)
+        # The bill last: its number waits for the expo's invoice counter, whose lock (PostgreSQL) is
+        # then held until the commit; every statement after it kept the other winners waiting.
+        await booking_started(session, booking)
         return booking
     booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, booking.held_at, None
     await _place(session, booking, booth, actor, BookingAction.HOLD_CONFIRM_FREE)
