@@ -39,7 +39,7 @@ from booths.exhibitors.models import Exhibitor
 from booths.exhibitors.service import lock_exhibitor
 from booths.notifications import triggers
 from booths.pricing.models import ClassSetting
-from booths.pricing.service import needs_approval
+from booths.pricing.service import approval_needed, needs_approval
 from booths.venue.lifecycle import check_booking_open, check_booking_window, check_not_over
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
@@ -212,8 +212,8 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     assert exhibitor is not None
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
-    approval_needed = await needs_approval(session, booth.expo_id, exhibitor.exhibitor_class)
-    waits = awaits_approval(package, exhibitor, approval_needed)
+    needed = await needs_approval(session, booth.expo_id, exhibitor.exhibitor_class)
+    waits = awaits_approval(package, exhibitor, needed)
     return Hold(booking, HoldOutcome.HELD_FOR_APPROVAL if waits else HoldOutcome.HELD)
 
 
@@ -365,8 +365,8 @@ async def hold_booth(
     package = rules.BoothPackage
     assert package is not None
     booking = _new_booking(expo, booth, exhibitor, stand_price(package, exhibitor), None)
-    approval_needed = True if rules.needs_approval is None else bool(rules.needs_approval)  # as needs_approval
-    if not confirms_itself(package, exhibitor, expo, approval_needed):
+    needed = approval_needed(rules.needs_approval)
+    if not confirms_itself(package, exhibitor, expo, needed):
         await _place(session, booking, booth, actor, BookingAction.HOLD, bill=False)
         await triggers.hold_placed(session, booking)
         # The bill last: its number waits for the expo's invoice counter, whose lock (PostgreSQL) is

@@ -58,10 +58,15 @@ async def class_settings(session: AsyncSession, expo_id: int) -> list[ClassView]
         ClassView(
             code=code,
             name=rows[code].name if code in rows else "",
-            needs_approval=rows[code].needs_approval if code in rows else True,
+            needs_approval=approval_needed(rows[code].needs_approval if code in rows else None),
         )
         for code in ExhibitorClass
     ]
+
+
+def approval_needed(setting: bool | None) -> bool:
+    """A class's stored setting, read as the rule: a class the organisers never set needs approval."""
+    return True if setting is None else bool(setting)
 
 
 async def needs_approval(session: AsyncSession, expo_id: int, code: str) -> bool:
@@ -70,7 +75,7 @@ async def needs_approval(session: AsyncSession, expo_id: int, code: str) -> bool
             col(ClassSetting.expo_id) == expo_id, col(ClassSetting.code) == str(code)
         )
     )
-    return True if found is None else bool(found)
+    return approval_needed(found)
 
 
 async def classes_without_approval(session: AsyncSession, expo_id: int) -> set[str]:
