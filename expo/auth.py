@@ -13,6 +13,7 @@ from litestar.types import ASGIApp, Guard, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from expo.accounts import CurrentUser, user_for_token
+from expo.database import read_outside_transaction
 from expo.errors import Forbidden, NotFound, Unauthenticated
 from expo.models import Role
 from expo.permissions import Area
@@ -58,6 +59,7 @@ class AuthMiddleware:
             if token and len(token) < 200:
                 maker: async_sessionmaker[AsyncSession] = scope["litestar_app"].state[SESSIONMAKER_STATE_KEY]
                 async with maker() as session:
+                    await read_outside_transaction(session)  # PostgreSQL: one round trip, not three
                     user = await user_for_token(session, token)
             scope["user"] = user
             scope["auth"] = token if user else None
@@ -131,6 +133,7 @@ async def expo_of_request(connection: ASGIConnection[Any, Any, Any, Any]) -> int
     maker: async_sessionmaker[AsyncSession] = connection.app.state[SESSIONMAKER_STATE_KEY]
     found: set[int] = set()
     async with maker() as session:
+        await read_outside_transaction(session)  # PostgreSQL: a read, not a transaction around it
         for name, value in wanted:
             query, missing = _LOOKUPS[name]
             expo_id: int | None = await session.scalar(query(value))

@@ -44,7 +44,7 @@ from booths.venue.lifecycle import check_booking_open, check_booking_window, che
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
-from expo.database import contains_pattern
+from expo.database import contains_pattern, read_outside_transaction
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
@@ -195,6 +195,8 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     """The one way a logged-in exhibitor holds a booth, for the API and the booth picker alike: the
     booth (in ``expo_id`` when the caller names the expo), then the user's exhibitor record in the
     booth's expo, then ``hold_booth``'s rules."""
+    # PostgreSQL: the facts are read without a transaction, so that a refusal costs one round trip.
+    outside = await read_outside_transaction(session)
     expo, code, exhibitor_id, taken = await _hold_facts(session, user, booth_id, expo_id)
     check_booking_open(expo)
     if exhibitor_id is None:
@@ -202,7 +204,9 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     if taken:  # the rush's usual answer, decided without a lock; hold_booth's checks decide races
         raise Conflict(_TAKEN, code="booth_taken", params={"code": code})
     assert expo.id is not None
-    booking = await hold_booth(session, expo.id, booth_id, exhibitor_id, user)
+    if outside:
+        await session.commit()  # ends the read; the hold below is a transaction as usual
+    booking = await hold_booth(session, expo.id, booth_id, exhibitor_id, user, booth_code=code)
     if booking.status == BookingStatus.CONFIRMED:
         return Hold(booking, HoldOutcome.CONFIRMED_FREE)
     if booking.price > 0:  # only a free stand waits for an approval
@@ -326,16 +330,23 @@ _HOLD_RULES = _hold_rules_statement()
 
 
 async def hold_booth(
-    session: AsyncSession, expo_id: int, booth_id: int, exhibitor_id: int, actor: CurrentUser
+    session: AsyncSession,
+    expo_id: int,
+    booth_id: int,
+    exhibitor_id: int,
+    actor: CurrentUser,
+    *,
+    booth_code: str | None = None,
 ) -> Booking:
     """An exhibitor holds an available booth. A free stand confirms at once when the expo allows it,
     and, when it is free only by the exhibitor's class, once an organiser approved the exhibitor
-    (``booths.exhibitors.approval``); until then it is a hold like any other."""
+    (``booths.exhibitors.approval``); until then it is a hold like any other. ``booth_code``, when
+    the caller read it already, spares the refusal of a booth being booked a read."""
     # A visibly taken booth was refused before any lock (``hold_for_user``); the checks under the
     # lock (``_bookable_booth``) and the unique index decide every real race.
     if not await _booth_turn(session, booth_id):
-        booth = await get_booth(session, booth_id, expo_id)
-        raise Conflict(_BEING_BOOKED, code="booth_being_booked", params={"code": booth.code})
+        code = booth_code if booth_code is not None else (await get_booth(session, booth_id, expo_id)).code
+        raise Conflict(_BEING_BOOKED, code="booth_being_booked", params={"code": code})
     await write_turn_until_end(session)  # SQLite: queue for the write lock here, not in its busy handler
     exhibitor, expo = await _locked_parties(
         session, expo_id, exhibitor_id, NotFound("No such booth.", code="booth_not_found")

@@ -36,9 +36,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
+from expo.database import read_outside_transaction
 from expo.errors import FieldProblem, InvalidInput
 from expo.formatting import as_utc, utcnow
 from expo.metadata import table_of
@@ -655,13 +656,7 @@ async def scan_from_device(
     scanned = read_text(data.text, keys.public_keys(), None)
     # PostgreSQL: read without a transaction, so that a pass's first scan is one statement after it
     # (a session bound to a connection already in a transaction, as the tests' are, cannot).
-    first_scan_allowed = (
-        isinstance(session.bind, AsyncEngine)
-        and session.bind.dialect.name == "postgresql"
-        and not session.in_transaction()
-    )
-    if first_scan_allowed:
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    first_scan_allowed = await read_outside_transaction(session)
     gate, index = await facts_for_scan(session, token_hash=token_hash, serial=scanned.serial, code=scanned.code)
     placed = place_in_time(data, now, offline=False)
     found = _found(of_expo(scanned, gate.expo_id), index)

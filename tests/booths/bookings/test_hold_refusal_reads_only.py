@@ -68,3 +68,34 @@ async def test_a_hold_of_a_booth_someone_is_booking_is_refused_at_once(
         await first.rollback()
     held = await client.post(f"/api/booths/{booth_id}/hold", headers=bearer(second))
     assert held.status_code == 201, held.text
+
+
+async def test_a_refusal_reads_outside_any_transaction_on_postgresql(
+    client: AsyncTestClient[Litestar], engine: AsyncEngine, engine_name: str
+) -> None:
+    """On PostgreSQL the log-in and the hold's facts are read without a transaction (AUTOCOMMIT: one
+    round trip each instead of BEGIN, the read and ROLLBACK); SQLite has no round trips to save."""
+    if engine_name != "postgres":
+        pytest.skip("PostgreSQL only: SQLite's reads cost no round trips")
+    async with session_scope(engine) as setup:
+        venue = await make_venue(setup)
+        await setup.commit()
+    _, first = await signup_exhibitor(client, venue.expo_id)
+    _, second = await signup_exhibitor(client, venue.expo_id)
+    held = await client.post(f"/api/booths/{venue.booth_ids[0]}/hold", headers=bearer(first))
+    assert held.status_code == 201, held.text
+    modes: list[str | None] = []
+
+    def record(conn: Any, *_args: Any) -> None:
+        modes.append(conn.get_execution_options().get("isolation_level"))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        refused = await client.post(f"/api/booths/{venue.booth_ids[0]}/hold", headers=bearer(second))
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "booth_taken"
+    assert modes == ["AUTOCOMMIT", "AUTOCOMMIT"]  # the log-in, then the hold's facts
+    again = await client.post(f"/api/booths/{venue.booth_ids[1]}/hold", headers=bearer(second))
+    assert again.status_code == 201, again.text  # after such a read the hold is a transaction as usual
