@@ -6,7 +6,6 @@ when this module is imported (``booths/billing/__init__`` does not: ``expo.app``
 this module through ``MODEL_MODULES`` / ``JOB_MODULES``).
 """
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from booths.billing.bill_number import number_bill, provisional_number
 from booths.billing.models import (
     Bill,
     BillLine,
@@ -23,7 +23,7 @@ from booths.billing.models import (
     PaymentSetup,
     Refund,
 )
-from booths.billing.numbering import INVOICE, document_number, next_number, prefix_from_slug
+from booths.billing.numbering import prefix_from_slug
 from booths.billing.states import down_payment_for, refund_percent
 from booths.bookings import events
 from booths.bookings.models import Booking, BookingStatus
@@ -63,30 +63,10 @@ async def bill_of_booking(session: AsyncSession, booking_id: int) -> Bill | None
     return (await session.scalars(stmt)).first()
 
 
-async def _unique_code(session: AsyncSession, expo_id: int, base: int) -> int:
-    """1..999 rupiah that no other open bill of the same base amount in this expo uses, so that each
-    transfer on the bank statement points at one bill."""
-    used = set(
-        (
-            await session.scalars(
-                sa.select(col(Bill.unique_code))
-                .join(BillLine, col(BillLine.bill_id) == col(Bill.id))
-                .where(
-                    col(Bill.expo_id) == expo_id,
-                    col(Bill.status).in_([BillStatus.UNPAID, BillStatus.PARTLY_PAID]),
-                    col(BillLine.kind) == LineKind.BOOTH,
-                    col(BillLine.amount) == base,
-                )
-            )
-        ).all()
-    )
-    free = [code for code in range(1, 1000) if code not in used]
-    return secrets.choice(free) if free else 0
-
-
 async def create_bill(session: AsyncSession, booking: Booking) -> Bill:
     """The bill of a paid booking: the booth at the exhibitor's class price, the unique code, the
-    deadline (the hold's end) and the down payment the expo allows."""
+    deadline (the hold's end) and the down payment the expo allows. Its number and code come last
+    (``booths.billing.bill_number``): they wait for the expo's invoice counter, locked until the commit."""
     assert booking.id is not None
     expo = await session.get(Expo, booking.expo_id)
     booth = await session.get(Booth, booking.booth_id)
@@ -94,20 +74,13 @@ async def create_bill(session: AsyncSession, booking: Booking) -> Bill:
     assert booth is not None
     package = await session.get(BoothPackage, booth.package_id)
     setup = await payment_setup(session, booking.expo_id)
-    # The number first: it waits for the counter (PostgreSQL's row lock, held by a bill being made
-    # until its commit), so the codes read next include those of every bill numbered before. Read the
-    # other way round, two winners of the opening minute at one price often got the same code.
-    serial = await next_number(session, booking.expo_id, INVOICE)
-    code = await _unique_code(session, booking.expo_id, booking.price) if setup.unique_code else 0
-    number = document_number(INVOICE, await document_prefix(session, expo, setup), serial)
     bill = Bill(
         expo_id=booking.expo_id,
         exhibitor_id=booking.exhibitor_id,
         booking_id=booking.id,
-        number=number,
-        total=booking.price + code,
-        unique_code=code,
-        down_payment=down_payment_for(setup, booking.price, code),
+        number=provisional_number(),
+        total=booking.price,
+        down_payment=down_payment_for(setup, booking.price, 0),
         due_at=booking.hold_expires_at,
         rest_due_on=setup.rest_due_on,
     )
@@ -124,11 +97,10 @@ async def create_bill(session: AsyncSession, booking: Booking) -> Bill:
             amount=booking.price,
         )
     )
-    if code:
-        session.add(BillLine(bill_id=bill.id, kind=LineKind.UNIQUE_CODE, description="", unit_price=code, amount=code))
     await session.flush()
     if bill.due_at is not None:
         await schedule_deadline(session, bill)
+    await number_bill(session, bill, setup, await document_prefix(session, expo, setup), booking.price)
     return bill
 
 

@@ -45,5 +45,10 @@ async def next_number(session: AsyncSession, expo_id: int, kind: str) -> int:
     return int(value)
 
 
+def number_head(kind: str, prefix: str) -> str:
+    """What every number of this kind and prefix starts with (``INV/OHS26/``)."""
+    return f"{kind}/{prefix}/"
+
+
 def document_number(kind: str, prefix: str, number: int) -> str:
-    return f"{kind}/{prefix}/{number:04d}"
+    return f"{number_head(kind, prefix)}{number:04d}"

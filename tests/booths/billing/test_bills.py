@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from booths.billing import bills as bills_module
+from booths.billing import bill_number
 from booths.billing.bills import DEADLINE_JOB, bill_of_booking
 from booths.billing.ledger import record_payment, reverse_payment
 from booths.billing.models import (
@@ -352,8 +352,10 @@ async def test_two_bills_made_at_once_never_share_a_unique_code(
 ) -> None:
     """Two winners of the opening minute, same price: the second bill's codes are read after the first
     bill's commit (its number waits for the counter first), so the two transfers stay told apart. The
-    choice among free codes is made the lowest here, so that a stale read would give the same code."""
-    monkeypatch.setattr(bills_module.secrets, "choice", lambda free: free[0])
+    choice among free codes is made the lowest here (both engines' ways), so that a stale read would
+    give the same code."""
+    monkeypatch.setattr(bill_number.secrets, "choice", lambda free: free[0])
+    monkeypatch.setattr(bill_number, "free_code_order", lambda code: code)
     async with session_scope(engine) as setup:
         venue = await make_venue(setup)
         await setup.commit()
