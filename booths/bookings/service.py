@@ -44,7 +44,7 @@ from booths.venue.lifecycle import check_booking_open, check_booking_window, che
 from booths.venue.models import Booth, BoothPackage, Expo, Hall
 from booths.venue.service import get_booth, get_expo, price_for
 from expo.accounts import CurrentUser
-from expo.database import contains_pattern, read_outside_transaction
+from expo.database import contains_pattern
 from expo.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from expo.formatting import as_utc, utcnow
 from expo.i18n import N_
@@ -195,8 +195,8 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     """The one way a logged-in exhibitor holds a booth, for the API and the booth picker alike: the
     booth (in ``expo_id`` when the caller names the expo), then the user's exhibitor record in the
     booth's expo, then ``hold_booth``'s rules."""
-    # PostgreSQL: the facts are read without a transaction, so that a refusal costs one round trip.
-    outside = await read_outside_transaction(session)
+    # Read in the transaction the hold then runs in (PostgreSQL: not outside it, as the log-in is:
+    # a winner would give its connection back and queue for one again, behind the whole rush).
     expo, code, exhibitor_id, taken = await _hold_facts(session, user, booth_id, expo_id)
     check_booking_open(expo)
     if exhibitor_id is None:
@@ -204,8 +204,6 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     if taken:  # the rush's usual answer, decided without a lock; hold_booth's checks decide races
         raise Conflict(_TAKEN, code="booth_taken", params={"code": code})
     assert expo.id is not None
-    if outside:
-        await session.commit()  # ends the read; the hold below is a transaction as usual
     booking = await hold_booth(session, expo.id, booth_id, exhibitor_id, user, booth_code=code)
     if booking.status == BookingStatus.CONFIRMED:
         return Hold(booking, HoldOutcome.CONFIRMED_FREE)
