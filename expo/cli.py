@@ -313,6 +313,8 @@ def serve(
 
     import uvicorn
 
+    from expo.serving import GRACEFUL_SHUTDOWN_SECONDS
+
     # The app reads the proxies from its settings (every worker builds its own); uvicorn's own proxy
     # handling stays off so that this is the only list that decides.
     os.environ["EXPO_TRUSTED_PROXIES"] = trusted
@@ -337,6 +339,7 @@ def serve(
             reload=reload,
             proxy_headers=False,
             access_log=access_log,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
 
 

@@ -18,6 +18,12 @@ from types import FrameType
 APP = "expo.app:create_app"
 
 
+# A request still open this long after the stop signal (a dashboard's event stream never ends by
+# itself) is given up, so that the worker runs its shutdown (the job worker's drain, the pool's close)
+# and exits within ``serve_reuse_port``'s 20 s wait instead of being killed there.
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
 def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets = []
@@ -80,7 +86,14 @@ def _worker(fd: int, log_level: str, access_log: bool) -> None:
     import uvicorn
 
     # Proxy headers are the app's business (EXPO_TRUSTED_PROXIES, expo.http_security), not uvicorn's.
-    config = uvicorn.Config(APP, factory=True, proxy_headers=False, log_level=log_level, access_log=access_log)
+    config = uvicorn.Config(
+        APP,
+        factory=True,
+        proxy_headers=False,
+        log_level=log_level,
+        access_log=access_log,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
     uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 

@@ -84,3 +84,46 @@ def test_a_killed_worker_stops_the_set_and_leaves_no_worker_behind(tmp_path: Pat
         server.communicate(timeout=30)
     assert server.returncode not in (0, None)
     assert not Path(f"/proc/{children[1]}").exists() or "zombie" in Path(f"/proc/{children[1]}/status").read_text()
+
+
+def test_a_request_that_never_ends_does_not_keep_a_worker_from_stopping(tmp_path: Path) -> None:
+    """A request still open when the set is told to stop (a dashboard's event stream, a client that
+    sent half its body) is given up after ``GRACEFUL_SHUTDOWN_SECONDS``: every worker then runs its
+    shutdown (the job worker's drain, the pool's close) and exits by itself, instead of being killed by
+    ``expo serve`` after its 20 s wait (exit status 1)."""
+    port = _free_port()
+    env = os.environ | {
+        "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
+        "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
+    }
+    command = [sys.executable, "-m", "expo.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    hanging: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 30
+        ready = 0
+        while time.monotonic() < deadline and ready < 10:
+            try:
+                ready += httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert ready == 10
+        for _ in range(12):  # spread over both workers by the kernel (each misses all: 1 in 4,096)
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(
+                b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{"
+            )
+            hanging.append(client)
+        time.sleep(0.5)
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=60)[0].decode(errors="replace")
+    finally:
+        for client in hanging:
+            client.close()
+        if server.poll() is None:
+            server.kill()
+            server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    assert output.count("Application shutdown complete") == 2, output
