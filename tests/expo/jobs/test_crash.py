@@ -22,6 +22,9 @@ from tests.expo.jobs.kinds import EFFECT_TABLES
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[3]
 JOBS = 1000
+SLOW_ONE_RUNNING = (
+    "SELECT count(*) FROM job WHERE status = 'running' AND kind = 'test.effect' AND \"key\" LIKE 'effect-%50'"
+)
 
 
 def _worker(settings: Settings, log: Path, poll_seconds: float = 0.05) -> subprocess.Popen[bytes]:
@@ -76,12 +79,17 @@ async def test_a_killed_worker_loses_no_job_and_repeats_no_effect(
     log = tmp_path / "workers.log"
     try:
         for i in range(JOBS):
-            await enqueue(session, "test.effect", {"key": f"job-{i}", "pause": 0.01}, key=f"effect-{i}")
+            # A few slow ones (keys ending in 50): the kill below waits until one of them runs, so it
+            # surely catches a job between its effect and "done" (with only quick ones the kill once
+            # fell between two claims, and nothing was left to run again).
+            pause = 1.0 if i % 100 == 50 else 0.01
+            await enqueue(session, "test.effect", {"key": f"job-{i}", "pause": pause}, key=f"effect-{i}")
         await session.commit()
 
         first = _worker(settings, log)
         try:
             await _wait_for(session, "SELECT count(*) FROM test_job_effect", JOBS // 3, first, log)
+            await _wait_for(session, SLOW_ONE_RUNNING, 1, first, log)
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait()
