@@ -21,15 +21,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
-    port = _free_port()
+def _serve_two_workers(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+    """``expo serve --workers 2`` on ``port`` with a SQLite file of its own, output captured."""
     env = os.environ | {
         "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
         "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
         "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
     }
     command = [sys.executable, "-m", "expo.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
+    port = _free_port()
+    server = _serve_two_workers(tmp_path, port)
     try:
         deadline = time.monotonic() + 30
         answers: list[int] = []
@@ -54,13 +59,7 @@ def test_a_killed_worker_stops_the_set_and_leaves_no_worker_behind(tmp_path: Pat
     """One worker killed (``kill -9``): ``expo serve`` stops the other and exits non-zero, and waits for
     it, so a supervisor's new set never serves beside an old worker still draining its requests."""
     port = _free_port()
-    env = os.environ | {
-        "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
-        "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
-        "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
-    }
-    command = [sys.executable, "-m", "expo.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = _serve_two_workers(tmp_path, port)
     try:
         deadline = time.monotonic() + 30
         children: list[str] = []
@@ -92,13 +91,7 @@ def test_a_request_that_never_ends_does_not_keep_a_worker_from_stopping(tmp_path
     shutdown (the job worker's drain, the pool's close) and exits by itself, instead of being killed by
     ``expo serve`` after its 20 s wait (exit status 1)."""
     port = _free_port()
-    env = os.environ | {
-        "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
-        "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
-        "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
-    }
-    command = [sys.executable, "-m", "expo.cli", "serve", "--port", str(port), "--workers", "2", "--no-access-log"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = _serve_two_workers(tmp_path, port)
     hanging: list[socket.socket] = []
     try:
         deadline = time.monotonic() + 30
