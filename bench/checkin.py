@@ -43,7 +43,7 @@ for extra in (ROOT, ROOT / "bench"):
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from booking_contention import _admin, log, percentile, start_server, wait_ready  # noqa: E402
-from lean_http import LeanClient, LeanHTTPError  # noqa: E402
+from lean_http import LeanClient, LeanHTTPError, collector_paused  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
@@ -169,11 +169,14 @@ async def closed_loop(
                 return
             await _scan(client, work[n], f"{run.label}-{n}", run)
 
-    started = time.monotonic()
     try:
-        await asyncio.gather(*(scanner(i, c) for i, c in enumerate(clients)))
+        with collector_paused():  # its first collection before the clock starts
+            started = time.monotonic()
+            try:
+                await asyncio.gather(*(scanner(i, c) for i, c in enumerate(clients)))
+            finally:
+                run.elapsed_s = time.monotonic() - started
     finally:
-        run.elapsed_s = time.monotonic() - started
         await asyncio.gather(*(c.aclose() for c in clients))
     return run
 
@@ -194,14 +197,17 @@ async def open_loop(base_url: str, seeded: Seeded, passes: Iterator[str], rate: 
         finally:
             free.put_nowait(client)
 
-    started = time.monotonic()
     try:
-        for n in range(total):
-            await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
-            tasks.append(asyncio.create_task(one(n, next(passes))))
-        await asyncio.wait(tasks, timeout=args.timeout + 5)
+        with collector_paused():  # its first collection before the clock starts
+            started = time.monotonic()
+            try:
+                for n in range(total):
+                    await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
+                    tasks.append(asyncio.create_task(one(n, next(passes))))
+                await asyncio.wait(tasks, timeout=args.timeout + 5)
+            finally:
+                run.elapsed_s = time.monotonic() - started
     finally:
-        run.elapsed_s = time.monotonic() - started
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -313,7 +313,7 @@ def serve(
 
     import uvicorn
 
-    from expo.serving import GRACEFUL_SHUTDOWN_SECONDS
+    from expo.serving import APP, GRACEFUL_SHUTDOWN_SECONDS
 
     # The app reads the proxies from its settings (every worker builds its own); uvicorn's own proxy
     # handling stays off so that this is the only list that decides.
@@ -331,7 +331,7 @@ def serve(
 
             raise SystemExit(serve_reuse_port(host, port, workers, access_log=access_log))
         uvicorn.run(
-            "expo.app:create_app",
+            APP,
             factory=True,
             host=host,
             port=port,

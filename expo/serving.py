@@ -14,8 +14,27 @@ import subprocess
 import sys
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 
-APP = "expo.app:create_app"
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+    from expo.settings import Settings
+
+# The factory every server process runs (``expo serve``, one worker or several).
+APP = "expo.serving:create_served_app"
+
+
+def create_served_app(settings: "Settings | None" = None) -> "Litestar":
+    """``create_app`` as a server process runs it: the start-up's objects frozen once it has started
+    (``expo.heap``). Not in ``create_app`` itself: a test process builds hundreds of apps, and what one
+    froze would never be freed."""
+    from expo.app import create_app  # not at import: the supervisor process never builds an app
+    from expo.heap import freeze_start_up_heap
+
+    app = create_app(settings)
+    app.on_startup.append(freeze_start_up_heap)
+    return app
 
 
 # A request still open this long after the stop signal (a dashboard's event stream never ends by
