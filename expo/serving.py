@@ -44,6 +44,12 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
 def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """One socket per worker, bound to the port but not listening: each worker listens once its
+    start-up is done (asyncio's ``create_server`` does, after uvicorn ran the app's start-up). A socket
+    listening from the start took connections for a worker still importing the app and held them
+    unanswered for seconds; after a restart on the gate day every scanner waited its 2 s and then
+    decided alone, where a refused connection lets it decide at once (and the kernel sends new
+    connections only to the workers that listen)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets = []
     for _ in range(count):
@@ -51,7 +57,6 @@ def reuse_port_sockets(host: str, port: int, count: int) -> list[socket.socket]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
-        sock.listen(2048)
         sock.set_inheritable(True)
         sockets.append(sock)
     return sockets

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from expo.serving import reuse_port_sockets
+
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT balancing is Linux's")
 
 
@@ -120,3 +122,38 @@ def test_a_request_that_never_ends_does_not_keep_a_worker_from_stopping(tmp_path
             server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert output.count("Application shutdown complete") == 2, output
+
+
+def test_the_sockets_take_no_connection_before_their_worker_listens() -> None:
+    port = _free_port()
+    sockets = reuse_port_sockets("127.0.0.1", port, 2)
+    try:
+        assert [sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) for sock in sockets] == [0, 0]
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_a_starting_server_refuses_connections_until_a_worker_has_started(tmp_path: Path) -> None:
+    """Not accepted and left unanswered while the workers import the app: the first connection the
+    server takes comes after a worker's start-up is complete."""
+    port = _free_port()
+    server = _serve_two_workers(tmp_path, port)
+    assert server.stdout is not None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert time.monotonic() < deadline, "the server never took a connection"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.02)
+        os.set_blocking(server.stdout.fileno(), False)
+        output_so_far = server.stdout.read() or b""
+        assert b"Application startup complete" in output_so_far, output_so_far.decode(errors="replace")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
