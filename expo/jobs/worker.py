@@ -147,8 +147,11 @@ class Worker:
         before = self.finished
         try:
             while True:
+                finished = self.finished
                 claimed = await self._step(loop.time())
-                if not claimed and not self._tasks:
+                # Idle only if no job ended during the claim: the claim reads what is due at the time it
+                # started, and a job that failed meanwhile may have been queued again, due at once.
+                if not claimed and not self._tasks and self.finished == finished:
                     return self.finished - before
                 await self._wait(0.05 if not self._tasks else self.settings.job_poll_seconds)
         finally:
