@@ -22,6 +22,7 @@ async def record(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
 
 @job_handler("test.flaky")
 async def flaky(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    await asyncio.sleep(float(payload.get("pause", 0)))  # an attempt that takes a moment before its outcome
     if ctx.attempt <= int(payload["fail_times"]):
         raise RuntimeError(f"flaky attempt {ctx.attempt}")
     return {"attempt": ctx.attempt}

@@ -3,7 +3,8 @@ with backoff, permanent failures, time limits, the dead letter, leases that run 
 the clean-up, and the worker embedded in the app."""
 
 import asyncio
-from datetime import timedelta
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+import expo.jobs.worker as worker_module
 from expo.formatting import as_utc, utcnow
 from expo.jobs import Job, JobState, cancel_job, enqueue, retry_job
 from expo.jobs.worker import CLEANUP_KIND, NO_HANDLER, TIMED_OUT, WORKER_LOST, Worker, backoff_seconds
@@ -99,6 +101,35 @@ async def test_a_failing_job_is_retried_until_it_succeeds(session: AsyncSession,
     job = await job_of(session, job_id)
     assert (job.status, job.attempts, job.result) == (JobState.DONE, 3, {"attempt": 3})
     assert job.last_error == "RuntimeError: flaky attempt 2"
+
+
+@pytest.mark.real_commits
+async def test_a_job_queued_again_during_a_claim_is_not_missed(
+    session: AsyncSession, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker claims while a job runs (half its slots are free), and a claim's read reaches the
+    database after the claim read its clock. When the running job fails in between and is queued again,
+    due at once, that read cannot see it: running to idle must go round again, not stop with the job
+    left queued (a CI failure of ``test_silent_server_times_out``)."""
+    real_utcnow = worker_module.utcnow
+    claim_clock: ContextVar[datetime | None] = ContextVar("claim_clock", default=None)
+    monkeypatch.setattr(worker_module, "utcnow", lambda: claim_clock.get() or real_utcnow())
+    original_claim = Worker.claim
+
+    async def late_claim(self: Worker, limit: int) -> list[Any]:
+        token = claim_clock.set(real_utcnow())  # the claim's clock is read now...
+        try:
+            await asyncio.sleep(0.3)  # ...and its read reaches the database later
+            return await original_claim(self, limit)
+        finally:
+            claim_clock.reset(token)
+
+    monkeypatch.setattr(Worker, "claim", late_claim)
+    job_id = await enqueue(session, "test.flaky", {"fail_times": 1, "pause": 0.1})
+    await session.commit()
+    assert await run_jobs(fast(settings)) == 2
+    job = await job_of(session, job_id)
+    assert (job.status, job.attempts) == (JobState.DONE, 2)
 
 
 @pytest.mark.real_commits
