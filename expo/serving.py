@@ -26,20 +26,24 @@ APP = "expo.serving:create_served_app"
 
 
 def create_served_app(settings: "Settings | None" = None) -> "Litestar":
-    """``create_app`` as a server process runs it: the start-up's objects frozen once it has started
-    (``expo.heap``). Not in ``create_app`` itself: a test process builds hundreds of apps, and what one
-    froze would never be freed."""
+    """``create_app`` as a server process runs it: its event streams ended by a stop signal
+    (``expo.stopping``) and the start-up's objects frozen once it has started (``expo.heap``). Not in
+    ``create_app`` itself: a test process builds hundreds of apps, and what one froze would never be
+    freed, nor would the signal handlers it chained."""
     from expo.app import create_app  # not at import: the supervisor process never builds an app
     from expo.heap import freeze_start_up_heap
+    from expo.stopping import hear_stop_signals
 
     app = create_app(settings)
+    app.on_startup.append(hear_stop_signals)  # open event streams end when the server is told to stop
     app.on_startup.append(freeze_start_up_heap)
     return app
 
 
-# A request still open this long after the stop signal (a dashboard's event stream never ends by
-# itself) is given up, so that the worker runs its shutdown (the job worker's drain, the pool's close)
-# and exits within ``serve_reuse_port``'s 20 s wait instead of being killed there.
+# A request still open this long after the stop signal (a client that sent half its body; a
+# dashboard's event stream ends at the signal, ``expo.stopping``) is given up, so that the worker
+# runs its shutdown (the job worker's drain, the pool's close) and exits within
+# ``serve_reuse_port``'s 20 s wait instead of being killed there.
 GRACEFUL_SHUTDOWN_SECONDS = 10
 
 

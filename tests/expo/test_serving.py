@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from expo.serving import reuse_port_sockets
+from expo.serving import GRACEFUL_SHUTDOWN_SECONDS, reuse_port_sockets
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT balancing is Linux's")
 
@@ -157,3 +157,62 @@ def test_a_starting_server_refuses_connections_until_a_worker_has_started(tmp_pa
     finally:
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=60)
+
+
+def test_an_open_event_stream_does_not_hold_up_the_stop(tmp_path: Path) -> None:
+    """A dashboard's event stream ends when the server is told to stop (``expo.stopping``): the worker
+    that serves it stops as quickly as the other, not after ``GRACEFUL_SHUTDOWN_SECONDS``."""
+    env = os.environ | {
+        "EXPO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        "EXPO_SECRET_KEY": "serving-test-secret-0123456789abcdef",
+        "EXPO_SIGNING_KEY_FILE": str(tmp_path / "keys.json"),
+        "EXPO_NEW_USER_PASSWORD": "rahasia-123",
+    }
+    cli = [sys.executable, "-m", "expo.cli"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    organiser = ["--role", "organiser", "--email", "panitia@contoh.id", "--name", "Panitia"]
+    subprocess.run([*cli, "user", "create", *organiser], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = _serve_two_workers(tmp_path, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert time.monotonic() < deadline, "the server never answered"
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base, timeout=10, headers={"Authorization": "Bearer none"}) as client:
+            login = client.post("/api/auth/login", json={"email": "panitia@contoh.id", "password": "rahasia-123"})
+            assert login.status_code == 200, login.text
+            client.headers["Authorization"] = f"Bearer {login.json()['token']}"
+            expo = {
+                "slug": "expo-berhenti",
+                "name": "Expo Berhenti",
+                "city": "Jombang",
+                "venue": "Gedung Uji",
+                "starts_on": "2027-01-03",
+                "ends_on": "2027-01-05",
+            }
+            created = client.post("/api/expos", json=expo)
+            assert created.status_code == 201, created.text
+            with client.stream("GET", f"/api/expos/{created.json()['id']}/checkins/stream") as stream:
+                lines = stream.iter_lines()
+                assert next(lines).startswith("event: stats")  # the stream is open, its first numbers sent
+                told = time.monotonic()
+                server.send_signal(signal.SIGTERM)
+                for _line in lines:  # until the server ends the stream
+                    pass
+            ended = time.monotonic() - told
+        output = server.communicate(timeout=60)[0].decode(errors="replace")
+        stopped = time.monotonic() - told
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    assert "timeout graceful shutdown exceeded" not in output, output
+    assert ended < 5, f"the stream ended {ended:.1f} s after the stop signal"
+    assert stopped < GRACEFUL_SHUTDOWN_SECONDS, f"the server stopped {stopped:.1f} s after the signal:\n{output}"

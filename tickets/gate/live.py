@@ -31,6 +31,7 @@ from expo.channels import BoundedChannelsPlugin, PgNotifyBackend, SafePublish
 from expo.database import database_unreachable
 from expo.formatting import utcnow
 from expo.settings import Settings
+from expo.stopping import stopping, woken_on_stop
 from tickets.gate import supervision as checkin_ops
 
 log = logging.getLogger("expo.live")
@@ -106,20 +107,23 @@ async def stats_events(
     deadline = time.monotonic() + stream_seconds
     last = ""
     async with channels.start_subscription([channel_name(expo_id)]) as subscriber, subscriber.run_in_background(heard):
-        while time.monotonic() < deadline:
-            notice.clear()
-            try:
-                async with maker() as session:
-                    current = (await checkin_ops.stats(session, expo_id, clock())).model_dump_json()
-            except Exception as exc:
-                if not database_unreachable(exc):
-                    raise
-                # The dashboard keeps what it shows and the stream stays open; the next read
-                # (a notice or the timer) finds the database back by itself.
-                log.info("live dashboard of expo %s: database unreachable, reading again later: %s", expo_id, exc)
-                current = last
-            if current != last:
-                last = current
-                yield current
-            with anyio.move_on_after(min(reread_seconds, max(0.0, deadline - time.monotonic()))):
-                await notice.wait()
+        # Until the deadline, or until the server is told to stop (``expo.stopping``): the page then
+        # reconnects, to a worker that serves.
+        with woken_on_stop(notice.set):
+            while time.monotonic() < deadline and not stopping():
+                notice.clear()
+                try:
+                    async with maker() as session:
+                        current = (await checkin_ops.stats(session, expo_id, clock())).model_dump_json()
+                except Exception as exc:
+                    if not database_unreachable(exc):
+                        raise
+                    # The dashboard keeps what it shows and the stream stays open; the next read
+                    # (a notice or the timer) finds the database back by itself.
+                    log.info("live dashboard of expo %s: database unreachable, reading again later: %s", expo_id, exc)
+                    current = last
+                if current != last:
+                    last = current
+                    yield current
+                with anyio.move_on_after(min(reread_seconds, max(0.0, deadline - time.monotonic()))):
+                    await notice.wait()

@@ -18,6 +18,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.response import ServerSentEventMessage
 
 from expo import live as figures
+from expo.stopping import stopping, woken_on_stop
 from tickets.gate import live as checkins
 
 STREAM_SECONDS = 300.0  # an EventSource reconnects by itself; no connection lives forever
@@ -50,13 +51,18 @@ async def dashboard_events(
     ):
         # First a comment: the response starts at once, so the page knows it is listening.
         yield ServerSentEventMessage(comment="listening")
-        while (left := deadline - time.monotonic()) > 0:
-            with anyio.move_on_after(min(keepalive_seconds, left)):
-                await notice.wait()
-            if not notice.is_set():
-                if deadline - time.monotonic() > 0:
-                    yield ServerSentEventMessage(comment="quiet")
-                continue
-            notice.clear()
-            yield ServerSentEventMessage(event="changed", data=str(expo_id))
-            await asyncio.sleep(min(gap_seconds, max(0.0, deadline - time.monotonic())))
+        # Until the deadline, or until the server is told to stop (``expo.stopping``): the page then
+        # reconnects, to a worker that serves.
+        with woken_on_stop(notice.set):
+            while (left := deadline - time.monotonic()) > 0 and not stopping():
+                with anyio.move_on_after(min(keepalive_seconds, left)):
+                    await notice.wait()
+                if stopping():
+                    return
+                if not notice.is_set():
+                    if deadline - time.monotonic() > 0:
+                        yield ServerSentEventMessage(comment="quiet")
+                    continue
+                notice.clear()
+                yield ServerSentEventMessage(event="changed", data=str(expo_id))
+                await asyncio.sleep(min(gap_seconds, max(0.0, deadline - time.monotonic())))

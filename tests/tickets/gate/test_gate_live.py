@@ -1,12 +1,14 @@
 """The live dashboard's channel on both engines (PostgreSQL: LISTEN/NOTIFY, SQLite: in memory): a
 committed check-in reaches an open event stream through a notice, long before the periodic re-read."""
 
+import asyncio
 import json
 
 import anyio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from expo import stopping
 from expo.database import create_sessionmaker
 from expo.settings import Settings
 from tests.support.gate import AT_10_WIB, GateWorld, facts, gate_world, issue, nonce
@@ -53,3 +55,23 @@ async def test_notices_are_coalesced(settings: Settings) -> None:
             async for message in subscriber.iter_events():
                 heard.append(json.loads(message))
         assert heard == [{"expo_id": 7}]  # fifty changes, one message
+
+
+async def test_an_open_stream_ends_when_the_server_is_told_to_stop(
+    session: AsyncSession, settings: Settings, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(stopping._state, "stopping", False)
+    world: GateWorld = await gate_world(session, settings.signing_key_file)
+    plugin = live.channels_plugin(settings)
+    async with plugin:
+        events = live.stats_events(
+            create_sessionmaker(engine), plugin, world.expo_id, clock=lambda: AT_10_WIB, reread_seconds=120
+        )
+        try:
+            with anyio.fail_after(10):
+                assert json.loads(await anext(events))["inside_now"] == 0
+            asyncio.get_running_loop().call_later(0.1, stopping.announce_stop)
+            with anyio.fail_after(5), pytest.raises(StopAsyncIteration):  # the re-read is 2 minutes away
+                await anext(events)
+        finally:
+            await events.aclose()

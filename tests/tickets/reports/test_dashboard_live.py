@@ -3,6 +3,7 @@ memory): a committed daily sale, payment or check-in reaches an open dashboard s
 a rolled-back one tells nobody; the board the page fetches again has the new figures; and only the
 committee's report roles of that expo may open the stream or the board."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from booths.sales import service as sales
 from booths.sales.schemas import SaleEntry
 from expo import live as figures
+from expo import stopping
 from expo.accounts import system_user
 from expo.auth import SESSION_COOKIE
 from expo.models import CommitteeRole
@@ -187,3 +189,21 @@ async def test_over_http_a_sale_and_a_scan_reach_the_open_stream(served_app: str
         assert answer.status_code == 200, answer.text
         with anyio.fail_after(10):
             assert await anext(events) == "changed"
+
+
+async def test_an_open_stream_ends_when_the_server_is_told_to_stop(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Else a worker with a dashboard open waited its whole graceful time (10 s) before stopping."""
+    monkeypatch.setitem(stopping._state, "stopping", False)
+    plugin = gate_live.channels_plugin(settings)
+    async with plugin:
+        events = live.dashboard_events(plugin, 1, keepalive_seconds=120, stream_seconds=600)
+        try:
+            with anyio.fail_after(10):
+                assert (await anext(events)).comment == "listening"
+            asyncio.get_running_loop().call_later(0.1, stopping.announce_stop)
+            with anyio.fail_after(5), pytest.raises(StopAsyncIteration):  # the keep-alive is 2 minutes away
+                await anext(events)
+        finally:
+            await events.aclose()
