@@ -28,10 +28,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+if TYPE_CHECKING:
+    from booths.billing.draw.documents import ReceiptDocument
 
 
 def log(message: str) -> None:
@@ -50,7 +54,7 @@ def peak_rss_mb() -> float:
     return 0.0
 
 
-def _receipts(n: int) -> Iterator[object]:
+def _receipts(n: int) -> Iterator["ReceiptDocument"]:
     """Receipts as the batch job builds them, one at a time: the expo's letterhead, logo, signature
     and stamp shared, a different exhibitor, amount and verification link each; a fifth Arabic."""
     from booths.billing.draw import Party
@@ -82,7 +86,7 @@ def receipts_child(n: int) -> None:
         path = Path(tmp, "receipts.pdf")
         start = time.perf_counter()
         with path.open("wb") as out:
-            result = render_many(_receipts(n), out, "A5", title="Kuitansi")  # type: ignore[arg-type]
+            result = render_many(_receipts(n), out, "A5", title="Kuitansi")
         seconds = time.perf_counter() - start
         print(json.dumps({"seconds": seconds, "pages": result.pages, "bytes": result.size, "peak": peak_rss_mb()}))
 

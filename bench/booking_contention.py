@@ -410,16 +410,16 @@ async def check_database(database_url: str, expo_id: int, booth_limit: int = 1) 
         async with engine.connect() as conn:
             per_booth = (
                 await conn.execute(
-                    sa.select(Booking.booth_id, sa.func.count())
-                    .where(Booking.expo_id == expo_id, active)
-                    .group_by(Booking.booth_id)
+                    sa.select(col(Booking.booth_id), sa.func.count())
+                    .where(col(Booking.expo_id) == expo_id, active)
+                    .group_by(col(Booking.booth_id))
                 )
             ).all()
             per_exhibitor = (
                 await conn.execute(
-                    sa.select(Booking.exhibitor_id, sa.func.count())
-                    .where(Booking.expo_id == expo_id, active)
-                    .group_by(Booking.exhibitor_id)
+                    sa.select(col(Booking.exhibitor_id), sa.func.count())
+                    .where(col(Booking.expo_id) == expo_id, active)
+                    .group_by(col(Booking.exhibitor_id))
                 )
             ).all()
     finally:

@@ -51,6 +51,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image, ImageDraw
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import col
 
 from booths.applications.models import BookingCoExhibitor
 from booths.bookings.models import Booking, BookingStatus
@@ -204,10 +205,16 @@ async def _seed(session: Any, count: int, products: int) -> tuple[str, int]:
             for i in range(count)
         ],
     )
-    booths = list((await session.scalars(sa.select(Booth.id).where(Booth.expo_id == expo.id).order_by(Booth.id))).all())
+    booths = list(
+        (
+            await session.scalars(sa.select(col(Booth.id)).where(col(Booth.expo_id) == expo.id).order_by(col(Booth.id)))
+        ).all()
+    )
     exhibitors = list(
         (
-            await session.scalars(sa.select(Exhibitor.id).where(Exhibitor.expo_id == expo.id).order_by(Exhibitor.id))
+            await session.scalars(
+                sa.select(col(Exhibitor.id)).where(col(Exhibitor.expo_id) == expo.id).order_by(col(Exhibitor.id))
+            )
         ).all()
     )
     hosts, partners = exhibitors[:stands], exhibitors[stands:]
@@ -228,7 +235,11 @@ async def _seed(session: Any, count: int, products: int) -> tuple[str, int]:
         ],
     )
     bookings = list(
-        (await session.scalars(sa.select(Booking.id).where(Booking.expo_id == expo.id).order_by(Booking.id))).all()
+        (
+            await session.scalars(
+                sa.select(col(Booking.id)).where(col(Booking.expo_id) == expo.id).order_by(col(Booking.id))
+            )
+        ).all()
     )
     await session.execute(
         sa.insert(table_of(BookingCoExhibitor)),

@@ -23,9 +23,14 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+if TYPE_CHECKING:
+    from tickets.printing.pdf import PassCard
 
 
 def log(message: str) -> None:
@@ -36,7 +41,7 @@ def emit(name: str, value: float, unit: str, **extra: object) -> None:
     print(json.dumps({"name": name, "value": round(value, 3), "unit": unit} | extra), flush=True)
 
 
-def _cards(n: int) -> Iterator["object"]:
+def _cards(n: int) -> Iterator["PassCard"]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from tickets.printing import pdf

@@ -28,6 +28,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ async def seed(url: str, scale: float) -> int:
                  "price": 1_000_000, "held_at": now, "confirmed_at": now, "updated_at": now}
                 for b, e in zip(booth_ids, exhibitor_ids, strict=False)
             ])  # fmt: skip
-            sales = []
+            sales: list[dict[str, Any]] = []
             for e in exhibitor_ids:
                 for d in range(DAYS):
                     cash = rng.randint(200, 3000) * 1000

@@ -35,15 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import col
 
 from booths.billing.addon_schemas import AddOnIn
 from booths.billing.addons import create_addon, logistics
 from booths.billing.models import AddOnKind, AddOnOrder, Bill, BillStatus
 from booths.billing.revenue import GroupBy, figures_by, open_bills, totals
 from booths.billing.sheets import revenue_xlsx
-from booths.billing.words import bill_state_label
 from booths.bookings.models import Booking, BookingStatus
 from booths.exhibitors.models import Exhibitor
+from booths.labels import bill_state_label
 from booths.venue import service as venue
 from booths.venue.models import Booth
 from booths.venue.schemas import ExpoCreate, HallCreate, PackageCreate
@@ -112,7 +113,9 @@ async def _seed(session: Any, count: int) -> int:
         ],
     )
     booth_ids = list(
-        (await session.scalars(sa.select(Booth.id).where(Booth.expo_id == expo.id).order_by(Booth.id))).all()
+        (
+            await session.scalars(sa.select(col(Booth.id)).where(col(Booth.expo_id) == expo.id).order_by(col(Booth.id)))
+        ).all()
     )
     await session.execute(
         sa.insert(table_of(Exhibitor)),
@@ -136,7 +139,9 @@ async def _seed(session: Any, count: int) -> int:
     )
     exhibitor_ids = list(
         (
-            await session.scalars(sa.select(Exhibitor.id).where(Exhibitor.expo_id == expo.id).order_by(Exhibitor.id))
+            await session.scalars(
+                sa.select(col(Exhibitor.id)).where(col(Exhibitor.expo_id) == expo.id).order_by(col(Exhibitor.id))
+            )
         ).all()
     )
     prices = (1_000_000, 1_500_000, 2_500_000)
@@ -156,7 +161,11 @@ async def _seed(session: Any, count: int) -> int:
         ],
     )
     booking_ids = list(
-        (await session.scalars(sa.select(Booking.id).where(Booking.expo_id == expo.id).order_by(Booking.id))).all()
+        (
+            await session.scalars(
+                sa.select(col(Booking.id)).where(col(Booking.expo_id) == expo.id).order_by(col(Booking.id))
+            )
+        ).all()
     )
     bills = []
     for i in range(count):
