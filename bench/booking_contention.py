@@ -5,7 +5,9 @@ For each engine (SQLite in a fresh temp file; PostgreSQL in a fresh database whe
 (booth limit 1) and 200 exhibitors with accounts and bearer tokens, starts
 ``expo serve --workers 2`` on 127.0.0.1 and lets 200 concurrent
 clients race: each tries the booths in its own shuffled order (seeded) until it holds one
-or every booth has refused it. Afterwards the database is checked directly.
+or every booth has refused it. Then the same clients ask ``GET /api/auth/me`` (the token's one
+read) as many times in the same closed loop: the floor under any authenticated answer with this many
+clients on this machine (``--no-floor`` skips it). Afterwards the database is checked directly.
 
 Prints one JSON object per line and figure::
 
@@ -395,6 +397,35 @@ async def run_race(port: int, seeded: Seeded, args: argparse.Namespace) -> tuple
     return race, elapsed
 
 
+async def run_floor(port: int, seeded: Seeded, args: argparse.Namespace, total: int) -> tuple[list[float], float]:
+    """The same clients in the same closed loop, asking the cheapest authenticated thing there is
+    (``GET /api/auth/me``: the token's one read) ``total`` times in all: the floor under any answer's
+    time with this many clients on this machine, against which the holds' figures are read."""
+    latencies: list[float] = []
+    clients = [
+        LeanClient(HOST, port, headers={"Authorization": f"Bearer {token}"}, timeout=args.timeout)
+        for token in seeded.tokens
+    ]
+
+    async def one_client(client: LeanClient) -> None:
+        while len(latencies) < total:
+            started = time.perf_counter()
+            status, _body = await client.request("GET", "/api/auth/me")
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise RuntimeError(f"GET /api/auth/me answered {status}")
+
+    try:
+        await asyncio.gather(*(c.request("GET", "/api/auth/me") for c in clients))  # connected, not timed
+        with collector_paused():
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.gather(*(one_client(c) for c in clients)), args.max_seconds)
+            elapsed = time.monotonic() - started
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)
+    return latencies, elapsed
+
+
 # --- verification -----------------------------------------------------------------------------
 @dataclass
 class DbCheck:
@@ -457,6 +488,7 @@ def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, 
         sent = asyncio.run(wait_jobs_done(database_url))
         log(f"{engine_name}: server pid {server.process.pid} ready on {server.base_url}; {sent} earlier jobs done")
         race, elapsed = asyncio.run(run_race(server.port, seeded, args))
+        floor = asyncio.run(run_floor(server.port, seeded, args, race.requests)) if args.floor else None
     finally:
         server.stop()
     server_log = server.log_text()
@@ -472,6 +504,10 @@ def bench_engine(engine_name: str, database_url: str, args: argparse.Namespace, 
     emit("booking.p50_ms", round(percentile(race.latencies_ms, 50), 2), "ms", engine_name)
     emit("booking.p99_ms", round(percentile(race.latencies_ms, 99), 2), "ms", engine_name)
     emit("booking.errors", errors, "count", engine_name)
+    if floor is not None:
+        floor_ms, floor_s = floor
+        emit("booking.floor_p99_ms", round(percentile(floor_ms, 99), 2), "ms", engine_name)
+        emit("booking.floor_requests_per_s", round(len(floor_ms) / floor_s, 1), "req/s", engine_name)
 
     log(
         f"{engine_name}: {race.requests} hold requests in {elapsed:.2f}s "
@@ -550,6 +586,12 @@ def parse_args() -> argparse.Namespace:
         "--ramp-seconds", type=float, default=0.0, help="exhibitors start at random within this (0: all at once)"
     )
     parser.add_argument("--think-ms", type=float, default=0.0, help="pause after a refusal (0: at once)")
+    parser.add_argument(
+        "--no-floor",
+        dest="floor",
+        action="store_false",
+        help="skip the floor: the same clients asking GET /api/auth/me as many times as the race asked",
+    )
     parser.add_argument("--log-dir", type=Path, help="keep the servers' logs here (default: a temp dir, deleted)")
     return parser.parse_args()
 
