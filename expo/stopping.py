@@ -13,6 +13,7 @@ serve`` with one worker or several, ``uvicorn --workers``, ``--reload``).
 """
 
 import asyncio
+import contextlib
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -67,8 +68,10 @@ def hear_stop_signals() -> None:
 def _chained(loop: asyncio.AbstractEventLoop, previous: Callable[[int, FrameType | None], Any]) -> Any:
     def handler(signum: int, frame: FrameType | None) -> None:
         # A signal handler runs between two bytecodes of whatever the loop was doing: the wake-ups
-        # are handed to the loop (thread-safe, and so safe from a handler), not run here.
-        loop.call_soon_threadsafe(announce_stop)
+        # are handed to the loop (thread-safe, and so safe from a handler), not run here; a loop
+        # already closed has no streams left to wake.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(announce_stop)
         previous(signum, frame)
 
     return handler

@@ -64,3 +64,18 @@ async def test_a_signal_without_a_python_handler_is_left_alone(handlers_kept: No
     stopping.hear_stop_signals()
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     assert signal.getsignal(signal.SIGINT) is not before  # pytest's handler is chained onto
+
+
+def test_a_signal_after_the_loop_closed_still_reaches_the_handler_before_it(handlers_kept: None) -> None:
+    told: list[int] = []
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(asyncio.sleep(0))
+    signal.signal(signal.SIGTERM, lambda signum, _frame: told.append(signum))
+    loop.run_until_complete(_hear())
+    loop.close()
+    signal.raise_signal(signal.SIGTERM)  # uvicorn's handler still runs; the closed loop is not an error
+    assert told == [signal.SIGTERM]
+
+
+async def _hear() -> None:
+    stopping.hear_stop_signals()
