@@ -17,7 +17,6 @@ import contextlib
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -31,7 +30,7 @@ def stopping() -> bool:
     return _state["stopping"]
 
 
-@contextmanager
+@contextlib.contextmanager
 def woken_on_stop(wake: Callable[[], None]) -> Iterator[None]:
     """While inside, ``wake`` is called (on the event loop) when the process is told to stop; at once
     if it already was (a stream that opened during the stop)."""
