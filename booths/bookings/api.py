@@ -31,9 +31,9 @@ class BookingController(Controller):
         self, booth_id: FromPath[int], user: NamedDependency[CurrentUser], db_session: NamedDependency[AsyncSession]
     ) -> BookingRead:
         held = await bookings.hold_for_user(db_session, user, booth_id)
+        answer = held.read()  # built before the commit, from what the hold wrote and read
         await db_session.commit()
-        assert held.booking.id is not None
-        return await bookings.get_booking(db_session, held.booking.id, user)
+        return answer
 
     @get(
         "/api/expos/{expo_id:int}/bookings",

@@ -148,9 +148,29 @@ class HoldOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class _HoldFacts:
+    expo: Expo
+    booth_code: str
+    hall_code: str
+    exhibitor_id: int | None
+    taken: bool
+
+
+@dataclass(frozen=True)
 class Hold:
+    """What a hold became, and what its answer names (read with the hold's facts, so that the answer
+    needs no read after the commit: a winner of the opening-hour rush would queue for a connection
+    again, behind the whole rush, only to read back what it had just written)."""
+
     booking: Booking
     outcome: HoldOutcome
+    booth_code: str
+    hall_code: str
+    exhibitor_name: str
+
+    def read(self) -> BookingRead:
+        """The booking as the API answers it (``get_booking``'s shape), from memory."""
+        return booking_read(self.booking, self.booth_code, self.hall_code, self.exhibitor_name)
 
 
 def _hold_facts_statement(*, in_expo: bool) -> sa.Select[Any]:
@@ -165,8 +185,9 @@ def _hold_facts_statement(*, in_expo: bool) -> sa.Select[Any]:
     )
     taken = sa.exists().where(col(Booking.booth_id) == col(Booth.id), active_booking_clause(sa.bindparam("now")))
     stmt = (
-        sa.select(Expo, col(Booth.code), exhibitor_id, taken)
+        sa.select(Expo, col(Booth.code), exhibitor_id, taken, col(Hall.code))
         .join(Booth, col(Booth.expo_id) == col(Expo.id))
+        .join(Hall, col(Hall.id) == col(Booth.hall_id))
         .where(col(Booth.id) == sa.bindparam("booth_id"))
     )
     return stmt.where(col(Booth.expo_id) == sa.bindparam("expo_id")) if in_expo else stmt
@@ -175,12 +196,10 @@ def _hold_facts_statement(*, in_expo: bool) -> sa.Select[Any]:
 _HOLD_FACTS = {in_expo: _hold_facts_statement(in_expo=in_expo) for in_expo in (False, True)}
 
 
-async def _hold_facts(
-    session: AsyncSession, user: CurrentUser, booth_id: int, expo_id: int | None
-) -> tuple[Expo, str, int | None, bool]:
+async def _hold_facts(session: AsyncSession, user: CurrentUser, booth_id: int, expo_id: int | None) -> _HoldFacts:
     """Everything a hold is first checked against, in one read: the booth's expo (loaded, so the
-    rules below find it in the session), the booth's code, the user's exhibitor in that expo and
-    whether the booth is taken. When booking opens most attempts are refusals of a taken booth;
+    rules below find it in the session), the booth's and its hall's codes, the user's exhibitor in
+    that expo and whether the booth is taken. When booking opens most attempts are refusals of a taken booth;
     they cost this one statement and no lock (``tests/booths/bookings/test_hold_refusal_reads_only.py``)."""
     params: dict[str, Any] = {"booth_id": booth_id, "user_id": user.id, "now": utcnow()}
     if expo_id is not None:
@@ -188,7 +207,7 @@ async def _hold_facts(
     row = (await session.execute(_HOLD_FACTS[expo_id is not None], params)).first()
     if row is None:
         raise NotFound("No such booth.", code="booth_not_found")
-    return row[0], row[1], row[2], bool(row[3])
+    return _HoldFacts(expo=row[0], booth_code=row[1], exhibitor_id=row[2], taken=bool(row[3]), hall_code=row[4])
 
 
 async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int, expo_id: int | None = None) -> Hold:
@@ -197,26 +216,31 @@ async def hold_for_user(session: AsyncSession, user: CurrentUser, booth_id: int,
     booth's expo, then ``hold_booth``'s rules."""
     # Read in the transaction the hold then runs in (PostgreSQL: not outside it, as the log-in is:
     # a winner would give its connection back and queue for one again, behind the whole rush).
-    expo, code, exhibitor_id, taken = await _hold_facts(session, user, booth_id, expo_id)
+    facts = await _hold_facts(session, user, booth_id, expo_id)
+    expo, code, exhibitor_id = facts.expo, facts.booth_code, facts.exhibitor_id
     check_booking_open(expo)
     if exhibitor_id is None:
         raise Forbidden("Register as an exhibitor of this expo first.", code="not_an_exhibitor")
-    if taken:  # the rush's usual answer, decided without a lock; hold_booth's checks decide races
+    if facts.taken:  # the rush's usual answer, decided without a lock; hold_booth's checks decide races
         raise Conflict(_TAKEN, code="booth_taken", params={"code": code})
     assert expo.id is not None
     booking = await hold_booth(session, expo.id, booth_id, exhibitor_id, user, booth_code=code)
-    if booking.status == BookingStatus.CONFIRMED:
-        return Hold(booking, HoldOutcome.CONFIRMED_FREE)
-    if booking.price > 0:  # only a free stand waits for an approval
-        return Hold(booking, HoldOutcome.HELD)
-    booth = await get_booth(session, booth_id, expo.id)  # both loaded by hold_booth: no further reads
-    exhibitor = await session.get(Exhibitor, exhibitor_id)
+    exhibitor = await session.get(Exhibitor, exhibitor_id)  # loaded and locked by hold_booth: no read
     assert exhibitor is not None
+
+    def held(outcome: HoldOutcome) -> Hold:
+        return Hold(booking, outcome, code, facts.hall_code, exhibitor.name)
+
+    if booking.status == BookingStatus.CONFIRMED:
+        return held(HoldOutcome.CONFIRMED_FREE)
+    if booking.price > 0:  # only a free stand waits for an approval
+        return held(HoldOutcome.HELD)
+    booth = await get_booth(session, booth_id, expo.id)  # both loaded by hold_booth: no further reads
     package = await session.get(BoothPackage, booth.package_id)
     assert package is not None
     needed = await needs_approval(session, booth.expo_id, exhibitor.exhibitor_class)
     waits = awaits_approval(package, exhibitor, needed)
-    return Hold(booking, HoldOutcome.HELD_FOR_APPROVAL if waits else HoldOutcome.HELD)
+    return held(HoldOutcome.HELD_FOR_APPROVAL if waits else HoldOutcome.HELD)
 
 
 async def _locked_parties(

@@ -2,11 +2,14 @@
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from booths.bookings.models import Booking, BookingStatus
@@ -42,6 +45,43 @@ async def test_hold_locks_the_class_price_and_expires_in_30_minutes(client: Clie
     booth = (await client.get(f"/api/booths/{v.booth_ids[0]}")).json()
     assert booth["status"] == "held"
     assert booth["exhibitor_name"] is None  # names show only once confirmed
+
+
+async def test_a_winning_holds_answer_is_the_booking_and_nothing_is_read_after_its_commit(
+    client: Client, setup: tuple[Venue, str]
+) -> None:
+    """The answer is built from what the hold wrote and read: after the commit a winner of the rush
+    would otherwise queue for a connection again only to read back its own booking."""
+    v, _ = setup
+    _, token = await signup_exhibitor(client, v.expo_id, name="Koperasi Tanpa Baca Ulang")
+    steps: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, text: str, *_args: Any) -> None:
+        steps.append(" ".join(text.split()).upper())
+
+    def committed(*_args: Any) -> None:
+        steps.append("<commit>")
+
+    listeners = [
+        (Engine, "before_cursor_execute", statement),
+        (Engine, "commit", committed),
+        (Engine, "release_savepoint", committed),  # the tests' sessions commit to a savepoint
+    ]
+    for target, name, listener in listeners:
+        event.listen(target, name, listener)
+    try:
+        booking = await _hold(client, v.booth_ids[0], token)
+    finally:
+        for target, name, listener in listeners:
+            event.remove(target, name, listener)
+    assert steps.count("<commit>") == 1
+    after = steps[steps.index("<commit>") + 1 :]
+    assert [s for s in after if not s.startswith(("ROLLBACK", "RELEASE"))] == []
+    stored = await client.get(f"/api/bookings/{booking['id']}", headers=bearer(token))
+    assert stored.status_code == 200
+    assert booking == stored.json()
+    assert booking["exhibitor_name"] == "Koperasi Tanpa Baca Ulang"
+    assert booking["hall_code"] == stored.json()["hall_code"] != ""
 
 
 async def test_second_exhibitor_gets_409_for_a_held_booth(client: Client, setup: tuple[Venue, str]) -> None:
