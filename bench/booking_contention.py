@@ -350,18 +350,22 @@ async def exhibitor(
         # booth is tried too
 
 
+def exhibitor_clients(port: int, seeded: Seeded, timeout_s: float) -> list[LeanClient]:
+    """One keep-alive connection per exhibitor, through the lean client: httpx's own CPU (about a
+    millisecond a request) would be taken from the server under test on these shared cores."""
+    return [
+        LeanClient(HOST, port, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s)
+        for token in seeded.tokens
+    ]
+
+
 async def run_race(port: int, seeded: Seeded, args: argparse.Namespace) -> tuple[Race, float]:
     timeout_s, max_seconds = args.timeout, args.max_seconds
     rng = random.Random(args.seed)
     orders = [rng.sample(seeded.booth_ids, len(seeded.booth_ids)) for _ in seeded.tokens]
     race = Race(max_requests=args.max_requests, deadline=math.inf)
     gate = asyncio.Event()
-    # One keep-alive connection per exhibitor, through the lean client: httpx's own CPU (about a
-    # millisecond a request) would be taken from the server under test on these shared cores.
-    clients = [
-        LeanClient(HOST, port, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s)
-        for token in seeded.tokens
-    ]
+    clients = exhibitor_clients(port, seeded, timeout_s)
     try:
         tasks = [
             asyncio.create_task(
@@ -402,10 +406,7 @@ async def run_floor(port: int, seeded: Seeded, args: argparse.Namespace, total: 
     (``GET /api/auth/me``: the token's one read) ``total`` times in all: the floor under any answer's
     time with this many clients on this machine, against which the holds' figures are read."""
     latencies: list[float] = []
-    clients = [
-        LeanClient(HOST, port, headers={"Authorization": f"Bearer {token}"}, timeout=args.timeout)
-        for token in seeded.tokens
-    ]
+    clients = exhibitor_clients(port, seeded, args.timeout)
 
     async def one_client(client: LeanClient) -> None:
         while len(latencies) < total:

@@ -34,22 +34,32 @@ def _serve_two_workers(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
+def _wait_healthy(port: int, answers: int = 1, timeout_s: float = 60) -> None:
+    """Wait until ``/health`` has answered 200 ``answers`` times, each on a new connection (which the
+    kernel spreads over the workers' sockets); a refused connection is a server still starting."""
+    deadline = time.monotonic() + timeout_s
+    healthy = 0
+    while healthy < answers:
+        assert time.monotonic() < deadline, f"/health answered only {healthy} of {answers} times"
+        try:
+            status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code
+        except httpx.TransportError:
+            time.sleep(0.2)
+            continue
+        assert status == 200, status
+        healthy += 1
+
+
+def _workers(server: subprocess.Popen[bytes]) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False).stdout.split()
+
+
 def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
     port = _free_port()
     server = _serve_two_workers(tmp_path, port)
     try:
-        deadline = time.monotonic() + 30
-        answers: list[int] = []
-        while time.monotonic() < deadline and len(answers) < 20:
-            try:  # a new connection each time: the kernel spreads them over both sockets
-                answers.append(httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code)
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert answers == [200] * 20
-        children = subprocess.run(
-            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
-        ).stdout.split()
-        assert len(children) == 2
+        _wait_healthy(port, answers=20, timeout_s=30)
+        assert len(_workers(server)) == 2
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0].decode(errors="replace")
@@ -63,19 +73,8 @@ def test_a_killed_worker_stops_the_set_and_leaves_no_worker_behind(tmp_path: Pat
     port = _free_port()
     server = _serve_two_workers(tmp_path, port)
     try:
-        deadline = time.monotonic() + 30
-        children: list[str] = []
-        while time.monotonic() < deadline:
-            children = subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
-            ).stdout.split()
-            try:
-                healthy = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
-            except httpx.TransportError:
-                healthy = False
-            if healthy and len(children) == 2:
-                break
-            time.sleep(0.2)
+        _wait_healthy(port, timeout_s=30)
+        children = _workers(server)
         assert len(children) == 2
         os.kill(int(children[0]), signal.SIGKILL)
         server.wait(timeout=40)
@@ -96,14 +95,7 @@ def test_a_request_that_never_ends_does_not_keep_a_worker_from_stopping(tmp_path
     server = _serve_two_workers(tmp_path, port)
     hanging: list[socket.socket] = []
     try:
-        deadline = time.monotonic() + 30
-        ready = 0
-        while time.monotonic() < deadline and ready < 10:
-            try:
-                ready += httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert ready == 10
+        _wait_healthy(port, answers=10, timeout_s=30)
         for _ in range(12):  # spread over both workers by the kernel (each misses all: 1 in 4,096)
             client = socket.create_connection(("127.0.0.1", port))
             client.sendall(
@@ -176,14 +168,7 @@ def test_an_open_event_stream_does_not_hold_up_the_stop(tmp_path: Path) -> None:
     server = _serve_two_workers(tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert time.monotonic() < deadline, "the server never answered"
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        _wait_healthy(port)
         with httpx.Client(base_url=base, timeout=10, headers={"Authorization": "Bearer none"}) as client:
             login = client.post("/api/auth/login", json={"email": "panitia@contoh.id", "password": "rahasia-123"})
             assert login.status_code == 200, login.text
